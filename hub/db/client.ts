@@ -1,0 +1,70 @@
+/**
+ * Opens the hub's libSQL database and applies migrations.
+ */
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema.ts";
+
+/** The drizzle database type. */
+export type Db = LibSQLDatabase<typeof schema>;
+/** A transaction (or savepoint) handle; every db operation takes one. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** An open database. */
+export interface Database {
+  readonly client: Client;
+  readonly db: Db;
+  /** True for `:memory:`: one connection, so reads must queue behind writes. */
+  readonly singleConnection: boolean;
+  close(): void;
+}
+
+/** Options for {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** SQLite busy timeout on every pooled connection (libsql-client-ts#352: never leave it unset). */
+  busyTimeoutMs: number;
+  /** Auth token for sqld / Turso. */
+  authToken?: string;
+}
+
+const MIGRATIONS_DIR = new URL("../../migrations", import.meta.url).pathname;
+
+/**
+ * Opens `url` (creating the directory of a `file:` database), switches a file
+ * database to WAL, and applies pending migrations before returning.
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  if (url.startsWith("file:")) {
+    const path = url.slice("file:".length);
+    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const client = createClient({
+    url,
+    authToken: options.authToken,
+    // The busy timeout must reach every pooled connection, so it goes through
+    // the client option, not a PRAGMA (which reaches one connection only).
+    timeout: options.busyTimeoutMs,
+  });
+  const singleConnection = url === ":memory:" || url === "file::memory:";
+  try {
+    if (url.startsWith("file:") && !singleConnection) {
+      // journal_mode is stored in the file, so one connection is enough.
+      await client.execute("PRAGMA journal_mode = WAL");
+    }
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    return { client, db, singleConnection, close: () => client.close() };
+  } catch (error) {
+    client.close();
+    throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Hides credentials in a database URL for logs and errors. */
+export function redactUrl(url: string): string {
+  return url.replace(/(authToken=)[^&]+/i, "$1***").replace(/\/\/[^@/]+@/, "//***@");
+}

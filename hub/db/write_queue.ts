@@ -1,0 +1,129 @@
+/**
+ * One writer per hub, with group commit.
+ *
+ * SQLite has one writer, so the hub funnels every write through this queue.
+ * Operations that arrive while a transaction is committing are written
+ * together in the next one, each inside its own savepoint: one fsync covers
+ * many grants, renewals and completions, and one operation that throws rolls
+ * back only itself. A caller's promise settles only after the commit, so
+ * nothing is acknowledged to a worker before it is durable.
+ */
+import type { Database, Tx } from "./client.ts";
+
+interface Pending {
+  op: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Figures for metrics and benchmarks. */
+export interface WriteQueueStats {
+  transactions: number;
+  operations: number;
+  largestBatch: number;
+  failedCommits: number;
+}
+
+/** Options for {@link WriteQueue}. */
+export interface WriteQueueOptions {
+  /** Most operations in one transaction. */
+  maxBatch?: number;
+  /** Called with each commit's duration (ms) and size. */
+  onCommit?: (ms: number, size: number) => void;
+}
+
+/** The hub's write queue. */
+export class WriteQueue {
+  readonly #database: Database;
+  readonly #maxBatch: number;
+  readonly #onCommit?: (ms: number, size: number) => void;
+  #pending: Pending[] = [];
+  #draining: Promise<void> | null = null;
+  #closed = false;
+  readonly stats: WriteQueueStats = {
+    transactions: 0,
+    operations: 0,
+    largestBatch: 0,
+    failedCommits: 0,
+  };
+
+  constructor(database: Database, options: WriteQueueOptions = {}) {
+    this.#database = database;
+    this.#maxBatch = options.maxBatch ?? 512;
+    this.#onCommit = options.onCommit;
+  }
+
+  /** Runs `op` in the next group transaction; settles after the commit. */
+  write<T>(op: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error("The hub's write queue is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  /**
+   * Runs a read. On a single-connection database (`:memory:`) reads queue
+   * behind writes, because an open transaction holds the only connection.
+   */
+  read<T>(op: (tx: Tx | Database["db"]) => Promise<T>): Promise<T> {
+    if (this.#database.singleConnection) return this.write(op);
+    return op(this.#database.db);
+  }
+
+  /** Waits for queued writes, then refuses new ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    // Let operations that arrive in the same tick join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, this.#maxBatch);
+        await this.#commit(batch);
+      }
+    } finally {
+      this.#draining = null;
+    }
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await this.#database.db.transaction(async (tx) => {
+        for (const item of batch) {
+          try {
+            const value = batch.length === 1
+              ? await item.op(tx)
+              : await tx.transaction((sp) => item.op(sp));
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            if (batch.length === 1) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }, { behavior: "immediate" });
+    } catch (error) {
+      this.stats.failedCommits++;
+      if (batch.length === 1 && outcomes.length === 0) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    this.stats.transactions++;
+    this.stats.operations += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    this.#onCommit?.(performance.now() - started, batch.length);
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+}

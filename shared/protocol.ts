@@ -1,0 +1,184 @@
+/**
+ * The worker ⇄ hub wire protocol, version 1: JSON text frames, one zod
+ * discriminated union per direction. The worker's first frame is `hello`,
+ * which carries the protocol version; the hub answers `welcome` or closes
+ * with a reason.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { labelsSchema, selectorSchema } from "./selector.ts";
+import { retryPolicySchema } from "./task.ts";
+
+/** The protocol version this code speaks. */
+export const PROTOCOL_VERSION = 1;
+/** Versions a hub built from this code accepts. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+/** Frames larger than this are refused (close code 1009). */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** WebSocket close codes used by Drover. */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  policy: 1008,
+  tooBig: 1009,
+  internal: 1011,
+} as const;
+
+const taskIdSchema = z.string().min(1).max(400);
+const keySchema = z.string().min(8).max(200);
+const epochSchema = z.int().min(1);
+
+/** A lease as both sides name it. */
+export const leaseRefSchema = z.strictObject({ taskId: taskIdSchema, epoch: epochSchema });
+
+/** An error as it crosses the wire. */
+export const wireErrorSchema = z.strictObject({
+  name: z.string().max(200),
+  message: z.string().max(10_000),
+  retryable: z.boolean(),
+});
+
+/** What a worker advertises about each family it can run. */
+export const familyInfoSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/),
+  version: z.int().min(1),
+  description: z.string().max(2000).optional(),
+  paramsSchema: z.record(z.string(), z.unknown()),
+  pin: selectorSchema.default({}),
+  retry: retryPolicySchema,
+  hasRun: z.boolean(),
+  priority: z.int().default(0),
+  timeoutMs: z.int().min(1).optional(),
+});
+
+/** One task found while expanding. */
+export const expandNodeSchema = z.strictObject({
+  id: taskIdSchema,
+  family: z.string().min(1).max(100),
+  version: z.int().min(1),
+  params: z.unknown(),
+  /** False when this worker could not look further (unknown family, pin mismatch, budget). */
+  expanded: z.boolean(),
+  /** Outputs already exist: nothing to run. */
+  complete: z.boolean().default(false),
+  /** Ids of the direct requirements (only when expanded and not complete). */
+  deps: z.array(taskIdSchema).default([]),
+});
+
+/** Frames a worker sends. */
+export const workerFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("hello"),
+    protocol: z.int(),
+    workerId: z.string().min(1).max(100),
+    name: z.string().min(1).max(200),
+    version: z.string().max(50),
+    labels: labelsSchema,
+    slots: z.int().min(1).max(10_000),
+    families: z.array(familyInfoSchema).max(10_000),
+    /** Leases the worker still holds (after a reconnect). */
+    leases: z.array(leaseRefSchema).max(10_000).default([]),
+  }),
+  z.strictObject({
+    type: z.literal("lease.credit"),
+    /** Free slots now. */
+    free: z.int().min(0).max(10_000),
+    /** Grants received on this connection so far (lets the hub subtract grants in flight). */
+    grantsSeen: z.int().min(0),
+  }),
+  z.strictObject({ type: z.literal("lease.renew"), leases: z.array(leaseRefSchema).max(10_000) }),
+  z.strictObject({
+    type: z.literal("lease.release"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    reason: z.string().max(1000),
+  }),
+  z.strictObject({
+    type: z.literal("expand.result"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    key: keySchema,
+    nodes: z.array(expandNodeSchema).min(1).max(100_000),
+  }),
+  z.strictObject({
+    type: z.literal("task.complete"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    key: keySchema,
+  }),
+  z.strictObject({
+    type: z.literal("task.fail"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    key: keySchema,
+    error: wireErrorSchema,
+  }),
+  z.strictObject({
+    type: z.literal("task.status"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    message: z.string().max(2000).optional(),
+    progress: z.number().min(0).max(1).optional(),
+  }),
+]);
+
+/** A frame a worker sends. */
+export type WorkerFrame = z.infer<typeof workerFrameSchema>;
+/** The worker's first frame. */
+export type HelloFrame = Extract<WorkerFrame, { type: "hello" }>;
+/** A family as advertised. */
+export type FamilyInfo = z.infer<typeof familyInfoSchema>;
+/** One node of an expansion result. */
+export type ExpandNode = z.infer<typeof expandNodeSchema>;
+/** A lease reference. */
+export type LeaseRef = z.infer<typeof leaseRefSchema>;
+
+/** Frames a hub sends. */
+export const hubFrameSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("welcome"),
+    protocol: z.int(),
+    hubId: z.string(),
+    workerId: z.string(),
+    leaseTtlMs: z.int().min(1),
+  }),
+  z.strictObject({
+    type: z.literal("lease.grant"),
+    kind: z.enum(["expand", "run"]),
+    taskId: taskIdSchema,
+    family: z.string(),
+    version: z.int(),
+    params: z.unknown(),
+    attempt: z.int().min(0),
+    epoch: epochSchema,
+    ttlMs: z.int().min(1),
+  }),
+  z.strictObject({
+    type: z.literal("lease.renewed"),
+    ttlMs: z.int().min(1),
+    refused: z.array(z.strictObject({
+      taskId: taskIdSchema,
+      epoch: epochSchema,
+      reason: z.string(),
+    })),
+  }),
+  z.strictObject({
+    type: z.literal("task.ack"),
+    taskId: taskIdSchema,
+    key: z.string(),
+    outcome: z.enum(["accepted", "stale"]),
+    message: z.string(),
+  }),
+  z.strictObject({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+  }),
+]);
+
+/** A frame a hub sends. */
+export type HubFrame = z.infer<typeof hubFrameSchema>;
+/** A lease grant. */
+export type LeaseGrant = Extract<HubFrame, { type: "lease.grant" }>;

@@ -1,0 +1,176 @@
+/**
+ * Files on the worker's disk, written atomically.
+ *
+ * @module
+ */
+import type { StagedDescription, StagedOutput, Target } from "./target.ts";
+
+/**
+ * A file output. Final writes are atomic: the bytes go to a temporary file in
+ * the same directory, are fsynced, then renamed over the final name, so a
+ * reader sees the old file or the new one, never half of one.
+ *
+ * @example
+ * ```ts
+ * import { LocalTarget } from "./local_target.ts";
+ * const dir = await Deno.makeTempDir();
+ * const t = new LocalTarget(`${dir}/out.json`);
+ * const staged = t.stage("attempt-1");
+ * await staged.write("{}");
+ * await staged.commit();
+ * console.assert(await t.exists());
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class LocalTarget implements Target {
+  /** Absolute or relative path of the final file. */
+  readonly path: string;
+
+  /** Creates a target for the file at `path`. */
+  constructor(path: string) {
+    if (!path) throw new TypeError("LocalTarget needs a non-empty path");
+    this.path = path;
+  }
+
+  /** `file://` URI of the final file. */
+  get uri(): string {
+    return `file://${this.path.startsWith("/") ? "" : "./"}${this.path}`;
+  }
+
+  /** Whether the final file exists. */
+  async exists(): Promise<boolean> {
+    try {
+      const info = await Deno.stat(this.path);
+      return info.isFile;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /** Reads the final file as text. */
+  readText(): Promise<string> {
+    return Deno.readTextFile(this.path);
+  }
+
+  /** Writes the final file directly and atomically (outside any task attempt). */
+  async writeAtomic(data: string | Uint8Array): Promise<void> {
+    await atomicWrite(this.path, data);
+  }
+
+  /** Opens a staged write next to the final file. */
+  stage(stageKey: string): StagedOutput {
+    const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+    return new LocalStagedOutput(this, `${this.path}.staging-${safe}`);
+  }
+
+  /** Turns an outbox description back into a staged output. */
+  static fromDescription(description: StagedDescription): StagedOutput {
+    return new LocalStagedOutput(new LocalTarget(description.final), description.staging);
+  }
+}
+
+class LocalStagedOutput implements StagedOutput {
+  readonly target: LocalTarget;
+  readonly #staging: string;
+
+  constructor(target: LocalTarget, staging: string) {
+    this.target = target;
+    this.#staging = staging;
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    await atomicWrite(this.#staging, data);
+  }
+
+  async written(): Promise<boolean> {
+    return await fileExists(this.#staging);
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await Deno.rename(this.#staging, this.target.path);
+    } catch (error) {
+      // A repeat after a successful commit finds no staging file: fine if the
+      // final file is there (the rename already happened).
+      if (error instanceof Deno.errors.NotFound && await this.target.exists()) return;
+      throw error;
+    }
+    await syncDir(dirname(this.target.path));
+  }
+
+  async discard(): Promise<void> {
+    await Deno.remove(this.#staging).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+
+  describe(): StagedDescription {
+    return { kind: "local", final: this.target.path, staging: this.#staging };
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically: temp file in the same directory, fsync,
+ * rename, fsync of the directory. Creates missing parent directories.
+ *
+ * @example
+ * ```ts
+ * import { atomicWrite } from "./local_target.ts";
+ * const dir = await Deno.makeTempDir();
+ * await atomicWrite(`${dir}/a/b.txt`, "hello");
+ * console.assert(await Deno.readTextFile(`${dir}/a/b.txt`) === "hello");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    let offset = 0;
+    while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  try {
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+  await syncDir(dir);
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  if (i < 0) return ".";
+  return i === 0 ? "/" : path.slice(0, i);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Makes the rename durable. Some file systems refuse to open directories;
+  // the rename is still atomic there, only not yet durable.
+  try {
+    const handle = await Deno.open(dir, { read: true });
+    try {
+      await handle.sync();
+    } finally {
+      handle.close();
+    }
+  } catch {
+    // best effort, see above
+  }
+}

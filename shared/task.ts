@@ -1,0 +1,376 @@
+/**
+ * The task-definition API: what task authors import.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Logger } from "./log.ts";
+import { type Selector, selectorSchema } from "./selector.ts";
+import type { StagedOutput, Target } from "./targets/target.ts";
+import { FAMILY_NAME, taskId } from "./task_id.ts";
+
+/** Retry policy of a family, as advertised to the hub. */
+export const retryPolicySchema = z.strictObject({
+  /** Runs allowed in all, the first included. */
+  maxAttempts: z.int().min(1).max(1000).default(3),
+  /** Delay before the second attempt. */
+  baseDelayMs: z.int().min(0).max(86_400_000).default(1_000),
+  /** Cap on any delay. */
+  maxDelayMs: z.int().min(0).max(86_400_000).default(60_000),
+});
+
+/**
+ * How a family retries failed runs.
+ *
+ * @example
+ * ```ts
+ * import type { RetryPolicy } from "./task.ts";
+ * const p: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+ * ```
+ */
+export type RetryPolicy = z.output<typeof retryPolicySchema>;
+
+/** What `output()` may return: nothing, one target, or named targets. */
+export type Outputs = Target | Record<string, Target> | undefined;
+
+/** The staged counterpart of an {@link Outputs} shape, handed to `run` as `ctx.outputs`. */
+export type Staged<O> = O extends Target ? StagedOutput
+  : O extends Record<string, Target> ? { [K in keyof O]: StagedOutput }
+  : undefined;
+
+/** What `requires()` may return. */
+export type Requirements =
+  | AnyTaskInstance
+  | readonly AnyTaskInstance[]
+  | Record<string, AnyTaskInstance>
+  | undefined;
+
+type OutputOf<I> = I extends TaskInstance<infer O> ? O : never;
+
+/** The outputs of a task's requirements, in the shape `requires()` returned them. */
+export type Inputs<R> = R extends TaskInstance<infer O> ? O
+  : R extends readonly (infer E)[] ? OutputOf<E>[]
+  : R extends Record<string, AnyTaskInstance> ? { [K in keyof R]: OutputOf<R[K]> }
+  : undefined;
+
+/**
+ * What a running task sees.
+ *
+ * @example
+ * ```ts
+ * import type { TaskContext } from "./task.ts";
+ * async function body(ctx: TaskContext) {
+ *   ctx.setStatus("downloading");
+ *   await fetch("http://127.0.0.1:1/", { signal: ctx.signal }).catch(() => {});
+ *   ctx.progress(0.5);
+ * }
+ * ```
+ */
+export interface TaskContext<O = Outputs, I = unknown> {
+  /** This task's id. */
+  readonly taskId: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  readonly attempt: number;
+  /** Aborts when the lease is lost, the task is cancelled or times out; pass it on. */
+  readonly signal: AbortSignal;
+  /** A logger whose lines carry `taskId`. */
+  readonly log: Logger;
+  /** Staged writers for this task's outputs (same shape as `output()`). */
+  readonly outputs: Staged<O>;
+  /** The outputs of this task's requirements (same shape as `requires()`). */
+  readonly inputs: I;
+  /** Sets a short status message, shown by the API. */
+  setStatus(message: string): void;
+  /** Reports progress as a fraction from 0 to 1. */
+  progress(fraction: number): void;
+}
+
+/**
+ * A task family's definition.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import type { TaskDefinition } from "./task.ts";
+ * const def: TaskDefinition<z.ZodObject<{ n: z.ZodNumber }>> = {
+ *   family: "Square",
+ *   params: z.object({ n: z.number() }),
+ *   run: (ctx, { n }) => Promise.resolve(ctx.log.info("square", { result: n * n })),
+ * };
+ * ```
+ */
+export interface TaskDefinition<
+  S extends z.ZodType = z.ZodType,
+  O extends Outputs = Outputs,
+  R extends Requirements = Requirements,
+> {
+  /** Family name: letters, digits and `_`, starting with a letter. */
+  family: string;
+  /** Bump to get new ids (and new output paths): old outputs are never clobbered. Default 1. */
+  version?: number;
+  /** One-line description, shown in the registry. */
+  description?: string;
+  /** Parameter schema: plain JSON in, plain JSON out (no transforms to Dates or classes). */
+  params: S;
+  /** Static dependencies. */
+  requires?: (params: z.output<S>) => R;
+  /** The targets this task writes. */
+  output?: (params: z.output<S>) => O;
+  /** Does the work. A family without `run` is a wrapper: done when its requirements are. */
+  run?: (ctx: TaskContext<O, Inputs<R>>, params: z.output<S>) => Promise<void>;
+  /** Overrides "complete when every output exists". */
+  complete?: (params: z.output<S>) => Promise<boolean>;
+  /** Which workers may expand and run this family. */
+  pin?: Selector;
+  /** Retry policy for failed runs. */
+  retry?: Partial<RetryPolicy>;
+  /** Higher runs first. Default 0. */
+  priority?: number;
+  /** Aborts a run that takes longer; counts as a retryable failure. */
+  timeoutMs?: number;
+}
+
+/**
+ * A task instance: a family with parsed parameters and its id.
+ *
+ * @example
+ * ```ts
+ * import type { TaskInstance } from "./task.ts";
+ * function describe(t: TaskInstance) {
+ *   return `${t.family.name}(${JSON.stringify(t.params)}) = ${t.id}`;
+ * }
+ * ```
+ */
+export interface TaskInstance<O extends Outputs = Outputs> {
+  /** The family this is an instance of. */
+  readonly family: TaskFamily<z.ZodType, O>;
+  /** The stable id. */
+  readonly id: string;
+  /** Parsed parameters (defaults applied). */
+  readonly params: unknown;
+}
+
+/** A task instance of any output shape. */
+// deno-lint-ignore no-explicit-any
+export type AnyTaskInstance = TaskInstance<any>;
+
+/**
+ * A defined task family: call {@link TaskFamily.of} to make instances.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask } from "./task.ts";
+ * const Hello = defineTask({ family: "Hello", params: z.object({ who: z.string() }) });
+ * console.assert(Hello.of({ who: "x" }).id.startsWith("Hello_x_"));
+ * ```
+ */
+export interface TaskFamily<S extends z.ZodType = z.ZodType, O extends Outputs = Outputs> {
+  /** Family name. */
+  readonly name: string;
+  /** Version (part of every id). */
+  readonly version: number;
+  /** The definition as written. */
+  // deno-lint-ignore no-explicit-any
+  readonly definition: TaskDefinition<S, O, any>;
+  /** JSON Schema of the parameters (input side: defaults make fields optional). */
+  readonly paramsJsonSchema: Record<string, unknown>;
+  /** The retry policy with defaults filled in. */
+  readonly retry: RetryPolicy;
+  /** Whether the family has a `run` (false for wrappers). */
+  readonly hasRun: boolean;
+  /** Parses `params` (throws `TypeError` naming the field) and returns the instance. */
+  of(params: z.input<S>): TaskInstance<O>;
+  /** Like {@link TaskFamily.of}, for params that arrive as unknown JSON. */
+  parse(params: unknown): TaskInstance<O>;
+}
+
+/**
+ * Defines a task family.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask } from "./task.ts";
+ * import { LocalTarget } from "./targets/local_target.ts";
+ * const Extract = defineTask({
+ *   family: "Extract",
+ *   version: 2,
+ *   params: z.object({ runDate: z.iso.date() }),
+ *   output: ({ runDate }) => new LocalTarget(`/tmp/extract/v2/${runDate}.json`),
+ *   run: async (ctx, { runDate }) => {
+ *     await ctx.outputs.write(JSON.stringify({ runDate }));
+ *   },
+ * });
+ * console.assert(Extract.of({ runDate: "2026-11-23" }).id.startsWith("Extract_2026-11-23_"));
+ * ```
+ */
+export function defineTask<S extends z.ZodType, O extends Outputs, R extends Requirements>(
+  definition: TaskDefinition<S, O, R>,
+): TaskFamily<S, O> {
+  if (!FAMILY_NAME.test(definition.family)) {
+    throw new TypeError(
+      `Invalid task family name "${definition.family}": use letters, digits and "_", starting with a letter`,
+    );
+  }
+  const version = definition.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new TypeError(`Task family "${definition.family}" has version ${version}: use an integer >= 1`);
+  }
+  let paramsJsonSchema: Record<string, unknown>;
+  try {
+    paramsJsonSchema = z.toJSONSchema(definition.params, { io: "input" }) as Record<
+      string,
+      unknown
+    >;
+  } catch (cause) {
+    throw new TypeError(
+      `Task family "${definition.family}" has parameters that JSON cannot carry: ${
+        (cause as Error).message
+      }`,
+      { cause },
+    );
+  }
+  if (definition.pin) selectorSchema.parse(definition.pin);
+  const retry = retryPolicySchema.parse(definition.retry ?? {});
+  const family: TaskFamily<S, O> = {
+    name: definition.family,
+    version,
+    definition,
+    paramsJsonSchema,
+    retry,
+    hasRun: typeof definition.run === "function",
+    of: (params) => family.parse(params),
+    parse(params) {
+      const result = definition.params.safeParse(params);
+      if (!result.success) {
+        throw new TypeError(
+          `Invalid parameters for ${definition.family}: ${formatIssues(result.error.issues)}`,
+        );
+      }
+      return { family, id: taskId(definition.family, version, result.data), params: result.data };
+    },
+  };
+  return family;
+}
+
+/**
+ * Formats zod issues as `field: reason; other.field: reason`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { formatIssues } from "./task.ts";
+ * const r = z.object({ n: z.number() }).safeParse({ n: "x" });
+ * console.assert(!r.success && formatIssues(r.error.issues).startsWith("n: "));
+ * ```
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
+    .join("; ");
+}
+
+/**
+ * Flattens what `requires()` returned into a list of instances.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, requirementList } from "./task.ts";
+ * const A = defineTask({ family: "A", params: z.object({ n: z.int() }) });
+ * console.assert(requirementList({ x: A.of({ n: 1 }), y: A.of({ n: 2 }) }).length === 2);
+ * ```
+ */
+export function requirementList(requirements: Requirements): AnyTaskInstance[] {
+  if (requirements === undefined) return [];
+  if (isInstance(requirements)) return [requirements];
+  if (Array.isArray(requirements)) return [...requirements];
+  return Object.values(requirements as Record<string, AnyTaskInstance>);
+}
+
+/**
+ * Maps what `requires()` returned to the same shape with each instance replaced by `fn(instance)`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, mapRequirements } from "./task.ts";
+ * const A = defineTask({ family: "A", params: z.object({ n: z.int() }) });
+ * const ids = mapRequirements({ x: A.of({ n: 1 }) }, (t) => t.id) as Record<string, string>;
+ * console.assert(ids.x!.startsWith("A_1_"));
+ * ```
+ */
+export function mapRequirements<T>(
+  requirements: Requirements,
+  fn: (instance: AnyTaskInstance) => T,
+): T | T[] | Record<string, T> | undefined {
+  if (requirements === undefined) return undefined;
+  if (isInstance(requirements)) return fn(requirements);
+  if (Array.isArray(requirements)) return requirements.map(fn);
+  return Object.fromEntries(
+    Object.entries(requirements as Record<string, AnyTaskInstance>).map(([k, v]) => [k, fn(v)]),
+  );
+}
+
+function isInstance(value: unknown): value is AnyTaskInstance {
+  return typeof value === "object" && value !== null && "family" in value && "id" in value &&
+    "params" in value;
+}
+
+/**
+ * The targets of `instance` as a flat list.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, outputList } from "./task.ts";
+ * const W = defineTask({ family: "W", params: z.object({}) });
+ * console.assert(outputList(W.of({})).length === 0);
+ * ```
+ */
+export function outputList(instance: AnyTaskInstance): Target[] {
+  const out = instance.family.definition.output?.(instance.params as never) as Outputs;
+  if (out === undefined) return [];
+  if (isTarget(out)) return [out];
+  return Object.values(out);
+}
+
+/**
+ * Whether `instance` is complete: its `complete()` override, else every
+ * output exists. A task with neither outputs nor override is never complete
+ * by itself (wrappers are completed by the hub when their requirements are).
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, isComplete } from "./task.ts";
+ * const W = defineTask({ family: "W", params: z.object({}) });
+ * console.assert(await isComplete(W.of({})) === false);
+ * ```
+ */
+export async function isComplete(instance: AnyTaskInstance): Promise<boolean> {
+  const def = instance.family.definition;
+  if (def.complete) return await def.complete(instance.params as never);
+  const outputs = outputList(instance);
+  if (outputs.length === 0) return false;
+  for (const target of outputs) {
+    if (!(await target.exists())) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether `value` is a {@link Target}.
+ *
+ * @example
+ * ```ts
+ * import { isTarget } from "./task.ts";
+ * console.assert(!isTarget({}));
+ * ```
+ */
+export function isTarget(value: unknown): value is Target {
+  return typeof value === "object" && value !== null &&
+    typeof (value as Target).exists === "function" &&
+    typeof (value as Target).stage === "function";
+}
