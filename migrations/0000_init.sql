@@ -29,6 +29,7 @@ CREATE TABLE `families` (
 	`has_run` integer NOT NULL,
 	`priority` integer DEFAULT 0 NOT NULL,
 	`timeout_ms` integer,
+	`schema_hash` text NOT NULL,
 	`first_worker_id` text NOT NULL,
 	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`name`, `version`)
@@ -102,6 +103,7 @@ CREATE TABLE `workers` (
 	`labels` text NOT NULL,
 	`version` text NOT NULL,
 	`slots` integer NOT NULL,
+	`families` text DEFAULT '[]' NOT NULL,
 	`hub_id` text,
 	`state` text NOT NULL,
 	`connected_at` integer NOT NULL,

@@ -215,7 +215,9 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
   }
   const version = definition.version ?? 1;
   if (!Number.isInteger(version) || version < 1) {
-    throw new TypeError(`Task family "${definition.family}" has version ${version}: use an integer >= 1`);
+    throw new TypeError(
+      `Task family "${definition.family}" has version ${version}: use an integer >= 1`,
+    );
   }
   let paramsJsonSchema: Record<string, unknown>;
   try {

@@ -3,7 +3,15 @@
  * the hub's clock; JSON columns hold canonical JSON text.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /** Task states. `ready` tasks are claimable; `kind` says whether the next lease expands or runs. */
 export const TASK_STATES = ["ready", "leased", "waiting", "done", "failed"] as const;
@@ -71,6 +79,8 @@ export const workers = sqliteTable("workers", {
   labels: text("labels").notNull(),
   version: text("version").notNull(),
   slots: integer("slots").notNull(),
+  /** `name@version#schemaHash` of each family the worker advertised. */
+  families: text("families").notNull().default("[]"),
   hubId: text("hub_id"),
   state: text("state").$type<"connected" | "disconnected">().notNull(),
   connectedAt: integer("connected_at").notNull(),
@@ -110,6 +120,7 @@ export const families = sqliteTable("families", {
   hasRun: integer("has_run", { mode: "boolean" }).notNull(),
   priority: integer("priority").notNull().default(0),
   timeoutMs: integer("timeout_ms"),
+  schemaHash: text("schema_hash").notNull(),
   firstWorkerId: text("first_worker_id").notNull(),
   updatedAt: integer("updated_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.name, t.version] })]);

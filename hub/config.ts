@@ -1,0 +1,59 @@
+/**
+ * Hub configuration from the environment, validated with every problem
+ * reported at once.
+ */
+import { z } from "zod";
+
+const logLevel = z.enum(["debug", "info", "warn", "error"]);
+
+/** The hub's environment variables, with defaults. */
+export const hubConfigSchema = z.object({
+  DROVER_HOST: z.string().min(1).default("127.0.0.1"),
+  DROVER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DROVER_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, {
+    message: 'expected a libSQL URL such as "file:.drover/drover.db", "libsql://…" or ":memory:"',
+  }).default("file:.drover/drover.db"),
+  DROVER_DB_AUTH_TOKEN: z.string().optional(),
+  DROVER_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DROVER_LEASE_TTL_MS: z.coerce.number().int().min(200).max(86_400_000).default(15_000),
+  DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
+  DROVER_LOG_LEVEL: logLevel.default("info"),
+  DROVER_HUB_ID: z.string().min(1).max(100).optional(),
+});
+
+/** The hub's configuration. */
+export interface HubConfig {
+  host: string;
+  port: number;
+  dbUrl: string;
+  dbAuthToken?: string;
+  busyTimeoutMs: number;
+  leaseTtlMs: number;
+  dataDir: string;
+  logLevel: z.infer<typeof logLevel>;
+  hubId?: string;
+}
+
+/** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
+export function loadHubConfig(env: Record<string, string | undefined>): HubConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith("DROVER_") && v !== ""),
+  );
+  const result = hubConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new TypeError(`Invalid hub configuration:\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  return {
+    host: c.DROVER_HOST,
+    port: c.DROVER_PORT,
+    dbUrl: c.DROVER_DB_URL,
+    dbAuthToken: c.DROVER_DB_AUTH_TOKEN,
+    busyTimeoutMs: c.DROVER_DB_BUSY_TIMEOUT_MS,
+    leaseTtlMs: c.DROVER_LEASE_TTL_MS,
+    dataDir: c.DROVER_DATA_DIR,
+    logLevel: c.DROVER_LOG_LEVEL,
+    hubId: c.DROVER_HUB_ID,
+  };
+}

@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import type { AppDeps } from "../app.ts";
+import { HttpError } from "../http_error.ts";
+
+/** The family registry: what workers advertised (parameter JSON Schemas included). */
+export function familyRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { registry, queue } = deps.scheduler;
+  app.get("/", async (c) => {
+    await queue.read((db) => registry.load(db));
+    return c.json({ families: registry.list() });
+  });
+  app.get("/:name", async (c) => {
+    const name = c.req.param("name");
+    await queue.read((db) => registry.load(db));
+    const versions = registry.list().filter((f) => f.name === name);
+    if (versions.length === 0) {
+      throw new HttpError(404, "family_not_found", `Task family "${name}" is not registered`);
+    }
+    return c.json({ ...versions[0], versions: versions.map((f) => f.version) });
+  });
+  return app;
+}

@@ -1,0 +1,155 @@
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import type { AppDeps } from "../app.ts";
+import { HttpError } from "../http_error.ts";
+import { TASK_STATES } from "../db/schema.ts";
+import { runTaskIds } from "../scheduler/run_status.ts";
+
+const listQuery = z.object({
+  run: z.string().min(1).optional(),
+  state: z.enum(TASK_STATES).optional(),
+  family: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+
+interface TaskRow {
+  id: string;
+  family: string;
+  version: number;
+  params: string;
+  state: string;
+  kind: string;
+  pin: string;
+  priority: number;
+  has_run: number | null;
+  pending_deps: number;
+  attempt: number;
+  max_attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_epoch: number;
+  lease_expires_at: number | null;
+  status_message: string | null;
+  progress: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  ready_at: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+function toTask(r: TaskRow) {
+  return {
+    id: r.id,
+    family: r.family,
+    version: r.version,
+    params: JSON.parse(r.params),
+    state: r.state,
+    next: r.kind,
+    pin: r.pin ? JSON.parse(r.pin) : {},
+    priority: r.priority,
+    wrapper: r.has_run === 0,
+    pendingDeps: r.pending_deps,
+    attempt: r.attempt,
+    maxAttempts: r.max_attempts,
+    nextAttemptAt: r.next_attempt_at || null,
+    lease: r.state === "leased"
+      ? { workerId: r.lease_owner, epoch: r.lease_epoch, expiresAt: r.lease_expires_at }
+      : null,
+    epoch: r.lease_epoch,
+    status: r.status_message,
+    progress: r.progress,
+    lastError: r.last_error ? JSON.parse(r.last_error) : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    readyAt: r.ready_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** Tasks: list with filters, inspect one with its dependencies, attempts and publication. */
+export function taskRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { scheduler } = deps;
+
+  app.get("/", async (c) => {
+    const q = listQuery.safeParse(c.req.query());
+    if (!q.success) {
+      const issue = q.error.issues[0]!;
+      const field = issue.path.join(".");
+      throw new HttpError(
+        400,
+        "invalid_query",
+        `Invalid query parameter "${field}": ${issue.message}`,
+        { field },
+      );
+    }
+    const { run, state, family, limit } = q.data;
+    let root: string | undefined;
+    if (run) {
+      const [r] = await scheduler.queue.read((db) =>
+        db.all<{ root_task_id: string }>(sql`SELECT root_task_id FROM runs WHERE id = ${run}`)
+      );
+      if (!r) throw new HttpError(404, "run_not_found", `Run "${run}" does not exist`);
+      root = r.root_task_id;
+    }
+    const conditions = [sql`1 = 1`];
+    if (root) conditions.push(sql`id IN (${runTaskIds(root)})`);
+    if (state) conditions.push(sql`state = ${state}`);
+    if (family) conditions.push(sql`family = ${family}`);
+    const rows = await scheduler.queue.read((db) =>
+      db.all<TaskRow>(sql`SELECT * FROM tasks WHERE ${sql.join(conditions, sql` AND `)}
+        ORDER BY created_at, id LIMIT ${limit}`)
+    );
+    return c.json({ tasks: rows.map(toTask) });
+  });
+
+  app.get("/:id", async (c) => {
+    const id = c.req.param("id");
+    const detail = await scheduler.queue.read(async (db) => {
+      const [row] = await db.all<TaskRow>(sql`SELECT * FROM tasks WHERE id = ${id}`);
+      if (!row) return undefined;
+      const deps = await db.all<{ id: string; state: string }>(sql`
+        SELECT t.id, t.state FROM edges e JOIN tasks t ON t.id = e.dep_id
+        WHERE e.task_id = ${id} ORDER BY t.id LIMIT 1000`);
+      const [dependents] = await db.all<{ n: number }>(
+        sql`SELECT count(*) AS n FROM edges WHERE dep_id = ${id}`,
+      );
+      const attempts = await db.all<Record<string, unknown>>(sql`
+        SELECT a.kind, a.epoch, a.attempt, a.worker_id AS workerId, w.name AS workerName,
+          w.labels AS workerLabels, a.started_at AS startedAt, a.ended_at AS endedAt,
+          a.outcome, a.error
+        FROM attempts a LEFT JOIN workers w ON w.id = a.worker_id
+        WHERE a.task_id = ${id} ORDER BY a.epoch`);
+      const [publication] = await db.all<Record<string, unknown>>(sql`
+        SELECT key, epoch, worker_id AS workerId, kind, created_at AS createdAt
+        FROM publications WHERE task_id = ${id}`);
+      return { row, deps, dependents: dependents?.n ?? 0, attempts, publication };
+    });
+    if (!detail) throw new HttpError(404, "task_not_found", `Task "${id}" does not exist`);
+    return c.json({
+      ...toTask(detail.row),
+      dependencies: detail.deps,
+      dependents: detail.dependents,
+      attempts: detail.attempts.map((a) => ({
+        ...a,
+        workerLabels: a.workerLabels ? JSON.parse(String(a.workerLabels)) : null,
+        error: a.error ? tryJson(String(a.error)) : null,
+      })),
+      publication: detail.publication ?? null,
+    });
+  });
+
+  return app;
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

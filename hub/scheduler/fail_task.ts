@@ -1,0 +1,76 @@
+/**
+ * Failure of an attempt: retry with exponential backoff and jitter, or fail
+ * permanently once the attempts are spent or the error is permanent.
+ */
+import { sql } from "drizzle-orm";
+import type { WireError } from "../../shared/errors.ts";
+import type { Tx } from "../db/client.ts";
+import { staleReason } from "./renew_leases.ts";
+
+/** A failure as a worker reports it. */
+export interface Failure {
+  taskId: string;
+  epoch: number;
+  error: WireError;
+  now: number;
+  /** Random source for jitter, in [0, 1). */
+  random: () => number;
+}
+
+/** What the hub did with the failure. */
+export interface FailureResult {
+  outcome: "accepted" | "stale";
+  message: string;
+  /** `ready` when another attempt is scheduled, `failed` when none is. */
+  state?: "ready" | "failed";
+  retryAt?: number;
+}
+
+/** Share of a backoff delay that jitter may take away. */
+const JITTER = 0.5;
+
+/**
+ * Records a failed attempt (run or expansion). The delay before the next
+ * attempt is `min(maxDelay, baseDelay · 2^(n-1))`, less up to half of it at
+ * random, so that tasks that failed together do not retry together.
+ */
+export async function failTask(tx: Tx, f: Failure): Promise<FailureResult> {
+  const factor = 1 - JITTER * f.random();
+  const retryable = f.error.retryable ? 1 : 0;
+  const error = JSON.stringify(f.error);
+  const [row] = await tx.all<{ state: "ready" | "failed"; next_attempt_at: number; kind: string }>(
+    sql`
+    UPDATE tasks SET
+      expand_failures = expand_failures + (kind = 'expand'),
+      state = CASE
+        WHEN ${retryable} = 0 THEN 'failed'
+        WHEN kind = 'run' AND attempt < max_attempts THEN 'ready'
+        WHEN kind = 'expand' AND expand_failures + 1 < max_attempts THEN 'ready'
+        ELSE 'failed' END,
+      next_attempt_at = ${f.now} + CAST(min(retry_max_ms,
+        retry_base_ms * (1 << min(CASE WHEN kind = 'run' THEN attempt ELSE expand_failures + 1 END - 1, 30)))
+        * ${factor} AS INTEGER),
+      lease_owner = NULL, lease_expires_at = NULL,
+      last_error = ${error}, updated_at = ${f.now}
+    WHERE id = ${f.taskId} AND state = 'leased' AND lease_epoch = ${f.epoch}
+    RETURNING state, next_attempt_at, kind`,
+  );
+  if (!row) {
+    const reason = await staleReason(tx, f.taskId, f.epoch, f.now);
+    return { outcome: "stale", message: `Ignored failure of "${f.taskId}": ${reason}` };
+  }
+  if (row.state === "failed") {
+    await tx.run(sql`UPDATE tasks SET finished_at = ${f.now} WHERE id = ${f.taskId}`);
+  }
+  await tx.run(sql`
+    UPDATE attempts SET ended_at = ${f.now}, outcome = 'failed', error = ${error}
+    WHERE task_id = ${f.taskId} AND epoch = ${f.epoch}`);
+  return row.state === "ready"
+    ? {
+      outcome: "accepted",
+      message: `will retry at ${new Date(row.next_attempt_at).toISOString()}`,
+      state: "ready",
+      retryAt: row.next_attempt_at,
+    }
+    : { outcome: "accepted", message: "failed permanently", state: "failed" };
+}

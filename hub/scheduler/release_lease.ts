@@ -1,0 +1,26 @@
+/**
+ * A worker hands a lease back (over-grant, shutdown): the task is ready again
+ * at once, without waiting for the TTL.
+ */
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client.ts";
+
+/** Returns a lease to the queue; false when it was not current. */
+export async function releaseLease(
+  tx: Tx,
+  taskId: string,
+  epoch: number,
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const rows = await tx.all<{ id: string }>(sql`
+    UPDATE tasks SET state = 'ready', lease_owner = NULL, lease_expires_at = NULL,
+      next_attempt_at = ${now}, updated_at = ${now}
+    WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}
+    RETURNING id`);
+  if (rows.length === 0) return false;
+  await tx.run(sql`
+    UPDATE attempts SET ended_at = ${now}, outcome = 'released', error = ${reason}
+    WHERE task_id = ${taskId} AND epoch = ${epoch}`);
+  return true;
+}

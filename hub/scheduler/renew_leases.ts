@@ -1,0 +1,67 @@
+/**
+ * Lease renewal: the heartbeat. One statement renews every lease a worker
+ * holds; the ones it did not renew are reported with the reason.
+ */
+import { sql } from "drizzle-orm";
+import type { LeaseRef } from "../../shared/protocol.ts";
+import type { Tx } from "../db/client.ts";
+import { chunks } from "../db/chunks.ts";
+
+/** A renewal the hub refused. */
+export interface RefusedRenewal {
+  taskId: string;
+  epoch: number;
+  reason: string;
+}
+
+/**
+ * Extends each lease in `leases` whose epoch is current to `now + ttlMs`, and
+ * moves its ownership to `workerId` (a worker keeps its id across reconnects).
+ */
+export async function renewLeases(
+  tx: Tx,
+  workerId: string,
+  leases: readonly LeaseRef[],
+  now: number,
+  ttlMs: number,
+): Promise<RefusedRenewal[]> {
+  const renewed = new Set<string>();
+  for (const part of chunks(leases, 400)) {
+    const pairs = sql.join(part.map((l) => sql`(${l.taskId}, ${l.epoch})`), sql`, `);
+    const rows = await tx.all<{ id: string }>(sql`
+      UPDATE tasks SET lease_expires_at = ${now + ttlMs}, lease_owner = ${workerId}
+      WHERE state = 'leased' AND lease_expires_at >= ${now}
+        AND (id, lease_epoch) IN (VALUES ${pairs})
+      RETURNING id`);
+    for (const r of rows) renewed.add(r.id);
+  }
+  const refused: RefusedRenewal[] = [];
+  for (const lease of leases) {
+    if (renewed.has(lease.taskId)) continue;
+    refused.push({ ...lease, reason: await staleReason(tx, lease.taskId, lease.epoch, now) });
+  }
+  return refused;
+}
+
+/** Says why `(taskId, epoch)` is not a live lease, for refusals and logs. */
+export async function staleReason(
+  tx: Tx,
+  taskId: string,
+  epoch: number,
+  now: number,
+): Promise<string> {
+  const [row] = await tx.all<
+    { state: string; lease_epoch: number; lease_expires_at: number | null }
+  >(
+    sql`SELECT state, lease_epoch, lease_expires_at FROM tasks WHERE id = ${taskId}`,
+  );
+  if (!row) return `task "${taskId}" is unknown`;
+  if (row.lease_epoch !== epoch) {
+    return `epoch ${epoch} is stale (current ${row.lease_epoch}, task is ${row.state})`;
+  }
+  if (row.state !== "leased") return `task is ${row.state}, not leased`;
+  if (row.lease_expires_at !== null && row.lease_expires_at < now) {
+    return `lease expired ${now - row.lease_expires_at} ms ago`;
+  }
+  return "lease is not held";
+}

@@ -1,0 +1,81 @@
+/**
+ * A run's state and its tasks, found by walking the dependency edges down
+ * from the root (tasks are shared between runs, so membership is derived).
+ */
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client.ts";
+
+/** Counts of a run's tasks per state. */
+export type StateCounts = Record<string, number>;
+
+/** A run as the API shows it. */
+export interface RunStatus {
+  runId: string;
+  rootTaskId: string;
+  family: string;
+  params: unknown;
+  state: "running" | "done" | "failed";
+  createdAt: number;
+  finishedAt: number | null;
+  total: number;
+  counts: StateCounts;
+  /** Tasks that failed permanently, with their last error. */
+  failed: Array<{ taskId: string; error: unknown }>;
+}
+
+const SUBGRAPH = (root: string) =>
+  sql`WITH RECURSIVE sub(id) AS (
+    SELECT ${root} UNION SELECT e.dep_id FROM edges e JOIN sub ON e.task_id = sub.id)`;
+
+/** The run, or undefined. The state is derived: done when the root is, failed when any task is. */
+export async function runStatus(db: Db | Tx, runId: string): Promise<RunStatus | undefined> {
+  const [run] = await db.all<{
+    id: string;
+    root_task_id: string;
+    family: string;
+    params: string;
+    state: string;
+    created_at: number;
+    finished_at: number | null;
+  }>(sql`SELECT * FROM runs WHERE id = ${runId}`);
+  if (!run) return undefined;
+  const rows = await db.all<{ state: string; n: number }>(sql`
+    ${SUBGRAPH(run.root_task_id)}
+    SELECT t.state, count(*) AS n FROM tasks t JOIN sub ON t.id = sub.id GROUP BY t.state`);
+  const counts: StateCounts = {};
+  let total = 0;
+  for (const r of rows) {
+    counts[r.state] = r.n;
+    total += r.n;
+  }
+  const failedRows = (counts.failed ?? 0) > 0
+    ? await db.all<{ id: string; last_error: string | null }>(sql`
+      ${SUBGRAPH(run.root_task_id)}
+      SELECT t.id, t.last_error FROM tasks t JOIN sub ON t.id = sub.id
+      WHERE t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
+    : [];
+  const [root] = await db.all<{ state: string; finished_at: number | null }>(
+    sql`SELECT state, finished_at FROM tasks WHERE id = ${run.root_task_id}`,
+  );
+  const state = root?.state === "done" ? "done" : failedRows.length > 0 ? "failed" : "running";
+  return {
+    runId: run.id,
+    rootTaskId: run.root_task_id,
+    family: run.family,
+    params: JSON.parse(run.params),
+    state,
+    createdAt: run.created_at,
+    finishedAt: state === "running" ? null : run.finished_at ?? root?.finished_at ?? null,
+    total,
+    counts,
+    failed: failedRows.map((r) => ({
+      taskId: r.id,
+      error: r.last_error ? JSON.parse(r.last_error) : null,
+    })),
+  };
+}
+
+/** The ids of a run's tasks (for `GET /api/tasks?run=`). */
+export function runTaskIds(rootTaskId: string) {
+  return sql`${SUBGRAPH(rootTaskId)} SELECT id FROM sub`;
+}

@@ -1,0 +1,382 @@
+/**
+ * The scheduler: owns the write queue and the registry, pushes leases to
+ * connected workers that have credit, reaps expired leases and keeps this
+ * hub's heartbeat row. Every fact lives in the database; what is kept here
+ * (sessions, credits, a cache of pins) can be lost with the process.
+ */
+import { sql } from "drizzle-orm";
+import type { WireError } from "../../shared/errors.ts";
+import type { Logger } from "../../shared/log.ts";
+import type { ExpandNode, HelloFrame, HubFrame, LeaseRef } from "../../shared/protocol.ts";
+import { type Labels, matchesSelector, parsePinKey } from "../../shared/selector.ts";
+import type { Database } from "../db/client.ts";
+import { WriteQueue } from "../db/write_queue.ts";
+import { applyExpansion, type ExpansionResult } from "./apply_expansion.ts";
+import { claimTasks } from "./claim_tasks.ts";
+import { completeTask, type CompletionResult } from "./complete_task.ts";
+import { failTask, type FailureResult } from "./fail_task.ts";
+import { familyHash as familyHashOf, FamilyRegistry } from "./family_registry.ts";
+import { reapExpired } from "./reap_expired.ts";
+import { releaseLease } from "./release_lease.ts";
+import { type RefusedRenewal, renewLeases } from "./renew_leases.ts";
+
+/** A connected worker as the scheduler sees it. */
+export interface WorkerLink {
+  readonly workerId: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly families: readonly { name: string; version: number }[];
+  /** Free slots the worker last reported, less the grants sent since. */
+  free: number;
+  /** Grants sent on this connection. */
+  grantsSent: number;
+  /** Sends a frame; false when the socket is gone. */
+  send(frame: HubFrame): boolean;
+  /** Closes the connection. */
+  close(code: number, reason: string): void;
+}
+
+/** Counters for metrics, benchmarks and the chaos suite. */
+export interface SchedulerCounters {
+  grants: number;
+  renewalsRefused: number;
+  leasesExpired: number;
+  completionsAccepted: number;
+  completionsStale: number;
+  duplicateCompletions: number;
+  failures: number;
+}
+
+/** What the scheduler needs. */
+export interface SchedulerDeps {
+  database: Database;
+  hubId: string;
+  hubUrl: string;
+  leaseTtlMs: number;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** How often ready tasks are re-checked (backoff timers, other hubs' work). */
+  dispatchIntervalMs?: number;
+  /** How often expired leases are reaped; default a quarter of the TTL. */
+  reapIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/** The hub's scheduler. */
+export class Scheduler {
+  readonly queue: WriteQueue;
+  readonly registry = new FamilyRegistry();
+  readonly counters: SchedulerCounters = {
+    grants: 0,
+    renewalsRefused: 0,
+    leasesExpired: 0,
+    completionsAccepted: 0,
+    completionsStale: 0,
+    duplicateCompletions: 0,
+    failures: 0,
+  };
+  readonly hubId: string;
+  readonly leaseTtlMs: number;
+  readonly now: () => number;
+  readonly #deps: SchedulerDeps;
+  readonly #random: () => number;
+  readonly #log: Logger;
+  readonly #links = new Map<string, WorkerLink>();
+  readonly #claiming = new Set<string>();
+  #pins = new Set<string>([""]);
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #dispatching: Promise<void> | null = null;
+  #again = false;
+  #stopped = false;
+
+  constructor(deps: SchedulerDeps) {
+    this.#deps = deps;
+    this.hubId = deps.hubId;
+    this.leaseTtlMs = deps.leaseTtlMs;
+    this.now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+    this.#log = deps.log;
+    this.queue = new WriteQueue(deps.database);
+  }
+
+  /** Loads the registry and starts the timers. */
+  async start(): Promise<void> {
+    await this.queue.read((db) => this.registry.load(db));
+    await this.#refreshPins();
+    await this.#heartbeat();
+    const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
+      this.#timers.push(setInterval(() => {
+        if (this.#stopped) return;
+        fn().catch((error) => this.#log.error(`${what} failed`, { error }));
+      }, ms));
+    };
+    const reapMs = this.#deps.reapIntervalMs ??
+      Math.min(5_000, Math.max(50, Math.floor(this.leaseTtlMs / 4)));
+    every(reapMs, () => this.reap(), "reaper");
+    every(this.#deps.dispatchIntervalMs ?? 500, async () => {
+      await this.#refreshPins();
+      this.kick();
+    }, "dispatch tick");
+    every(this.#deps.heartbeatIntervalMs ?? 5_000, () => this.#heartbeat(), "heartbeat");
+  }
+
+  /** Stops the timers and waits for queued writes. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    while (this.#dispatching) await this.#dispatching;
+    await this.queue.write((tx) => tx.run(sql`DELETE FROM hubs WHERE id = ${this.hubId}`))
+      .catch(() => {});
+    await this.queue.close();
+  }
+
+  /** Connected workers on this hub. */
+  links(): WorkerLink[] {
+    return [...this.#links.values()];
+  }
+
+  /**
+   * Registers a worker's hello: its families, its row, and the leases it
+   * still holds (renewed at once). Returns the renewals refused.
+   */
+  async hello(link: WorkerLink, hello: HelloFrame): Promise<RefusedRenewal[]> {
+    const now = this.now();
+    const advertised = JSON.stringify(
+      hello.families.map((f) => f.name + "@" + f.version + "#" + familyHashOf(f)),
+    );
+    const refused = await this.queue.write(async (tx) => {
+      await this.registry.register(tx, link.workerId, hello.families, now);
+      await tx.run(sql`
+        INSERT INTO workers (id, name, labels, version, slots, families, hub_id, state,
+          connected_at, last_seen_at)
+        VALUES (${link.workerId}, ${hello.name}, ${JSON.stringify(hello.labels)}, ${hello.version},
+          ${hello.slots}, ${advertised}, ${this.hubId}, 'connected', ${now}, ${now})
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels,
+          version = excluded.version, slots = excluded.slots, families = excluded.families,
+          hub_id = excluded.hub_id, state = 'connected', connected_at = excluded.connected_at,
+          last_seen_at = excluded.last_seen_at`);
+      return hello.leases.length > 0
+        ? await renewLeases(tx, link.workerId, hello.leases, now, this.leaseTtlMs)
+        : [];
+    });
+    for (const f of hello.families) {
+      const pin = this.registry.get(f.name, f.version)?.pin;
+      if (pin !== undefined) this.#pins.add(pin);
+    }
+    const previous = this.#links.get(link.workerId);
+    if (previous && previous !== link) previous.close(4000, "replaced by a newer connection");
+    this.#links.set(link.workerId, link);
+    this.counters.renewalsRefused += refused.length;
+    return refused;
+  }
+
+  /** Forgets a worker's connection; its leases run on until they expire or are renewed. */
+  async goodbye(link: WorkerLink): Promise<void> {
+    if (this.#links.get(link.workerId) !== link) return;
+    this.#links.delete(link.workerId);
+    if (this.#stopped) return;
+    const now = this.now();
+    await this.queue.write((tx) =>
+      tx.run(sql`UPDATE workers SET state = 'disconnected', last_seen_at = ${now}
+        WHERE id = ${link.workerId} AND hub_id = ${this.hubId}`)
+    ).catch((error) => this.#log.warn("cannot mark worker disconnected", { error }));
+  }
+
+  /** Renews a worker's leases (the heartbeat). */
+  async renew(link: WorkerLink, leases: readonly LeaseRef[]): Promise<RefusedRenewal[]> {
+    const now = this.now();
+    const refused = await this.queue.write(async (tx) => {
+      await tx.run(sql`UPDATE workers SET last_seen_at = ${now} WHERE id = ${link.workerId}`);
+      return leases.length > 0
+        ? await renewLeases(tx, link.workerId, leases, now, this.leaseTtlMs)
+        : [];
+    });
+    this.counters.renewalsRefused += refused.length;
+    return refused;
+  }
+
+  /** Applies an expansion result. */
+  async expand(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    nodes: readonly ExpandNode[],
+  ): Promise<ExpansionResult> {
+    const now = this.now();
+    const result = await this.queue.write((tx) =>
+      applyExpansion(tx, {
+        taskId,
+        epoch,
+        workerId: link.workerId,
+        nodes,
+        now,
+        families: this.registry.defaults,
+      })
+    );
+    if (result.readied > 0 || result.inserted > 0) this.kick();
+    return result;
+  }
+
+  /** Publishes a completed task. */
+  async complete(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    key: string,
+  ): Promise<CompletionResult> {
+    const now = this.now();
+    const result = await this.queue.write((tx) =>
+      completeTask(tx, { taskId, epoch, key, workerId: link.workerId, now })
+    );
+    if (result.outcome === "accepted") {
+      if (result.repeat) this.counters.duplicateCompletions++;
+      else this.counters.completionsAccepted++;
+    } else {
+      this.counters.completionsStale++;
+    }
+    if (result.readied > 0) this.kick();
+    return result;
+  }
+
+  /** Records a failed attempt. */
+  async fail(taskId: string, epoch: number, error: WireError): Promise<FailureResult> {
+    const now = this.now();
+    const result = await this.queue.write((tx) =>
+      failTask(tx, { taskId, epoch, error, now, random: this.#random })
+    );
+    if (result.outcome === "accepted") this.counters.failures++;
+    return result;
+  }
+
+  /** Takes back a lease a worker returned. */
+  async release(taskId: string, epoch: number, reason: string): Promise<boolean> {
+    const now = this.now();
+    const released = await this.queue.write((tx) => releaseLease(tx, taskId, epoch, reason, now));
+    if (released) this.kick();
+    return released;
+  }
+
+  /** Stores a task's status message and progress (only while its lease is current). */
+  async status(taskId: string, epoch: number, message?: string, progress?: number): Promise<void> {
+    const now = this.now();
+    await this.queue.write((tx) =>
+      tx.run(sql`UPDATE tasks SET
+          status_message = coalesce(${message ?? null}, status_message),
+          progress = coalesce(${progress ?? null}, progress), updated_at = ${now}
+        WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}`)
+    );
+  }
+
+  /** A worker's credit: `free` slots after `grantsSeen` grants on this connection. */
+  credit(link: WorkerLink, free: number, grantsSeen: number): void {
+    link.free = Math.max(0, free - Math.max(0, link.grantsSent - grantsSeen));
+    this.kick();
+  }
+
+  /** Returns expired leases to the queue. */
+  async reap(): Promise<number> {
+    const now = this.now();
+    const reaped = await this.queue.write((tx) => reapExpired(tx, now));
+    if (reaped.length > 0) {
+      this.counters.leasesExpired += reaped.length;
+      for (const r of reaped) {
+        this.#log.warn("lease expired", {
+          taskId: r.id,
+          epoch: r.epoch,
+          workerId: r.owner,
+          kind: r.kind,
+          next: r.state,
+        });
+      }
+      this.kick();
+    }
+    return reaped.length;
+  }
+
+  /** Asks for a dispatch round soon; rounds never overlap. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#dispatching) {
+      this.#again = true;
+      return;
+    }
+    this.#dispatching = this.#dispatchLoop().finally(() => {
+      this.#dispatching = null;
+    });
+  }
+
+  async #dispatchLoop(): Promise<void> {
+    do {
+      this.#again = false;
+      await Promise.resolve();
+      const claims = this.links()
+        .filter((l) => l.free > 0 && !this.#claiming.has(l.workerId))
+        .map((l) => this.#grant(l));
+      await Promise.all(claims);
+    } while (this.#again && !this.#stopped);
+  }
+
+  async #grant(link: WorkerLink): Promise<void> {
+    const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
+    const limit = link.free;
+    this.#claiming.add(link.workerId);
+    try {
+      const now = this.now();
+      const claimed = await this.queue.write((tx) =>
+        claimTasks(tx, {
+          workerId: link.workerId,
+          pins,
+          families: link.families,
+          limit,
+          now,
+          ttlMs: this.leaseTtlMs,
+        })
+      );
+      for (const c of claimed) {
+        const sent = this.#links.get(link.workerId) === link && link.send({
+          type: "lease.grant",
+          kind: c.kind,
+          taskId: c.id,
+          family: c.family,
+          version: c.version,
+          params: JSON.parse(c.params),
+          attempt: c.attempt,
+          epoch: c.epoch,
+          ttlMs: this.leaseTtlMs,
+        });
+        if (sent) {
+          link.free--;
+          link.grantsSent++;
+          this.counters.grants++;
+        } else {
+          // The worker went away between claim and send: hand the lease back now
+          // rather than after the TTL.
+          await this.release(c.id, c.epoch, "worker disconnected before the grant was sent");
+        }
+      }
+    } catch (error) {
+      this.#log.error("claim failed", { workerId: link.workerId, error });
+    } finally {
+      this.#claiming.delete(link.workerId);
+    }
+  }
+
+  async #refreshPins(): Promise<void> {
+    const rows = await this.queue.read((db) =>
+      db.all<{ pin: string }>(sql`SELECT DISTINCT pin FROM tasks WHERE state = 'ready'`)
+    );
+    for (const r of rows) this.#pins.add(r.pin);
+  }
+
+  async #heartbeat(): Promise<void> {
+    const now = this.now();
+    await this.queue.write((tx) =>
+      tx.run(sql`
+        INSERT INTO hubs (id, url, started_at, heartbeat_at)
+        VALUES (${this.hubId}, ${this.#deps.hubUrl}, ${now}, ${now})
+        ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`)
+    );
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Starts a hub: opens (and migrates) the database, starts the scheduler,
+ * serves HTTP and WebSocket. Used by `main.ts`, `deno task start` and tests.
+ */
+import { createLogger, type Logger } from "../shared/log.ts";
+import { CLOSE } from "../shared/protocol.ts";
+import { createApp } from "./app.ts";
+import type { HubConfig } from "./config.ts";
+import { openDatabase, redactUrl } from "./db/client.ts";
+import { Scheduler } from "./scheduler/scheduler.ts";
+
+/** A running hub. */
+export interface RunningHub {
+  readonly url: string;
+  readonly port: number;
+  readonly hubId: string;
+  readonly scheduler: Scheduler;
+  /** Stops accepting, tells workers to reconnect elsewhere, closes the database. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Options beyond the configuration. */
+export interface StartHubOptions {
+  log?: Logger;
+  now?: () => number;
+}
+
+/** Starts a hub with `config`. */
+export async function startHub(
+  config: HubConfig,
+  options: StartHubOptions = {},
+): Promise<RunningHub> {
+  const hubId = config.hubId ?? `hub_${crypto.randomUUID().slice(0, 8)}`;
+  const log = (options.log ?? createLogger({ level: config.logLevel })).child({ hubId });
+  const database = await openDatabase(config.dbUrl, {
+    busyTimeoutMs: config.busyTimeoutMs,
+    authToken: config.dbAuthToken,
+  });
+  log.info("database ready", { db: redactUrl(config.dbUrl) });
+  let url = `http://${config.host}:${config.port}`;
+  const scheduler = new Scheduler({
+    database,
+    hubId,
+    get hubUrl() {
+      return url;
+    },
+    leaseTtlMs: config.leaseTtlMs,
+    log,
+    now: options.now,
+  });
+  await scheduler.start();
+  const sockets = new Set<WebSocket>();
+  let accepting = true;
+  const app = createApp({ scheduler, log, sockets, accepting: () => accepting });
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+  }, app.fetch);
+  const addr = await listening.promise;
+  const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  url = `http://${host}:${addr.port}`;
+  log.info("hub listening", { url, port: addr.port, leaseTtlMs: config.leaseTtlMs });
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    closing ??= (async () => {
+      accepting = false;
+      for (const socket of sockets) {
+        try {
+          socket.close(CLOSE.goingAway, "hub shutting down; reconnect to another hub");
+        } catch { /* already closed */ }
+      }
+      await server.shutdown();
+      await scheduler.stop();
+      database.close();
+      log.info("hub stopped");
+    })();
+  return {
+    url,
+    port: addr.port,
+    hubId,
+    scheduler,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
