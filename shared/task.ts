@@ -268,9 +268,13 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
  * ```
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`)
-    .join("; ");
+  // One message per field: a date that fails both its format and its pattern says so once.
+  const byField = new Map<string, string>();
+  for (const i of issues) {
+    const field = i.path.length ? i.path.join(".") : "(root)";
+    if (!byField.has(field)) byField.set(field, i.message);
+  }
+  return [...byField].map(([field, message]) => `${field}: ${message}`).join("; ");
 }
 
 /**

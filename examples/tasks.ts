@@ -1,0 +1,134 @@
+/**
+ * The seed pipelines, on local files under a data directory.
+ *
+ * - `ExtractRaw(runDate)`: a dated, versioned raw extract.
+ * - `TransformAll(runDate)`: a wrapper whose table list is discovered at
+ *   expansion time (from `catalog/tables.json`), one `TransformTable` each.
+ * - `ProcessShard(shardId, totalShards)` and `AggregateShards(totalShards)`:
+ *   sharded work merged by an aggregator.
+ */
+import { z } from "zod";
+import { LocalTarget } from "../shared/targets/local_target.ts";
+import { defineTask } from "../shared/task.ts";
+
+/** The tables `TransformAll` uses when the catalog does not list any. */
+export const DEFAULT_TABLES = ["orders", "customers", "events"] as const;
+
+/** Creates the example families, reading and writing under `dataDir`. */
+export function createExampleTasks(dataDir: string) {
+  const ExtractRaw = defineTask({
+    family: "ExtractRaw",
+    version: 1,
+    description: "Extracts one day of raw records",
+    params: z.object({ runDate: z.iso.date() }),
+    output: ({ runDate }) => new LocalTarget(`${dataDir}/raw/v1/${runDate}.json`),
+    run: async (ctx, { runDate }) => {
+      ctx.setStatus("extracting");
+      const records = DEFAULT_TABLES.flatMap((table, t) =>
+        Array.from(
+          { length: 5 },
+          (_, i) => ({ table, id: t * 100 + i, runDate, amount: i * 10 + t }),
+        )
+      );
+      await ctx.outputs.write(JSON.stringify({ runDate, extractedBy: ctx.taskId, records }));
+      ctx.progress(1);
+    },
+  });
+
+  const TransformTable = defineTask({
+    family: "TransformTable",
+    version: 1,
+    description: "Transforms one table of a day's extract",
+    params: z.object({ runDate: z.iso.date(), table: z.string().regex(/^[a-z][a-z0-9_]*$/) }),
+    requires: ({ runDate }) => ExtractRaw.of({ runDate }),
+    output: ({ runDate, table }) =>
+      new LocalTarget(`${dataDir}/tables/v1/${table}/${runDate}.json`),
+    run: async (ctx, { table }) => {
+      const raw = JSON.parse(await ctx.inputs.readText()) as {
+        records: Array<{ table: string; amount: number }>;
+      };
+      const rows = raw.records.filter((r) => r.table === table);
+      const total = rows.reduce((sum, r) => sum + r.amount, 0);
+      await ctx.outputs.write(JSON.stringify({ table, rows: rows.length, total }));
+    },
+  });
+
+  const TransformAll = defineTask({
+    family: "TransformAll",
+    version: 1,
+    description: "Transforms every table the catalog lists (discovered at expansion)",
+    params: z.object({ runDate: z.iso.date() }),
+    requires: ({ runDate }) =>
+      discoverTables(dataDir).map((table) => TransformTable.of({ runDate, table })),
+  });
+
+  const ProcessShard = defineTask({
+    family: "ProcessShard",
+    version: 1,
+    description: "Processes one shard of a sharded job",
+    params: z.object({ shardId: z.int().min(0), totalShards: z.int().min(1).max(100_000) }),
+    output: ({ shardId, totalShards }) =>
+      new LocalTarget(`${dataDir}/shards/v1/${totalShards}/shard-${shardId}.json`),
+    run: async (ctx, { shardId, totalShards }) => {
+      if (shardId >= totalShards) {
+        throw new RangeError(`shardId ${shardId} is not below totalShards ${totalShards}`);
+      }
+      // Each shard sums its slice of 1..10,000.
+      let sum = 0;
+      let count = 0;
+      for (let n = 1 + shardId; n <= 10_000; n += totalShards) {
+        sum += n;
+        count++;
+      }
+      await ctx.outputs.write(JSON.stringify({ shardId, totalShards, count, sum }));
+    },
+  });
+
+  const AggregateShards = defineTask({
+    family: "AggregateShards",
+    version: 1,
+    description: "Merges every shard's result",
+    params: z.object({ totalShards: z.int().min(1).max(100_000) }),
+    requires: ({ totalShards }) =>
+      Array.from(
+        { length: totalShards },
+        (_, shardId) => ProcessShard.of({ shardId, totalShards }),
+      ),
+    output: ({ totalShards }) => new LocalTarget(`${dataDir}/aggregate/v1/${totalShards}.json`),
+    run: async (ctx, { totalShards }) => {
+      let sum = 0;
+      let count = 0;
+      for (const target of ctx.inputs) {
+        const shard = JSON.parse(await target.readText()) as { sum: number; count: number };
+        sum += shard.sum;
+        count += shard.count;
+      }
+      await ctx.outputs.write(JSON.stringify({ totalShards, count, sum }));
+    },
+  });
+
+  return {
+    ExtractRaw,
+    TransformTable,
+    TransformAll,
+    ProcessShard,
+    AggregateShards,
+    all: [ExtractRaw, TransformTable, TransformAll, ProcessShard, AggregateShards] as const,
+  };
+}
+
+/** The catalog's table list (`catalog/tables.json`), or the defaults. */
+function discoverTables(dataDir: string): string[] {
+  try {
+    const parsed = z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).safeParse(
+      JSON.parse(Deno.readTextFileSync(`${dataDir}/catalog/tables.json`)),
+    );
+    if (parsed.success) return parsed.data;
+    throw new TypeError(
+      `catalog/tables.json is not a list of table names: ${parsed.error.message}`,
+    );
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [...DEFAULT_TABLES];
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * `deno task start`: a hub on the embedded database plus one local worker
+ * process loaded with the examples. Honours the hub's and worker's
+ * `DROVER_*` variables. Ctrl-C stops both.
+ */
+import { loadHubConfig } from "../hub/config.ts";
+import { startHub } from "../hub/server.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = loadHubConfig(Deno.env.toObject());
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  const hub = await startHub(config);
+  const workerEntry = new URL("../examples/worker.ts", import.meta.url).pathname;
+  const worker = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", workerEntry],
+    env: {
+      DROVER_HUB_URL: hub.url,
+      DROVER_DATA_DIR: config.dataDir,
+      DROVER_WORKER_NAME: Deno.env.get("DROVER_WORKER_NAME") ?? "local",
+    },
+    stdin: "null",
+  }).spawn();
+
+  const banner = [
+    "",
+    `  Drover hub ready at ${hub.url}  (database ${config.dbUrl}, data in ${config.dataDir})`,
+    `  One local worker is running the examples.`,
+    "",
+    `  Try:  deno task drover submit AggregateShards --param totalShards=10 --wait`,
+    `        curl -s ${hub.url}/api/runs`,
+    "",
+  ].join("\n");
+  console.error(banner);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      worker.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await worker.status;
+    await hub.close();
+    Deno.exit(code);
+  };
+  Deno.addSignalListener("SIGINT", () => stop(0));
+  Deno.addSignalListener("SIGTERM", () => stop(0));
+  const status = await worker.status;
+  if (!stopping) {
+    console.error(`The local worker exited with code ${status.code}; stopping the hub.`);
+    await stop(1);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Worker configuration from the environment, validated with every problem
+ * reported at once.
+ */
+import { z } from "zod";
+import { type Labels, labelsSchema } from "../shared/selector.ts";
+
+/** Parses `region=eu-west,zone=b` into labels. */
+export function parseLabels(text: string): Labels {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) throw new TypeError(`Invalid label "${part}": expected name=value`);
+    labels[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  const parsed = labelsSchema.safeParse(labels);
+  if (!parsed.success) {
+    throw new TypeError(`Invalid labels "${text}": ${parsed.error.issues[0]!.message}`);
+  }
+  return parsed.data;
+}
+
+const workerConfigSchema = z.object({
+  DROVER_HUB_URL: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8080"),
+  DROVER_WORKER_NAME: z.string().min(1).max(200).optional(),
+  DROVER_WORKER_LABELS: z.string().default("").transform((text, ctx) => {
+    try {
+      return parseLabels(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  DROVER_WORKER_SLOTS: z.coerce.number().int().min(1).max(10_000).default(4),
+  DROVER_WORKER_STATE_DIR: z.string().min(1).optional(),
+  DROVER_WORKER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
+  DROVER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** The worker process's configuration. */
+export interface WorkerConfig {
+  hubUrl: string;
+  name: string;
+  labels: Labels;
+  slots: number;
+  stateDir: string;
+  graceMs: number;
+  dataDir: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Parses the worker's configuration; throws `TypeError` listing every bad variable. */
+export function loadWorkerConfig(
+  env: Record<string, string | undefined>,
+  hostname = "worker",
+): WorkerConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k.startsWith("DROVER_") && v !== ""),
+  );
+  const result = workerConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new TypeError(`Invalid worker configuration:\n${lines.join("\n")}`);
+  }
+  const c = result.data;
+  const name = c.DROVER_WORKER_NAME ?? hostname;
+  return {
+    hubUrl: c.DROVER_HUB_URL,
+    name,
+    labels: c.DROVER_WORKER_LABELS,
+    slots: c.DROVER_WORKER_SLOTS,
+    stateDir: c.DROVER_WORKER_STATE_DIR ??
+      `.drover/worker-${name.replace(/[^A-Za-z0-9._-]+/g, "-")}`,
+    graceMs: c.DROVER_WORKER_GRACE_MS,
+    dataDir: c.DROVER_DATA_DIR,
+    logLevel: c.DROVER_LOG_LEVEL,
+  };
+}

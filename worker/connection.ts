@@ -1,0 +1,164 @@
+/**
+ * The worker's link to a hub: connects out, reconnects with exponential
+ * backoff and jitter, and hands parsed frames to the runner.
+ */
+import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
+import type { Logger } from "../shared/log.ts";
+import { type HubFrame, hubFrameSchema, type WorkerFrame } from "../shared/protocol.ts";
+
+/** Callbacks from the connection. */
+export interface ConnectionHandlers {
+  /** The socket is open: send hello now. */
+  onOpen(): void;
+  /** A frame from the hub. */
+  onFrame(frame: HubFrame): void;
+  /** The socket closed (a reconnect follows unless the connection was stopped). */
+  onClose(code: number, reason: string): void;
+}
+
+/** Options for {@link Connection}. */
+export interface ConnectionOptions {
+  /** The hub's base URL, e.g. `http://127.0.0.1:8080`. */
+  hubUrl: string;
+  log: Logger;
+  backoff?: BackoffPolicy;
+  /** Extra headers for the WebSocket request (tokens). */
+  headers?: Record<string, string>;
+}
+
+/** Turns a hub URL into its worker WebSocket URL. */
+export function workerSocketUrl(hubUrl: string): string {
+  const url = new URL(hubUrl);
+  url.protocol = url.protocol === "https:"
+    ? "wss:"
+    : url.protocol === "http:"
+    ? "ws:"
+    : url.protocol;
+  url.pathname = url.pathname.replace(/\/$/, "") + "/ws/worker";
+  return url.toString();
+}
+
+/** A self-healing WebSocket to the hub. */
+export class Connection {
+  readonly #options: ConnectionOptions;
+  readonly #handlers: ConnectionHandlers;
+  #socket: WebSocket | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #failures = 0;
+  #stopped = false;
+  /** How many times the connection was (re)established. */
+  connects = 0;
+
+  constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
+    this.#options = options;
+    this.#handlers = handlers;
+  }
+
+  /** Whether a socket is open. */
+  get open(): boolean {
+    return this.#socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Starts connecting. */
+  start(): void {
+    this.#connect();
+  }
+
+  /** Sends a frame; false when not connected (the caller keeps what must survive). */
+  send(frame: WorkerFrame): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    try {
+      socket.send(JSON.stringify(frame));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Marks the session healthy (resets the backoff). */
+  healthy(): void {
+    this.#failures = 0;
+  }
+
+  /** Drops the current socket and reconnects after a backoff (e.g. the hub said go away). */
+  reconnect(reason: string): void {
+    this.#socket?.close(1000, reason.slice(0, 120));
+  }
+
+  /** Closes the socket and stops reconnecting; resolves once the socket is closed. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const socket = this.#socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise<void>((resolve) =>
+      socket.addEventListener("close", () => resolve())
+    );
+    socket.close(1000, "worker stopping");
+    await closed;
+  }
+
+  #connect(): void {
+    if (this.#stopped) return;
+    const url = workerSocketUrl(this.#options.hubUrl);
+    let socket: WebSocket;
+    try {
+      socket = this.#options.headers
+        ? new WebSocket(url, { headers: this.#options.headers } as never)
+        : new WebSocket(url);
+    } catch (error) {
+      this.#options.log.error("cannot open a WebSocket to the hub", { url, error });
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.connects++;
+      this.#handlers.onOpen();
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data !== "string") return;
+      let json: unknown;
+      try {
+        json = JSON.parse(event.data);
+      } catch {
+        this.#options.log.warn("hub sent a frame that is not JSON");
+        return;
+      }
+      const parsed = hubFrameSchema.safeParse(json);
+      if (!parsed.success) {
+        this.#options.log.warn("hub sent a frame this worker does not understand", {
+          type: (json as { type?: unknown })?.type,
+        });
+        return;
+      }
+      this.#handlers.onFrame(parsed.data);
+    };
+    socket.onerror = () => {};
+    socket.onclose = (event) => {
+      if (this.#socket === socket) this.#socket = null;
+      this.#handlers.onClose(event.code, event.reason);
+      this.#scheduleReconnect();
+    };
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped) return;
+    this.#failures++;
+    const ms = backoffDelay(
+      this.#failures,
+      this.#options.backoff ?? {
+        baseMs: 200,
+        maxMs: 10_000,
+        jitter: 0.5,
+      },
+    );
+    this.#options.log.info("reconnecting to the hub", { inMs: ms, failures: this.#failures });
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#connect();
+    }, ms);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Expansion on the worker: from one task, walk as much of its dependency
+ * graph as this worker can see (families it runs, pins it matches), asking
+ * each task whether it is complete and what it requires.
+ */
+import { PermanentError } from "../shared/errors.ts";
+import type { ExpandNode } from "../shared/protocol.ts";
+import { type Labels, matchesSelector } from "../shared/selector.ts";
+import {
+  type AnyTaskInstance,
+  isComplete,
+  requirementList,
+  type TaskFamily,
+} from "../shared/task.ts";
+
+/** Options for {@link expandLocally}. */
+export interface ExpandOptions {
+  /** Families this worker runs, by `name@version`. */
+  families: ReadonlyMap<string, TaskFamily>;
+  labels: Labels;
+  /** Most tasks expanded in one lease; the rest are left for further expand leases. */
+  budget?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Expands `root` breadth first. A complete task is not looked into further
+ * (its requirements do not matter, as in Luigi). Tasks this worker may not
+ * expand are returned unexpanded, for a worker that can.
+ *
+ * @throws PermanentError on a dependency cycle.
+ */
+export async function expandLocally(
+  root: AnyTaskInstance,
+  options: ExpandOptions,
+): Promise<ExpandNode[]> {
+  const budget = options.budget ?? 20_000;
+  const nodes = new Map<string, ExpandNode>();
+  const queue: AnyTaskInstance[] = [root];
+  const seen = new Set<string>([root.id]);
+  let expanded = 0;
+  for (let i = 0; i < queue.length; i++) {
+    options.signal?.throwIfAborted();
+    const task = queue[i]!;
+    const family = options.families.get(`${task.family.name}@${task.family.version}`);
+    const base = {
+      id: task.id,
+      family: task.family.name,
+      version: task.family.version,
+      params: task.params,
+    };
+    const mayExpand = task === root ||
+      (family !== undefined && expanded < budget &&
+        matchesSelector(options.labels, family.definition.pin ?? {}));
+    if (!mayExpand) {
+      nodes.set(task.id, { ...base, expanded: false, complete: false, deps: [] });
+      continue;
+    }
+    expanded++;
+    if (await isComplete(task)) {
+      nodes.set(task.id, { ...base, expanded: true, complete: true, deps: [] });
+      continue;
+    }
+    const requirements = requirementList(task.family.definition.requires?.(task.params as never));
+    const deps: string[] = [];
+    for (const dep of requirements) {
+      deps.push(dep.id);
+      if (!seen.has(dep.id)) {
+        seen.add(dep.id);
+        queue.push(dep);
+      }
+    }
+    nodes.set(task.id, { ...base, expanded: true, complete: false, deps: [...new Set(deps)] });
+  }
+  const cycle = findCycle(nodes);
+  if (cycle) {
+    throw new PermanentError(`Dependency cycle: ${cycle.join(" → ")}`);
+  }
+  return [...nodes.values()];
+}
+
+function findCycle(nodes: ReadonlyMap<string, ExpandNode>): string[] | null {
+  const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = finished
+  for (const start of nodes.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ id: string; next: number }> = [{ id: start, next: 0 }];
+    state.set(start, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const deps = nodes.get(top.id)?.deps ?? [];
+      if (top.next >= deps.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      const dep = deps[top.next++]!;
+      const s = state.get(dep);
+      if (s === 1) {
+        const from = stack.findIndex((f) => f.id === dep);
+        return [...stack.slice(from).map((f) => f.id), dep];
+      }
+      if (s === undefined && nodes.has(dep)) {
+        state.set(dep, 1);
+        stack.push({ id: dep, next: 0 });
+      }
+    }
+  }
+  return null;
+}

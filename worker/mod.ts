@@ -1,0 +1,124 @@
+/**
+ * Build your own Drover worker: import your task families and start it.
+ *
+ * @example
+ * ```ts ignore
+ * import { startWorker } from "./mod.ts";
+ * import { myTasks } from "../my_pipeline/tasks.ts";
+ * const worker = await startWorker({
+ *   hubUrl: "http://127.0.0.1:8080",
+ *   tasks: myTasks,
+ *   labels: { region: "eu-west" },
+ *   slots: 4,
+ * });
+ * Deno.addSignalListener("SIGTERM", () => worker.close());
+ * ```
+ *
+ * @module
+ */
+import { createLogger, type Logger } from "../shared/log.ts";
+import type { Labels } from "../shared/selector.ts";
+import type { TaskFamily } from "../shared/task.ts";
+import { Outbox } from "./outbox.ts";
+import { Runner, type WorkerStats } from "./runner.ts";
+
+export { defineTask } from "../shared/task.ts";
+export type { TaskContext, TaskDefinition, TaskFamily, TaskInstance } from "../shared/task.ts";
+export { LocalTarget } from "../shared/targets/local_target.ts";
+export { PermanentError, RetryableError } from "../shared/errors.ts";
+export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
+export { WORKER_VERSION, type WorkerStats } from "./runner.ts";
+
+/**
+ * Options for {@link startWorker}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerOptions } from "./mod.ts";
+ * const options: WorkerOptions = { hubUrl: "http://127.0.0.1:8080", tasks: [] };
+ * ```
+ */
+export interface WorkerOptions {
+  /** The hub's URL (`http://…` or `https://…`). */
+  hubUrl: string;
+  /** The task families this worker runs. */
+  // deno-lint-ignore no-explicit-any
+  tasks: readonly TaskFamily<any, any>[];
+  /** Labels tasks can pin to, e.g. `{ region: "eu-west" }`. */
+  labels?: Labels;
+  /** Leases held at once. Default 4. */
+  slots?: number;
+  /** A human name for the worker list. Default the host name. */
+  name?: string;
+  /** Where the outbox journal lives; without it, the outbox is kept in memory only. */
+  stateDir?: string;
+  /** Structured logger. Default JSON lines on standard error. */
+  log?: Logger;
+  /** Most tasks expanded in one expand lease. Default 20,000. */
+  expandBudget?: number;
+  /** Extra WebSocket request headers (e.g. a bearer token). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A running worker.
+ *
+ * @example
+ * ```ts
+ * import type { Worker } from "./mod.ts";
+ * async function stop(w: Worker) {
+ *   await w.close(5_000);
+ * }
+ * ```
+ */
+export interface Worker {
+  /** This process's worker id. */
+  readonly workerId: string;
+  /** Resolves when a hub first welcomes the worker. */
+  readonly ready: Promise<void>;
+  /** Counters since start. */
+  readonly stats: WorkerStats;
+  /** Stops taking work, lets running tasks finish within `graceMs`, hands back the rest. */
+  close(graceMs?: number): Promise<void>;
+  /** Same as `close()`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Starts a worker that connects out to a hub and runs `tasks`.
+ *
+ * @example
+ * ```ts ignore
+ * import { z } from "zod";
+ * import { defineTask, startWorker } from "./mod.ts";
+ * const Ping = defineTask({ family: "Ping", params: z.object({}), run: async () => {} });
+ * await using worker = await startWorker({ hubUrl: "http://127.0.0.1:8080", tasks: [Ping] });
+ * await worker.ready;
+ * ```
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const slots = options.slots ?? 4;
+  if (!Number.isInteger(slots) || slots < 1) {
+    throw new TypeError(`Worker slots must be a positive integer, not ${slots}`);
+  }
+  const outbox = await Outbox.open(options.stateDir);
+  const runner = new Runner({
+    hubUrl: options.hubUrl,
+    families: options.tasks,
+    labels: options.labels ?? {},
+    slots,
+    name: options.name ?? Deno.hostname(),
+    log: options.log ?? createLogger(),
+    outbox,
+    expandBudget: options.expandBudget,
+    headers: options.headers,
+  });
+  runner.start();
+  return {
+    workerId: runner.workerId,
+    ready: runner.ready,
+    stats: runner.stats,
+    close: (graceMs) => runner.close(graceMs),
+    [Symbol.asyncDispose]: () => runner.close(),
+  };
+}

@@ -1,0 +1,545 @@
+/**
+ * The worker runtime: takes leases up to its slots, renews them all in one
+ * frame every TTL/3, runs tasks with an AbortSignal that fires when a lease
+ * is lost, and reports results through the outbox until the hub acknowledges.
+ */
+import { delay } from "../shared/delay.ts";
+import {
+  LeaseLostError,
+  PermanentError,
+  RetryableError,
+  TaskTimeoutError,
+  toWireError,
+} from "../shared/errors.ts";
+import type { Logger } from "../shared/log.ts";
+import {
+  type FamilyInfo,
+  type HubFrame,
+  type LeaseGrant,
+  PROTOCOL_VERSION,
+} from "../shared/protocol.ts";
+import type { Labels } from "../shared/selector.ts";
+import type { StagedDescription, StagedOutput } from "../shared/targets/target.ts";
+import {
+  type AnyTaskInstance,
+  isComplete,
+  isTarget,
+  mapRequirements,
+  type Outputs,
+  requirementList,
+  type TaskContext,
+  type TaskFamily,
+} from "../shared/task.ts";
+import { Connection } from "./connection.ts";
+import { expandLocally } from "./expand.ts";
+import { Outbox, type OutboxEntry } from "./outbox.ts";
+import { restoreStaged } from "./restore_staged.ts";
+
+/** Version string workers report. */
+export const WORKER_VERSION = "0.1.0";
+
+/** Options for the runner. */
+export interface RunnerOptions {
+  hubUrl: string;
+  // deno-lint-ignore no-explicit-any
+  families: readonly TaskFamily<any, any>[];
+  labels: Labels;
+  slots: number;
+  name: string;
+  log: Logger;
+  outbox: Outbox;
+  expandBudget?: number;
+  headers?: Record<string, string>;
+}
+
+interface HeldLease {
+  taskId: string;
+  epoch: number;
+  kind: "expand" | "run";
+  controller: AbortController;
+  /** Set when the hub refused a renewal: the attempt must not publish. */
+  lost: boolean;
+}
+
+/** Figures about a worker's life, for tests and benchmarks. */
+export interface WorkerStats {
+  connects: number;
+  grants: number;
+  runs: number;
+  expansions: number;
+  published: number;
+  staleRefused: number;
+  failuresReported: number;
+  leasesLost: number;
+  released: number;
+}
+
+/** The worker runtime (see `startWorker` in `mod.ts`). */
+export class Runner {
+  readonly workerId = `w_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  readonly stats: WorkerStats = {
+    connects: 0,
+    grants: 0,
+    runs: 0,
+    expansions: 0,
+    published: 0,
+    staleRefused: 0,
+    failuresReported: 0,
+    leasesLost: 0,
+    released: 0,
+  };
+  readonly #o: RunnerOptions;
+  readonly #log: Logger;
+  readonly #families: Map<string, TaskFamily>;
+  readonly #infos: FamilyInfo[];
+  readonly #held = new Map<string, HeldLease>();
+  readonly #connection: Connection;
+  readonly #running = new Set<Promise<void>>();
+  readonly #welcomed = Promise.withResolvers<void>();
+  #busy = 0;
+  #grantsSeen = 0;
+  #ttlMs = 15_000;
+  #renewTimer: ReturnType<typeof setInterval> | null = null;
+  #session = false;
+  #closing = false;
+  #ackWaiters = new Set<() => void>();
+
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ workerId: this.workerId });
+    this.#families = new Map();
+    this.#infos = [];
+    for (const f of options.families) {
+      const key = `${f.name}@${f.version}`;
+      if (this.#families.has(key)) {
+        throw new TypeError(`Task family ${f.name} version ${f.version} is registered twice`);
+      }
+      this.#families.set(key, f);
+      this.#infos.push({
+        name: f.name,
+        version: f.version,
+        description: f.definition.description,
+        paramsSchema: f.paramsJsonSchema,
+        pin: f.definition.pin ?? {},
+        retry: f.retry,
+        hasRun: f.hasRun,
+        priority: f.definition.priority ?? 0,
+        timeoutMs: f.definition.timeoutMs,
+      });
+    }
+    this.#connection = new Connection(
+      { hubUrl: options.hubUrl, log: this.#log, headers: options.headers },
+      {
+        onOpen: () => this.#sendHello(),
+        onFrame: (frame) => this.#onFrame(frame),
+        onClose: (code, reason) => this.#onClose(code, reason),
+      },
+    );
+  }
+
+  /** Resolves on the first welcome from a hub. */
+  get ready(): Promise<void> {
+    return this.#welcomed.promise;
+  }
+
+  /** Leases held now (running or waiting for the hub's acknowledgement). */
+  get heldLeases(): number {
+    return this.#held.size;
+  }
+
+  /** Starts connecting. */
+  start(): void {
+    this.#connection.start();
+  }
+
+  /**
+   * Stops taking leases, lets running tasks finish within `graceMs`, hands the
+   * remaining leases back, waits briefly for acknowledgements, and closes.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#sendCredit();
+    const all = Promise.all([...this.#running]);
+    const timedOut = await Promise.race([all.then(() => false), delay(graceMs).then(() => true)]);
+    if (timedOut) {
+      for (const lease of this.#held.values()) {
+        if (lease.controller.signal.aborted) continue;
+        lease.lost = true;
+        lease.controller.abort(new Error("worker shutting down"));
+        if (
+          this.#connection.send({
+            type: "lease.release",
+            taskId: lease.taskId,
+            epoch: lease.epoch,
+            reason: "worker shutting down",
+          })
+        ) this.stats.released++;
+      }
+      await all;
+    }
+    // Give the hub a moment to acknowledge what is in flight.
+    const deadline = Date.now() + Math.min(2_000, graceMs);
+    while (this.#o.outbox.size > 0 && this.#connection.open && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.#ackWaiters.add(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+    this.#stopRenewals();
+    await this.#connection.stop();
+    this.#o.outbox.close();
+  }
+
+  #sendHello(): void {
+    this.stats.connects++;
+    this.#grantsSeen = 0;
+    this.#connection.send({
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      workerId: this.workerId,
+      name: this.#o.name,
+      version: WORKER_VERSION,
+      labels: this.#o.labels,
+      slots: this.#o.slots,
+      families: this.#infos,
+      leases: this.#leaseRefs(),
+    });
+  }
+
+  /** Live leases, plus those whose results wait in the outbox (perhaps from a previous process). */
+  #leaseRefs() {
+    const refs = new Map<string, { taskId: string; epoch: number }>();
+    for (const l of this.#held.values()) {
+      if (!l.lost) refs.set(l.taskId, { taskId: l.taskId, epoch: l.epoch });
+    }
+    for (const { frame } of this.#o.outbox.entries()) {
+      if (!refs.has(frame.taskId)) {
+        refs.set(frame.taskId, { taskId: frame.taskId, epoch: frame.epoch });
+      }
+    }
+    return [...refs.values()];
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#session = false;
+    this.#stopRenewals();
+    if (!this.#closing) {
+      this.#log.warn("disconnected from the hub", { code, reason, heldLeases: this.#held.size });
+    }
+  }
+
+  #onFrame(frame: HubFrame): void {
+    switch (frame.type) {
+      case "welcome":
+        this.#onWelcome(frame.leaseTtlMs);
+        return;
+      case "lease.grant":
+        this.#grantsSeen++;
+        this.stats.grants++;
+        this.#onGrant(frame);
+        return;
+      case "lease.renewed":
+        this.#ttlMs = frame.ttlMs;
+        for (const r of frame.refused) this.#loseLease(r.taskId, r.epoch, r.reason);
+        return;
+      case "task.ack":
+        void this.#onAck(frame.key, frame.outcome, frame.message).catch((error) =>
+          this.#log.error("handling an acknowledgement failed", { key: frame.key, error })
+        );
+        return;
+      case "error":
+        this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
+        return;
+    }
+  }
+
+  #onWelcome(ttlMs: number): void {
+    this.#session = true;
+    this.#ttlMs = ttlMs;
+    this.#connection.healthy();
+    this.#log.info("connected to the hub", {
+      ttlMs,
+      heldLeases: this.#held.size,
+      outbox: this.#o.outbox.size,
+    });
+    this.#stopRenewals();
+    this.#renewTimer = setInterval(() => this.#renew(), Math.max(20, Math.floor(ttlMs / 3)));
+    // Redeliver what the hub has not acknowledged, in order; keys make repeats safe.
+    for (const entry of this.#o.outbox.entries()) this.#connection.send(entry.frame);
+    this.#sendCredit();
+    this.#welcomed.resolve();
+  }
+
+  #renew(): void {
+    if (!this.#session) return;
+    this.#connection.send({ type: "lease.renew", leases: this.#leaseRefs() });
+  }
+
+  #stopRenewals(): void {
+    if (this.#renewTimer !== null) clearInterval(this.#renewTimer);
+    this.#renewTimer = null;
+  }
+
+  #sendCredit(): void {
+    if (!this.#session) return;
+    const free = this.#closing ? 0 : Math.max(0, this.#o.slots - this.#busy);
+    this.#connection.send({ type: "lease.credit", free, grantsSeen: this.#grantsSeen });
+  }
+
+  #loseLease(taskId: string, epoch: number, reason: string): void {
+    const lease = this.#held.get(taskId);
+    if (!lease || lease.epoch !== epoch) return;
+    this.stats.leasesLost++;
+    lease.lost = true;
+    this.#log.warn("lease lost", { taskId, epoch, reason });
+    if (!lease.controller.signal.aborted) {
+      lease.controller.abort(new LeaseLostError(taskId, reason));
+    }
+    // A result still waiting for its acknowledgement will be refused as stale.
+    const waiting = this.#o.outbox.entries().some((e) => e.frame.taskId === taskId);
+    if (!waiting) this.#held.delete(taskId);
+  }
+
+  #onGrant(grant: LeaseGrant): void {
+    if (this.#closing || this.#busy >= this.#o.slots || this.#held.has(grant.taskId)) {
+      this.stats.released++;
+      this.#connection.send({
+        type: "lease.release",
+        taskId: grant.taskId,
+        epoch: grant.epoch,
+        reason: this.#closing ? "worker shutting down" : "no free slot",
+      });
+      return;
+    }
+    const lease: HeldLease = {
+      taskId: grant.taskId,
+      epoch: grant.epoch,
+      kind: grant.kind,
+      controller: new AbortController(),
+      lost: false,
+    };
+    this.#held.set(grant.taskId, lease);
+    this.#busy++;
+    const p = this.#work(grant, lease).finally(() => {
+      this.#running.delete(p);
+      this.#busy--;
+      this.#sendCredit();
+    });
+    this.#running.add(p);
+  }
+
+  async #work(grant: LeaseGrant, lease: HeldLease): Promise<void> {
+    const log = this.#log.child({ taskId: grant.taskId, epoch: grant.epoch });
+    const key = `${grant.kind === "run" ? "c" : "x"}_${crypto.randomUUID().replaceAll("-", "")}`;
+    let staged: StagedOutput[] = [];
+    let entry: OutboxEntry;
+    try {
+      const family = this.#families.get(`${grant.family}@${grant.version}`);
+      if (!family) {
+        throw new PermanentError(
+          `This worker does not run task family ${grant.family} version ${grant.version}`,
+        );
+      }
+      const instance = family.parse(grant.params);
+      if (instance.id !== grant.taskId) {
+        throw new PermanentError(
+          `Task id mismatch: the hub leased "${grant.taskId}" but this worker computes ` +
+            `"${instance.id}" from the same parameters (is the family's code the same version?)`,
+        );
+      }
+      if (grant.kind === "expand") {
+        this.stats.expansions++;
+        const nodes = await expandLocally(instance, {
+          families: this.#families,
+          labels: this.#o.labels,
+          budget: this.#o.expandBudget,
+          signal: lease.controller.signal,
+        });
+        entry = {
+          key,
+          frame: { type: "expand.result", taskId: grant.taskId, epoch: grant.epoch, key, nodes },
+          staged: [],
+        };
+      } else {
+        this.stats.runs++;
+        log.info("task started", { attempt: grant.attempt });
+        staged = await this.#run(instance, grant, lease, log);
+        entry = {
+          key,
+          frame: { type: "task.complete", taskId: grant.taskId, epoch: grant.epoch, key },
+          staged: staged.map((s) => s.describe()),
+        };
+      }
+    } catch (error) {
+      await Promise.all(staged.map((s) => s.discard().catch(() => {})));
+      if (lease.lost) {
+        log.warn("attempt abandoned: lease lost", { error });
+        this.#held.delete(grant.taskId);
+        return;
+      }
+      const wire = toWireError(error);
+      log.warn("task attempt failed", { error: wire });
+      entry = {
+        key,
+        frame: { type: "task.fail", taskId: grant.taskId, epoch: grant.epoch, key, error: wire },
+        staged: [],
+      };
+    }
+    if (lease.lost) {
+      await Promise.all(staged.map((s) => s.discard().catch(() => {})));
+      log.warn("result discarded: lease lost");
+      this.#held.delete(grant.taskId);
+      return;
+    }
+    this.#o.outbox.add(entry);
+    this.#connection.send(entry.frame);
+  }
+
+  async #run(
+    instance: AnyTaskInstance,
+    grant: LeaseGrant,
+    lease: HeldLease,
+    log: Logger,
+  ): Promise<StagedOutput[]> {
+    const def = instance.family.definition;
+    const params = instance.params as never;
+    const signal = lease.controller.signal;
+    const requirements = def.requires?.(params);
+    await waitForRequirements(requirementList(requirements), signal);
+
+    const outputs = def.output?.(params) as Outputs;
+    const stageKey = `e${grant.epoch}-${crypto.randomUUID().slice(0, 8)}`;
+    const stagedList: Array<[string, StagedOutput]> = [];
+    let stagedShape: unknown = undefined;
+    if (outputs !== undefined) {
+      if (isTarget(outputs)) {
+        const s = outputs.stage(stageKey);
+        stagedList.push(["output", s]);
+        stagedShape = s;
+      } else {
+        const shape: Record<string, StagedOutput> = {};
+        for (const [name, target] of Object.entries(outputs)) {
+          shape[name] = target.stage(stageKey);
+          stagedList.push([name, shape[name]!]);
+        }
+        stagedShape = shape;
+      }
+    }
+    const ctx: TaskContext<Outputs, unknown> = {
+      taskId: grant.taskId,
+      attempt: grant.attempt,
+      signal,
+      log,
+      outputs: stagedShape as never,
+      inputs: mapRequirements(
+        requirements,
+        (dep) => dep.family.definition.output?.(dep.params as never),
+      ),
+      setStatus: (message) => {
+        this.#connection.send({
+          type: "task.status",
+          taskId: grant.taskId,
+          epoch: grant.epoch,
+          message: String(message).slice(0, 2000),
+        });
+      },
+      progress: (fraction) => {
+        const p = Math.min(1, Math.max(0, Number(fraction) || 0));
+        this.#connection.send({
+          type: "task.status",
+          taskId: grant.taskId,
+          epoch: grant.epoch,
+          progress: p,
+        });
+      },
+    };
+    const timer = def.timeoutMs
+      ? setTimeout(
+        () => lease.controller.abort(new TaskTimeoutError(grant.taskId, def.timeoutMs!)),
+        def.timeoutMs,
+      )
+      : null;
+    try {
+      const staged = stagedList.map(([, s]) => s);
+      try {
+        if (def.run) await def.run(ctx as never, params);
+        signal.throwIfAborted();
+      } catch (error) {
+        await Promise.all(staged.map((s) => s.discard().catch(() => {})));
+        // A task that ignored its signal still fails with the signal's reason.
+        throw signal.aborted ? signal.reason : error;
+      }
+      const written: StagedOutput[] = [];
+      for (const [name, s] of stagedList) {
+        if (await s.written()) written.push(s);
+        else if (!(await s.target.exists())) {
+          await Promise.all(staged.map((x) => x.discard().catch(() => {})));
+          throw new PermanentError(
+            `run() finished without writing output "${name}" (${s.target.uri})`,
+          );
+        }
+      }
+      return written;
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+  }
+
+  async #onAck(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
+    const entry = this.#o.outbox.get(key);
+    if (!entry) return;
+    const { frame } = entry;
+    const log = this.#log.child({ taskId: frame.taskId, epoch: frame.epoch });
+    if (frame.type === "task.complete") {
+      const staged = entry.staged.map(restoreStaged);
+      if (outcome === "accepted") {
+        // Published: make the outputs visible. Safe to repeat after a restart.
+        await Promise.all(staged.map((s) => s.commit()));
+        this.stats.published++;
+        log.info("task published");
+      } else {
+        await Promise.all(staged.map((s) => s.discard()));
+        this.stats.staleRefused++;
+        log.warn("completion refused; staged output discarded", { reason: message });
+      }
+    } else if (frame.type === "task.fail") {
+      this.stats.failuresReported++;
+    }
+    this.#o.outbox.remove(key);
+    const lease = this.#held.get(frame.taskId);
+    if (lease && lease.epoch === frame.epoch) this.#held.delete(frame.taskId);
+    for (const wake of this.#ackWaiters) wake();
+    this.#ackWaiters.clear();
+  }
+}
+
+/**
+ * Luigi's run-time check: every requirement that has outputs must be
+ * complete before `run`. Waits briefly (a publication may be committing its
+ * outputs right now), then fails as retryable, naming what is missing.
+ */
+async function waitForRequirements(
+  requirements: AnyTaskInstance[],
+  signal: AbortSignal,
+): Promise<void> {
+  const checkable = requirements.filter((r) =>
+    r.family.definition.complete !== undefined || r.family.definition.output !== undefined
+  );
+  let missing: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    missing = [];
+    for (const r of checkable) if (!(await isComplete(r))) missing.push(r.id);
+    if (missing.length === 0) return;
+    await delay(25 * 2 ** i, signal);
+  }
+  throw new RetryableError(
+    `Unfulfilled requirement${missing.length > 1 ? "s" : ""} at run time: ${
+      missing.slice(0, 5).join(", ")
+    }` +
+      (missing.length > 5 ? ` and ${missing.length - 5} more` : ""),
+  );
+}
+
+/** The descriptions of staged outputs, for tests. */
+export type { StagedDescription };
