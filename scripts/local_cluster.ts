@@ -70,12 +70,16 @@ export class ProcessHandle {
   next(match: (l: LogLine) => boolean, timeoutMs = 30_000, what = "log line"): Promise<LogLine> {
     const from = this.#lines.length;
     let index = from;
-    return this.waitFor((l) => {
-      const i = this.#lines.indexOf(l, index);
-      if (i < from) return false;
-      index = i;
-      return match(l);
-    }, timeoutMs, what);
+    return this.waitFor(
+      (l) => {
+        const i = this.#lines.indexOf(l, index);
+        if (i < from) return false;
+        index = i;
+        return match(l);
+      },
+      timeoutMs,
+      what,
+    );
   }
 
   /** Sends a signal to this process (by its PID). */
@@ -215,7 +219,11 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessH
   const handle = new ProcessHandle(child, name, options.echo);
   if (options.waitConnected ?? true) {
     try {
-      await handle.waitFor((l) => l.msg === "connected to the hub", 30_000, '"connected to the hub"');
+      await handle.waitFor(
+        (l) => l.msg === "connected to the hub",
+        30_000,
+        '"connected to the hub"',
+      );
     } catch (error) {
       await handle.stop(1_000);
       throw error;
@@ -261,5 +269,7 @@ export async function waitForRun(
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  throw new Error(`Run ${runId} did not finish within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `Run ${runId} did not finish within ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
 }

@@ -4,6 +4,7 @@
  * is lost, and reports results through the outbox until the hub acknowledges.
  */
 import { delay } from "../shared/delay.ts";
+import { familyInfo } from "../shared/family_info.ts";
 import {
   LeaseLostError,
   PermanentError,
@@ -115,17 +116,7 @@ export class Runner {
         throw new TypeError(`Task family ${f.name} version ${f.version} is registered twice`);
       }
       this.#families.set(key, f);
-      this.#infos.push({
-        name: f.name,
-        version: f.version,
-        description: f.definition.description,
-        paramsSchema: f.paramsJsonSchema,
-        pin: f.definition.pin ?? {},
-        retry: f.retry,
-        hasRun: f.hasRun,
-        priority: f.definition.priority ?? 0,
-        timeoutMs: f.definition.timeoutMs,
-      });
+      this.#infos.push(familyInfo(f));
     }
     this.#connection = new Connection(
       { hubUrl: options.hubUrl, log: this.#log, headers: options.headers },
@@ -290,15 +281,25 @@ export class Runner {
   #loseLease(taskId: string, epoch: number, reason: string): void {
     const lease = this.#held.get(taskId);
     if (!lease || lease.epoch !== epoch) return;
+    if (
+      this.#o.outbox.entries().some((e) => e.frame.taskId === taskId && e.frame.epoch === epoch)
+    ) {
+      // The result is already on its way; the hub's answer to it decides (a
+      // completion it already accepted is acknowledged again by its key).
+      this.#log.info("renewal refused while the result awaits acknowledgement", {
+        taskId,
+        epoch,
+        reason,
+      });
+      return;
+    }
     this.stats.leasesLost++;
     lease.lost = true;
     this.#log.warn("lease lost", { taskId, epoch, reason });
     if (!lease.controller.signal.aborted) {
       lease.controller.abort(new LeaseLostError(taskId, reason));
     }
-    // A result still waiting for its acknowledgement will be refused as stale.
-    const waiting = this.#o.outbox.entries().some((e) => e.frame.taskId === taskId);
-    if (!waiting) this.#held.delete(taskId);
+    this.#held.delete(taskId);
   }
 
   #onGrant(grant: LeaseGrant): void {

@@ -1,0 +1,190 @@
+/**
+ * A typed client for the hub's admin API. Every failure becomes one of the
+ * errors in `errors.ts`: {@link HubUnreachableError} when no answer came,
+ * {@link HubError} when the answer was an error or unreadable.
+ */
+import type { z } from "zod";
+import {
+  errorBodySchema,
+  type Family,
+  type FamilyDetail,
+  familyDetailSchema,
+  familyListSchema,
+  type RunStatus,
+  runListSchema,
+  runStatusSchema,
+  type Submitted,
+  submittedSchema,
+  type Task,
+  type TaskDetail,
+  taskDetailSchema,
+  taskListSchema,
+  type Worker,
+  workerListSchema,
+} from "./api_schemas.ts";
+import type { TaskState } from "./args.ts";
+import type { ClientConfig } from "./config.ts";
+import { HubError, HubUnreachableError } from "./errors.ts";
+
+/** Filters of `GET /api/tasks`. */
+export interface TaskFilter {
+  run?: string | null;
+  state?: TaskState | null;
+  family?: string | null;
+  limit?: number | null;
+}
+
+/** The admin API, one method per endpoint. */
+export interface ApiClient {
+  /** The hub's base URL. */
+  readonly baseUrl: string;
+  /** `GET /api/families/:name`. */
+  getFamily(name: string): Promise<FamilyDetail>;
+  /** `GET /api/families`. */
+  listFamilies(): Promise<Family[]>;
+  /** `POST /api/runs`. */
+  submitRun(body: { family: string; params: Record<string, unknown> }): Promise<Submitted>;
+  /** `GET /api/runs/:id`. */
+  getRun(runId: string): Promise<RunStatus>;
+  /** `GET /api/runs?limit=`. */
+  listRuns(limit?: number | null): Promise<RunStatus[]>;
+  /** `GET /api/tasks?run=&state=&family=&limit=`. */
+  listTasks(filter: TaskFilter): Promise<Task[]>;
+  /** `GET /api/tasks/:id`. */
+  getTask(taskId: string): Promise<TaskDetail>;
+  /** `GET /api/workers`. */
+  listWorkers(): Promise<Worker[]>;
+}
+
+/** Options for {@link createApiClient}. */
+export interface ApiClientOptions extends ClientConfig {
+  /** Injected in tests; the global `fetch` otherwise. */
+  fetch?: typeof fetch;
+  /** Give up on a request after this long; 0 waits forever. Default 30 s. */
+  timeoutMs?: number;
+}
+
+/** Creates a client for the hub at `options.baseUrl`. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const { baseUrl } = options;
+
+  async function request<S extends z.ZodType>(
+    method: "GET" | "POST",
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined,
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (cause) {
+      throw new HubUnreachableError(baseUrl, networkReason(cause, timeoutMs), { cause });
+    }
+    const what = `${method} ${path}`;
+    const json = parseJson(text);
+    if (status < 200 || status > 299) {
+      const error = errorBodySchema.safeParse(json);
+      if (error.success) {
+        const { code, message, field } = error.data.error;
+        throw new HubError(status, code, message, { field });
+      }
+      throw new HubError(
+        status,
+        `http_${status}`,
+        `The hub answered ${what} with HTTP ${status}: ${excerpt(text)}`,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `"${issue.path.join(".")}"` : "the body";
+      throw new HubError(
+        status,
+        "unexpected_response",
+        json === undefined
+          ? `The hub answered ${what} with a body that is not JSON: ${excerpt(text)}`
+          : `The hub answered ${what} with an unexpected body: ${where} ${
+            issue?.message ?? "is invalid"
+          }`,
+      );
+    }
+    return parsed.data;
+  }
+
+  return {
+    baseUrl,
+    getFamily: (name) =>
+      request("GET", `/api/families/${encodeURIComponent(name)}`, familyDetailSchema),
+    listFamilies: async () => (await request("GET", "/api/families", familyListSchema)).families,
+    submitRun: (body) => request("POST", "/api/runs", submittedSchema, body),
+    getRun: (runId) => request("GET", `/api/runs/${encodeURIComponent(runId)}`, runStatusSchema),
+    listRuns: async (limit) => {
+      const query = limit ? `?limit=${limit}` : "";
+      return (await request("GET", `/api/runs${query}`, runListSchema)).runs;
+    },
+    listTasks: async (filter) => {
+      const query = new URLSearchParams();
+      for (const key of ["run", "state", "family", "limit"] as const) {
+        const value = filter[key];
+        if (value !== null && value !== undefined) query.set(key, String(value));
+      }
+      const search = query.size > 0 ? `?${query}` : "";
+      return (await request("GET", `/api/tasks${search}`, taskListSchema)).tasks;
+    },
+    getTask: (taskId) =>
+      request("GET", `/api/tasks/${encodeURIComponent(taskId)}`, taskDetailSchema),
+    listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
+  };
+}
+
+/** Why a fetch got no answer, in a few words (`connection refused`, `host not found`). */
+export function networkReason(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `no answer within ${timeoutMs / 1000} s`;
+  }
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 5; e = e.cause) {
+    messages.push(e.message);
+  }
+  const text = messages.join(" ").toLowerCase();
+  if (text.includes("connection refused")) return "connection refused";
+  if (
+    text.includes("dns error") || text.includes("failed to lookup address") ||
+    text.includes("name or service not known")
+  ) {
+    return "host not found";
+  }
+  if (text.includes("connection reset")) return "connection reset";
+  if (text.includes("timed out")) return "connection timed out";
+  if (text.includes("certificate")) return "TLS certificate rejected";
+  const first = messages[0] ?? String(error);
+  // "error sending request for url (http://…): client error (Connect): …" → the part after the URL
+  return first.replace(/^error sending request for url \([^)]*\):\s*/i, "") || first;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "") return "(empty body)";
+  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
+}

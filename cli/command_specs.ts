@@ -1,0 +1,114 @@
+/**
+ * The grammar of `drover`: its commands, their arguments and options. The
+ * argument parser and the help text both read it.
+ */
+
+/** How an option takes its value. */
+export type OptionKind = "flag" | "value" | "list";
+
+/** One `--option`. */
+export interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: OptionKind;
+  /** The value's placeholder in the help text. */
+  readonly placeholder?: string;
+  readonly help: string;
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = ["url", "token", "json", "help"] as const;
+
+/** Every option `drover` knows, by name. */
+export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  url: {
+    name: "url",
+    kind: "value",
+    placeholder: "URL",
+    help: "Hub base URL (default: $DROVER_URL, then http://127.0.0.1:8080)",
+  },
+  token: {
+    name: "token",
+    kind: "value",
+    placeholder: "TOKEN",
+    help: "Sent as 'Authorization: Bearer TOKEN' (default: $DROVER_TOKEN)",
+  },
+  json: { name: "json", kind: "flag", help: "Print machine-readable JSON on stdout" },
+  help: { name: "help", short: "h", kind: "flag", help: "Show help" },
+  param: {
+    name: "param",
+    short: "p",
+    kind: "list",
+    placeholder: "NAME=VALUE",
+    help: "A parameter, converted with the family's schema; repeat for each",
+  },
+  wait: {
+    name: "wait",
+    short: "w",
+    kind: "flag",
+    help: "Follow the run until it ends, with a progress line",
+  },
+  run: { name: "run", kind: "value", placeholder: "RUN_ID", help: "Only the tasks of this run" },
+  state: {
+    name: "state",
+    kind: "value",
+    placeholder: "STATE",
+    help: "Only tasks in this state: ready, leased, waiting, done, failed",
+  },
+  family: { name: "family", kind: "value", placeholder: "FAMILY", help: "Only this family" },
+  limit: { name: "limit", kind: "value", placeholder: "N", help: "Show at most N rows" },
+};
+
+/** One command. */
+export interface CommandSpec {
+  readonly name: string;
+  /** Positional arguments, all required. */
+  readonly args: readonly string[];
+  /** Options besides the global ones. */
+  readonly options: readonly string[];
+  readonly summary: string;
+}
+
+/** The commands, in the order the help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "submit",
+    args: ["FAMILY"],
+    options: ["param", "wait"],
+    summary: "Submit a run of a task family",
+  },
+  { name: "status", args: ["RUN_ID"], options: [], summary: "Show a run's state and failed tasks" },
+  { name: "runs", args: [], options: ["limit"], summary: "List recent runs, newest first" },
+  {
+    name: "tasks",
+    args: [],
+    options: ["run", "state", "family", "limit"],
+    summary: "List tasks",
+  },
+  {
+    name: "task",
+    args: ["TASK_ID"],
+    options: [],
+    summary: "Show one task: dependencies, attempts, publication",
+  },
+  { name: "workers", args: [], options: [], summary: "List the workers the hub has seen" },
+  { name: "families", args: [], options: [], summary: "List task families and their parameters" },
+  { name: "help", args: [], options: [], summary: "Show help (for one command: help COMMAND)" },
+];
+
+/** The command named `name`, or undefined. */
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** `drover submit FAMILY [--param NAME=VALUE]... [--wait]`: a command's synopsis. */
+export function usageLine(spec: CommandSpec): string {
+  const parts = ["drover", spec.name, ...spec.args];
+  if (spec.name === "help") parts.push("[COMMAND]");
+  for (const name of spec.options) {
+    const option = OPTIONS[name]!;
+    const value = option.placeholder ? ` ${option.placeholder}` : "";
+    parts.push(`[--${option.name}${value}]${option.kind === "list" ? "..." : ""}`);
+  }
+  return parts.join(" ");
+}

@@ -1,0 +1,18 @@
+/** The process exit codes of `drover`, documented in `drover help`. */
+export const EXIT = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** `submit --wait`: the run failed. */
+  runFailed: 1,
+  /** Bad command, option or parameter. */
+  usage: 2,
+  /** The hub could not be reached. */
+  unreachable: 3,
+  /** The hub answered with an error. */
+  hubError: 4,
+  /** A bug in drover itself (the stack trace is printed). */
+  internal: 70,
+} as const;
+
+/** One of the exit codes in {@link EXIT}. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

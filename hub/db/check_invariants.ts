@@ -1,0 +1,80 @@
+/**
+ * The invariant checker: facts that must hold in the database whatever
+ * happened to workers, links and hubs. Used by tests and the chaos suite.
+ */
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "./client.ts";
+
+/** One broken invariant, with a few example task ids. */
+export interface Violation {
+  invariant: string;
+  count: number;
+  examples: string[];
+}
+
+const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
+  {
+    invariant: "every done task has exactly one publication",
+    query: sql`SELECT t.id FROM tasks t LEFT JOIN publications p ON p.task_id = t.id
+      WHERE t.state = 'done' GROUP BY t.id HAVING count(p.key) != 1`,
+  },
+  {
+    invariant: "only done tasks have publications",
+    query: sql`SELECT p.task_id AS id FROM publications p JOIN tasks t ON t.id = p.task_id
+      WHERE t.state != 'done'`,
+  },
+  {
+    invariant: "a task has lease fields only while leased",
+    query: sql`SELECT id FROM tasks WHERE state != 'leased'
+      AND (lease_owner IS NOT NULL OR lease_expires_at IS NOT NULL)`,
+  },
+  {
+    invariant: "a leased task has an owner and an expiry",
+    query: sql`SELECT id FROM tasks WHERE state = 'leased'
+      AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_epoch < 1)`,
+  },
+  {
+    invariant: "a task ready to run, running or done has every dependency done",
+    query: sql`SELECT DISTINCT t.id FROM tasks t JOIN edges e ON e.task_id = t.id
+      JOIN tasks d ON d.id = e.dep_id
+      WHERE t.kind = 'run' AND t.state IN ('ready', 'leased') AND d.state != 'done'
+        OR t.state = 'done' AND d.state != 'done'
+           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found')`,
+  },
+  {
+    invariant: "a waiting task's pending count matches its dependencies not done",
+    query: sql`SELECT t.id FROM tasks t WHERE t.state = 'waiting' AND t.pending_deps != (
+      SELECT count(*) FROM edges e LEFT JOIN tasks d ON d.id = e.dep_id
+      WHERE e.task_id = t.id AND (d.state IS NULL OR d.state != 'done'))`,
+  },
+  {
+    invariant: "attempts never exceed the epochs granted",
+    query: sql`SELECT id FROM tasks WHERE attempt > lease_epoch`,
+  },
+  {
+    invariant: "every attempt row belongs to a grant no newer than the task's epoch",
+    query: sql`SELECT a.task_id AS id FROM attempts a JOIN tasks t ON t.id = a.task_id
+      WHERE a.epoch > t.lease_epoch`,
+  },
+  {
+    invariant: "at most one open attempt per task",
+    query: sql`SELECT task_id AS id FROM attempts WHERE ended_at IS NULL
+      GROUP BY task_id HAVING count(*) > 1`,
+  },
+];
+
+/** Runs every check; an empty list means the database is consistent. */
+export async function checkInvariants(db: Db | Tx): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const check of CHECKS) {
+    const rows = await db.all<{ id: string }>(check.query);
+    if (rows.length > 0) {
+      violations.push({
+        invariant: check.invariant,
+        count: rows.length,
+        examples: rows.slice(0, 5).map((r) => r.id),
+      });
+    }
+  }
+  return violations;
+}

@@ -1,0 +1,29 @@
+import type { FamilyInfo } from "./protocol.ts";
+import type { TaskFamily } from "./task.ts";
+
+/**
+ * What a worker advertises about a family in its hello.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask } from "./task.ts";
+ * import { familyInfo } from "./family_info.ts";
+ * const Ping = defineTask({ family: "Ping", params: z.object({}), run: async () => {} });
+ * console.assert(familyInfo(Ping).hasRun === true);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export function familyInfo(family: TaskFamily<any, any>): FamilyInfo {
+  return {
+    name: family.name,
+    version: family.version,
+    description: family.definition.description,
+    paramsSchema: family.paramsJsonSchema,
+    pin: family.definition.pin ?? {},
+    retry: family.retry,
+    hasRun: family.hasRun,
+    priority: family.definition.priority ?? 0,
+    timeoutMs: family.definition.timeoutMs,
+  };
+}

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { inspectDatabase } from "./fixtures/db.ts";
+import { readStarts } from "./fixtures/tasks.ts";
+
+const TTL_MS = 1_000;
+
+Deno.test("a worker killed with SIGKILL mid-task: the task is leased again after the TTL and published once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-kill-" });
+  const dbUrl = `file:${dir}/hub.db`;
+  const dataDir = `${dir}/data`;
+  await using hub = await spawnHub({ dbUrl, leaseTtlMs: TTL_MS });
+  const common = { hubUrl: hub.url, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };
+  await using doomed = await spawnWorker({ ...common, name: "doomed", stateDir: `${dir}/a` });
+
+  // The first attempt hangs for a minute; a retry finishes at once.
+  const submitted = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+    body: { family: "Sleep", params: { id: 1, firstAttemptMs: 60_000 } },
+  });
+  assert.equal(submitted.status, 201);
+  const taskId = submitted.body.taskId;
+  await doomed.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
+
+  await using survivor = await spawnWorker({ ...common, name: "survivor", stateDir: `${dir}/b` });
+  doomed.kill("SIGKILL");
+  await doomed.stop();
+
+  await hub.waitFor((l) => l.msg === "lease expired" && l.taskId === taskId, 10_000);
+  const run = await waitForRun(hub.url, submitted.body.runId, 20_000);
+  assert.equal(run.state, "done");
+
+  const task = await api<{ attempt: number; attempts: Array<{ outcome: string; epoch: number }> }>(
+    hub.url,
+    `/api/tasks/${taskId}`,
+  );
+  const runs = task.body.attempts.filter((a) => a.outcome !== null);
+  assert.deepEqual(runs.map((a) => a.outcome).slice(-2), ["expired", "done"]);
+  assert.equal(task.body.attempt, 2);
+  const starts = (await readStarts(dataDir)).filter((s) => s.taskId === taskId);
+  assert.deepEqual(starts.map((s) => s.attempt), [1, 2], "ran twice (at least once)…");
+  const output = JSON.parse(await Deno.readTextFile(`${dataDir}/sleep/g/1.json`));
+  assert.equal(output.attempt, 2);
+  assert.equal(output.pid, survivor.pid);
+
+  await survivor.stop();
+  await hub.stop();
+  const db = await inspectDatabase(dbUrl);
+  assert.equal(db.publicationsPerTask.get(taskId), 1, "…and was published exactly once");
+  assert.deepEqual(db.violations, []);
+  await Deno.remove(dir, { recursive: true });
+});
