@@ -53,7 +53,8 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
   }
   if (candidates.length === 0) return [];
   candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
-  const ids: SQL[] = candidates.slice(0, req.limit).map((c) => sql`${c.id}`);
+  const chosen = candidates.slice(0, req.limit);
+  const ids: SQL[] = chosen.map((c) => sql`${c.id}`);
   const claimed = await tx.all<ClaimedTask>(sql`
     UPDATE tasks SET
       state = 'leased',
@@ -67,6 +68,9 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
       progress = NULL
     WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'ready'
     RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch`);
+  // RETURNING order is unspecified: grant in claim order (priority, then age).
+  const rank = new Map(chosen.map((c, i) => [c.id, i]));
+  claimed.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
   for (const c of claimed) {
     await tx.run(sql`
       INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)

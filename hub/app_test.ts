@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { familyInfo } from "../shared/family_info.ts";
+import { silentLogger } from "../shared/log.ts";
+import { defineTask } from "../shared/task.ts";
+import { createApp } from "./app.ts";
+import { openDatabase } from "./db/client.ts";
+import { Scheduler, type WorkerLink } from "./scheduler/scheduler.ts";
+
+const Load = defineTask({
+  family: "Load",
+  params: z.object({ day: z.iso.date(), limit: z.int().min(1).default(10) }),
+  run: async () => {},
+});
+
+async function setup() {
+  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const scheduler = new Scheduler({
+    database,
+    hubId: "h",
+    hubUrl: "http://x",
+    leaseTtlMs: 1_000,
+    log: silentLogger,
+  });
+  const link: WorkerLink = {
+    workerId: "w",
+    name: "w",
+    labels: {},
+    families: [],
+    free: 0,
+    grantsSent: 0,
+    send: () => true,
+    close: () => {},
+  };
+  await scheduler.hello(link, {
+    type: "hello",
+    protocol: 1,
+    workerId: "w",
+    name: "w",
+    version: "t",
+    labels: {},
+    slots: 1,
+    families: [familyInfo(Load)],
+    leases: [],
+  });
+  const app = createApp({ scheduler, log: silentLogger });
+  const post = (body: unknown, type = "application/json") =>
+    app.request("/api/runs", {
+      method: "POST",
+      headers: { "content-type": type },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  return {
+    app,
+    post,
+    async [Symbol.asyncDispose]() {
+      await scheduler.queue.close();
+      database.close();
+    },
+  };
+}
+
+Deno.test("POST /api/runs validates params against the family's schema and applies defaults", async () => {
+  await using h = await setup();
+  const res = await h.post({ family: "Load", params: { day: "2026-11-23" } });
+  assert.equal(res.status, 201);
+  const body = await res.json();
+  assert.equal(
+    body.taskId,
+    Load.of({ day: "2026-11-23" }).id,
+    "hub and worker compute the same id",
+  );
+  const task = await (await h.app.request(`/api/tasks/${body.taskId}`)).json();
+  assert.deepEqual(task.params, { day: "2026-11-23", limit: 10 });
+});
+
+Deno.test("POST /api/runs answers 400 naming the bad field", async (t) => {
+  await using h = await setup();
+  const cases: Array<[string, unknown, string, string]> = [
+    [
+      "a bad parameter",
+      { family: "Load", params: { day: "2026-02-30" } },
+      "invalid_params",
+      "params.day",
+    ],
+    [
+      "a parameter of the wrong type",
+      { family: "Load", params: { day: "2026-11-01", limit: "x" } },
+      "invalid_params",
+      "params.limit",
+    ],
+    [
+      "an unknown parameter",
+      { family: "Load", params: { day: "2026-11-01", dya: 1 } },
+      "invalid_params",
+      "params.dya",
+    ],
+    ["a missing family", { params: {} }, "invalid_body", "family"],
+    ["an unknown family", { family: "Nope" }, "unknown_family", "family"],
+    ["an unknown body field", { family: "Load", params: {}, extra: 1 }, "invalid_body", "(body)"],
+  ];
+  for (const [name, body, code, field] of cases) {
+    await t.step(name, async () => {
+      const res = await h.post(body);
+      assert.equal(res.status, 400);
+      const { error } = await res.json();
+      assert.equal(error.code, code);
+      assert.equal(error.field, field, error.message);
+    });
+  }
+  await t.step("malformed JSON", async () => {
+    const res = await h.post("{nope");
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).error.code, "bad_json");
+  });
+  await t.step("a body that is not JSON", async () => {
+    const res = await h.post("family=Load", "application/x-www-form-urlencoded");
+    assert.equal(res.status, 415);
+  });
+});
+
+Deno.test("unknown runs, tasks and routes are 404 with a code; a bad filter is 400", async () => {
+  await using h = await setup();
+  assert.equal(
+    (await (await h.app.request("/api/runs/run_nope")).json()).error.code,
+    "run_not_found",
+  );
+  assert.equal((await h.app.request("/api/tasks/nope")).status, 404);
+  assert.equal((await h.app.request("/api/nothing")).status, 404);
+  const bad = await h.app.request("/api/tasks?state=sleeping");
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error.field, "state");
+});
+
+Deno.test("GET /healthz and /readyz answer while the database does", async () => {
+  await using h = await setup();
+  assert.deepEqual(await (await h.app.request("/healthz")).json(), { ok: true, hubId: "h" });
+  const ready = await h.app.request("/readyz");
+  assert.equal(ready.status, 200);
+  assert.equal((await ready.json()).ok, true);
+});

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { openDatabase } from "./client.ts";
+import { WriteQueue } from "./write_queue.ts";
+
+Deno.test("WriteQueue commits writes that arrive together in one transaction", async () => {
+  const dir = await Deno.makeTempDir();
+  const database = await openDatabase(`file:${dir}/q.db`, { busyTimeoutMs: 1_000 });
+  const queue = new WriteQueue(database);
+  try {
+    await queue.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    const before = queue.stats.transactions;
+    await Promise.all(
+      Array.from(
+        { length: 100 },
+        (_, n) => queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (${n})`)),
+      ),
+    );
+    const transactions = queue.stats.transactions - before;
+    assert.ok(transactions <= 2, `100 concurrent writes took ${transactions} transactions`);
+    const [row] = await queue.read((db) => db.all<{ n: number }>(sql`SELECT count(*) AS n FROM t`));
+    assert.equal(row!.n, 100);
+  } finally {
+    await queue.close();
+    database.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("WriteQueue rolls back only the operation that threw in a group", async () => {
+  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const queue = new WriteQueue(database);
+  try {
+    await queue.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    const results = await Promise.allSettled([
+      queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (1)`)),
+      queue.write(async (tx) => {
+        await tx.run(sql`INSERT INTO t VALUES (2)`);
+        throw new Error("this one fails");
+      }),
+      queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (3)`)),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+    const rows = await queue.read((db) => db.all<{ n: number }>(sql`SELECT n FROM t ORDER BY n`));
+    assert.deepEqual(rows.map((r) => r.n), [1, 3]);
+  } finally {
+    await queue.close();
+    database.close();
+  }
+});
+
+Deno.test("WriteQueue refuses writes after close", async () => {
+  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const queue = new WriteQueue(database);
+  await queue.close();
+  await assert.rejects(queue.write(() => Promise.resolve()), /closed/);
+  database.close();
+});
