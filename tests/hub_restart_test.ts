@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
 import { freePort, inspectDatabase } from "./fixtures/db.ts";
+import { readStarts } from "./fixtures/tasks.ts";
 
 Deno.test("the hub killed and restarted mid-run: workers reconnect, the run completes, every task is published once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-restart-" });
   const dbUrl = `file:${dir}/hub.db`;
   const port = freePort();
   const dataDir = `${dir}/data`;
-  const first = await spawnHub({ dbUrl, port, leaseTtlMs: 3_000, hubId: "hub-1" });
+  const first = await spawnHub({ dbUrl, port, leaseTtlMs: 5_000, hubId: "hub-1" });
   const common = { hubUrl: first.url, entry: "tests/fixtures/worker.ts", dataDir, slots: 3 };
   await using w1 = await spawnWorker({ ...common, name: "w1", stateDir: `${dir}/w1` });
   await using w2 = await spawnWorker({ ...common, name: "w2", stateDir: `${dir}/w2` });
@@ -25,7 +26,7 @@ Deno.test("the hub killed and restarted mid-run: workers reconnect, the run comp
   const killed = await first.stop();
   assert.equal(killed.signal, "SIGKILL");
 
-  await using second = await spawnHub({ dbUrl, port, leaseTtlMs: 3_000, hubId: "hub-2" });
+  await using second = await spawnHub({ dbUrl, port, leaseTtlMs: 5_000, hubId: "hub-2" });
   assert.equal(second.url, first.url);
   await Promise.all(reconnected);
   const run = await waitForRun(second.url, submitted.body.runId, 30_000);
@@ -42,5 +43,10 @@ Deno.test("the hub killed and restarted mid-run: workers reconnect, the run comp
   }
   assert.equal(db.publicationsPerTask.size, 41);
   assert.deepEqual(db.violations, []);
+  // The restart took far less than the TTL: workers renewed their leases on
+  // reconnect, so no task ran twice.
+  const starts = await readStarts(dataDir);
+  assert.equal(starts.length, 40);
+  assert.equal(new Set(starts.map((s) => s.taskId)).size, 40);
   await Deno.remove(dir, { recursive: true });
 });
