@@ -28,7 +28,8 @@ function encode(value: unknown, path: string): string {
       return JSON.stringify(value);
     case "object": {
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => encode(v, `${path}[${i}]`)).join(",")}]`;
+        // Array.from visits holes (as undefined), so a sparse array throws too.
+        return `[${Array.from(value, (v, i) => encode(v, `${path}[${i}]`)).join(",")}]`;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {

@@ -64,9 +64,12 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
   const now = options.now ?? Date.now;
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
-    const line: LogFields = { time: new Date(now()).toISOString(), level, msg, ...base };
-    if (fields) {
-      for (const [k, v] of Object.entries(fields)) line[k] = serialiseField(v);
+    const line: LogFields = { time: new Date(now()).toISOString(), level, msg };
+    // The fixed fields come first and win over same-named context fields.
+    for (const source of [base, fields ?? {}]) {
+      for (const [k, v] of Object.entries(source)) {
+        if (k !== "time" && k !== "level" && k !== "msg") line[k] = serialiseField(v);
+      }
     }
     write(JSON.stringify(line));
   };

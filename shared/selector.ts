@@ -62,7 +62,8 @@ export type Labels = z.infer<typeof labelsSchema>;
  */
 export function matchesSelector(labels: Labels, selector: Selector): boolean {
   for (const [name, req] of Object.entries(selector)) {
-    const value = labels[name];
+    // Own properties only: "constructor" is a label name, not Object's.
+    const value = Object.hasOwn(labels, name) ? labels[name] : undefined;
     if (typeof req === "string") {
       if (value !== req) return false;
     } else if ("in" in req) {

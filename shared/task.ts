@@ -233,8 +233,23 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
       { cause },
     );
   }
-  if (definition.pin) selectorSchema.parse(definition.pin);
-  const retry = retryPolicySchema.parse(definition.retry ?? {});
+  if (definition.pin) {
+    const pin = selectorSchema.safeParse(definition.pin);
+    if (!pin.success) {
+      throw new TypeError(
+        `Task family "${definition.family}" has an invalid pin: ${formatIssues(pin.error.issues)}`,
+      );
+    }
+  }
+  const retryResult = retryPolicySchema.safeParse(definition.retry ?? {});
+  if (!retryResult.success) {
+    throw new TypeError(
+      `Task family "${definition.family}" has an invalid retry policy: ${
+        formatIssues(retryResult.error.issues)
+      }`,
+    );
+  }
+  const retry = retryResult.data;
   const family: TaskFamily<S, O> = {
     name: definition.family,
     version,

@@ -96,9 +96,7 @@ Deno.test("defineTask() rejects a pin with a bad label name", () => {
 });
 
 Deno.test("defineTask() rejects a retry policy out of range", () => {
-  assert.throws(() =>
-    defineTask({ family: "P", params: z.object({}), retry: { maxAttempts: 0 } })
-  );
+  assert.throws(() => defineTask({ family: "P", params: z.object({}), retry: { maxAttempts: 0 } }));
 });
 
 Deno.test("of() applies defaults and gives the id of the parsed params", () => {

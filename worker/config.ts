@@ -15,7 +15,13 @@ export function parseLabels(text: string): Labels {
   }
   const parsed = labelsSchema.safeParse(labels);
   if (!parsed.success) {
-    throw new TypeError(`Invalid labels "${text}": ${parsed.error.issues[0]!.message}`);
+    const issue = parsed.error.issues[0]!;
+    // zod reports a bad record key as "Invalid key in record" with the real reason inside.
+    const inner = issue.code === "invalid_key" ? issue.issues[0]?.message : undefined;
+    const name = issue.path.length ? `"${String(issue.path[issue.path.length - 1])}"` : "";
+    throw new TypeError(
+      `Invalid labels "${text}": ${name ? `${name}: ` : ""}${inner ?? issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { loadHubConfig } from "./config.ts";
+
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadHubConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof TypeError, `expected a TypeError, got ${error}`);
+    return error.message;
+  }
+  assert.fail("loadHubConfig() accepted a bad configuration");
+}
+
+Deno.test("loadHubConfig() fills in every default from an empty environment", () => {
+  assert.deepEqual(loadHubConfig({}), {
+    host: "127.0.0.1",
+    port: 8080,
+    dbUrl: "file:.drover/drover.db",
+    dbAuthToken: undefined,
+    busyTimeoutMs: 5_000,
+    leaseTtlMs: 15_000,
+    dataDir: ".drover/data",
+    logLevel: "info",
+    hubId: undefined,
+  });
+});
+
+Deno.test("loadHubConfig() reads and coerces every variable", () => {
+  assert.deepEqual(
+    loadHubConfig({
+      DROVER_HOST: "0.0.0.0",
+      DROVER_PORT: "0",
+      DROVER_DB_URL: "libsql://db.example.io",
+      DROVER_DB_AUTH_TOKEN: "secret",
+      DROVER_DB_BUSY_TIMEOUT_MS: "100",
+      DROVER_LEASE_TTL_MS: "200",
+      DROVER_DATA_DIR: "/data",
+      DROVER_LOG_LEVEL: "warn",
+      DROVER_HUB_ID: "hub-a",
+    }),
+    {
+      host: "0.0.0.0",
+      port: 0,
+      dbUrl: "libsql://db.example.io",
+      dbAuthToken: "secret",
+      busyTimeoutMs: 100,
+      leaseTtlMs: 200,
+      dataDir: "/data",
+      logLevel: "warn",
+      hubId: "hub-a",
+    },
+  );
+});
+
+Deno.test("loadHubConfig() treats empty variables as unset and ignores other variables", () => {
+  const config = loadHubConfig({ DROVER_PORT: "", DROVER_DB_URL: "", PORT: "1", HOST: "x" });
+  assert.equal(config.port, 8080);
+  assert.equal(config.dbUrl, "file:.drover/drover.db");
+  assert.equal(config.host, "127.0.0.1");
+});
+
+Deno.test("loadHubConfig() accepts every kind of libSQL URL", () => {
+  for (
+    const url of [
+      ":memory:",
+      "file:/tmp/x.db",
+      "file:.drover/drover.db",
+      "libsql://a.turso.io",
+      "https://db.example",
+      "http://127.0.0.1:8081",
+      "ws://127.0.0.1:8081",
+      "wss://db.example",
+    ]
+  ) {
+    assert.equal(loadHubConfig({ DROVER_DB_URL: url }).dbUrl, url);
+  }
+});
+
+Deno.test("loadHubConfig() rejects a database URL that libSQL cannot open, with a hint", () => {
+  for (const url of ["postgres://db", "/tmp/x.db", ":memory:x", "memory"]) {
+    const message = configError({ DROVER_DB_URL: url });
+    assert.match(message, /DROVER_DB_URL: expected a libSQL URL/, url);
+  }
+});
+
+Deno.test("loadHubConfig() reports every bad variable at once", () => {
+  const message = configError({
+    DROVER_PORT: "http",
+    DROVER_DB_URL: "postgres://db",
+    DROVER_DB_BUSY_TIMEOUT_MS: "1.5",
+    DROVER_LEASE_TTL_MS: "100",
+    DROVER_LOG_LEVEL: "verbose",
+    DROVER_HUB_ID: "x".repeat(101),
+  });
+  assert.match(message, /^Invalid hub configuration:\n/);
+  for (
+    const name of [
+      "DROVER_PORT",
+      "DROVER_DB_URL",
+      "DROVER_DB_BUSY_TIMEOUT_MS",
+      "DROVER_LEASE_TTL_MS",
+      "DROVER_LOG_LEVEL",
+      "DROVER_HUB_ID",
+    ]
+  ) {
+    assert.match(message, new RegExp(`^  ${name}: `, "m"), `${name} missing from:\n${message}`);
+  }
+  assert.equal(message.trim().split("\n").length, 7, message);
+});
+
+Deno.test("loadHubConfig() rejects ports outside 0–65535", () => {
+  for (const port of ["-1", "65536", "80.5"]) {
+    assert.match(configError({ DROVER_PORT: port }), /DROVER_PORT: /, port);
+  }
+  assert.equal(loadHubConfig({ DROVER_PORT: "65535" }).port, 65535);
+});
+
+Deno.test("loadHubConfig() rejects lease TTLs and busy timeouts out of range", () => {
+  assert.match(configError({ DROVER_LEASE_TTL_MS: "86400001" }), /DROVER_LEASE_TTL_MS: /);
+  assert.match(configError({ DROVER_DB_BUSY_TIMEOUT_MS: "99" }), /DROVER_DB_BUSY_TIMEOUT_MS: /);
+  assert.match(configError({ DROVER_DB_BUSY_TIMEOUT_MS: "600001" }), /DROVER_DB_BUSY_TIMEOUT_MS: /);
+});
