@@ -10,8 +10,8 @@ import {
   type FamilyDetail,
   familyDetailSchema,
   familyListSchema,
-  type RunStatus,
   runListSchema,
+  type RunStatus,
   runStatusSchema,
   type Submitted,
   submittedSchema,
@@ -43,7 +43,9 @@ export interface ApiClient {
   /** `GET /api/families`. */
   listFamilies(): Promise<Family[]>;
   /** `POST /api/runs`. */
-  submitRun(body: { family: string; params: Record<string, unknown> }): Promise<Submitted>;
+  submitRun(
+    body: { family: string; params: Record<string, unknown>; version?: number },
+  ): Promise<Submitted>;
   /** `GET /api/runs/:id`. */
   getRun(runId: string): Promise<RunStatus>;
   /** `GET /api/runs?limit=`. */
@@ -110,14 +112,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `"${issue.path.join(".")}"` : "the body";
+      const where = issue?.path.length ? `field "${issue.path.join(".")}"` : "the body";
       throw new HubError(
         status,
         "unexpected_response",
         json === undefined
           ? `The hub answered ${what} with a body that is not JSON: ${excerpt(text)}`
-          : `The hub answered ${what} with an unexpected body: ${where} ${
-            issue?.message ?? "is invalid"
+          : `The hub answered ${what} with an unexpected body: ${where}: ${
+            issue?.message ?? "invalid"
           }`,
       );
     }
@@ -170,9 +172,15 @@ export function networkReason(error: unknown, timeoutMs: number): string {
   if (text.includes("connection reset")) return "connection reset";
   if (text.includes("timed out")) return "connection timed out";
   if (text.includes("certificate")) return "TLS certificate rejected";
-  const first = messages[0] ?? String(error);
-  // "error sending request for url (http://…): client error (Connect): …" → the part after the URL
-  return first.replace(/^error sending request for url \([^)]*\):\s*/i, "") || first;
+  if (text.includes("corrupt message")) return "TLS handshake failed (does it speak plain HTTP?)";
+  const blocked = text.match(/requests to port (\d+) are blocked/);
+  if (blocked) return `fetch refuses port ${blocked[1]} (a reserved port); use another port`;
+  // The innermost message is the most specific:
+  // "error sending request for url (http://…): client error (Connect): …" → the part after the URL.
+  const last = messages.at(-1) ?? String(error);
+  return last
+    .replace(/^error sending request for url \([^)]*\):\s*/i, "")
+    .replace(/^client error \([^)]*\):\s*/i, "") || last;
 }
 
 function parseJson(text: string): unknown {

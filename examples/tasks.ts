@@ -14,6 +14,11 @@ import { defineTask } from "../shared/task.ts";
 /** The tables `TransformAll` uses when the catalog does not list any. */
 export const DEFAULT_TABLES = ["orders", "customers", "events"] as const;
 
+/** For `worker/main.ts` (`DROVER_TASK_MODULES=./examples/tasks.ts`). */
+export function createTasks({ dataDir }: { dataDir: string }) {
+  return createExampleTasks(dataDir).all;
+}
+
 /** Creates the example families, reading and writing under `dataDir`. */
 export function createExampleTasks(dataDir: string) {
   const ExtractRaw = defineTask({

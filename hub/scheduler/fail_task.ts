@@ -26,6 +26,11 @@ export interface FailureResult {
   retryAt?: number;
 }
 
+/** Whether the attempt that just failed leaves another (evaluated before the update). */
+const RETRY_LEFT = sql.raw(
+  "(kind = 'run' AND attempt < max_attempts OR kind = 'expand' AND expand_failures + 1 < max_attempts)",
+);
+
 /** Share of a backoff delay that jitter may take away. */
 const JITTER = 0.5;
 
@@ -42,14 +47,13 @@ export async function failTask(tx: Tx, f: Failure): Promise<FailureResult> {
     sql`
     UPDATE tasks SET
       expand_failures = expand_failures + (kind = 'expand'),
-      state = CASE
-        WHEN ${retryable} = 0 THEN 'failed'
-        WHEN kind = 'run' AND attempt < max_attempts THEN 'ready'
-        WHEN kind = 'expand' AND expand_failures + 1 < max_attempts THEN 'ready'
-        ELSE 'failed' END,
-      next_attempt_at = ${f.now} + CAST(min(retry_max_ms,
-        retry_base_ms * (1 << min(CASE WHEN kind = 'run' THEN attempt ELSE expand_failures + 1 END - 1, 30)))
-        * ${factor} AS INTEGER),
+      state = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT} THEN 'ready' ELSE 'failed' END,
+      next_attempt_at = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT}
+        THEN ${f.now} + CAST(min(retry_max_ms,
+          retry_base_ms * (1 << min(CASE WHEN kind = 'run' THEN attempt ELSE expand_failures + 1 END - 1, 30)))
+          * ${factor} AS INTEGER)
+        ELSE next_attempt_at END,
+      finished_at = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT} THEN NULL ELSE ${f.now} END,
       lease_owner = NULL, lease_expires_at = NULL,
       last_error = ${error}, updated_at = ${f.now}
     WHERE id = ${f.taskId} AND state = 'leased' AND lease_epoch = ${f.epoch}
@@ -58,9 +62,6 @@ export async function failTask(tx: Tx, f: Failure): Promise<FailureResult> {
   if (!row) {
     const reason = await staleReason(tx, f.taskId, f.epoch, f.now);
     return { outcome: "stale", message: `Ignored failure of "${f.taskId}": ${reason}` };
-  }
-  if (row.state === "failed") {
-    await tx.run(sql`UPDATE tasks SET finished_at = ${f.now} WHERE id = ${f.taskId}`);
   }
   await tx.run(sql`
     UPDATE attempts SET ended_at = ${f.now}, outcome = 'failed', error = ${error}

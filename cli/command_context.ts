@@ -1,0 +1,21 @@
+/** What every command runs with. */
+import type { ApiClient } from "./api_client.ts";
+import type { Io } from "./io.ts";
+
+/** A command's dependencies and the global flags. */
+export interface CommandContext {
+  client: ApiClient;
+  io: Io;
+  /** `--json`: print machine-readable JSON on stdout, nothing else there. */
+  json: boolean;
+  now: () => number;
+  /** Pause between polls of `submit --wait`. */
+  sleep: (ms: number) => Promise<void>;
+  /** How often `submit --wait` polls the run. */
+  pollMs: number;
+}
+
+/** Prints `value` as indented JSON on stdout. */
+export function printJson(ctx: CommandContext, value: unknown): void {
+  ctx.io.out(JSON.stringify(value, null, 2));
+}

@@ -1,0 +1,82 @@
+/** `drover help [COMMAND]`: usage, options and exit codes. */
+import {
+  COMMANDS,
+  type CommandSpec,
+  findCommand,
+  GLOBAL_OPTIONS,
+  OPTIONS,
+  usageLine,
+} from "../command_specs.ts";
+import { DEFAULT_HUB_URL } from "../config.ts";
+import { EXIT } from "../exit_codes.ts";
+import { formatFields } from "../format_table.ts";
+
+const EXIT_CODES: readonly (readonly [number, string])[] = [
+  [EXIT.ok, "success"],
+  [EXIT.runFailed, "the run failed (submit --wait); the failed tasks are named"],
+  [EXIT.usage, "usage error: bad command, option or --param"],
+  [EXIT.unreachable, "the hub could not be reached (connection refused, unknown host, timeout)"],
+  [EXIT.hubError, "the hub answered with an error (unknown family or run, invalid params, ...)"],
+  [EXIT.internal, "internal error in drover (a bug: the stack trace is printed)"],
+];
+
+/** The help text: everything, or one command's usage and options. */
+export function helpText(topic: string | null): string {
+  const spec = topic === null ? undefined : findCommand(topic);
+  if (spec && spec.name !== "help") return commandHelp(spec);
+  return [
+    "drover: the command-line client of a Drover hub",
+    "",
+    "Usage: drover COMMAND [ARGS] [OPTIONS]",
+    "",
+    "Commands:",
+    indent(formatFields(COMMANDS.map((c) => [[c.name, ...c.args].join(" "), c.summary]))),
+    ...COMMANDS.filter((c) => c.options.length > 0).flatMap((c) => [
+      "",
+      `Options of ${c.name}:`,
+      indent(optionTable(c.options)),
+    ]),
+    "",
+    "Options for every command:",
+    indent(optionTable(GLOBAL_OPTIONS)),
+    "",
+    "Examples:",
+    "  drover submit AggregateShards --param totalShards=10 --wait",
+    "  drover submit TransformTable -p runDate=2026-11-23 -p table=orders --json",
+    "  drover tasks --run run_0123abcd --state failed",
+    "",
+    "Parameters are converted with the family's schema (see `drover families`):",
+    "integers and numbers, true/false, JSON for arrays and objects (a list of",
+    "scalars may also be written a,b,c), strings as given.",
+    "",
+    `The hub is found at --url, else $DROVER_URL, else ${DEFAULT_HUB_URL}.`,
+    "",
+    "Exit codes:",
+    indent(formatFields(EXIT_CODES.map(([code, text]) => [String(code), text]))),
+  ].join("\n");
+}
+
+function commandHelp(spec: CommandSpec): string {
+  const lines = [`Usage: ${usageLine(spec)}`, "", spec.summary];
+  if (spec.options.length > 0) {
+    lines.push("", "Options:", indent(optionTable(spec.options)));
+  }
+  lines.push("", "Options for every command:", indent(optionTable(GLOBAL_OPTIONS)));
+  lines.push("", 'Exit codes: see "drover help".');
+  return lines.join("\n");
+}
+
+function optionTable(names: readonly string[]): string {
+  return formatFields(
+    names.map((name) => {
+      const o = OPTIONS[name]!;
+      const short = o.short ? `-${o.short}, ` : "    ";
+      const value = o.placeholder ? ` ${o.placeholder}` : "";
+      return [`${short}--${o.name}${value}`, o.help];
+    }),
+  );
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((line) => `  ${line}`).join("\n");
+}

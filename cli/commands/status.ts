@@ -1,0 +1,35 @@
+/** `drover status RUN_ID`. */
+import type { Command } from "../args.ts";
+import { type CommandContext, printJson } from "../command_context.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { formatCounts, formatFailedTasks } from "../format_run.ts";
+import { formatFields } from "../format_table.ts";
+import { formatDuration, formatTimestamp } from "../format_time.ts";
+
+/** Shows a run: state, family and params, task counts, failed tasks. */
+export async function statusCommand(
+  command: Extract<Command, { name: "status" }>,
+  ctx: CommandContext,
+): Promise<ExitCode> {
+  const run = await ctx.client.getRun(command.runId);
+  if (ctx.json) {
+    printJson(ctx, run);
+    return EXIT.ok;
+  }
+  const end = run.finishedAt ?? ctx.now();
+  const took = formatDuration(end - run.createdAt);
+  ctx.io.out(formatFields([
+    ["Run", run.runId],
+    ["State", run.state],
+    ["Family", run.family],
+    ["Params", JSON.stringify(run.params)],
+    ["Root task", run.rootTaskId],
+    ["Created", formatTimestamp(run.createdAt)],
+    run.finishedAt === null
+      ? ["Running for", took]
+      : ["Finished", `${formatTimestamp(run.finishedAt)} (took ${took})`],
+    ["Tasks", `${run.total}: ${formatCounts(run.counts)}`],
+  ]));
+  if (run.failed.length > 0) ctx.io.out(`\n${formatFailedTasks(run)}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,84 @@
+/** `drover submit FAMILY [--param NAME=VALUE]... [--wait]`. */
+import type { ApiClient } from "../api_client.ts";
+import type { FamilyDetail } from "../api_schemas.ts";
+import type { Command } from "../args.ts";
+import { coerceParams } from "../coerce_params.ts";
+import { type CommandContext, printJson } from "../command_context.ts";
+import { HubError } from "../errors.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { describeRunFailure, formatRunSummary } from "../format_run.ts";
+import { createProgressReporter } from "../progress.ts";
+import { waitForRun } from "../wait_for_run.ts";
+
+/** Submits a run; with `--wait`, follows it and exits 1 when it fails. */
+export async function submitCommand(
+  command: Extract<Command, { name: "submit" }>,
+  ctx: CommandContext,
+): Promise<ExitCode> {
+  const family = await fetchFamily(ctx.client, command.family);
+  const params = coerceParams(family.name, family.paramsSchema, command.params);
+  const startedAt = ctx.now();
+  // The version pins the submission to the schema the params were converted with.
+  const submitted = await ctx.client.submitRun({
+    family: family.name,
+    version: family.version,
+    params,
+  });
+  if (!command.wait) {
+    if (ctx.json) {
+      printJson(ctx, submitted);
+    } else {
+      ctx.io.out(
+        `Submitted run ${submitted.runId} (root task ${submitted.taskId}, ${submitted.rootState})`,
+      );
+      ctx.io.out(`Follow it with: drover status ${submitted.runId}`);
+    }
+    return EXIT.ok;
+  }
+
+  if (!ctx.json) {
+    ctx.io.out(`Submitted run ${submitted.runId} (root task ${submitted.taskId})`);
+  }
+  // With --json and no terminal, stderr stays quiet for scripts that merge the streams.
+  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter({
+    write: ctx.io.errRaw,
+    tty: ctx.io.stderrIsTerminal,
+    now: ctx.now,
+    startedAt,
+  });
+  let run;
+  try {
+    run = await waitForRun(ctx.client, submitted.runId, {
+      onUpdate: (r) => progress?.update(r),
+      intervalMs: ctx.pollMs,
+      sleep: ctx.sleep,
+    });
+  } finally {
+    progress?.end();
+  }
+  if (ctx.json) printJson(ctx, run);
+  else ctx.io.out(formatRunSummary(run, ctx.now() - startedAt));
+  if (run.state === "failed") {
+    ctx.io.err(`error: ${describeRunFailure(run)}`);
+    return EXIT.runFailed;
+  }
+  return EXIT.ok;
+}
+
+/** The family's latest version; an unknown name is answered with the known ones. */
+async function fetchFamily(client: ApiClient, name: string): Promise<FamilyDetail> {
+  try {
+    return await client.getFamily(name);
+  } catch (error) {
+    if (!(error instanceof HubError) || error.code !== "family_not_found") throw error;
+    const known = [...new Set((await client.listFamilies()).map((f) => f.name))];
+    throw new HubError(
+      error.status,
+      error.code,
+      `${error.message}; ${
+        known.length > 0 ? `known families: ${known.join(", ")}` : "no worker has connected yet"
+      }`,
+      { cause: error },
+    );
+  }
+}

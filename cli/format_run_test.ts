@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import type { RunStatus } from "./api_schemas.ts";
+import { describeRunFailure, formatCounts, formatRunSummary } from "./format_run.ts";
+
+function failedRun(ids: string[], failedCount = ids.length): RunStatus {
+  return {
+    runId: "run_1",
+    rootTaskId: "Agg_1_ab",
+    family: "Agg",
+    params: {},
+    state: "failed",
+    createdAt: 0,
+    finishedAt: 10,
+    total: failedCount + 2,
+    counts: { done: 1, waiting: 1, failed: failedCount },
+    failed: ids.map((taskId) => ({
+      taskId,
+      error: { name: "RangeError", message: `${taskId} broke`, retryable: true },
+    })),
+  };
+}
+
+Deno.test("formatCounts() lists non-zero counts in pipeline order", () => {
+  assert.equal(
+    formatCounts({ failed: 1, waiting: 0, done: 3, leased: 2 }),
+    "3 done, 2 leased, 1 failed",
+  );
+  assert.equal(formatCounts({}), "no tasks");
+});
+
+Deno.test("formatRunSummary() gives the state, time and tally, then each failed task's error", () => {
+  assert.equal(
+    formatRunSummary(failedRun(["S_1", "S_22"]), 2500),
+    [
+      "Run run_1 failed after 2.5s: 1/4 tasks done, 2 failed",
+      "FAILED TASK  ERROR",
+      "S_1          RangeError: S_1 broke",
+      "S_22         RangeError: S_22 broke",
+    ].join("\n"),
+  );
+  assert.match(formatRunSummary(failedRun(["S_1"], 25), 0), /\n\(and 24 more\)$/);
+});
+
+Deno.test("describeRunFailure() names one failed task with its error, or the first three", () => {
+  assert.equal(
+    describeRunFailure(failedRun(["S_1"])),
+    "Run run_1 failed: task S_1 failed (RangeError: S_1 broke)",
+  );
+  assert.equal(
+    describeRunFailure(failedRun(["S_1", "S_2", "S_3", "S_4"], 30)),
+    "Run run_1 failed: 30 tasks failed: S_1, S_2, S_3 and 27 more",
+  );
+});

@@ -1,0 +1,30 @@
+/** Durations, timestamps and ages for human output. */
+
+/** `38ms`, `12.3s`, `2m 05s`, `1h 02m`. */
+export function formatDuration(ms: number): string {
+  const safe = Math.max(0, ms);
+  if (safe < 1000) return `${Math.round(safe)}ms`;
+  if (safe < 60_000) return `${(safe / 1000).toFixed(1)}s`;
+  const seconds = Math.floor(safe / 1000);
+  if (seconds < 3600) {
+    return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+/** `2026-11-23 23:57:01Z` (UTC, to the second), or `-` when absent. */
+export function formatTimestamp(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "-";
+  return new Date(ms).toISOString().replace("T", " ").slice(0, 19) + "Z";
+}
+
+/** `3s ago`, `5m ago`, or `-` when absent. */
+export function formatAge(ms: number | null | undefined, now: number): string {
+  if (ms === null || ms === undefined) return "-";
+  const seconds = Math.max(0, Math.round((now - ms) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs one `drover` command line and returns its exit code. Expected
+ * failures are reported in one line on stderr; only a bug prints a stack.
+ */
+import { delay } from "../shared/delay.ts";
+import { createApiClient } from "./api_client.ts";
+import { type Command, parseArgs } from "./args.ts";
+import type { CommandContext } from "./command_context.ts";
+import { familiesCommand } from "./commands/families.ts";
+import { helpText } from "./commands/help.ts";
+import { runsCommand } from "./commands/runs.ts";
+import { statusCommand } from "./commands/status.ts";
+import { submitCommand } from "./commands/submit.ts";
+import { taskCommand } from "./commands/task.ts";
+import { tasksCommand } from "./commands/tasks.ts";
+import { workersCommand } from "./commands/workers.ts";
+import { loadClientConfig } from "./config.ts";
+import { HubError, HubUnreachableError, UsageError } from "./errors.ts";
+import { EXIT, type ExitCode } from "./exit_codes.ts";
+import type { Io } from "./io.ts";
+
+/** What {@link runCli} needs from the process. */
+export interface CliDeps {
+  env: Record<string, string | undefined>;
+  io: Io;
+  /** Injected in tests; the global `fetch` otherwise. */
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** How often `submit --wait` polls. Default 200 ms. */
+  pollMs?: number;
+}
+
+/** Parses `argv`, runs the command, reports any failure; resolves with the exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<ExitCode> {
+  try {
+    const invocation = parseArgs(argv);
+    const { command } = invocation;
+    if (command.name === "help") {
+      deps.io.out(helpText(command.topic));
+      return EXIT.ok;
+    }
+    const config = loadClientConfig(invocation, deps.env);
+    const ctx: CommandContext = {
+      client: createApiClient({ ...config, fetch: deps.fetch }),
+      io: deps.io,
+      json: invocation.json,
+      now: deps.now ?? Date.now,
+      sleep: deps.sleep ?? ((ms) => delay(ms)),
+      pollMs: deps.pollMs ?? 200,
+    };
+    return await dispatch(command, ctx);
+  } catch (error) {
+    return report(error, deps.io);
+  }
+}
+
+function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandContext) {
+  switch (command.name) {
+    case "submit":
+      return submitCommand(command, ctx);
+    case "status":
+      return statusCommand(command, ctx);
+    case "runs":
+      return runsCommand(command, ctx);
+    case "tasks":
+      return tasksCommand(command, ctx);
+    case "task":
+      return taskCommand(command, ctx);
+    case "workers":
+      return workersCommand(command, ctx);
+    case "families":
+      return familiesCommand(command, ctx);
+  }
+}
+
+/** Prints `error: …` for a failure and picks its exit code. */
+function report(error: unknown, io: Io): ExitCode {
+  if (error instanceof UsageError) {
+    io.err(`error: ${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof HubUnreachableError) {
+    io.err(`error: ${error.message}`);
+    return EXIT.unreachable;
+  }
+  if (error instanceof HubError) {
+    io.err(`error: ${error.message} (${error.code})`);
+    return EXIT.hubError;
+  }
+  const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+  io.err(`error: internal error in drover, please report it:\n${detail}`);
+  return EXIT.internal;
+}

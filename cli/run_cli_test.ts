@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { createMemoryIo } from "./io.ts";
+import { runCli } from "./run_cli.ts";
+
+const SHARD_SCHEMA = {
+  type: "object",
+  properties: { shardId: { type: "integer" }, totalShards: { type: "integer" } },
+  required: ["shardId", "totalShards"],
+};
+
+const TASK = "ProcessShard_5_2_2d2e1bd7ed";
+
+function runStatus(state: "running" | "done" | "failed", counts: Record<string, number>) {
+  return {
+    runId: "run_1",
+    rootTaskId: TASK,
+    family: "ProcessShard",
+    params: { shardId: 5, totalShards: 2 },
+    state,
+    createdAt: 0,
+    finishedAt: state === "running" ? null : 2500,
+    total: 1,
+    counts,
+    failed: state === "failed"
+      ? [{
+        taskId: TASK,
+        error: { name: "RangeError", message: "shardId 5 is not below totalShards 2" },
+      }]
+      : [],
+  };
+}
+
+/** A scripted hub: the run answers each status in turn, then keeps the last. */
+function fakeHub(statuses: ReturnType<typeof runStatus>[]) {
+  const requests: { method: string; path: string; body: unknown }[] = [];
+  let polls = 0;
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const path = new URL(request.url).pathname;
+    const body = request.method === "POST" ? await request.json() : undefined;
+    requests.push({ method: request.method, path, body });
+    if (path === "/api/families/ProcessShard") {
+      return Response.json({
+        name: "ProcessShard",
+        version: 1,
+        paramsSchema: SHARD_SCHEMA,
+        versions: [1],
+      });
+    }
+    if (path.startsWith("/api/families/")) {
+      const message = `Task family "${path.split("/").at(-1)}" is not registered`;
+      return Response.json({ error: { code: "family_not_found", message } }, { status: 404 });
+    }
+    if (path === "/api/families") {
+      return Response.json({
+        families: [{ name: "ProcessShard", version: 1, paramsSchema: SHARD_SCHEMA }],
+      });
+    }
+    if (path === "/api/runs" && request.method === "POST") {
+      return Response.json({ runId: "run_1", taskId: TASK, rootState: "ready" }, { status: 201 });
+    }
+    if (path === "/api/runs/run_1") {
+      return Response.json(statuses[Math.min(polls++, statuses.length - 1)]);
+    }
+    return Response.json({ error: { code: "not_found", message: `No route for ${path}` } }, {
+      status: 404,
+    });
+  };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+/** Runs the CLI against `hub` with a fake clock that each poll pause advances. */
+async function cli(argv: string[], hub = fakeHub([runStatus("done", { done: 1 })])) {
+  const io = createMemoryIo();
+  let now = 0;
+  const code = await runCli(argv, {
+    env: { DROVER_URL: "http://hub.test" },
+    io,
+    fetch: hub.fetch,
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  });
+  return { code, stdout: io.stdout, stderr: io.stderr, requests: hub.requests };
+}
+
+const SUBMIT = ["submit", "ProcessShard", "-p", "shardId=5", "-p", "totalShards=2"];
+
+Deno.test("submit sends the parameters converted by the family's schema", async () => {
+  const { code, stdout, requests } = await cli(SUBMIT);
+  assert.equal(code, 0);
+  assert.deepEqual(requests.find((r) => r.method === "POST")?.body, {
+    family: "ProcessShard",
+    version: 1,
+    params: { shardId: 5, totalShards: 2 },
+  });
+  assert.match(stdout, new RegExp(`Submitted run run_1 \\(root task ${TASK}, ready\\)`));
+});
+
+Deno.test("submit --wait exits 1 when the run fails, naming the failed task", async (t) => {
+  const hub = fakeHub([
+    runStatus("running", { ready: 1 }),
+    ...Array.from({ length: 10 }, () => runStatus("running", { leased: 1 })),
+    runStatus("failed", { failed: 1 }),
+  ]);
+  const { code, stdout, stderr } = await cli([...SUBMIT, "--wait"], hub);
+
+  await t.step("the exit code is 1", () => assert.equal(code, 1));
+  await t.step("the summary on stdout lists the failed task and its error", () => {
+    assert.match(stdout, /Run run_1 failed after 2\.2s: 0\/1 tasks done, 1 failed/);
+    assert.match(stdout, new RegExp(`${TASK}\\s+RangeError: shardId 5 is not below totalShards 2`));
+  });
+  await t.step("stderr has progress lines at most once a second, then one error line", () => {
+    const lines = stderr.trimEnd().split("\n");
+    assert.deepEqual(lines.slice(0, -1), [
+      "[----------] 0/1 done · 0 running · 0 failed · 0.0s",
+      "[----------] 0/1 done · 1 running · 0 failed · 1.0s",
+      "[----------] 0/1 done · 1 running · 0 failed · 2.0s",
+    ]);
+    assert.equal(
+      lines.at(-1),
+      `error: Run run_1 failed: task ${TASK} failed (RangeError: shardId 5 is not below totalShards 2)`,
+    );
+  });
+});
+
+Deno.test("submit --wait --json prints only the final run status on stdout", async () => {
+  const hub = fakeHub([runStatus("running", { leased: 1 }), runStatus("done", { done: 1 })]);
+  const { code, stdout, stderr } = await cli([...SUBMIT, "--wait", "--json"], hub);
+  assert.equal(code, 0);
+  assert.equal(JSON.parse(stdout).state, "done");
+  assert.equal(stderr, "");
+});
+
+Deno.test("submit checks the parameters before anything is submitted", async () => {
+  const { code, stderr, requests } = await cli(["submit", "ProcessShard", "-p", "shardId=x"]);
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    'error: Invalid parameter "shardId" for ProcessShard: expected an integer, got "x"\n',
+  );
+  assert.ok(requests.every((r) => r.method === "GET"));
+});
+
+Deno.test("submit of an unknown family exits 4 and lists the known families", async () => {
+  const { code, stderr } = await cli(["submit", "Nope", "-p", "a=1"]);
+  assert.equal(code, 4);
+  assert.equal(
+    stderr,
+    'error: Task family "Nope" is not registered; known families: ProcessShard (family_not_found)\n',
+  );
+});
+
+Deno.test("a hub error on any command is one line with the hub's code, exit 4", async () => {
+  const { code, stderr } = await cli(["status", "run_404"]);
+  assert.equal(code, 4);
+  assert.equal(stderr, "error: No route for /api/runs/run_404 (not_found)\n");
+});
+
+Deno.test("a usage error exits 2 with one line and no request", async () => {
+  const { code, stdout, stderr, requests } = await cli(["runs", "--wait"]);
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.equal(stderr.split("\n").length, 2);
+  assert.match(stderr, /^error: Option "--wait" does not apply to "runs"/);
+  assert.deepEqual(requests, []);
+});
+
+Deno.test("help exits 0 and documents every exit code", async () => {
+  const { code, stdout } = await cli(["help"]);
+  assert.equal(code, 0);
+  for (const line of [/^ {2}0 +success$/m, /^ {2}1 +the run failed/m, /^ {2}2 +usage error/m]) {
+    assert.match(stdout, line);
+  }
+  assert.match(stdout, /^ {2}3 +the hub could not be reached/m);
+  assert.match(stdout, /^ {2}4 +the hub answered with an error/m);
+});
+
+Deno.test("a bug inside drover exits 70 with its stack trace", async () => {
+  const io = createMemoryIo();
+  const code = await runCli(["submit", "ProcessShard", "-p", "shardId=1", "-p", "totalShards=2"], {
+    env: {},
+    io,
+    fetch: fakeHub([]).fetch,
+    now: () => {
+      throw new Error("clock broke");
+    },
+  });
+  assert.equal(code, 70);
+  assert.match(
+    io.stderr,
+    /^error: internal error in drover, please report it:\nError: clock broke\n\s+at /,
+  );
+});

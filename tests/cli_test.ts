@@ -1,0 +1,219 @@
+import assert from "node:assert/strict";
+import { api, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno run -A cli/main.ts …args` against `url`; killed if it outlives `timeoutMs`. */
+async function drover(url: string, args: string[], timeoutMs = 30_000): Promise<CliResult> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli/main.ts", ...args],
+      cwd: ROOT,
+      env: { DROVER_URL: url },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: abort.signal,
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The one line an expected failure prints on stderr. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${stderr}`);
+  return lines[0]!;
+}
+
+/** A port nothing listens on: bound, then released. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+Deno.test("the drover CLI submits, follows and inspects runs on a real hub and worker", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-cli-" });
+  try {
+    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using _worker = await spawnWorker({
+      hubUrl: hub.url,
+      dataDir: `${dir}/data`,
+      stateDir: `${dir}/worker`,
+    });
+    let runId = "";
+
+    await t.step("submit --wait exits 0 once the run is done and says so", async () => {
+      const result = await drover(hub.url, [
+        "submit",
+        "AggregateShards",
+        "--param",
+        "totalShards=3",
+        "--wait",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const summary = result.stdout.match(/^Run (run_\w+) done in \S+: 4\/4 tasks done$/m);
+      assert.ok(summary, result.stdout);
+      runId = summary[1]!;
+      assert.doesNotMatch(result.stderr, /error/);
+    });
+
+    await t.step("submit --wait --json prints the final run status as JSON, alone", async () => {
+      const result = await drover(hub.url, [
+        "submit",
+        "AggregateShards",
+        "-p",
+        "totalShards=4",
+        "--wait",
+        "--json",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const run = JSON.parse(result.stdout);
+      assert.equal(run.state, "done");
+      assert.equal(run.total, 5);
+      assert.deepEqual(run.counts, { done: 5 });
+      assert.equal(result.stderr, "");
+    });
+
+    await t.step("submit without --wait prints the run id and the root task id", async () => {
+      const result = await drover(hub.url, ["submit", "AggregateShards", "-p", "totalShards=3"]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Submitted run run_\w+ \(root task AggregateShards_3_\w+, /);
+    });
+
+    await t.step(
+      "a parameter that is not an integer exits 2, naming it, before submitting",
+      async () => {
+        const before = await api<{ runs: unknown[] }>(hub.url, "/api/runs");
+        const result = await drover(hub.url, [
+          "submit",
+          "AggregateShards",
+          "--param",
+          "totalShards=abc",
+        ]);
+        assert.equal(result.code, 2);
+        assert.match(oneLine(result.stderr), /^error: .*"totalShards".*"abc"/);
+        assert.equal(result.stdout, "");
+        const after = await api<{ runs: unknown[] }>(hub.url, "/api/runs");
+        assert.equal(after.body.runs.length, before.body.runs.length);
+      },
+    );
+
+    await t.step("an unknown family exits 4 with the hub's message and code", async () => {
+      const result = await drover(hub.url, ["submit", "NoSuchFamily", "--param", "x=1"]);
+      assert.equal(result.code, 4);
+      assert.match(
+        oneLine(result.stderr),
+        /^error: Task family "NoSuchFamily" is not registered; known families: .*AggregateShards.* \(family_not_found\)$/,
+      );
+    });
+
+    await t.step("a run that fails exits 1 and names the failing task", async () => {
+      const result = await drover(hub.url, [
+        "submit",
+        "ProcessShard",
+        "--param",
+        "shardId=5",
+        "--param",
+        "totalShards=2",
+        "--wait",
+      ]);
+      assert.equal(result.code, 1, result.stderr);
+      const failed = await api<{ tasks: Array<{ id: string }> }>(
+        hub.url,
+        "/api/tasks?state=failed",
+      );
+      const [task] = failed.body.tasks;
+      assert.ok(task, "the hub lists the failed task");
+      assert.match(
+        result.stdout,
+        new RegExp(`^Run run_\\w+ failed after \\S+: 0/1 tasks done`, "m"),
+      );
+      assert.match(
+        result.stdout,
+        new RegExp(`^${task.id} +RangeError: shardId 5 is not below`, "m"),
+      );
+      const lastLine = result.stderr.trimEnd().split("\n").at(-1)!;
+      assert.match(lastLine, new RegExp(`^error: Run run_\\w+ failed: task ${task.id} failed`));
+    });
+
+    await t.step("the inspection commands show runs, tasks, workers and families", async () => {
+      const status = await drover(hub.url, ["status", runId]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^State +done$/m);
+      assert.match(status.stdout, /^Tasks +4: 4 done$/m);
+
+      const runs = await drover(hub.url, ["runs", "--json"]);
+      assert.equal(runs.code, 0, runs.stderr);
+      assert.equal(JSON.parse(runs.stdout).runs.length, 4);
+
+      const tasks = await drover(hub.url, ["tasks", "--run", runId]);
+      assert.equal(tasks.code, 0, tasks.stderr);
+      assert.match(tasks.stdout, /^TASK +FAMILY +STATE +ATTEMPT/);
+      assert.equal(tasks.stdout.trimEnd().split("\n").length, 5);
+
+      const rootId = tasks.stdout.match(/^AggregateShards_3_\w+/m)?.[0];
+      assert.ok(rootId, tasks.stdout);
+      const task = await drover(hub.url, ["task", rootId]);
+      assert.equal(task.code, 0, task.stderr);
+      assert.match(task.stdout, /^DEPENDENCY +STATE$/m);
+
+      const workers = await drover(hub.url, ["workers"]);
+      assert.match(workers.stdout, /^worker +w_\w+ +connected /m);
+
+      const families = await drover(hub.url, ["families"]);
+      assert.match(families.stdout, /^ProcessShard +1 +shardId:integer totalShards:integer /m);
+    });
+
+    await t.step("a status for a run that does not exist exits 4", async () => {
+      const result = await drover(hub.url, ["status", "run_missing"]);
+      assert.equal(result.code, 4);
+      assert.equal(
+        oneLine(result.stderr),
+        'error: Run "run_missing" does not exist (run_not_found)',
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the drover CLI exits 3 with one line when the hub cannot be reached", async (t) => {
+  await t.step("on a port fetch refuses to use", async () => {
+    const url = "http://127.0.0.1:9";
+    const result = await drover(url, ["submit", "AggregateShards", "--param", "totalShards=3"]);
+    assert.equal(result.code, 3);
+    assert.match(
+      oneLine(result.stderr),
+      /^error: Cannot reach the hub at http:\/\/127\.0\.0\.1:9: /,
+    );
+    assert.equal(result.stdout, "");
+  });
+
+  await t.step("on a port nothing listens on", async () => {
+    const url = `http://127.0.0.1:${closedPort()}`;
+    const result = await drover(url, ["runs"]);
+    assert.equal(result.code, 3);
+    assert.equal(
+      oneLine(result.stderr),
+      `error: Cannot reach the hub at ${url}: connection refused`,
+    );
+  });
+});

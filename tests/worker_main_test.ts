@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+
+Deno.test("worker/main.ts runs the families of the modules named in DROVER_TASK_MODULES", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-worker-main-" });
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using _worker = await spawnWorker({
+    hubUrl: hub.url,
+    entry: "worker/main.ts",
+    dataDir: `${dir}/data`,
+    stateDir: `${dir}/w`,
+    env: { DROVER_TASK_MODULES: "./examples/tasks.ts" },
+  });
+  const { body } = await api<{ runId: string }>(hub.url, "/api/runs", {
+    body: { family: "AggregateShards", params: { totalShards: 2 } },
+  });
+  assert.equal((await waitForRun(hub.url, body.runId)).state, "done");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("worker/main.ts without DROVER_TASK_MODULES exits 2 saying what to set", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "worker/main.ts"],
+    cwd: new URL("..", import.meta.url).pathname,
+    env: { DROVER_TASK_MODULES: "" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.match(new TextDecoder().decode(out.stderr), /Set DROVER_TASK_MODULES/);
+});
