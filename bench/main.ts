@@ -143,6 +143,8 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
       { header: "ops/commit", align: "right" },
       { header: "largest batch", align: "right" },
       { header: "grants", align: "right" },
+      { header: "hub CPU s", align: "right" },
+      { header: "workers CPU s", align: "right" },
       { header: "status GET ms", align: "right" },
     ],
     results.map((r) => {
@@ -154,6 +156,8 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
         q ? fixed(q.operations / q.transactions, 2) : "-",
         q ? String(q.largestBatch) : "-",
         r.hub ? String(r.hub.counters.grants ?? "-") : "-",
+        fixed(r.cpuSeconds.hub, 2),
+        fixed(r.cpuSeconds.workers, 2),
         fixed(r.statusQueryMs, 1),
       ];
     }),
@@ -171,7 +175,7 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
     "ms/step = total / steps; ready→start = startedAt − readyAt per task (hub clock);",
     "expand = submission → first task ready; run = first task ready → done.",
     "",
-    "Hub write queue (group commit), whole hub lifetime:",
+    "Hub write queue (group commit) over the hub's lifetime; CPU from submission to done:",
     commits,
     "",
     warnings.length > 0
@@ -197,15 +201,21 @@ function summaryJson(results: readonly WorkloadResult[], s: Settings, totalSecon
       name: r.name,
       tasks: r.ran,
       seconds: round(r.seconds),
+      wallSeconds: round(r.wallSeconds),
       tasksPerSecond: round(r.tasksPerSecond, 1),
       msPerStep: round(r.msPerStep, 2),
       readyToStartedP50Ms: r.readyToStartedMs.p50,
       readyToStartedP99Ms: r.readyToStartedMs.p99,
+      readyToStartedMaxMs: r.readyToStartedMs.max,
       startedToFinishedP50Ms: r.startedToFinishedMs.p50,
       startedToFinishedP99Ms: r.startedToFinishedMs.p99,
+      startedToFinishedMaxMs: r.startedToFinishedMs.max,
       expandSeconds: round(r.expandSeconds),
       runSeconds: round(r.runSeconds),
       retried: r.retried,
+      statusQueryMs: round(r.statusQueryMs, 1),
+      hubCpuSeconds: round(r.cpuSeconds.hub, 2),
+      workersCpuSeconds: round(r.cpuSeconds.workers, 2),
       groupCommit: r.hub
         ? {
           commits: r.hub.writeQueue.transactions,

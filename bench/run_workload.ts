@@ -5,7 +5,13 @@
  * not from the benchmark's polling.
  */
 import { api, waitForRun } from "../scripts/local_cluster.ts";
-import { type HubStats, startCluster, tallyWarnings } from "./start_cluster.ts";
+import {
+  type Cluster,
+  type CpuSnapshot,
+  type HubStats,
+  startCluster,
+  tallyWarnings,
+} from "./start_cluster.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** A workload: one run of `family(params)`. */
@@ -56,6 +62,8 @@ export interface WorkloadResult {
   startedToFinishedMs: Summary;
   /** Tasks run more than once. */
   retried: number;
+  /** CPU seconds each side used from submission to the end of the wait. */
+  cpuSeconds: CpuSnapshot;
   /** One `GET /api/runs/:id` on the finished run (what every poll costs the hub). */
   statusQueryMs: number;
   hub: HubStats | null;
@@ -86,7 +94,7 @@ interface ApiRun {
 
 /** Starts a cluster, submits the workload, waits for it, gathers the figures, stops the cluster. */
 export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<WorkloadResult> {
-  const cluster = await startCluster({
+  await using cluster = await startCluster({
     dir: o.dir,
     workers: o.workers,
     slots: o.slots,
@@ -94,21 +102,18 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
     workerLogLevel: o.workerLogLevel,
     echo: o.echo,
   });
-  let hub: HubStats | null = null;
-  let measured: Omit<WorkloadResult, "hub" | "warnings">;
-  try {
-    measured = await measure(cluster.url, w, o);
-  } finally {
-    hub = await cluster.stop();
-  }
+  const measured = await measure(cluster, w, o);
+  const hub = await cluster.stop();
   return { ...measured, hub, warnings: tallyWarnings([cluster.hub, ...cluster.workers]) };
 }
 
 async function measure(
-  url: string,
+  cluster: Cluster,
   w: Workload,
   o: WorkloadOptions,
 ): Promise<Omit<WorkloadResult, "hub" | "warnings">> {
+  const { url } = cluster;
+  const cpuStart = cluster.cpu();
   const wallStart = performance.now();
   const submitted = await api<{ runId: string; taskId: string }>(url, "/api/runs", {
     body: { family: w.family, params: w.params },
@@ -123,6 +128,12 @@ async function measure(
   const { runId } = submitted.body;
   await waitForRun(url, runId, o.timeoutMs, o.pollMs);
   const wallSeconds = (performance.now() - wallStart) / 1000;
+  const cpuEnd = cluster.cpu();
+  const used = (a: number | null, b: number | null) => a === null || b === null ? null : b - a;
+  const cpuSeconds = {
+    hub: used(cpuStart.hub, cpuEnd.hub),
+    workers: used(cpuStart.workers, cpuEnd.workers),
+  };
 
   const statusStart = performance.now();
   const { body: run } = await api<ApiRun>(url, `/api/runs/${runId}`);
@@ -165,6 +176,7 @@ async function measure(
     readyToStartedMs: summarize(readyToStarted),
     startedToFinishedMs: summarize(startedToFinished),
     retried: ran.filter((t) => t.attempt > 1).length,
+    cpuSeconds,
     statusQueryMs,
   };
 }

@@ -4,6 +4,7 @@
  * is stopped by its own handle.
  */
 import { api, type LogLine, ProcessHandle, spawnWorker } from "../scripts/local_cluster.ts";
+import { processCpuSeconds } from "./process_cpu.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -31,14 +32,24 @@ export interface HubStats {
   counters: Record<string, number>;
 }
 
+/** CPU seconds used so far by the hub and by all workers together (null off Linux). */
+export interface CpuSnapshot {
+  hub: number | null;
+  workers: number | null;
+}
+
 /** A running cluster. */
 export interface Cluster {
   readonly url: string;
   readonly dataDir: string;
   readonly hub: ProcessHandle;
   readonly workers: readonly ProcessHandle[];
-  /** Stops the workers, then the hub; returns the hub's figures if it logged them. */
+  /** CPU time used so far, per side. */
+  cpu(): CpuSnapshot;
+  /** Stops the workers, then the hub (once); returns the hub's figures if it logged them. */
   stop(): Promise<HubStats | null>;
+  /** Same as `stop()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Starts the hub, then the workers, and waits until every worker is connected. */
@@ -64,24 +75,44 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     if (!url.startsWith("http://127.0.0.1:")) {
       throw new Error(`The bench hub listens on ${url}, not on 127.0.0.1`);
     }
-    const spawned = await Promise.all(
-      Array.from({ length: options.workers }, (_, i) =>
-        spawnWorker({
+    // One at a time, so that a failed spawn leaves every started process in `workers` to stop.
+    for (let i = 1; i <= options.workers; i++) {
+      workers.push(
+        await spawnWorker({
           hubUrl: url,
           entry: "bench/worker.ts",
-          name: `bench-w${i + 1}`,
+          name: `bench-w${i}`,
           slots: options.slots,
-          stateDir: `${options.dir}/state/w${i + 1}`,
+          stateDir: `${options.dir}/state/w${i}`,
           dataDir,
           logLevel: options.workerLogLevel,
           echo: options.echo,
           // At warn level a worker does not log its welcome: the hub's worker list is asked instead.
           waitConnected: false,
-        })),
-    );
-    workers.push(...spawned);
+        }),
+      );
+    }
     await waitForWorkers(url, options.workers, workers);
-    return { url, dataDir, hub, workers, stop };
+    const cpu = (): CpuSnapshot => {
+      const perWorker = workers.map((w) => processCpuSeconds(w.pid));
+      return {
+        hub: processCpuSeconds(hub.pid),
+        workers: perWorker.some((s) => s === null)
+          ? null
+          : perWorker.reduce<number>((sum, s) => sum + (s ?? 0), 0),
+      };
+    };
+    return {
+      url,
+      dataDir,
+      hub,
+      workers,
+      cpu,
+      stop,
+      [Symbol.asyncDispose]: async () => {
+        await stop();
+      },
+    };
   } catch (error) {
     await stop();
     throw error;
