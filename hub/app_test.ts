@@ -139,3 +139,21 @@ Deno.test("GET /healthz and /readyz answer while the database does", async () =>
   assert.equal(ready.status, 200);
   assert.equal((await ready.json()).ok, true);
 });
+
+Deno.test("GET /api/tasks pages with a cursor: every task once, in id order", async () => {
+  await using h = await setup();
+  for (const day of ["2026-11-01", "2026-11-02", "2026-11-03"]) {
+    assert.equal((await h.post({ family: "Load", params: { day } })).status, 201);
+  }
+  const seen: string[] = [];
+  let after = "";
+  for (let page = 0; page < 5; page++) {
+    const res = await (await h.app.request(`/api/tasks?limit=2${after ? `&after=${after}` : ""}`))
+      .json();
+    seen.push(...res.tasks.map((t: { id: string }) => t.id));
+    if (!res.next) break;
+    after = res.next;
+  }
+  assert.equal(seen.length, 3);
+  assert.deepEqual(seen, [...seen].sort());
+});

@@ -94,7 +94,7 @@ CREATE TABLE `tasks` (
 	`finished_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `tasks_claim_idx` ON `tasks` (`pin`,priority DESC,`created_at`) WHERE state = 'ready';--> statement-breakpoint
+CREATE INDEX `tasks_claim_idx` ON `tasks` (`pin`,`family`,`version`,priority DESC,`created_at`) WHERE state = 'ready';--> statement-breakpoint
 CREATE INDEX `tasks_lease_expiry_idx` ON `tasks` (`lease_expires_at`) WHERE state = 'leased';--> statement-breakpoint
 CREATE INDEX `tasks_state_idx` ON `tasks` (`state`);--> statement-breakpoint
 CREATE TABLE `workers` (

@@ -252,7 +252,7 @@ export async function waitForRun(
   base: string,
   runId: string,
   timeoutMs = 60_000,
-  pollMs = 50,
+  pollMs = 100,
 ): Promise<Record<string, unknown> & { state: string; counts: Record<string, number> }> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -528,11 +528,13 @@ async function waitForRequirements(
     r.family.definition.complete !== undefined || r.family.definition.output !== undefined
   );
   let missing: string[] = [];
-  for (let i = 0; i < 6; i++) {
+  // 1, 2, 4 … 1024 ms (about 2 s in all): the usual wait is a publisher's
+  // rename a millisecond behind its acknowledgement.
+  for (let i = 0; i <= 11; i++) {
     missing = [];
     for (const r of checkable) if (!(await isComplete(r))) missing.push(r.id);
     if (missing.length === 0) return;
-    await delay(25 * 2 ** i, signal);
+    if (i < 11) await delay(2 ** i, signal);
   }
   throw new RetryableError(
     `Unfulfilled requirement${missing.length > 1 ? "s" : ""} at run time: ${

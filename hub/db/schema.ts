@@ -49,8 +49,11 @@ export const tasks = sqliteTable("tasks", {
   startedAt: integer("started_at"),
   finishedAt: integer("finished_at"),
 }, (t) => [
-  // Claims: a 32-row claim reads this partial index in order (see DEVELOPERS.md).
-  index("tasks_claim_idx").on(t.pin, sql`priority DESC`, t.createdAt).where(sql`state = 'ready'`),
+  // Claims read this partial index per (pin, family, version), already in
+  // priority-then-age order, so a claim never sorts or scans other families.
+  index("tasks_claim_idx")
+    .on(t.pin, t.family, t.version, sql`priority DESC`, t.createdAt)
+    .where(sql`state = 'ready'`),
   index("tasks_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
   index("tasks_state_idx").on(t.state),
 ]);

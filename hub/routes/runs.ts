@@ -63,7 +63,7 @@ export function runRoutes(deps: AppDeps): Hono {
         now,
       })
     );
-    scheduler.kick();
+    scheduler.kick(true);
     deps.log.info("run submitted", {
       runId,
       taskId: parsed.id,

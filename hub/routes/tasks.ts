@@ -11,6 +11,8 @@ const listQuery = z.object({
   state: z.enum(TASK_STATES).optional(),
   family: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Cursor: the `next` of the previous page. */
+  after: z.string().min(1).optional(),
 });
 
 interface TaskRow {
@@ -87,7 +89,7 @@ export function taskRoutes(deps: AppDeps): Hono {
         { field },
       );
     }
-    const { run, state, family, limit } = q.data;
+    const { run, state, family, limit, after } = q.data;
     let root: string | undefined;
     if (run) {
       const [r] = await scheduler.queue.read((db) =>
@@ -100,11 +102,14 @@ export function taskRoutes(deps: AppDeps): Hono {
     if (root) conditions.push(sql`id IN (${runTaskIds(root)})`);
     if (state) conditions.push(sql`state = ${state}`);
     if (family) conditions.push(sql`family = ${family}`);
+    if (after) conditions.push(sql`id > ${after}`);
     const rows = await scheduler.queue.read((db) =>
       db.all<TaskRow>(sql`SELECT * FROM tasks WHERE ${sql.join(conditions, sql` AND `)}
-        ORDER BY created_at, id LIMIT ${limit}`)
+        ORDER BY id LIMIT ${limit}`)
     );
-    return c.json({ tasks: rows.map(toTask) });
+    // A full page may have more behind it: pass `next` back as `after`.
+    const next = rows.length === limit ? rows[rows.length - 1]!.id : null;
+    return c.json({ tasks: rows.map(toTask), next });
   });
 
   app.get("/:id", async (c) => {

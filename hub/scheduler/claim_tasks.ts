@@ -30,26 +30,25 @@ export interface ClaimRequest {
 
 /**
  * Claims up to `limit` ready tasks for a worker, highest priority first, then
- * oldest. Candidates are read per pin through the partial claim index (so the
- * order comes from the index, not a sort), and the update re-checks
+ * oldest. Candidates are read per (pin, family, version) through the partial
+ * claim index (so the order comes from the index, not a sort, and a queue of
+ * other families' work costs nothing), and the update re-checks
  * `state = 'ready'`, so a task is never leased twice even with several hubs.
  * Every grant bumps the task's fencing epoch; run grants count an attempt.
  */
 export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask[]> {
   if (req.limit <= 0 || req.pins.length === 0 || req.families.length === 0) return [];
-  const familyFilter = sql.join(
-    req.families.map((f) => sql`(${f.name}, ${f.version})`),
-    sql`, `,
-  );
   const candidates: Array<{ id: string; priority: number; created_at: number }> = [];
   for (const pin of req.pins) {
-    const rows = await tx.all<{ id: string; priority: number; created_at: number }>(sql`
-      SELECT id, priority, created_at FROM tasks INDEXED BY tasks_claim_idx
-      WHERE state = 'ready' AND pin = ${pin} AND next_attempt_at <= ${req.now}
-        AND (family, version) IN (VALUES ${familyFilter})
-      ORDER BY priority DESC, created_at
-      LIMIT ${req.limit}`);
-    candidates.push(...rows);
+    for (const f of req.families) {
+      const rows = await tx.all<{ id: string; priority: number; created_at: number }>(sql`
+        SELECT id, priority, created_at FROM tasks INDEXED BY tasks_claim_idx
+        WHERE state = 'ready' AND pin = ${pin} AND family = ${f.name} AND version = ${f.version}
+          AND next_attempt_at <= ${req.now}
+        ORDER BY priority DESC, created_at
+        LIMIT ${req.limit}`);
+      candidates.push(...rows);
+    }
   }
   if (candidates.length === 0) return [];
   candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);

@@ -25,6 +25,8 @@ export async function propagateDone(
   now: number,
 ): Promise<Propagation> {
   const result: Propagation = { readied: 0, wrappersDone: [] };
+  // "+state" keeps SQLite on the primary key: the state index would walk
+  // every waiting task in the database on each completion.
   let frontier = [...doneIds];
   while (frontier.length > 0) {
     const next: string[] = [];
@@ -36,7 +38,7 @@ export async function propagateDone(
           pending_deps = pending_deps - (
             SELECT count(*) FROM edges e WHERE e.task_id = tasks.id AND e.dep_id IN (${list})),
           updated_at = ${now}
-        WHERE state = 'waiting' AND id IN (${dependents})`);
+        WHERE +state = 'waiting' AND id IN (${dependents})`);
       const rows = await tx.all<{ id: string; state: string; lease_epoch: number }>(sql`
         UPDATE tasks SET
           state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
@@ -44,7 +46,7 @@ export async function propagateDone(
           ready_at = ${now},
           finished_at = CASE WHEN has_run = 0 THEN ${now} ELSE NULL END,
           updated_at = ${now}
-        WHERE state = 'waiting' AND pending_deps <= 0 AND id IN (${dependents})
+        WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN (${dependents})
         RETURNING id, state, lease_epoch`);
       for (const row of rows) {
         if (row.state === "done") {

@@ -30,7 +30,7 @@ export async function renewLeases(
     const pairs = sql.join(part.map((l) => sql`(${l.taskId}, ${l.epoch})`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`
       UPDATE tasks SET lease_expires_at = ${now + ttlMs}, lease_owner = ${workerId}
-      WHERE state = 'leased' AND lease_expires_at >= ${now}
+      WHERE +state = 'leased' AND lease_expires_at >= ${now}
         AND (id, lease_epoch) IN (VALUES ${pairs})
       RETURNING id`);
     for (const r of rows) renewed.add(r.id);
@@ -38,6 +38,12 @@ export async function renewLeases(
   const refused: RefusedRenewal[] = [];
   for (const lease of leases) {
     if (renewed.has(lease.taskId)) continue;
+    const [row] = await tx.all<{ state: string; lease_epoch: number }>(
+      sql`SELECT state, lease_epoch FROM tasks WHERE id = ${lease.taskId}`,
+    );
+    // Published at this very epoch: the renewal crossed the acknowledgement
+    // on the wire. Nothing is lost, so nothing is refused.
+    if (row?.state === "done" && row.lease_epoch === lease.epoch) continue;
     refused.push({ ...lease, reason: await staleReason(tx, lease.taskId, lease.epoch, now) });
   }
   return refused;

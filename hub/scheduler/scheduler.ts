@@ -30,6 +30,10 @@ export interface WorkerLink {
   free: number;
   /** Grants sent on this connection. */
   grantsSent: number;
+  /** The last claim for this worker found less than it asked for… */
+  starved?: boolean;
+  /** …when the scheduler's ready sequence was this. */
+  lastClaimSeq?: number;
   /** Sends a frame; false when the socket is gone. */
   send(frame: HubFrame): boolean;
   /** Closes the connection. */
@@ -88,6 +92,9 @@ export class Scheduler {
   #timers: ReturnType<typeof setInterval>[] = [];
   #dispatching: Promise<void> | null = null;
   #again = false;
+  /** Bumped whenever this hub makes tasks claimable; starved workers wait for a bump. */
+  #readySeq = 0;
+  #forced = false;
   #stopped = false;
 
   constructor(deps: SchedulerDeps) {
@@ -116,6 +123,8 @@ export class Scheduler {
     every(reapMs, () => this.reap(), "reaper");
     every(this.#deps.dispatchIntervalMs ?? 500, async () => {
       await this.#refreshPins();
+      // Backoff timers running out and other hubs' work bump no sequence here.
+      this.#forced = true;
       this.kick();
     }, "dispatch tick");
     every(this.#deps.heartbeatIntervalMs ?? 5_000, () => this.#heartbeat(), "heartbeat");
@@ -215,7 +224,7 @@ export class Scheduler {
         families: this.registry.defaults,
       })
     );
-    if (result.readied > 0 || result.inserted > 0) this.kick();
+    if (result.readied > 0 || result.inserted > 0) this.kick(true);
     return result;
   }
 
@@ -236,7 +245,7 @@ export class Scheduler {
     } else {
       this.counters.completionsStale++;
     }
-    if (result.readied > 0) this.kick();
+    if (result.readied > 0) this.kick(true);
     return result;
   }
 
@@ -254,7 +263,7 @@ export class Scheduler {
   async release(taskId: string, epoch: number, reason: string): Promise<boolean> {
     const now = this.now();
     const released = await this.queue.write((tx) => releaseLease(tx, taskId, epoch, reason, now));
-    if (released) this.kick();
+    if (released) this.kick(true);
     return released;
   }
 
@@ -290,14 +299,19 @@ export class Scheduler {
           next: r.state,
         });
       }
-      this.kick();
+      this.kick(true);
     }
     return reaped.length;
   }
 
-  /** Asks for a dispatch round soon; rounds never overlap. */
-  kick(): void {
+  /**
+   * Asks for a dispatch round soon; rounds never overlap. `newWork` says
+   * tasks became claimable, so workers whose last claim came back short are
+   * worth asking again.
+   */
+  kick(newWork = false): void {
     if (this.#stopped) return;
+    if (newWork) this.#readySeq++;
     if (this.#dispatching) {
       this.#again = true;
       return;
@@ -311,8 +325,13 @@ export class Scheduler {
     do {
       this.#again = false;
       await Promise.resolve();
+      const forced = this.#forced;
+      this.#forced = false;
       const claims = this.links()
-        .filter((l) => l.free > 0 && !this.#claiming.has(l.workerId))
+        .filter((l) =>
+          l.free > 0 && !this.#claiming.has(l.workerId) &&
+          (forced || !l.starved || l.lastClaimSeq !== this.#readySeq)
+        )
         .map((l) => this.#grant(l));
       await Promise.all(claims);
     } while (this.#again && !this.#stopped);
@@ -321,6 +340,7 @@ export class Scheduler {
   async #grant(link: WorkerLink): Promise<void> {
     const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
     const limit = link.free;
+    const seq = this.#readySeq;
     this.#claiming.add(link.workerId);
     try {
       const now = this.now();
@@ -334,6 +354,8 @@ export class Scheduler {
           ttlMs: this.leaseTtlMs,
         })
       );
+      link.starved = claimed.length < limit;
+      link.lastClaimSeq = seq;
       for (const c of claimed) {
         const sent = this.#links.get(link.workerId) === link && link.send({
           type: "lease.grant",
