@@ -6,6 +6,7 @@ import type { Logger } from "../shared/log.ts";
 import { HttpError } from "./http_error.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { workerRoutes } from "./routes/workers.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/tasks", taskRoutes(deps));
   app.route("/api/families", familyRoutes(deps));
   app.route("/api/workers", workerRoutes(deps));
+  app.route("/api/resources", resourceRoutes(deps));
 
   app.get("/ws/worker", (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

@@ -19,6 +19,18 @@ export const hubConfigSchema = z.object({
   DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
   DROVER_LOG_LEVEL: logLevel.default("info"),
   DROVER_HUB_ID: z.string().min(1).max(100).optional(),
+  DROVER_RESOURCES: z.string().default("").transform((text, ctx) => {
+    const limits: Record<string, number> = {};
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([a-z][a-z0-9_.\-]{0,62})=(\d{1,7})$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not name=limit (e.g. bigquery=2)` });
+        return z.NEVER;
+      }
+      limits[m[1]!] = Number(m[2]);
+    }
+    return limits;
+  }),
 });
 
 /** The hub's configuration. */
@@ -32,6 +44,8 @@ export interface HubConfig {
   dataDir: string;
   logLevel: z.infer<typeof logLevel>;
   hubId?: string;
+  /** Resource limits to set at start (`DROVER_RESOURCES=bigquery=2,gpu=4`). */
+  resources: Record<string, number>;
 }
 
 /** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
@@ -55,5 +69,6 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     dataDir: c.DROVER_DATA_DIR,
     logLevel: c.DROVER_LOG_LEVEL,
     hubId: c.DROVER_HUB_ID,
+    resources: c.DROVER_RESOURCES,
   };
 }

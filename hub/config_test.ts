@@ -22,6 +22,7 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     dataDir: ".drover/data",
     logLevel: "info",
     hubId: undefined,
+    resources: {},
   });
 });
 
@@ -48,6 +49,7 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       dataDir: "/data",
       logLevel: "warn",
       hubId: "hub-a",
+      resources: {},
     },
   );
 });

@@ -50,6 +50,7 @@ export async function startHub(
     now: options.now,
   });
   await scheduler.start();
+  await scheduler.setResourceLimits(config.resources);
   const sockets = new Set<WebSocket>();
   let accepting = true;
   const app = createApp({ scheduler, log, sockets, accepting: () => accepting });

@@ -62,6 +62,24 @@ export class LeaseLostError extends Error {
 }
 
 /**
+ * The reason a task's signal aborts when an operator cancelled the task or
+ * its run: the attempt stops and publishes nothing.
+ *
+ * @example
+ * ```ts
+ * import { TaskCancelledError } from "./errors.ts";
+ * console.assert(new TaskCancelledError("Load_x_1", "cancelled by admin").name === "TaskCancelledError");
+ * ```
+ */
+export class TaskCancelledError extends Error {
+  /** Creates the error for `taskId` with the hub's reason. */
+  constructor(taskId: string, reason: string, options?: ErrorOptions) {
+    super(`Task "${taskId}" was cancelled: ${reason}`, options);
+    this.name = "TaskCancelledError";
+  }
+}
+
+/**
  * The reason a task's signal aborts when it ran past its timeout.
  *
  * @example

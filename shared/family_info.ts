@@ -25,5 +25,6 @@ export function familyInfo(family: TaskFamily<any, any>): FamilyInfo {
     hasRun: family.hasRun,
     priority: family.definition.priority ?? 0,
     timeoutMs: family.definition.timeoutMs,
+    options: family.options,
   };
 }

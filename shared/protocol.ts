@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { familyOptionsSchema } from "./family_options.ts";
 import { labelsSchema, selectorSchema } from "./selector.ts";
 import { retryPolicySchema } from "./task.ts";
 
@@ -51,6 +52,7 @@ export const familyInfoSchema = z.strictObject({
   hasRun: z.boolean(),
   priority: z.int().default(0),
   timeoutMs: z.int().min(1).optional(),
+  options: familyOptionsSchema.default({ resources: {}, maxDynamicRounds: 20 }),
 });
 
 /** One task found while expanding. */
@@ -65,6 +67,8 @@ export const expandNodeSchema = z.strictObject({
   complete: z.boolean().default(false),
   /** Ids of the direct requirements (only when expanded and not complete). */
   deps: z.array(taskIdSchema).default([]),
+  /** An external task whose data is not there yet: check again later. */
+  external: z.boolean().default(false),
 });
 
 /** Frames a worker sends. */
@@ -116,6 +120,15 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     error: wireErrorSchema,
   }),
   z.strictObject({
+    /** The run asked for requirements that are not complete: wait for them without a slot. */
+    type: z.literal("task.park"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    key: keySchema,
+    /** The task itself (its new requirements as deps) and their expansion. */
+    nodes: z.array(expandNodeSchema).min(1).max(100_000),
+  }),
+  z.strictObject({
     type: z.literal("task.status"),
     taskId: taskIdSchema,
     epoch: epochSchema,
@@ -154,6 +167,22 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
     attempt: z.int().min(0),
     epoch: epochSchema,
     ttlMs: z.int().min(1),
+    /** Further members of a batch lease (same family, differing only in the batch parameter). */
+    batch: z.array(z.strictObject({
+      taskId: taskIdSchema,
+      params: z.unknown(),
+      attempt: z.int().min(0),
+      epoch: epochSchema,
+    })).optional(),
+    /** Requirements already done (sent after a park, for requirements without outputs). */
+    doneDeps: z.array(taskIdSchema).optional(),
+  }),
+  z.strictObject({
+    /** The hub took the lease back (the task was cancelled): stop, publish nothing. */
+    type: z.literal("lease.revoke"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    reason: z.string(),
   }),
   z.strictObject({
     type: z.literal("lease.renewed"),
@@ -162,11 +191,13 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
       taskId: taskIdSchema,
       epoch: epochSchema,
       reason: z.string(),
+      cancelled: z.boolean().optional(),
     })),
   }),
   z.strictObject({
     type: z.literal("task.ack"),
     taskId: taskIdSchema,
+    epoch: epochSchema.optional(),
     key: z.string(),
     outcome: z.enum(["accepted", "stale"]),
     message: z.string(),

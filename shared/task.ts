@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { type FamilyOptions, familyOptionsSchema } from "./family_options.ts";
 import type { Logger } from "./log.ts";
 import { type Selector, selectorSchema } from "./selector.ts";
 import type { StagedOutput, Target } from "./targets/target.ts";
@@ -83,6 +84,31 @@ export interface TaskContext<O = Outputs, I = unknown> {
   setStatus(message: string): void;
   /** Reports progress as a fraction from 0 to 1. */
   progress(fraction: number): void;
+  /**
+   * Dynamic requirements, found while running. When they are all complete,
+   * resolves with their outputs. Otherwise the attempt stops here (the call
+   * never returns), the task gives up its slot and waits for them, then runs
+   * again from the start, as in Luigi: write run() so that repeating the work
+   * before this call is harmless.
+   */
+  requires<R extends Requirements>(requirements: R): Promise<Inputs<R>>;
+}
+
+/**
+ * One member of a batch run: its params and its staged outputs.
+ *
+ * @example
+ * ```ts
+ * import type { BatchMember } from "./task.ts";
+ * function days(members: BatchMember<{ day: string }>[]) {
+ *   return members.map((m) => m.params.day);
+ * }
+ * ```
+ */
+export interface BatchMember<P, O = Outputs> {
+  readonly taskId: string;
+  readonly params: P;
+  readonly outputs: Staged<O>;
 }
 
 /**
@@ -128,6 +154,31 @@ export interface TaskDefinition<
   priority?: number;
   /** Aborts a run that takes longer; counts as a retryable failure. */
   timeoutMs?: number;
+  /** Named global resources a run holds (limits are set on the hub), e.g. `{ bigquery: 1 }`. */
+  resources?: Record<string, number>;
+  /**
+   * Luigi's batching: ready tasks of this family that differ only in `param`
+   * run as one call of `runBatch`, up to `maxSize` (default 50) at a time.
+   */
+  batch?: { param: string; maxSize?: number };
+  /** Runs a batch (required with `batch`); each member's outputs are published. */
+  runBatch?: (
+    ctx: Omit<TaskContext<undefined, undefined>, "outputs" | "inputs" | "requires">,
+    members: BatchMember<z.output<S>, O>[],
+  ) => Promise<void>;
+  /**
+   * Data produced outside Drover (Luigi's ExternalTask): never run, only
+   * checked with `complete()` / its outputs, every `checkEveryMs` (doubling,
+   * at most a minute) until it appears or `deadlineMs` after it was first
+   * needed, when it fails. `true` means a 24 h deadline, checked from every 10 s.
+   */
+  external?: boolean | { deadlineMs?: number; checkEveryMs?: number };
+  /** More than `maxFailures` failed attempts within `windowMs` disable the family for `disableForMs`. */
+  disable?: { maxFailures: number; windowMs: number; disableForMs: number };
+  /** zod schemas of the records the task reads and writes (shown by the hub as JSON Schema). */
+  contract?: { reads?: z.ZodType; writes?: z.ZodType };
+  /** How many times a run may park for new dynamic requirements (default 20). */
+  maxDynamicRounds?: number;
 }
 
 /**
@@ -177,8 +228,10 @@ export interface TaskFamily<S extends z.ZodType = z.ZodType, O extends Outputs =
   readonly paramsJsonSchema: Record<string, unknown>;
   /** The retry policy with defaults filled in. */
   readonly retry: RetryPolicy;
-  /** Whether the family has a `run` (false for wrappers). */
+  /** Whether the family has a `run` (false for wrappers and external tasks). */
   readonly hasRun: boolean;
+  /** Resources, batching, external checks, disabling, contracts: as advertised to the hub. */
+  readonly options: FamilyOptions;
   /** Parses `params` (throws `TypeError` naming the field) and returns the instance. */
   of(params: z.input<S>): TaskInstance<O>;
   /** Like {@link TaskFamily.of}, for params that arrive as unknown JSON. */
@@ -250,13 +303,15 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
     );
   }
   const retry = retryResult.data;
+  const options = normaliseOptions(definition, paramsJsonSchema);
   const family: TaskFamily<S, O> = {
     name: definition.family,
     version,
     definition,
     paramsJsonSchema,
     retry,
-    hasRun: typeof definition.run === "function",
+    options,
+    hasRun: typeof definition.run === "function" || typeof definition.runBatch === "function",
     of: (params) => family.parse(params),
     parse(params) {
       const result = definition.params.safeParse(params);
@@ -269,6 +324,64 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
     },
   };
   return family;
+}
+
+function normaliseOptions(
+  // deno-lint-ignore no-explicit-any
+  definition: TaskDefinition<any, any, any>,
+  paramsJsonSchema: Record<string, unknown>,
+): FamilyOptions {
+  const name = definition.family;
+  const fail = (message: string): never => {
+    throw new TypeError(`Task family "${name}" ${message}`);
+  };
+  const raw: Record<string, unknown> = {
+    resources: definition.resources ?? {},
+    maxDynamicRounds: definition.maxDynamicRounds ?? 20,
+  };
+  if (definition.batch) {
+    const properties = (paramsJsonSchema.properties ?? {}) as Record<string, unknown>;
+    if (!(definition.batch.param in properties)) {
+      fail(`batches on "${definition.batch.param}", which is not one of its parameters`);
+    }
+    if (typeof definition.runBatch !== "function") fail("declares batch but no runBatch()");
+    if (definition.resources && Object.keys(definition.resources).length) {
+      fail("cannot both batch and hold resources");
+    }
+    raw.batch = { param: definition.batch.param, maxSize: definition.batch.maxSize ?? 50 };
+  } else if (definition.runBatch) {
+    fail("has runBatch() but no batch: { param }");
+  }
+  if (definition.external) {
+    if (definition.run || definition.runBatch) fail("is external, so it cannot have run()");
+    if (!definition.output && !definition.complete) {
+      fail("is external, so it needs output() or complete()");
+    }
+    const e = definition.external === true ? {} : definition.external;
+    raw.external = {
+      deadlineMs: e.deadlineMs ?? 86_400_000,
+      checkEveryMs: e.checkEveryMs ?? 10_000,
+    };
+  }
+  if (definition.disable) raw.disable = definition.disable;
+  if (definition.contract) {
+    const contracts: Record<string, unknown> = {};
+    for (const side of ["reads", "writes"] as const) {
+      const schema = definition.contract[side];
+      if (!schema) continue;
+      try {
+        contracts[side] = z.toJSONSchema(schema, { unrepresentable: "any" });
+      } catch (cause) {
+        fail(
+          `has a ${side} contract that JSON Schema cannot describe: ${(cause as Error).message}`,
+        );
+      }
+    }
+    raw.contracts = contracts;
+  }
+  const parsed = familyOptionsSchema.safeParse(raw);
+  if (!parsed.success) return fail(`has invalid options: ${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
 }
 
 /**

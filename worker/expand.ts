@@ -21,6 +21,12 @@ export interface ExpandOptions {
   /** Most tasks expanded in one lease; the rest are left for further expand leases. */
   budget?: number;
   signal?: AbortSignal;
+  /**
+   * Let the root itself be unexpanded when this worker may not expand it
+   * (dynamic requirements of another region); by default the root is always
+   * expanded, because the hub leased it to this worker.
+   */
+  rootMayBeForeign?: boolean;
 }
 
 /**
@@ -48,8 +54,9 @@ export async function expandLocally(
       family: task.family.name,
       version: task.family.version,
       params: task.params,
+      external: false,
     };
-    const mayExpand = task === root ||
+    const mayExpand = (task === root && !options.rootMayBeForeign) ||
       (family !== undefined && expanded < budget &&
         matchesSelector(options.labels, family.definition.pin ?? {}));
     if (!mayExpand) {
@@ -57,6 +64,12 @@ export async function expandLocally(
       continue;
     }
     expanded++;
+    if (task.family.options.external) {
+      // Not ours to run: report whether the data is there; the hub checks again later.
+      const complete = await isComplete(task);
+      nodes.set(task.id, { ...base, expanded: true, complete, external: !complete, deps: [] });
+      continue;
+    }
     if (await isComplete(task)) {
       nodes.set(task.id, { ...base, expanded: true, complete: true, deps: [] });
       continue;

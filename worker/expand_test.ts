@@ -69,6 +69,7 @@ Deno.test("expandLocally() walks the whole graph breadth first with deps by id",
     params: { days: ["d1", "d2"] },
     expanded: true,
     complete: false,
+    external: false,
     deps: [t1, t2],
   });
   assert.deepEqual(map.get(t1)!.deps, [e1]);
@@ -126,6 +127,7 @@ Deno.test("expandLocally() returns tasks of unknown families unexpanded", async 
     params: { day: "d1" },
     expanded: false,
     complete: false,
+    external: false,
     deps: [],
   });
 });

@@ -14,7 +14,10 @@ import type { StagedDescription } from "../shared/targets/target.ts";
 /** One unacknowledged result. */
 export interface OutboxEntry {
   key: string;
-  frame: Extract<WorkerFrame, { type: "task.complete" | "task.fail" | "expand.result" }>;
+  frame: Extract<
+    WorkerFrame,
+    { type: "task.complete" | "task.fail" | "expand.result" | "task.park" }
+  >;
   /** Staged outputs to commit when the hub accepts, or discard when it refuses. */
   staged: StagedDescription[];
 }

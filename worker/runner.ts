@@ -8,30 +8,22 @@ import { familyInfo } from "../shared/family_info.ts";
 import {
   LeaseLostError,
   PermanentError,
-  RetryableError,
-  TaskTimeoutError,
+  TaskCancelledError,
   toWireError,
 } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import {
+  type ExpandNode,
   type FamilyInfo,
   type HubFrame,
   type LeaseGrant,
   PROTOCOL_VERSION,
 } from "../shared/protocol.ts";
 import type { Labels } from "../shared/selector.ts";
-import type { StagedDescription, StagedOutput } from "../shared/targets/target.ts";
-import {
-  type AnyTaskInstance,
-  isComplete,
-  isTarget,
-  mapRequirements,
-  type Outputs,
-  requirementList,
-  type TaskContext,
-  type TaskFamily,
-} from "../shared/task.ts";
+import type { StagedDescription } from "../shared/targets/target.ts";
+import type { AnyTaskInstance, TaskFamily } from "../shared/task.ts";
 import { Connection } from "./connection.ts";
+import { executeBatch, executeRun, ParkRequest } from "./execute.ts";
 import { expandLocally } from "./expand.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { restoreStaged } from "./restore_staged.ts";
@@ -232,7 +224,13 @@ export class Runner {
         return;
       case "lease.renewed":
         this.#ttlMs = frame.ttlMs;
-        for (const r of frame.refused) this.#loseLease(r.taskId, r.epoch, r.reason);
+        for (const r of frame.refused) {
+          if (r.cancelled) this.#onRevoke(r.taskId, r.epoch, r.reason);
+          else this.#loseLease(r.taskId, r.epoch, r.reason);
+        }
+        return;
+      case "lease.revoke":
+        this.#onRevoke(frame.taskId, frame.epoch, frame.reason);
         return;
       case "task.ack":
         void this.#onAck(frame.key, frame.outcome, frame.message).catch((error) =>
@@ -303,26 +301,30 @@ export class Runner {
   }
 
   #onGrant(grant: LeaseGrant): void {
-    if (this.#closing || this.#busy >= this.#o.slots || this.#held.has(grant.taskId)) {
-      this.stats.released++;
-      this.#connection.send({
-        type: "lease.release",
-        taskId: grant.taskId,
-        epoch: grant.epoch,
-        reason: this.#closing ? "worker shutting down" : "no free slot",
-      });
+    const members = [
+      { taskId: grant.taskId, epoch: grant.epoch, attempt: grant.attempt, params: grant.params },
+      ...(grant.batch ?? []),
+    ];
+    if (
+      this.#closing || this.#busy >= this.#o.slots || members.some((m) => this.#held.has(m.taskId))
+    ) {
+      for (const m of members) {
+        this.#release(m.taskId, m.epoch, this.#closing ? "worker shutting down" : "no free slot");
+      }
       return;
     }
-    const lease: HeldLease = {
-      taskId: grant.taskId,
-      epoch: grant.epoch,
+    // One controller for the whole batch: losing any member's lease stops all.
+    const controller = new AbortController();
+    const leases = members.map((m): HeldLease => ({
+      taskId: m.taskId,
+      epoch: m.epoch,
       kind: grant.kind,
-      controller: new AbortController(),
+      controller,
       lost: false,
-    };
-    this.#held.set(grant.taskId, lease);
+    }));
+    for (const lease of leases) this.#held.set(lease.taskId, lease);
     this.#busy++;
-    const p = this.#work(grant, lease).finally(() => {
+    const p = this.#work(grant, members, leases).finally(() => {
       this.#running.delete(p);
       this.#busy--;
       this.#sendCredit();
@@ -330,11 +332,24 @@ export class Runner {
     this.#running.add(p);
   }
 
-  async #work(grant: LeaseGrant, lease: HeldLease): Promise<void> {
+  #release(taskId: string, epoch: number, reason: string): void {
+    this.stats.released++;
+    this.#connection.send({ type: "lease.release", taskId, epoch, reason });
+  }
+
+  async #work(
+    grant: LeaseGrant,
+    members: Array<{ taskId: string; epoch: number; attempt: number; params: unknown }>,
+    leases: HeldLease[],
+  ): Promise<void> {
     const log = this.#log.child({ taskId: grant.taskId, epoch: grant.epoch });
-    const key = `${grant.kind === "run" ? "c" : "x"}_${crypto.randomUUID().replaceAll("-", "")}`;
-    let staged: StagedOutput[] = [];
-    let entry: OutboxEntry;
+    const controller = leases[0]!.controller;
+    const newKey = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
+    const entries: OutboxEntry[] = [];
+    const frameBase = (m: { taskId: string; epoch: number }) => ({
+      taskId: m.taskId,
+      epoch: m.epoch,
+    });
     try {
       const family = this.#families.get(`${grant.family}@${grant.version}`);
       if (!family) {
@@ -342,148 +357,173 @@ export class Runner {
           `This worker does not run task family ${grant.family} version ${grant.version}`,
         );
       }
-      const instance = family.parse(grant.params);
-      if (instance.id !== grant.taskId) {
-        throw new PermanentError(
-          `Task id mismatch: the hub leased "${grant.taskId}" but this worker computes ` +
-            `"${instance.id}" from the same parameters (is the family's code the same version?)`,
-        );
-      }
+      const instances = members.map((m) => {
+        const instance = family.parse(m.params);
+        if (instance.id !== m.taskId) {
+          throw new PermanentError(
+            `Task id mismatch: the hub leased "${m.taskId}" but this worker computes ` +
+              `"${instance.id}" from the same parameters (is the family's code the same version?)`,
+          );
+        }
+        return instance;
+      });
+      const options = {
+        taskId: grant.taskId,
+        epoch: grant.epoch,
+        attempt: grant.attempt,
+        signal: controller.signal,
+        abort: (reason: unknown) => controller.abort(reason),
+        log,
+        doneDeps: new Set(grant.doneDeps ?? []),
+        setStatus: (message: string) =>
+          this.#connection.send({
+            type: "task.status",
+            ...frameBase(grant),
+            message: String(message).slice(0, 2000),
+          }),
+        progress: (fraction: number) =>
+          this.#connection.send({
+            type: "task.status",
+            ...frameBase(grant),
+            progress: Math.min(1, Math.max(0, Number(fraction) || 0)),
+          }),
+      };
       if (grant.kind === "expand") {
         this.stats.expansions++;
-        const nodes = await expandLocally(instance, {
+        const nodes = await expandLocally(instances[0]!, {
           families: this.#families,
           labels: this.#o.labels,
           budget: this.#o.expandBudget,
-          signal: lease.controller.signal,
+          signal: controller.signal,
         });
-        entry = {
+        const key = newKey("x");
+        entries.push({
           key,
-          frame: { type: "expand.result", taskId: grant.taskId, epoch: grant.epoch, key, nodes },
+          frame: { type: "expand.result", ...frameBase(grant), key, nodes },
           staged: [],
-        };
+        });
+      } else if (members.length > 1) {
+        this.stats.runs++;
+        log.info("batch started", {
+          attempt: grant.attempt,
+          members: members.map((m) => m.taskId),
+        });
+        const staged = await executeBatch(
+          members.map((m, i) => ({ instance: instances[i]!, taskId: m.taskId, epoch: m.epoch })),
+          options,
+        );
+        for (const m of members) {
+          const key = newKey("c");
+          const written = staged.get(m.taskId) ?? [];
+          entries.push({
+            key,
+            frame: { type: "task.complete", ...frameBase(m), key },
+            staged: written.map((x) => x.describe()),
+          });
+        }
       } else {
         this.stats.runs++;
         log.info("task started", { attempt: grant.attempt });
-        staged = await this.#run(instance, grant, lease, log);
-        entry = {
-          key,
-          frame: { type: "task.complete", taskId: grant.taskId, epoch: grant.epoch, key },
-          staged: staged.map((s) => s.describe()),
-        };
+        try {
+          const staged = await executeRun(instances[0]!, options);
+          const key = newKey("c");
+          entries.push({
+            key,
+            frame: { type: "task.complete", ...frameBase(grant), key },
+            staged: staged.map((x) => x.describe()),
+          });
+        } catch (error) {
+          if (!(error instanceof ParkRequest) || controller.signal.aborted) throw error;
+          const nodes = await this.#parkNodes(instances[0]!, error.requirements, controller.signal);
+          const key = newKey("p");
+          entries.push({
+            key,
+            frame: { type: "task.park", ...frameBase(grant), key, nodes },
+            staged: [],
+          });
+          log.info("task parked for dynamic requirements", {
+            requirements: error.requirements.length,
+          });
+        }
       }
     } catch (error) {
-      await Promise.all(staged.map((s) => s.discard().catch(() => {})));
-      if (lease.lost) {
+      if (leases.some((l) => l.lost)) {
         log.warn("attempt abandoned: lease lost", { error });
-        this.#held.delete(grant.taskId);
+        this.#dropBatch(leases, "another member of the batch lost its lease");
         return;
       }
       const wire = toWireError(error);
       log.warn("task attempt failed", { error: wire });
-      entry = {
-        key,
-        frame: { type: "task.fail", taskId: grant.taskId, epoch: grant.epoch, key, error: wire },
-        staged: [],
-      };
+      for (const m of members) {
+        const key = newKey("f");
+        entries.push({
+          key,
+          frame: { type: "task.fail", ...frameBase(m), key, error: wire },
+          staged: [],
+        });
+      }
     }
-    if (lease.lost) {
-      await Promise.all(staged.map((s) => s.discard().catch(() => {})));
+    if (leases.some((l) => l.lost)) {
+      await Promise.all(
+        entries.flatMap((e) => e.staged.map((d) => restoreStaged(d).discard().catch(() => {}))),
+      );
       log.warn("result discarded: lease lost");
-      this.#held.delete(grant.taskId);
+      this.#dropBatch(leases, "another member of the batch lost its lease");
       return;
     }
-    this.#o.outbox.add(entry);
-    this.#connection.send(entry.frame);
+    for (const entry of entries) {
+      this.#o.outbox.add(entry);
+      this.#connection.send(entry.frame);
+    }
   }
 
-  async #run(
-    instance: AnyTaskInstance,
-    grant: LeaseGrant,
-    lease: HeldLease,
-    log: Logger,
-  ): Promise<StagedOutput[]> {
-    const def = instance.family.definition;
-    const params = instance.params as never;
-    const signal = lease.controller.signal;
-    const requirements = def.requires?.(params);
-    await waitForRequirements(requirementList(requirements), signal);
+  /** Forgets every lease of an abandoned attempt, handing back the ones still live. */
+  #dropBatch(leases: HeldLease[], reason: string): void {
+    for (const lease of leases) {
+      if (this.#held.get(lease.taskId) === lease) this.#held.delete(lease.taskId);
+      if (!lease.lost) this.#release(lease.taskId, lease.epoch, reason);
+    }
+  }
 
-    const outputs = def.output?.(params) as Outputs;
-    const stageKey = `e${grant.epoch}-${crypto.randomUUID().slice(0, 8)}`;
-    const stagedList: Array<[string, StagedOutput]> = [];
-    let stagedShape: unknown = undefined;
-    if (outputs !== undefined) {
-      if (isTarget(outputs)) {
-        const s = outputs.stage(stageKey);
-        stagedList.push(["output", s]);
-        stagedShape = s;
-      } else {
-        const shape: Record<string, StagedOutput> = {};
-        for (const [name, target] of Object.entries(outputs)) {
-          shape[name] = target.stage(stageKey);
-          stagedList.push([name, shape[name]!]);
-        }
-        stagedShape = shape;
+  /** The park result: the task with its new requirements as deps, and their local expansion. */
+  async #parkNodes(task: AnyTaskInstance, requirements: AnyTaskInstance[], signal: AbortSignal) {
+    const nodes = new Map<string, ExpandNode>();
+    nodes.set(task.id, {
+      id: task.id,
+      family: task.family.name,
+      version: task.family.version,
+      params: task.params,
+      expanded: true,
+      complete: false,
+      external: false,
+      deps: [...new Set(requirements.map((r) => r.id))],
+    });
+    for (const requirement of requirements) {
+      if (nodes.has(requirement.id)) continue;
+      for (
+        const node of await expandLocally(requirement, {
+          families: this.#families,
+          labels: this.#o.labels,
+          budget: this.#o.expandBudget,
+          signal,
+          rootMayBeForeign: true,
+        })
+      ) {
+        if (!nodes.has(node.id)) nodes.set(node.id, node);
       }
     }
-    const ctx: TaskContext<Outputs, unknown> = {
-      taskId: grant.taskId,
-      attempt: grant.attempt,
-      signal,
-      log,
-      outputs: stagedShape as never,
-      inputs: mapRequirements(
-        requirements,
-        (dep) => dep.family.definition.output?.(dep.params as never),
-      ),
-      setStatus: (message) => {
-        this.#connection.send({
-          type: "task.status",
-          taskId: grant.taskId,
-          epoch: grant.epoch,
-          message: String(message).slice(0, 2000),
-        });
-      },
-      progress: (fraction) => {
-        const p = Math.min(1, Math.max(0, Number(fraction) || 0));
-        this.#connection.send({
-          type: "task.status",
-          taskId: grant.taskId,
-          epoch: grant.epoch,
-          progress: p,
-        });
-      },
-    };
-    const timer = def.timeoutMs
-      ? setTimeout(
-        () => lease.controller.abort(new TaskTimeoutError(grant.taskId, def.timeoutMs!)),
-        def.timeoutMs,
-      )
-      : null;
-    try {
-      const staged = stagedList.map(([, s]) => s);
-      try {
-        if (def.run) await def.run(ctx as never, params);
-        signal.throwIfAborted();
-      } catch (error) {
-        await Promise.all(staged.map((s) => s.discard().catch(() => {})));
-        // A task that ignored its signal still fails with the signal's reason.
-        throw signal.aborted ? signal.reason : error;
-      }
-      const written: StagedOutput[] = [];
-      for (const [name, s] of stagedList) {
-        if (await s.written()) written.push(s);
-        else if (!(await s.target.exists())) {
-          await Promise.all(staged.map((x) => x.discard().catch(() => {})));
-          throw new PermanentError(
-            `run() finished without writing output "${name}" (${s.target.uri})`,
-          );
-        }
-      }
-      return written;
-    } finally {
-      if (timer !== null) clearTimeout(timer);
+    return [...nodes.values()];
+  }
+
+  /** The hub took a lease back (cancellation): stop and publish nothing. */
+  #onRevoke(taskId: string, epoch: number, reason: string): void {
+    const lease = this.#held.get(taskId);
+    if (!lease || lease.epoch !== epoch) return;
+    lease.lost = true;
+    this.#held.delete(taskId);
+    this.#log.warn("lease revoked", { taskId, epoch, reason });
+    if (!lease.controller.signal.aborted) {
+      lease.controller.abort(new TaskCancelledError(taskId, reason));
     }
   }
 
@@ -513,35 +553,6 @@ export class Runner {
     for (const wake of this.#ackWaiters) wake();
     this.#ackWaiters.clear();
   }
-}
-
-/**
- * Luigi's run-time check: every requirement that has outputs must be
- * complete before `run`. Waits briefly (a publication may be committing its
- * outputs right now), then fails as retryable, naming what is missing.
- */
-async function waitForRequirements(
-  requirements: AnyTaskInstance[],
-  signal: AbortSignal,
-): Promise<void> {
-  const checkable = requirements.filter((r) =>
-    r.family.definition.complete !== undefined || r.family.definition.output !== undefined
-  );
-  let missing: string[] = [];
-  // 1, 2, 4 … 1024 ms (about 2 s in all): the usual wait is a publisher's
-  // rename a millisecond behind its acknowledgement.
-  for (let i = 0; i <= 11; i++) {
-    missing = [];
-    for (const r of checkable) if (!(await isComplete(r))) missing.push(r.id);
-    if (missing.length === 0) return;
-    if (i < 11) await delay(2 ** i, signal);
-  }
-  throw new RetryableError(
-    `Unfulfilled requirement${missing.length > 1 ? "s" : ""} at run time: ${
-      missing.slice(0, 5).join(", ")
-    }` +
-      (missing.length > 5 ? ` and ${missing.length - 5} more` : ""),
-  );
 }
 
 /** The descriptions of staged outputs, for tests. */

@@ -13,8 +13,20 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-/** Task states. `ready` tasks are claimable; `kind` says whether the next lease expands or runs. */
-export const TASK_STATES = ["ready", "leased", "waiting", "done", "failed"] as const;
+/**
+ * Task states. `ready` tasks are claimable; `kind` says whether the next
+ * lease expands or runs. `blocked`: a requirement failed or was cancelled
+ * (`blocked_by` names it). Final: `done`, `failed`, `cancelled`.
+ */
+export const TASK_STATES = [
+  "ready",
+  "leased",
+  "waiting",
+  "done",
+  "failed",
+  "blocked",
+  "cancelled",
+] as const;
 /** A task state. */
 export type TaskState = (typeof TASK_STATES)[number];
 /** What a lease on a task does. */
@@ -43,6 +55,17 @@ export const tasks = sqliteTable("tasks", {
   statusMessage: text("status_message"),
   progress: real("progress"),
   lastError: text("last_error"),
+  /** The failed or cancelled requirement that keeps a `blocked` task from running. */
+  blockedBy: text("blocked_by"),
+  /** Named global resources a run holds, e.g. `{"bigquery":1}`. */
+  resources: text("resources").notNull().default("{}"),
+  /** For batchable families: the params without the batch parameter (siblings share it). */
+  batchKey: text("batch_key"),
+  /** Times a run parked for dynamic requirements. */
+  dynamicRounds: integer("dynamic_rounds").notNull().default(0),
+  /** External tasks: completeness checks so far, and when to give up. */
+  externalChecks: integer("external_checks").notNull().default(0),
+  externalDeadlineAt: integer("external_deadline_at"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   readyAt: integer("ready_at"),
@@ -56,6 +79,9 @@ export const tasks = sqliteTable("tasks", {
     .where(sql`state = 'ready'`),
   index("tasks_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
   index("tasks_state_idx").on(t.state),
+  index("tasks_batch_idx").on(t.family, t.version, t.batchKey).where(
+    sql`state = 'ready' AND batch_key IS NOT NULL`,
+  ),
 ]);
 
 export const edges = sqliteTable("edges", {
@@ -71,10 +97,16 @@ export const runs = sqliteTable("runs", {
   rootTaskId: text("root_task_id").notNull(),
   family: text("family").notNull(),
   params: text("params").notNull(),
-  state: text("state").$type<"running" | "done" | "failed">().notNull(),
+  state: text("state").$type<"running" | "done" | "failed" | "cancelled">().notNull(),
+  priority: integer("priority").notNull().default(0),
+  backfillId: text("backfill_id"),
   createdAt: integer("created_at").notNull(),
   finishedAt: integer("finished_at"),
-}, (t) => [index("runs_root_idx").on(t.rootTaskId), index("runs_created_idx").on(t.createdAt)]);
+}, (t) => [
+  index("runs_root_idx").on(t.rootTaskId),
+  index("runs_created_idx").on(t.createdAt),
+  index("runs_backfill_idx").on(t.backfillId),
+]);
 
 export const workers = sqliteTable("workers", {
   id: text("id").primaryKey(),
@@ -99,9 +131,14 @@ export const attempts = sqliteTable("attempts", {
   workerId: text("worker_id").notNull(),
   startedAt: integer("started_at").notNull(),
   endedAt: integer("ended_at"),
-  outcome: text("outcome").$type<"done" | "failed" | "expired" | "released">(),
+  outcome: text("outcome").$type<
+    "done" | "failed" | "expired" | "released" | "parked" | "cancelled"
+  >(),
   error: text("error"),
-}, (t) => [uniqueIndex("attempts_task_epoch_idx").on(t.taskId, t.epoch)]);
+}, (t) => [
+  uniqueIndex("attempts_task_epoch_idx").on(t.taskId, t.epoch),
+  index("attempts_ended_idx").on(t.endedAt),
+]);
 
 export const publications = sqliteTable("publications", {
   key: text("key").primaryKey(),
@@ -123,6 +160,10 @@ export const families = sqliteTable("families", {
   hasRun: integer("has_run", { mode: "boolean" }).notNull(),
   priority: integer("priority").notNull().default(0),
   timeoutMs: integer("timeout_ms"),
+  /** JSON: `{ resources, batch, external, disable, contracts, maxDynamicRounds }`. */
+  options: text("options").notNull().default("{}"),
+  /** While in the future, no task of the family starts (too many failures). */
+  disabledUntil: integer("disabled_until"),
   schemaHash: text("schema_hash").notNull(),
   firstWorkerId: text("first_worker_id").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -133,4 +174,25 @@ export const hubs = sqliteTable("hubs", {
   url: text("url").notNull(),
   startedAt: integer("started_at").notNull(),
   heartbeatAt: integer("heartbeat_at").notNull(),
+});
+
+export const resourceLimits = sqliteTable("resource_limits", {
+  name: text("name").primaryKey(),
+  limit: integer("limit").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const backfills = sqliteTable("backfills", {
+  id: text("id").primaryKey(),
+  family: text("family").notNull(),
+  version: integer("version").notNull(),
+  param: text("param").notNull(),
+  /** JSON: the other parameters, shared by every day. */
+  params: text("params").notNull(),
+  /** JSON: the dates, in order. */
+  dates: text("dates").notNull(),
+  nextIndex: integer("next_index").notNull().default(0),
+  maxConcurrent: integer("max_concurrent"),
+  priority: integer("priority").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
 });

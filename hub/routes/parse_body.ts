@@ -35,3 +35,16 @@ export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Pro
   }
   return result.data;
 }
+
+/** Like {@link parseBody}, for routes whose body may be left out (`{}` then). */
+export async function parseOptionalBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+): Promise<z.output<S>> {
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (!c.req.header("content-type") && length === 0) {
+    const result = schema.safeParse({});
+    if (result.success) return result.data;
+  }
+  return await parseBody(c, schema);
+}

@@ -3,16 +3,19 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppDeps } from "../app.ts";
 import { HttpError } from "../http_error.ts";
-import { UNKNOWN_FAMILY } from "../scheduler/family_defaults.ts";
-import { runStatus } from "../scheduler/run_status.ts";
+import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
-import { parseBody } from "./parse_body.ts";
+import { parseBody, parseOptionalBody } from "./parse_body.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),
   params: z.record(z.string(), z.unknown()).default({}),
   version: z.int().min(1).optional(),
+  /** Higher runs first; everything the run needs inherits it. */
+  priority: z.int().min(-1_000_000).max(1_000_000).optional(),
 });
+
+const cancelSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 
 /** Runs: submit, list, inspect. */
 export function runRoutes(deps: AppDeps): Hono {
@@ -59,7 +62,8 @@ export function runRoutes(deps: AppDeps): Hono {
         family: family.name,
         version: family.version,
         params: parsed.params,
-        defaults: scheduler.registry.defaults(family.name, family.version) ?? UNKNOWN_FAMILY,
+        families: scheduler.registry.defaults,
+        priority: body.priority,
         now,
       })
     );
@@ -84,6 +88,22 @@ export function runRoutes(deps: AppDeps): Hono {
       if (s) runs.push(s);
     }
     return c.json({ runs });
+  });
+
+  app.post("/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    const body = await parseOptionalBody(c, cancelSchema);
+    const [run] = await scheduler.queue.read((db) =>
+      db.all<{ root_task_id: string }>(sql`SELECT root_task_id FROM runs WHERE id = ${id}`)
+    );
+    if (!run) throw new HttpError(404, "run_not_found", `Run "${id}" does not exist`);
+    const ids = await scheduler.queue.read((db) =>
+      db.all<{ id: string }>(sql`${runTaskIds(run.root_task_id)}`)
+    );
+    const reason = body.reason ?? `run ${id} cancelled`;
+    const { cancelled } = await scheduler.cancel(ids.map((r) => r.id), reason);
+    deps.log.info("run cancelled", { runId: id, cancelled: cancelled.length, reason });
+    return c.json({ runId: id, cancelled: cancelled.length });
   });
 
   app.get("/:id", async (c) => {

@@ -5,6 +5,7 @@ import type { AppDeps } from "../app.ts";
 import { HttpError } from "../http_error.ts";
 import { TASK_STATES } from "../db/schema.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
+import { parseOptionalBody } from "./parse_body.ts";
 
 const listQuery = z.object({
   run: z.string().min(1).optional(),
@@ -35,6 +36,12 @@ interface TaskRow {
   status_message: string | null;
   progress: number | null;
   last_error: string | null;
+  blocked_by: string | null;
+  resources: string;
+  dynamic_rounds: number;
+  external_checks: number;
+  external_deadline_at: number | null;
+  disabled_until?: number | null;
   created_at: number;
   updated_at: number;
   ready_at: number | null;
@@ -64,6 +71,14 @@ function toTask(r: TaskRow) {
     status: r.status_message,
     progress: r.progress,
     lastError: r.last_error ? JSON.parse(r.last_error) : null,
+    blockedBy: r.blocked_by,
+    resources: JSON.parse(r.resources),
+    dynamicRounds: r.dynamic_rounds,
+    external: r.external_deadline_at !== null
+      ? { checks: r.external_checks, deadlineAt: r.external_deadline_at }
+      : null,
+    /** The family is disabled after too many failures: the task will not start before this. */
+    disabledUntil: r.disabled_until && r.disabled_until > Date.now() ? r.disabled_until : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     readyAt: r.ready_at,
@@ -104,7 +119,9 @@ export function taskRoutes(deps: AppDeps): Hono {
     if (family) conditions.push(sql`family = ${family}`);
     if (after) conditions.push(sql`id > ${after}`);
     const rows = await scheduler.queue.read((db) =>
-      db.all<TaskRow>(sql`SELECT * FROM tasks WHERE ${sql.join(conditions, sql` AND `)}
+      db.all<TaskRow>(sql`SELECT tasks.*, (SELECT disabled_until FROM families f
+          WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until
+        FROM tasks WHERE ${sql.join(conditions, sql` AND `)}
         ORDER BY id LIMIT ${limit}`)
     );
     // A full page may have more behind it: pass `next` back as `after`.
@@ -115,7 +132,9 @@ export function taskRoutes(deps: AppDeps): Hono {
   app.get("/:id", async (c) => {
     const id = c.req.param("id");
     const detail = await scheduler.queue.read(async (db) => {
-      const [row] = await db.all<TaskRow>(sql`SELECT * FROM tasks WHERE id = ${id}`);
+      const [row] = await db.all<TaskRow>(sql`SELECT tasks.*, (SELECT disabled_until FROM families f
+        WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until
+        FROM tasks WHERE id = ${id}`);
       if (!row) return undefined;
       const deps = await db.all<{ id: string; state: string }>(sql`
         SELECT t.id, t.state FROM edges e JOIN tasks t ON t.id = e.dep_id
@@ -146,6 +165,25 @@ export function taskRoutes(deps: AppDeps): Hono {
       })),
       publication: detail.publication ?? null,
     });
+  });
+
+  app.post("/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    const body = await parseOptionalBody(
+      c,
+      z.strictObject({ reason: z.string().min(1).max(500).optional() }),
+    );
+    const [row] = await scheduler.queue.read((db) =>
+      db.all<{ state: string }>(sql`SELECT state FROM tasks WHERE id = ${id}`)
+    );
+    if (!row) throw new HttpError(404, "task_not_found", `Task "${id}" does not exist`);
+    if (["done", "failed", "cancelled"].includes(row.state)) {
+      throw new HttpError(409, "task_final", `Task "${id}" is already ${row.state}`);
+    }
+    const reason = body.reason ?? "cancelled through the API";
+    await scheduler.cancel([id], reason);
+    deps.log.info("task cancelled", { taskId: id, reason });
+    return c.json({ taskId: id, state: "cancelled" });
   });
 
   return app;

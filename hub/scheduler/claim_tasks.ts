@@ -1,5 +1,7 @@
 /**
- * Leases ready tasks to a worker: one conditional `update … returning`.
+ * Leases ready tasks to a worker with conditional `update … returning`
+ * statements: never a task twice, never past a resource limit, never a task
+ * of a disabled family; a batchable task takes its ready siblings along.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
@@ -14,6 +16,10 @@ export interface ClaimedTask {
   params: string;
   attempt: number;
   epoch: number;
+  /** Further members of a batch lease. */
+  batch?: ClaimedTask[];
+  /** Requirements already done, for a task that parked for dynamic requirements. */
+  doneDeps?: string[];
 }
 
 /** What a worker can take. */
@@ -23,10 +29,26 @@ export interface ClaimRequest {
   pins: readonly string[];
   /** `family@version` pairs the worker can run. */
   families: readonly { name: string; version: number }[];
+  /** Batch sizes of batchable families, by `name@version`. */
+  batchSizes?: ReadonlyMap<string, number>;
   limit: number;
   now: number;
   ttlMs: number;
 }
+
+/** The limit of a resource nobody configured (as in Luigi). */
+export const DEFAULT_RESOURCE_LIMIT = 1;
+
+interface Candidate {
+  id: string;
+  priority: number;
+  created_at: number;
+  resources: string;
+  kind: LeaseKind;
+}
+
+const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch,
+  batch_key, dynamic_rounds`;
 
 /**
  * Claims up to `limit` ready tasks for a worker, highest priority first, then
@@ -38,42 +60,146 @@ export interface ClaimRequest {
  */
 export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask[]> {
   if (req.limit <= 0 || req.pins.length === 0 || req.families.length === 0) return [];
-  const candidates: Array<{ id: string; priority: number; created_at: number }> = [];
+  const disabled = new Set(
+    (await tx.all<{ name: string; version: number }>(
+      sql`SELECT name, version FROM families WHERE disabled_until > ${req.now}`,
+    )).map((f) => `${f.name}@${f.version}`),
+  );
+  const families = req.families.filter((f) => !disabled.has(`${f.name}@${f.version}`));
+  // Read past the limit so that tasks waiting for a resource do not hide the rest.
+  const window = Math.min(256, req.limit * 4);
+  const candidates: Candidate[] = [];
   for (const pin of req.pins) {
-    for (const f of req.families) {
-      const rows = await tx.all<{ id: string; priority: number; created_at: number }>(sql`
-        SELECT id, priority, created_at FROM tasks INDEXED BY tasks_claim_idx
+    for (const f of families) {
+      const rows = await tx.all<Candidate>(sql`
+        SELECT id, priority, created_at, resources, kind FROM tasks INDEXED BY tasks_claim_idx
         WHERE state = 'ready' AND pin = ${pin} AND family = ${f.name} AND version = ${f.version}
           AND next_attempt_at <= ${req.now}
         ORDER BY priority DESC, created_at
-        LIMIT ${req.limit}`);
+        LIMIT ${window}`);
       candidates.push(...rows);
     }
   }
   if (candidates.length === 0) return [];
   candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
-  const chosen = candidates.slice(0, req.limit);
+  const chosen = await withinResourceLimits(tx, candidates, req.limit);
+  if (chosen.length === 0) return [];
   const ids: SQL[] = chosen.map((c) => sql`${c.id}`);
-  const claimed = await tx.all<ClaimedTask>(sql`
-    UPDATE tasks SET
-      state = 'leased',
-      lease_owner = ${req.workerId},
-      lease_epoch = lease_epoch + 1,
-      lease_expires_at = ${req.now + req.ttlMs},
-      attempt = attempt + (kind = 'run'),
-      started_at = ${req.now},
-      updated_at = ${req.now},
-      status_message = NULL,
-      progress = NULL
+  const claimed = await tx.all<ClaimedTask & { batch_key: string | null; dynamic_rounds: number }>(
+    sql`
+    UPDATE tasks SET ${leaseSet(req)}
     WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'ready'
-    RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch`);
+    ${RETURNING}`,
+  );
   // RETURNING order is unspecified: grant in claim order (priority, then age).
   const rank = new Map(chosen.map((c, i) => [c.id, i]));
   claimed.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+  const result: ClaimedTask[] = [];
   for (const c of claimed) {
-    await tx.run(sql`
-      INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
-      VALUES (${c.id}, ${c.kind}, ${c.epoch}, ${c.attempt}, ${req.workerId}, ${req.now})`);
+    const task: ClaimedTask = strip(c);
+    const size = req.batchSizes?.get(`${c.family}@${c.version}`);
+    if (c.kind === "run" && c.batch_key !== null && size && size > 1) {
+      task.batch = (await claimSiblings(tx, req, c, size - 1)).map(strip);
+    }
+    if (c.kind === "run" && c.dynamic_rounds > 0) {
+      task.doneDeps = (await tx.all<{ id: string }>(sql`
+        SELECT e.dep_id AS id FROM edges e JOIN tasks d ON d.id = e.dep_id
+        WHERE e.task_id = ${c.id} AND d.state = 'done' LIMIT 10000`)).map((r) => r.id);
+    }
+    for (const t of [task, ...(task.batch ?? [])]) {
+      await tx.run(sql`
+        INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
+        VALUES (${t.id}, ${t.kind}, ${t.epoch}, ${t.attempt}, ${req.workerId}, ${req.now})`);
+    }
+    result.push(task);
   }
-  return claimed;
+  return result;
+}
+
+function leaseSet(req: ClaimRequest): SQL {
+  return sql`
+    state = 'leased',
+    lease_owner = ${req.workerId},
+    lease_epoch = lease_epoch + 1,
+    lease_expires_at = ${req.now + req.ttlMs},
+    attempt = attempt + (kind = 'run'),
+    started_at = ${req.now},
+    updated_at = ${req.now},
+    status_message = NULL,
+    progress = NULL`;
+}
+
+function strip(
+  c: ClaimedTask & { batch_key?: string | null; dynamic_rounds?: number },
+): ClaimedTask {
+  return {
+    id: c.id,
+    kind: c.kind,
+    family: c.family,
+    version: c.version,
+    params: c.params,
+    attempt: c.attempt,
+    epoch: c.epoch,
+  };
+}
+
+/** Ready tasks of the same family and batch key that this worker may run. */
+async function claimSiblings(
+  tx: Tx,
+  req: ClaimRequest,
+  leader: { id: string; family: string; version: number; batch_key: string | null },
+  max: number,
+) {
+  const pins = sql.join(req.pins.map((p) => sql`${p}`), sql`, `);
+  return await tx.all<ClaimedTask>(sql`
+    UPDATE tasks SET ${leaseSet(req)}
+    WHERE id IN (
+      SELECT id FROM tasks INDEXED BY tasks_batch_idx
+      WHERE state = 'ready' AND batch_key IS NOT NULL AND family = ${leader.family}
+        AND version = ${leader.version} AND batch_key = ${leader.batch_key} AND kind = 'run'
+        AND id != ${leader.id} AND pin IN (${pins}) AND next_attempt_at <= ${req.now}
+      ORDER BY priority DESC, created_at LIMIT ${max})
+    ${RETURNING}`);
+}
+
+/**
+ * Keeps candidates in order while the resources they hold (added to what
+ * running tasks hold) stay within the limits; a resource without a limit
+ * set on the hub has a limit of {@link DEFAULT_RESOURCE_LIMIT}.
+ */
+async function withinResourceLimits(
+  tx: Tx,
+  candidates: Candidate[],
+  limit: number,
+): Promise<Candidate[]> {
+  if (candidates.every((c) => c.resources === "{}")) return candidates.slice(0, limit);
+  const limits = new Map(
+    (await tx.all<{ name: string; limit: number }>(sql`SELECT name, "limit" FROM resource_limits`))
+      .map((r) => [r.name, r.limit]),
+  );
+  const used = new Map<string, number>();
+  const held = await tx.all<{ resources: string }>(sql`
+    SELECT resources FROM tasks WHERE state = 'leased' AND kind = 'run' AND resources != '{}'`);
+  for (const h of held) {
+    for (const [name, n] of Object.entries(JSON.parse(h.resources) as Record<string, number>)) {
+      used.set(name, (used.get(name) ?? 0) + n);
+    }
+  }
+  const chosen: Candidate[] = [];
+  for (const c of candidates) {
+    if (chosen.length >= limit) break;
+    const needs = c.kind === "run"
+      ? Object.entries(JSON.parse(c.resources) as Record<string, number>)
+      : [];
+    if (
+      needs.some(([name, n]) =>
+        (used.get(name) ?? 0) + n > (limits.get(name) ?? DEFAULT_RESOURCE_LIMIT)
+      )
+    ) {
+      continue;
+    }
+    for (const [name, n] of needs) used.set(name, (used.get(name) ?? 0) + n);
+    chosen.push(c);
+  }
+  return chosen;
 }

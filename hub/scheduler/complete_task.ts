@@ -23,6 +23,8 @@ export interface CompletionResult {
   repeat: boolean;
   /** Dependents that became ready. */
   readied: number;
+  /** Whether the task held resources (others may now start). */
+  freedResources?: boolean;
 }
 
 /**
@@ -44,13 +46,13 @@ export async function completeTask(tx: Tx, c: Completion): Promise<CompletionRes
     }
     return { outcome: "accepted", message: "already published", repeat: true, readied: 0 };
   }
-  const updated = await tx.all<{ id: string }>(sql`
+  const updated = await tx.all<{ id: string; resources: string }>(sql`
     UPDATE tasks SET
       state = 'done', lease_owner = NULL, lease_expires_at = NULL,
       finished_at = ${c.now}, updated_at = ${c.now}, progress = 1, last_error = NULL
     WHERE id = ${c.taskId} AND state = 'leased' AND kind = 'run' AND lease_epoch = ${c.epoch}
       AND lease_expires_at >= ${c.now}
-    RETURNING id`);
+    RETURNING id, resources`);
   if (updated.length === 0) {
     const reason = await staleReason(tx, c.taskId, c.epoch, c.now);
     return {
@@ -65,5 +67,11 @@ export async function completeTask(tx: Tx, c: Completion): Promise<CompletionRes
     UPDATE attempts SET ended_at = ${c.now}, outcome = 'done'
     WHERE task_id = ${c.taskId} AND epoch = ${c.epoch}`);
   const propagation = await propagateDone(tx, [c.taskId], c.now);
-  return { outcome: "accepted", message: "published", repeat: false, readied: propagation.readied };
+  return {
+    outcome: "accepted",
+    message: "published",
+    repeat: false,
+    readied: propagation.readied,
+    freedResources: updated[0]!.resources !== "{}",
+  };
 }

@@ -1,3 +1,5 @@
+import type { FamilyOptions } from "../../shared/family_options.ts";
+
 /** What the hub stores on a task from its family's registry entry. */
 export interface FamilyDefaults {
   pin: string;
@@ -6,6 +8,7 @@ export interface FamilyDefaults {
   retryBaseMs: number;
   retryMaxMs: number;
   hasRun: boolean | null;
+  options: FamilyOptions;
 }
 
 /** Defaults for a family no worker has advertised yet. */
@@ -16,6 +19,7 @@ export const UNKNOWN_FAMILY: FamilyDefaults = {
   retryBaseMs: 1000,
   retryMaxMs: 60_000,
   hasRun: null,
+  options: { resources: {}, maxDynamicRounds: 20 },
 };
 
 /** Looks up a family's defaults by name and version. */

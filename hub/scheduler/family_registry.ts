@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalJson } from "../../shared/canonical_json.ts";
+import type { FamilyOptions } from "../../shared/family_options.ts";
 import type { FamilyInfo } from "../../shared/protocol.ts";
 import { pinKey } from "../../shared/selector.ts";
 import { formatIssues } from "../../shared/task.ts";
@@ -25,6 +26,9 @@ export interface RegisteredFamily {
   hasRun: boolean;
   priority: number;
   timeoutMs: number | null;
+  options: FamilyOptions;
+  /** While in the future, no task of the family starts. */
+  disabledUntil: number | null;
   schemaHash: string;
 }
 
@@ -57,7 +61,9 @@ export class FamilyConflictError extends Error {
 /** Hash of what must agree between workers advertising one family@version. */
 export function familyHash(f: FamilyInfo): string {
   return createHash("sha256")
-    .update(canonicalJson({ params: f.paramsSchema, hasRun: f.hasRun }))
+    .update(
+      canonicalJson({ params: f.paramsSchema, hasRun: f.hasRun, batch: f.options.batch ?? null }),
+    )
     .digest("hex")
     .slice(0, 16);
 }
@@ -110,6 +116,7 @@ export class FamilyRegistry {
       retryBaseMs: f.retry.baseDelayMs,
       retryMaxMs: f.retry.maxDelayMs,
       hasRun: f.hasRun,
+      options: f.options,
     };
   };
 
@@ -144,14 +151,14 @@ export class FamilyRegistry {
       }
       await tx.run(sql`
         INSERT INTO families (name, version, description, params_schema, pin, retry, has_run,
-          priority, timeout_ms, schema_hash, first_worker_id, updated_at)
+          priority, timeout_ms, options, schema_hash, first_worker_id, updated_at)
         VALUES (${f.name}, ${f.version}, ${f.description ?? null}, ${canonicalJson(f.paramsSchema)},
           ${pinKey(f.pin)}, ${canonicalJson(f.retry)}, ${f.hasRun ? 1 : 0}, ${f.priority},
-          ${f.timeoutMs ?? null}, ${hash}, ${workerId}, ${now})
+          ${f.timeoutMs ?? null}, ${canonicalJson(f.options)}, ${hash}, ${workerId}, ${now})
         ON CONFLICT (name, version) DO UPDATE SET
           description = excluded.description, params_schema = excluded.params_schema,
           pin = excluded.pin, retry = excluded.retry, has_run = excluded.has_run,
-          priority = excluded.priority, timeout_ms = excluded.timeout_ms,
+          priority = excluded.priority, timeout_ms = excluded.timeout_ms, options = excluded.options,
           schema_hash = excluded.schema_hash, updated_at = excluded.updated_at,
           first_worker_id = CASE WHEN families.schema_hash = excluded.schema_hash
             THEN families.first_worker_id ELSE excluded.first_worker_id END`);
@@ -165,6 +172,8 @@ export class FamilyRegistry {
         hasRun: f.hasRun,
         priority: f.priority,
         timeoutMs: f.timeoutMs ?? null,
+        options: f.options,
+        disabledUntil: this.#byKey.get(`${f.name}@${f.version}`)?.disabledUntil ?? null,
         schemaHash: hash,
       };
       const key = `${f.name}@${f.version}`;
@@ -223,6 +232,10 @@ function toFamily(r: Record<string, unknown>): RegisteredFamily {
     hasRun: Boolean(r.has_run),
     priority: Number(r.priority),
     timeoutMs: r.timeout_ms === null ? null : Number(r.timeout_ms),
+    options: JSON.parse(String(r.options ?? "{}")),
+    disabledUntil: r.disabled_until === null || r.disabled_until === undefined
+      ? null
+      : Number(r.disabled_until),
     schemaHash: String(r.schema_hash),
   };
 }

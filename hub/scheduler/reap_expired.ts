@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
+import { blockDependents } from "./block_dependents.ts";
 
 /** A lease the reaper took back. */
 export interface ReapedLease {
@@ -40,6 +41,7 @@ export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
     await tx.run(sql`
       UPDATE attempts SET ended_at = ${now}, outcome = 'expired'
       WHERE task_id = ${r.id} AND epoch = ${r.epoch}`);
+    if (r.state === "failed") await blockDependents(tx, r.id, now);
   }
   return reaped;
 }

@@ -12,6 +12,8 @@ export interface RefusedRenewal {
   taskId: string;
   epoch: number;
   reason: string;
+  /** The task was cancelled: the worker stops it as cancelled, not as a lost lease. */
+  cancelled?: boolean;
 }
 
 /**
@@ -44,7 +46,10 @@ export async function renewLeases(
     // Published at this very epoch: the renewal crossed the acknowledgement
     // on the wire. Nothing is lost, so nothing is refused.
     if (row?.state === "done" && row.lease_epoch === lease.epoch) continue;
-    refused.push({ ...lease, reason: await staleReason(tx, lease.taskId, lease.epoch, now) });
+    const reason = await staleReason(tx, lease.taskId, lease.epoch, now);
+    refused.push(
+      row?.state === "cancelled" ? { ...lease, reason, cancelled: true } : { ...lease, reason },
+    );
   }
   return refused;
 }

@@ -14,13 +14,15 @@ export interface RunStatus {
   rootTaskId: string;
   family: string;
   params: unknown;
-  state: "running" | "done" | "failed";
+  state: "running" | "done" | "failed" | "cancelled";
   createdAt: number;
   finishedAt: number | null;
   total: number;
   counts: StateCounts;
   /** Tasks that failed permanently, with their last error. */
   failed: Array<{ taskId: string; error: unknown }>;
+  /** Tasks that cannot run because a requirement failed or was cancelled, with the culprit. */
+  blocked: Array<{ taskId: string; blockedBy: string }>;
 }
 
 const SUBGRAPH = (root: string) =>
@@ -54,10 +56,22 @@ export async function runStatus(db: Db | Tx, runId: string): Promise<RunStatus |
       SELECT t.id, t.last_error FROM tasks t JOIN sub ON t.id = sub.id
       WHERE t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
     : [];
+  const blockedRows = (counts.blocked ?? 0) > 0
+    ? await db.all<{ id: string; blocked_by: string }>(sql`
+      ${SUBGRAPH(run.root_task_id)}
+      SELECT t.id, t.blocked_by FROM tasks t JOIN sub ON t.id = sub.id
+      WHERE t.state = 'blocked' ORDER BY t.id LIMIT 20`)
+    : [];
   const [root] = await db.all<{ state: string; finished_at: number | null }>(
     sql`SELECT state, finished_at FROM tasks WHERE id = ${run.root_task_id}`,
   );
-  const state = root?.state === "done" ? "done" : failedRows.length > 0 ? "failed" : "running";
+  const state = root?.state === "done"
+    ? "done"
+    : failedRows.length > 0
+    ? "failed"
+    : root?.state === "cancelled" || (counts.cancelled ?? 0) > 0
+    ? "cancelled"
+    : "running";
   return {
     runId: run.id,
     rootTaskId: run.root_task_id,
@@ -72,6 +86,7 @@ export async function runStatus(db: Db | Tx, runId: string): Promise<RunStatus |
       taskId: r.id,
       error: r.last_error ? JSON.parse(r.last_error) : null,
     })),
+    blocked: blockedRows.map((r) => ({ taskId: r.id, blockedBy: r.blocked_by })),
   };
 }
 

@@ -12,6 +12,7 @@ import { type Labels, matchesSelector, parsePinKey } from "../../shared/selector
 import type { Database } from "../db/client.ts";
 import { WriteQueue } from "../db/write_queue.ts";
 import { applyExpansion, type ExpansionResult } from "./apply_expansion.ts";
+import { cancelTasks } from "./cancel_tasks.ts";
 import { claimTasks } from "./claim_tasks.ts";
 import { completeTask, type CompletionResult } from "./complete_task.ts";
 import { failTask, type FailureResult } from "./fail_task.ts";
@@ -141,6 +142,21 @@ export class Scheduler {
     await this.queue.close();
   }
 
+  /** Sets resource limits (from the hub's configuration). */
+  async setResourceLimits(limits: Record<string, number>): Promise<void> {
+    const entries = Object.entries(limits);
+    if (entries.length === 0) return;
+    const now = this.now();
+    await this.queue.write(async (tx) => {
+      for (const [name, limit] of entries) {
+        await tx.run(
+          sql`INSERT INTO resource_limits (name, "limit", updated_at) VALUES (${name}, ${limit}, ${now})
+          ON CONFLICT (name) DO UPDATE SET "limit" = excluded."limit", updated_at = excluded.updated_at`,
+        );
+      }
+    });
+  }
+
   /** Connected workers on this hub. */
   links(): WorkerLink[] {
     return [...this.#links.values()];
@@ -206,12 +222,13 @@ export class Scheduler {
     return refused;
   }
 
-  /** Applies an expansion result. */
+  /** Applies an expansion result, or (`park`) a run's dynamic requirements. */
   async expand(
     link: WorkerLink,
     taskId: string,
     epoch: number,
     nodes: readonly ExpandNode[],
+    mode: "expand" | "park" = "expand",
   ): Promise<ExpansionResult> {
     const now = this.now();
     const result = await this.queue.write((tx) =>
@@ -222,10 +239,34 @@ export class Scheduler {
         nodes,
         now,
         families: this.registry.defaults,
+        mode,
       })
     );
-    if (result.readied > 0 || result.inserted > 0) this.kick(true);
+    // A park frees a slot and may leave tasks ready after a backoff: always look again.
+    if (result.readied > 0 || result.inserted > 0 || mode === "park") this.kick(true);
     return result;
+  }
+
+  /**
+   * Cancels tasks: they end as cancelled, what waits on them is blocked, and
+   * workers on this hub running them are told at once (others learn at their
+   * next renewal).
+   */
+  async cancel(ids: readonly string[], reason: string): Promise<{ cancelled: string[] }> {
+    const now = this.now();
+    const { cancelled, revoked } = await this.queue.write((tx) =>
+      cancelTasks(tx, ids, reason, now)
+    );
+    for (const r of revoked) {
+      this.#links.get(r.workerId)?.send({
+        type: "lease.revoke",
+        taskId: r.taskId,
+        epoch: r.epoch,
+        reason,
+      });
+    }
+    if (revoked.length > 0) this.kick(true);
+    return { cancelled };
   }
 
   /** Publishes a completed task. */
@@ -245,7 +286,7 @@ export class Scheduler {
     } else {
       this.counters.completionsStale++;
     }
-    if (result.readied > 0) this.kick(true);
+    if (result.readied > 0 || result.freedResources) this.kick(true);
     return result;
   }
 
@@ -253,9 +294,20 @@ export class Scheduler {
   async fail(taskId: string, epoch: number, error: WireError): Promise<FailureResult> {
     const now = this.now();
     const result = await this.queue.write((tx) =>
-      failTask(tx, { taskId, epoch, error, now, random: this.#random })
+      failTask(
+        tx,
+        { taskId, epoch, error, now, random: this.#random },
+        (name, version) => this.registry.get(name, version)?.options.disable,
+      )
     );
     if (result.outcome === "accepted") this.counters.failures++;
+    if (result.disabledUntil) {
+      this.#log.warn("family disabled after too many failures", {
+        taskId,
+        until: new Date(result.disabledUntil).toISOString(),
+      });
+    }
+    if (result.freedResources) this.kick(true);
     return result;
   }
 
@@ -344,11 +396,17 @@ export class Scheduler {
     this.#claiming.add(link.workerId);
     try {
       const now = this.now();
+      const batchSizes = new Map<string, number>();
+      for (const f of link.families) {
+        const size = this.registry.get(f.name, f.version)?.options.batch?.maxSize;
+        if (size) batchSizes.set(`${f.name}@${f.version}`, size);
+      }
       const claimed = await this.queue.write((tx) =>
         claimTasks(tx, {
           workerId: link.workerId,
           pins,
           families: link.families,
+          batchSizes,
           limit,
           now,
           ttlMs: this.leaseTtlMs,
@@ -367,15 +425,28 @@ export class Scheduler {
           attempt: c.attempt,
           epoch: c.epoch,
           ttlMs: this.leaseTtlMs,
+          ...(c.batch?.length
+            ? {
+              batch: c.batch.map((m) => ({
+                taskId: m.id,
+                params: JSON.parse(m.params),
+                attempt: m.attempt,
+                epoch: m.epoch,
+              })),
+            }
+            : {}),
+          ...(c.doneDeps ? { doneDeps: c.doneDeps } : {}),
         });
         if (sent) {
           link.free--;
           link.grantsSent++;
-          this.counters.grants++;
+          this.counters.grants += 1 + (c.batch?.length ?? 0);
         } else {
-          // The worker went away between claim and send: hand the lease back now
+          // The worker went away between claim and send: hand the leases back now
           // rather than after the TTL.
-          await this.release(c.id, c.epoch, "worker disconnected before the grant was sent");
+          for (const m of [c, ...(c.batch ?? [])]) {
+            await this.release(m.id, m.epoch, "worker disconnected before the grant was sent");
+          }
         }
       }
     } catch (error) {

@@ -97,7 +97,13 @@ Deno.test("completeTask() publishes once: a repeated key gets the first answer, 
   const done = await db.tx((tx) =>
     completeTask(tx, { taskId: "t", epoch: lease!.epoch, key: "k1", workerId: "w", now: 1_100 })
   );
-  assert.deepEqual(done, { outcome: "accepted", message: "published", repeat: false, readied: 0 });
+  assert.deepEqual(done, {
+    outcome: "accepted",
+    message: "published",
+    repeat: false,
+    readied: 0,
+    freedResources: false,
+  });
   const repeat = await db.tx((tx) =>
     completeTask(tx, { taskId: "t", epoch: lease!.epoch, key: "k1", workerId: "w", now: 1_200 })
   );
@@ -247,6 +253,7 @@ Deno.test("renewLeases() extends current leases and refuses stale ones with the 
 
 function node(id: string, deps: string[] = [], extra: Partial<ExpandNode> = {}): ExpandNode {
   return {
+    external: false,
     id,
     family: "F",
     version: 1,
@@ -410,7 +417,7 @@ Deno.test("applyExpansion() refuses a stale epoch and a result that names a requ
   assert.equal((await db.tx((tx) => taskRow(tx, "r"))).state, "leased", "nothing was applied");
 });
 
-Deno.test("runStatus() is failed when any task failed, naming it and its error", async () => {
+Deno.test("runStatus() is failed when any task failed, naming it, its error, and what it blocks", async () => {
   await using db = await testDatabase();
   await db.tx((tx) => submitRoot(tx, "r"));
   const [lease] = await db.tx((tx) => claimTasks(tx, claim("w")));
@@ -440,5 +447,6 @@ Deno.test("runStatus() is failed when any task failed, naming it and its error",
     taskId: "x",
     error: { name: "PermanentError", message: "no", retryable: false },
   }]);
-  assert.deepEqual(status!.counts, { failed: 1, waiting: 1 });
+  assert.deepEqual(status!.counts, { failed: 1, blocked: 1 });
+  assert.deepEqual(status!.blocked, [{ taskId: "r", blockedBy: "x" }]);
 });

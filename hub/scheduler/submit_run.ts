@@ -6,7 +6,9 @@
 import { sql } from "drizzle-orm";
 import { canonicalJson } from "../../shared/canonical_json.ts";
 import type { Tx } from "../db/client.ts";
-import type { FamilyDefaults } from "./family_defaults.ts";
+import type { FamilyLookup } from "./family_defaults.ts";
+import { inheritPriority } from "./inherit_priority.ts";
+import { insertTasks } from "./insert_tasks.ts";
 
 /** A validated submission. */
 export interface Submission {
@@ -15,7 +17,10 @@ export interface Submission {
   family: string;
   version: number;
   params: unknown;
-  defaults: FamilyDefaults;
+  families: FamilyLookup;
+  /** The run's priority (at least the family's); inherited by everything the root needs. */
+  priority?: number;
+  backfillId?: string;
   now: number;
 }
 
@@ -25,22 +30,41 @@ export async function submitRun(
   s: Submission,
 ): Promise<{ rootState: string; created: boolean }> {
   const params = canonicalJson(s.params);
-  const created = await tx.all<{ id: string }>(sql`
-    INSERT INTO tasks (id, family, version, params, state, kind, pin, priority, max_attempts,
-      retry_base_ms, retry_max_ms, created_at, updated_at, ready_at)
-    VALUES (${s.taskId}, ${s.family}, ${s.version}, ${params}, 'ready', 'expand',
-      ${s.defaults.pin}, ${s.defaults.priority}, ${s.defaults.maxAttempts},
-      ${s.defaults.retryBaseMs}, ${s.defaults.retryMaxMs}, ${s.now}, ${s.now}, ${s.now})
-    ON CONFLICT (id) DO NOTHING
-    RETURNING id`);
+  const created = await insertTasks(
+    tx,
+    [{
+      id: s.taskId,
+      family: s.family,
+      version: s.version,
+      params: s.params,
+      priority: s.priority,
+    }],
+    s.families,
+    s.now,
+  );
+  const priority = s.priority ?? 0;
+  if (created.length === 0 && priority > 0) {
+    // A task already known: a more urgent run raises it and what it needs.
+    await tx.run(
+      sql`UPDATE tasks SET priority = ${priority} WHERE id = ${s.taskId} AND priority < ${priority}`,
+    );
+    await inheritPriority(tx, s.taskId);
+  }
   const [root] = await tx.all<{ state: string }>(
     sql`SELECT state FROM tasks WHERE id = ${s.taskId}`,
   );
   const rootState = root!.state;
-  const runState = rootState === "done" ? "done" : rootState === "failed" ? "failed" : "running";
+  const runState = rootState === "done"
+    ? "done"
+    : rootState === "failed" || rootState === "blocked"
+    ? "failed"
+    : rootState === "cancelled"
+    ? "cancelled"
+    : "running";
   await tx.run(sql`
-    INSERT INTO runs (id, root_task_id, family, params, state, created_at, finished_at)
-    VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${s.now},
-      ${runState === "running" ? null : s.now})`);
+    INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id, created_at,
+      finished_at)
+    VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
+      ${s.backfillId ?? null}, ${s.now}, ${runState === "running" ? null : s.now})`);
   return { rootState, created: created.length > 0 };
 }

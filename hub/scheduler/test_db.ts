@@ -58,7 +58,7 @@ export function submitRoot(tx: Tx, id: string, family = "F", now = 0) {
     family,
     version: 1,
     params: {},
-    defaults: UNKNOWN_FAMILY,
+    families: () => UNKNOWN_FAMILY,
     now,
   });
 }

@@ -236,6 +236,24 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         });
         return;
       }
+      case "task.park": {
+        const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes, "park");
+        send({
+          type: "task.ack",
+          taskId: frame.taskId,
+          key: frame.key,
+          outcome: r.outcome,
+          message: r.message,
+        });
+        log.info("task parked", {
+          taskId: frame.taskId,
+          epoch: frame.epoch,
+          outcome: r.outcome,
+          requirements: frame.nodes.length - 1,
+          message: r.message,
+        });
+        return;
+      }
       case "task.complete": {
         const r = await scheduler.complete(l, frame.taskId, frame.epoch, frame.key);
         send({
