@@ -10,6 +10,9 @@
 import { z } from "zod";
 import { LocalTarget } from "../shared/targets/local_target.ts";
 import { defineTask } from "../shared/task.ts";
+import { createEventTasks } from "./events.ts";
+import { createLoaderTasks } from "./loader.ts";
+import { createSpoolTasks } from "./spool.ts";
 
 /** The tables `TransformAll` uses when the catalog does not list any. */
 export const DEFAULT_TABLES = ["orders", "customers", "events"] as const;
@@ -21,12 +24,15 @@ export function createTasks({ dataDir }: { dataDir: string }) {
 
 /** Creates the example families, reading and writing under `dataDir`. */
 export function createExampleTasks(dataDir: string) {
+  // The version is part of every id and of the output path: bump it and the
+  // old outputs stay where they are, untouched.
+  const EXTRACT_VERSION = 1;
   const ExtractRaw = defineTask({
     family: "ExtractRaw",
-    version: 1,
+    version: EXTRACT_VERSION,
     description: "Extracts one day of raw records",
     params: z.object({ runDate: z.iso.date() }),
-    output: ({ runDate }) => new LocalTarget(`${dataDir}/raw/v1/${runDate}.json`),
+    output: ({ runDate }) => new LocalTarget(`${dataDir}/raw/v${EXTRACT_VERSION}/${runDate}.json`),
     run: async (ctx, { runDate }) => {
       ctx.setStatus("extracting");
       const records = DEFAULT_TABLES.flatMap((table, t) =>
@@ -112,13 +118,28 @@ export function createExampleTasks(dataDir: string) {
     },
   });
 
+  const events = createEventTasks(dataDir);
+  const loader = createLoaderTasks(dataDir);
+  const spool = createSpoolTasks(dataDir);
   return {
     ExtractRaw,
     TransformTable,
     TransformAll,
     ProcessShard,
     AggregateShards,
-    all: [ExtractRaw, TransformTable, TransformAll, ProcessShard, AggregateShards] as const,
+    ...events,
+    ...loader,
+    ...spool,
+    all: [
+      ExtractRaw,
+      TransformTable,
+      TransformAll,
+      ProcessShard,
+      AggregateShards,
+      ...events.all,
+      ...loader.all,
+      ...spool.all,
+    ] as const,
   };
 }
 

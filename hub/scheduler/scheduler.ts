@@ -11,6 +11,7 @@ import type { ExpandNode, HelloFrame, HubFrame, LeaseRef } from "../../shared/pr
 import { type Labels, matchesSelector, parsePinKey } from "../../shared/selector.ts";
 import type { Database } from "../db/client.ts";
 import { WriteQueue } from "../db/write_queue.ts";
+import { advanceBackfills } from "./advance_backfills.ts";
 import { applyExpansion, type ExpansionResult } from "./apply_expansion.ts";
 import { cancelTasks } from "./cancel_tasks.ts";
 import { claimTasks } from "./claim_tasks.ts";
@@ -129,6 +130,7 @@ export class Scheduler {
       this.kick();
     }, "dispatch tick");
     every(this.#deps.heartbeatIntervalMs ?? 5_000, () => this.#heartbeat(), "heartbeat");
+    every(this.#deps.dispatchIntervalMs ?? 500, () => this.advanceBackfills(), "backfills");
   }
 
   /** Stops the timers and waits for queued writes. */
@@ -140,6 +142,14 @@ export class Scheduler {
     await this.queue.write((tx) => tx.run(sql`DELETE FROM hubs WHERE id = ${this.hubId}`))
       .catch(() => {});
     await this.queue.close();
+  }
+
+  /** Submits the next days of running backfills (also called right after one is created). */
+  async advanceBackfills(): Promise<number> {
+    const now = this.now();
+    const submitted = await this.queue.write((tx) => advanceBackfills(tx, this.registry.defaults, now));
+    if (submitted > 0) this.kick(true);
+    return submitted;
   }
 
   /** Sets resource limits (from the hub's configuration). */
