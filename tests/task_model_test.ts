@@ -1,0 +1,345 @@
+/**
+ * The task model end to end: retries, priorities, resources, dynamic
+ * requirements, timeouts, batching, disabling, cancellation, blocking and
+ * feedback, each with a real hub and real worker processes.
+ */
+import assert from "node:assert/strict";
+import {
+  api,
+  type ProcessHandle,
+  spawnHub,
+  spawnWorker,
+  waitForRun,
+} from "../scripts/local_cluster.ts";
+import { inspectDatabase } from "./fixtures/db.ts";
+import { openGate, readStarts } from "./fixtures/tasks.ts";
+
+interface Attempt {
+  kind: string;
+  epoch: number;
+  attempt: number;
+  workerId: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+  error: { name: string; message: string } | null;
+}
+interface Task {
+  id: string;
+  family: string;
+  state: string;
+  attempt: number;
+  priority: number;
+  status: string | null;
+  progress: number | null;
+  blockedBy: string | null;
+  dynamicRounds: number;
+  disabledUntil: number | null;
+  lastError: { name: string; message: string } | null;
+  attempts: Attempt[];
+  publication: { kind: string } | null;
+}
+
+async function cluster(
+  name: string,
+  workers: Array<{ name: string; slots: number; labels?: string }>,
+  hubEnv: Record<string, string> = {},
+) {
+  const dir = await Deno.makeTempDir({ prefix: `drover-${name}-` });
+  const dataDir = `${dir}/data`;
+  const dbUrl = `file:${dir}/hub.db`;
+  const hub = await spawnHub({ dbUrl, leaseTtlMs: 5_000, env: hubEnv });
+  const started: ProcessHandle[] = [];
+  for (const w of workers) {
+    started.push(
+      await spawnWorker({
+        hubUrl: hub.url,
+        entry: "tests/fixtures/worker.ts",
+        dataDir,
+        stateDir: `${dir}/${w.name}`,
+        name: w.name,
+        slots: w.slots,
+        labels: w.labels,
+      }),
+    );
+  }
+  const submit = async (
+    family: string,
+    params: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const res = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+      body: { family, params, ...extra },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body;
+  };
+  const task = async (id: string) =>
+    (await api<Task>(hub.url, `/api/tasks/${encodeURIComponent(id)}`)).body;
+  const tasksOf = async (runId: string, family?: string) =>
+    (await api<{ tasks: Task[] }>(
+      hub.url,
+      `/api/tasks?run=${runId}${family ? `&family=${family}` : ""}`,
+    )).body
+      .tasks;
+  return {
+    dir,
+    dataDir,
+    dbUrl,
+    hub,
+    workers: started,
+    submit,
+    task,
+    tasksOf,
+    async [Symbol.asyncDispose]() {
+      for (const w of started) await w.stop();
+      await hub.stop();
+      const db = await inspectDatabase(dbUrl);
+      assert.deepEqual(db.violations, [], "the invariant checker is clean");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value, for state that has no event to await. */
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const runAttempts = (t: Task) => t.attempts.filter((a) => a.kind === "run");
+
+Deno.test("a retryable failure is retried with exponential backoff until it succeeds", async () => {
+  await using c = await cluster("retry", [{ name: "w", slots: 2 }]);
+  const { runId, taskId } = await c.submit("Flaky", { id: "r1", failTimes: 2 });
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  const t = await c.task(taskId);
+  const attempts = runAttempts(t);
+  assert.deepEqual(attempts.map((a) => a.outcome), ["failed", "failed", "done"]);
+  assert.deepEqual(attempts.map((a) => a.attempt), [1, 2, 3]);
+  // Flaky: base 50 ms, doubling; jitter takes at most half. The hub never
+  // starts an attempt before its time, so these lower bounds always hold.
+  const gap1 = attempts[1]!.startedAt - attempts[0]!.endedAt!;
+  const gap2 = attempts[2]!.startedAt - attempts[1]!.endedAt!;
+  assert.ok(gap1 >= 25, `first retry waited ${gap1} ms, at least 25 expected`);
+  assert.ok(gap2 >= 50, `second retry waited ${gap2} ms, at least 50 expected`);
+  assert.equal(t.publication?.kind, "run");
+});
+
+Deno.test("a task that keeps failing stops at maxAttempts; a PermanentError stops at once", async () => {
+  await using c = await cluster("giveup", [{ name: "w", slots: 2 }]);
+  const spent = await c.submit("Flaky", { id: "spent", failTimes: 9 });
+  const permanent = await c.submit("Flaky", { id: "perm", failTimes: 9, permanent: true });
+  const a = await waitForRun(c.hub.url, spent.runId);
+  const b = await waitForRun(c.hub.url, permanent.runId);
+  assert.equal(a.state, "failed");
+  assert.equal(b.state, "failed");
+  assert.equal(runAttempts(await c.task(spent.taskId)).length, 4, "maxAttempts of Flaky is 4");
+  const p = await c.task(permanent.taskId);
+  assert.equal(runAttempts(p).length, 1);
+  assert.equal(p.lastError?.name, "PermanentError");
+  assert.equal(p.lastError?.message, "attempt 1 failed for good");
+});
+
+Deno.test("a permanent failure fails the run and blocks what depends on it, naming the culprit", async () => {
+  await using c = await cluster("blocked", [{ name: "w", slots: 2 }]);
+  const { runId, taskId } = await c.submit("Needs", { group: "b", flaky: ["culprit"], sleeps: 2 });
+  const run = await waitForRun(c.hub.url, runId) as unknown as {
+    state: string;
+    failed: Array<{ taskId: string }>;
+    blocked: Array<{ taskId: string; blockedBy: string }>;
+  };
+  assert.equal(run.state, "failed");
+  const culprit = run.failed[0]!.taskId;
+  assert.match(culprit, /^Flaky_.*_culprit_/);
+  assert.deepEqual(run.blocked, [{ taskId, blockedBy: culprit }]);
+  assert.equal((await c.task(taskId)).state, "blocked");
+});
+
+Deno.test("higher priority runs first, and a run's requirements inherit its priority", async () => {
+  await using c = await cluster("priority", [{ name: "w", slots: 1 }]);
+  const hold = await c.submit("Gate", { id: "hold" });
+  await c.workers[0]!.waitFor((l) => l.msg === "task started" && l.taskId === hold.taskId);
+  // The only slot is busy: both runs queue up, the low one first.
+  const low = await c.submit("Leaves", { group: "low", n: 3 });
+  const high = await c.submit("Leaves", { group: "high", n: 3 }, { priority: 5 });
+  await openGate(c.dataDir, "hold");
+  assert.equal((await waitForRun(c.hub.url, low.runId)).state, "done");
+  assert.equal((await waitForRun(c.hub.url, high.runId)).state, "done");
+  const order = (await readStarts(c.dataDir)).map((s) => s.taskId).filter((id) =>
+    id.startsWith("Leaf_")
+  );
+  assert.equal(order.length, 6);
+  assert.ok(
+    order.slice(0, 3).every((id) => id.startsWith("Leaf_high_")),
+    `started in order ${order.join(", ")}`,
+  );
+  const leaves = await c.tasksOf(high.runId, "Leaf");
+  assert.deepEqual(
+    leaves.map((t) => t.priority),
+    [5, 5, 5],
+    "the leaves inherited the run's priority",
+  );
+});
+
+Deno.test("a resource limit is never exceeded across two workers", async () => {
+  // Four slots in all, a limit of three: reaching the limit takes both workers
+  // (each has two slots), and passing it would take a fourth lease.
+  await using c = await cluster("resources", [{ name: "a", slots: 2 }, { name: "b", slots: 2 }], {
+    DROVER_RESOURCES: "db=3",
+  });
+  const { runId } = await c.submit("UsesDbAll", { n: 9, ms: 300 });
+  assert.equal((await waitForRun(c.hub.url, runId, 30_000)).state, "done");
+  const intervals: Array<[number, number, string]> = [];
+  for (const t of await c.tasksOf(runId, "UsesDb")) {
+    for (const a of runAttempts(await c.task(t.id))) {
+      intervals.push([a.startedAt, a.endedAt!, a.workerId]);
+    }
+  }
+  assert.equal(intervals.length, 9);
+  const events = intervals.flatMap(([s, e]) => [[s, 1], [e, -1]] as const)
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let running = 0;
+  let peak = 0;
+  for (const [, delta] of events) peak = Math.max(peak, running += delta);
+  assert.ok(peak <= 3, `${peak} tasks held "db" at once; the limit is 3`);
+  assert.equal(peak, 3, "the limit was reached (so both workers held it at once)");
+  const { body } = await api<{ resources: Array<{ name: string; limit: number }> }>(
+    c.hub.url,
+    "/api/resources",
+  );
+  assert.deepEqual(body.resources.find((r) => r.name === "db")?.limit, 3);
+});
+
+Deno.test("a dynamic requirement parks the task without holding its slot, then it runs again", async () => {
+  // One slot: the requirement can only run if the parked task gave its slot up.
+  await using c = await cluster("dynamic", [{ name: "w", slots: 1 }]);
+  const { runId, taskId } = await c.submit("Dynamic", { id: 1 });
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  const t = await c.task(taskId);
+  assert.deepEqual(runAttempts(t).map((a) => a.outcome), ["parked", "done"]);
+  assert.equal(t.dynamicRounds, 1);
+  const out = JSON.parse(await Deno.readTextFile(`${c.dataDir}/dynamic/1.json`));
+  assert.equal(out.fromAttempt, 1);
+});
+
+Deno.test("a task that keeps asking for new dynamic requirements fails after maxDynamicRounds", async () => {
+  await using c = await cluster("greedy", [{ name: "w", slots: 2 }]);
+  const { runId, taskId } = await c.submit("Greedy", { id: 1 });
+  assert.equal((await waitForRun(c.hub.url, runId, 30_000)).state, "failed");
+  const t = await c.task(taskId);
+  assert.equal(
+    t.lastError?.message,
+    `"${taskId}" kept asking for new dynamic requirements: 3 rounds allowed`,
+  );
+});
+
+Deno.test("a run past its timeout is aborted and counted as a retryable failure", async () => {
+  await using c = await cluster("timeout", [{ name: "w", slots: 1 }]);
+  const { runId, taskId } = await c.submit("Slow", { id: 1 });
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "failed");
+  const t = await c.task(taskId);
+  const attempts = runAttempts(t);
+  assert.equal(attempts.length, 2, "retried once (maxAttempts 2): a timeout is retryable");
+  assert.ok(attempts.every((a) => a.error?.name === "TaskTimeoutError"));
+  assert.match(attempts[0]!.error!.message, /ran longer than its timeout of 100 ms/);
+});
+
+Deno.test("ready tasks of a batchable family run as one batch and each member is published", async () => {
+  await using c = await cluster("batch", [{ name: "w", slots: 1 }]);
+  const days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"];
+  const { runId } = await c.submit("BatchAll", { days, region: "eu" });
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  const batches = (await Deno.readTextFile(`${c.dataDir}/batches.log`)).trim().split("\n").map((
+    l,
+  ) => JSON.parse(l));
+  assert.deepEqual(
+    batches.map((b: string[]) => [...b].sort()),
+    [days],
+    "one batch of all five days",
+  );
+  const members = await c.tasksOf(runId, "BatchDay");
+  assert.equal(members.length, 5);
+  for (const m of members) {
+    const t = await c.task(m.id);
+    assert.equal(t.state, "done");
+    assert.equal(t.publication?.kind, "run", `${m.id} has its own publication`);
+  }
+  const out = JSON.parse(await Deno.readTextFile(`${c.dataDir}/batch/eu/2026-11-03.json`));
+  assert.equal(out.batch, 5);
+});
+
+Deno.test("a family failing too often is disabled, visibly, until re-enabled", async () => {
+  await using c = await cluster("disable", [{ name: "w", slots: 2 }]);
+  for (const id of [1, 2, 3]) {
+    const { runId } = await c.submit("AlwaysFails", { id });
+    assert.equal((await waitForRun(c.hub.url, runId)).state, "failed");
+  }
+  const family =
+    (await api<{ disabledUntil: number | null }>(c.hub.url, "/api/families/AlwaysFails")).body;
+  assert.ok(
+    family.disabledUntil && family.disabledUntil > Date.now(),
+    "disabled after the third failure",
+  );
+  const fourth = await c.submit("AlwaysFails", { id: 4 });
+  // Three dispatch ticks later it still has not started.
+  await new Promise((r) => setTimeout(r, 1_500));
+  const waiting = await c.task(fourth.taskId);
+  assert.equal(waiting.state, "ready");
+  assert.ok(waiting.disabledUntil, "the task API says why it waits");
+  assert.equal((await readStarts(c.dataDir)).filter((s) => s.taskId === fourth.taskId).length, 0);
+  const enabled = await api(c.hub.url, "/api/families/AlwaysFails/enable", {
+    method: "POST",
+    body: {},
+  });
+  assert.equal(enabled.status, 200);
+  assert.equal(
+    (await waitForRun(c.hub.url, fourth.runId)).state,
+    "failed",
+    "it ran (and failed) once enabled",
+  );
+});
+
+Deno.test("cancelling a run aborts the task's signal on the worker and ends it cancelled", async () => {
+  await using c = await cluster("cancel", [{ name: "w", slots: 1 }]);
+  const { runId, taskId } = await c.submit("Gate", { id: "never" });
+  await c.workers[0]!.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
+  const res = await api<{ cancelled: number }>(c.hub.url, `/api/runs/${runId}/cancel`, {
+    method: "POST",
+    body: { reason: "not needed" },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.cancelled, 1);
+  await c.workers[0]!.waitFor((l) => l.msg === "lease revoked" && l.taskId === taskId);
+  await c.workers[0]!.waitFor((l) =>
+    l.msg === "attempt abandoned: lease lost" && l.taskId === taskId
+  );
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "cancelled");
+  const t = await c.task(taskId);
+  assert.equal(t.state, "cancelled");
+  assert.equal(t.publication, null);
+  assert.equal(runAttempts(t)[0]!.outcome, "cancelled");
+  const leftovers = [...Deno.readDirSync(`${c.dataDir}`)].map((e) => e.name);
+  assert.ok(!leftovers.includes("gate-out"), "nothing was written");
+});
+
+Deno.test("setStatus and progress from a running task are visible through the task API", async () => {
+  await using c = await cluster("feedback", [{ name: "w", slots: 1 }]);
+  const { runId, taskId } = await c.submit("Gate", { id: "fb", status: "halfway" });
+  const seen = await eventually("status and progress", async () => {
+    const t = await c.task(taskId);
+    return t.status === "halfway" && t.progress === 0.5 ? t : undefined;
+  });
+  assert.equal(seen.state, "leased");
+  await openGate(c.dataDir, "fb");
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+});
