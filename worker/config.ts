@@ -27,7 +27,17 @@ export function parseLabels(text: string): Labels {
 }
 
 const workerConfigSchema = z.object({
-  DROVER_HUB_URL: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8080"),
+  DROVER_HUB_URL: z.string().default("http://127.0.0.1:8080").superRefine((text, ctx) => {
+    const urls = text.split(",").map((u) => u.trim()).filter(Boolean);
+    if (urls.length === 0) {
+      ctx.addIssue({ code: "custom", message: "expected at least one hub URL" });
+    }
+    for (const url of urls) {
+      if (!z.url({ protocol: /^(https?|wss?)$/ }).safeParse(url).success) {
+        ctx.addIssue({ code: "custom", message: `"${url}" is not an http(s) or ws(s) URL` });
+      }
+    }
+  }),
   DROVER_WORKER_NAME: z.string().min(1).max(200).optional(),
   DROVER_WORKER_LABELS: z.string().default("").transform((text, ctx) => {
     try {

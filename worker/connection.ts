@@ -18,7 +18,10 @@ export interface ConnectionHandlers {
 
 /** Options for {@link Connection}. */
 export interface ConnectionOptions {
-  /** The hub's base URL, e.g. `http://127.0.0.1:8080`. */
+  /**
+   * The hub's base URL, e.g. `http://127.0.0.1:8080`; several, comma-separated,
+   * are tried in turn (a worker moves to the next hub when its hub goes away).
+   */
   hubUrl: string;
   log: Logger;
   backoff?: BackoffPolicy;
@@ -46,12 +49,21 @@ export class Connection {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #failures = 0;
   #stopped = false;
+  readonly #urls: string[];
+  #next = 0;
   /** How many times the connection was (re)established. */
   connects = 0;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
     this.#handlers = handlers;
+    this.#urls = options.hubUrl.split(",").map((u) => u.trim()).filter(Boolean);
+    if (this.#urls.length === 0) throw new TypeError("No hub URL given");
+  }
+
+  /** The hub URL the current (or next) connection uses. */
+  get hubUrl(): string {
+    return this.#urls[this.#next % this.#urls.length]!;
   }
 
   /** Whether a socket is open. */
@@ -102,7 +114,7 @@ export class Connection {
 
   #connect(): void {
     if (this.#stopped) return;
-    const url = workerSocketUrl(this.#options.hubUrl);
+    const url = workerSocketUrl(this.hubUrl);
     let socket: WebSocket;
     try {
       socket = this.#options.headers
@@ -110,6 +122,7 @@ export class Connection {
         : new WebSocket(url);
     } catch (error) {
       this.#options.log.error("cannot open a WebSocket to the hub", { url, error });
+      this.#next = (this.#next + 1) % this.#urls.length;
       this.#scheduleReconnect();
       return;
     }
@@ -139,6 +152,8 @@ export class Connection {
     socket.onerror = () => {};
     socket.onclose = (event) => {
       if (this.#socket === socket) this.#socket = null;
+      // Next time, try the next hub (a hub that went away may not come back).
+      this.#next = (this.#next + 1) % this.#urls.length;
       this.#handlers.onClose(event.code, event.reason);
       this.#scheduleReconnect();
     };
@@ -155,7 +170,11 @@ export class Connection {
         jitter: 0.5,
       },
     );
-    this.#options.log.info("reconnecting to the hub", { inMs: ms, failures: this.#failures });
+    this.#options.log.info("reconnecting to the hub", {
+      inMs: ms,
+      failures: this.#failures,
+      hubUrl: this.hubUrl,
+    });
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#connect();

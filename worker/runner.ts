@@ -248,6 +248,7 @@ export class Runner {
     this.#ttlMs = ttlMs;
     this.#connection.healthy();
     this.#log.info("connected to the hub", {
+      hubUrl: this.#connection.hubUrl,
       ttlMs,
       heldLeases: this.#held.size,
       outbox: this.#o.outbox.size,
