@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import type { Logger } from "../shared/log.ts";
 import { HttpError } from "./http_error.ts";
+import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { resourceRoutes } from "./routes/resources.ts";
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.route("/", healthRoutes(deps));
   app.route("/api/runs", runRoutes(deps));
+  app.route("/api/backfills", backfillRoutes(deps));
   app.route("/api/tasks", taskRoutes(deps));
   app.route("/api/families", familyRoutes(deps));
   app.route("/api/workers", workerRoutes(deps));

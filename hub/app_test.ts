@@ -53,6 +53,7 @@ async function setup() {
   return {
     app,
     post,
+    database,
     async [Symbol.asyncDispose]() {
       await scheduler.queue.close();
       database.close();
@@ -156,4 +157,15 @@ Deno.test("GET /api/tasks pages with a cursor: every task once, in id order", as
   }
   assert.equal(seen.length, 3);
   assert.deepEqual(seen, [...seen].sort());
+});
+
+Deno.test("GET /readyz answers 503 with a code when the database does not answer", async () => {
+  await using h = await setup();
+  h.database.close();
+  const res = await h.app.request("/readyz");
+  assert.equal(res.status, 503);
+  const body = await res.json();
+  assert.equal(body.ok, false);
+  assert.equal(body.error.code, "database_unavailable");
+  assert.equal((await h.app.request("/healthz")).status, 200, "the process itself is alive");
 });

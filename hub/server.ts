@@ -69,11 +69,25 @@ export async function startHub(
   const close = () =>
     closing ??= (async () => {
       accepting = false;
-      for (const socket of sockets) {
-        try {
-          socket.close(CLOSE.goingAway, "hub shutting down; reconnect to another hub");
-        } catch { /* already closed */ }
-      }
+      // Finish each close handshake first, so workers read our reason (and
+      // not the server's own) and know to reconnect elsewhere.
+      const closed = [...sockets].map((socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === WebSocket.CLOSED) return resolve();
+          socket.addEventListener("close", () => resolve(), { once: true });
+          try {
+            socket.close(CLOSE.goingAway, "hub shutting down; reconnect to another hub");
+          } catch {
+            resolve();
+          }
+        })
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(closed),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, 2_000)),
+      ]);
+      clearTimeout(timer);
       await server.shutdown();
       await scheduler.stop();
       database.close();

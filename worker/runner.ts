@@ -474,7 +474,8 @@ export class Runner {
     }
     for (const entry of entries) {
       this.#o.outbox.add(entry);
-      this.#connection.send(entry.frame);
+      const sent = this.#connection.send(entry.frame);
+      log.info("result queued", { taskId: entry.frame.taskId, type: entry.frame.type, sent });
     }
   }
 

@@ -147,7 +147,9 @@ export class Scheduler {
   /** Submits the next days of running backfills (also called right after one is created). */
   async advanceBackfills(): Promise<number> {
     const now = this.now();
-    const submitted = await this.queue.write((tx) => advanceBackfills(tx, this.registry.defaults, now));
+    const submitted = await this.queue.write((tx) =>
+      advanceBackfills(tx, this.registry.defaults, now)
+    );
     if (submitted > 0) this.kick(true);
     return submitted;
   }

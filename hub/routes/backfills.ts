@@ -1,0 +1,155 @@
+/**
+ * Backfills: one run of a family per day over a date range, skipping the
+ * days already complete, with at most `maxConcurrent` runs unfinished at
+ * once (the scheduler submits the rest as runs end: `advanceBackfills`).
+ */
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { canonicalJson } from "../../shared/canonical_json.ts";
+import type { AppDeps } from "../app.ts";
+import { HttpError } from "../http_error.ts";
+import type { BackfillDay } from "../scheduler/backfill_days.ts";
+import { backfillStatus, listBackfills } from "../scheduler/backfill_status.ts";
+import { chooseDateParam } from "../scheduler/date_param.ts";
+import { dateRange } from "../scheduler/date_range.ts";
+import type { RegisteredFamily } from "../scheduler/family_registry.ts";
+import type { Scheduler } from "../scheduler/scheduler.ts";
+import { parseBody } from "./parse_body.ts";
+
+const createSchema = z.strictObject({
+  family: z.string().min(1).max(100),
+  /** First and last day, both included. */
+  from: z.iso.date(),
+  to: z.iso.date(),
+  /** The parameter that takes each date; default the family's only `"format": "date"` one. */
+  param: z.string().min(1).max(100).optional(),
+  /** The other parameters, the same every day. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Most runs unfinished at once; no limit when left out. */
+  maxConcurrent: z.int().min(1).max(100_000).optional(),
+  priority: z.int().min(-1_000_000).max(1_000_000).optional(),
+  version: z.int().min(1).optional(),
+});
+
+/** Backfills: create, list, inspect. */
+export function backfillRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { scheduler } = deps;
+
+  app.post("/", async (c) => {
+    const body = await parseBody(c, createSchema);
+    const family = await findFamily(scheduler, body.family, body.version);
+    let param: string;
+    let dates: string[];
+    try {
+      param = chooseDateParam(family.name, family.paramsSchema, body.param);
+    } catch (error) {
+      throw new HttpError(400, "invalid_param", (error as Error).message, { field: "param" });
+    }
+    if (Object.hasOwn(body.params, param)) {
+      throw new HttpError(
+        400,
+        "invalid_params",
+        `Parameter "${param}" takes each date of the backfill; leave it out of params`,
+        { field: `params.${param}` },
+      );
+    }
+    try {
+      dates = dateRange(body.from, body.to);
+    } catch (error) {
+      const field = body.from > body.to ? "to" : "from";
+      throw new HttpError(400, "invalid_range", (error as Error).message, { field });
+    }
+    const days: BackfillDay[] = dates.map((date) => {
+      try {
+        const parsed = scheduler.registry.parseSubmission(family, {
+          ...body.params,
+          [param]: date,
+        });
+        return { date, taskId: parsed.id, params: parsed.params };
+      } catch (error) {
+        const e = error as Error & { field?: string | null };
+        throw new HttpError(400, "invalid_params", `${e.message} (for ${param} ${date})`, {
+          field: e.field ?? "params",
+        });
+      }
+    });
+    const backfillId = `bf_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+    const now = scheduler.now();
+    const skipped = await scheduler.queue.write(async (tx) => {
+      const done = await tx.all<{ id: string }>(sql`SELECT id FROM tasks
+        WHERE state = 'done' AND id IN (SELECT value FROM json_each(${
+        JSON.stringify(days.map((d) => d.taskId))
+      }))`);
+      const complete = new Set(done.map((r) => r.id));
+      for (const d of days) if (complete.has(d.taskId)) d.skipped = true;
+      await tx.run(sql`
+        INSERT INTO backfills (id, family, version, param, params, dates, next_index,
+          max_concurrent, priority, created_at)
+        VALUES (${backfillId}, ${family.name}, ${family.version}, ${param},
+          ${canonicalJson(body.params)}, ${JSON.stringify(days)}, 0, ${body.maxConcurrent ?? null},
+          ${body.priority ?? family.priority}, ${now})`);
+      return complete.size;
+    });
+    // The first days start now rather than at the next dispatch tick.
+    await scheduler.advanceBackfills();
+    const status = await scheduler.queue.read((db) => backfillStatus(db, backfillId));
+    deps.log.info("backfill submitted", {
+      backfillId,
+      family: family.name,
+      from: body.from,
+      to: body.to,
+      days: days.length,
+      skipped,
+    });
+    return c.json({
+      backfillId,
+      days: days.length,
+      skipped,
+      submitted: status?.submitted ?? 0,
+    }, 201);
+  });
+
+  app.get("/", async (c) => {
+    const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
+    const backfills = await scheduler.queue.read((db) => listBackfills(db, limit));
+    return c.json({ backfills });
+  });
+
+  app.get("/:id", async (c) => {
+    const id = c.req.param("id");
+    const status = await scheduler.queue.read((db) => backfillStatus(db, id, { runs: true }));
+    if (!status) throw new HttpError(404, "backfill_not_found", `Backfill "${id}" does not exist`);
+    return c.json(status);
+  });
+
+  return app;
+}
+
+/** The family@version (latest when no version), reloading the registry once on a miss. */
+async function findFamily(
+  scheduler: Scheduler,
+  name: string,
+  version: number | undefined,
+): Promise<RegisteredFamily> {
+  const lookup = () =>
+    version ? scheduler.registry.get(name, version) : scheduler.registry.latest(name);
+  let family = lookup();
+  if (!family) {
+    // Another hub may have registered it since this one loaded the registry.
+    await scheduler.queue.read((db) => scheduler.registry.load(db));
+    family = lookup();
+  }
+  if (family) return family;
+  const known = [...new Set(scheduler.registry.list().map((f) => f.name))];
+  throw new HttpError(
+    400,
+    "unknown_family",
+    `Unknown task family "${name}"${version ? ` version ${version}` : ""}: ` +
+      (known.length
+        ? `no worker has advertised it (known: ${known.join(", ")})`
+        : "no worker has connected yet"),
+    { field: "family" },
+  );
+}

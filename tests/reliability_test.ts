@@ -1,0 +1,225 @@
+/**
+ * Reliability with real processes: graceful shutdown of workers and hubs,
+ * the outbox across a worker restart, and two hubs on one database.
+ */
+import assert from "node:assert/strict";
+import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { freePort, inspectDatabase } from "./fixtures/db.ts";
+import { readStarts } from "./fixtures/tasks.ts";
+
+interface Attempt {
+  kind: string;
+  epoch: number;
+  workerId: string;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: string | null;
+}
+
+async function attemptsOf(hubUrl: string, taskId: string): Promise<Attempt[]> {
+  const { body } = await api<{ attempts: Attempt[] }>(hubUrl, `/api/tasks/${taskId}`);
+  return body.attempts.filter((a) => a.kind === "run");
+}
+
+Deno.test("SIGTERM on a worker lets a short task finish, then the worker exits 0", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-term-finish-" });
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 30_000 });
+  const worker = await spawnWorker({
+    hubUrl: hub.url,
+    entry: "tests/fixtures/worker.ts",
+    dataDir: `${dir}/data`,
+    stateDir: `${dir}/w`,
+    slots: 1,
+    env: { DROVER_WORKER_GRACE_MS: "10000" },
+  });
+  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+    body: { family: "Sleep", params: { id: 1, ms: 300 } },
+  })).body;
+  await worker.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
+  const status = await worker.stop(15_000);
+  assert.equal(status.code, 0);
+  assert.ok(
+    worker.lines.some((l) => l.msg === "task published" && l.taskId === taskId),
+    "finished before exiting",
+  );
+  assert.equal((await waitForRun(hub.url, runId)).state, "done");
+  await hub.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("SIGTERM on a worker hands back what did not finish within the grace period, re-leased at once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-term-release-" });
+  const TTL = 30_000;
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: TTL });
+  const common = {
+    hubUrl: hub.url,
+    entry: "tests/fixtures/worker.ts",
+    dataDir: `${dir}/data`,
+    slots: 1,
+  };
+  const leaving = await spawnWorker({
+    ...common,
+    name: "leaving",
+    stateDir: `${dir}/a`,
+    env: { DROVER_WORKER_GRACE_MS: "200" },
+  });
+  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+    body: { family: "Sleep", params: { id: 2, firstAttemptMs: 60_000 } },
+  })).body;
+  await leaving.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
+  await using staying = await spawnWorker({ ...common, name: "staying", stateDir: `${dir}/b` });
+  assert.equal((await leaving.stop(15_000)).code, 0);
+  assert.equal((await waitForRun(hub.url, runId, 20_000)).state, "done");
+  const attempts = await attemptsOf(hub.url, taskId);
+  assert.deepEqual(attempts.map((a) => a.outcome), ["released", "done"]);
+  const waited = attempts[1]!.startedAt - attempts[0]!.endedAt!;
+  assert.ok(
+    waited < TTL / 3,
+    `re-leased ${waited} ms after the hand-back, not after the ${TTL} ms TTL`,
+  );
+  await staying.stop();
+  await hub.stop();
+  assert.deepEqual((await inspectDatabase(`file:${dir}/hub.db`)).violations, []);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0; workers move to another hub", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-hub-term-" });
+  const dbUrl = `file:${dir}/hub.db`;
+  const a = await spawnHub({ dbUrl, hubId: "hub-a" });
+  await using b = await spawnHub({ dbUrl, hubId: "hub-b" });
+  await using worker = await spawnWorker({
+    hubUrl: `${a.url},${b.url}`,
+    entry: "tests/fixtures/worker.ts",
+    dataDir: `${dir}/data`,
+    stateDir: `${dir}/w`,
+  });
+  const moved = worker.next((l) => l.msg === "connected to the hub" && l.hubUrl === b.url, 20_000);
+  const status = await a.stop();
+  assert.equal(status.code, 0, "the hub exits cleanly");
+  const closed = worker.lines.find((l) => l.msg === "disconnected from the hub");
+  assert.equal(closed?.code, 1001);
+  assert.match(String(closed?.reason), /hub shutting down/);
+  await moved;
+  const { runId } = (await api<{ runId: string }>(b.url, "/api/runs", {
+    body: { family: "Sleep", params: { id: 3 } },
+  }))
+    .body;
+  assert.equal((await waitForRun(b.url, runId)).state, "done");
+  await worker.stop();
+  await b.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a completion a worker could not deliver is delivered from its outbox after the worker restarts", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-outbox-" });
+  const dbUrl = `file:${dir}/hub.db`;
+  const port = freePort();
+  const dataDir = `${dir}/data`;
+  const first = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
+  const common = {
+    hubUrl: first.url,
+    entry: "tests/fixtures/worker.ts",
+    dataDir,
+    stateDir: `${dir}/w`,
+    name: "w",
+  };
+  const before = await spawnWorker({ ...common, slots: 1 });
+  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(first.url, "/api/runs", {
+    body: { family: "Sleep", params: { id: 4, ms: 1_000 } },
+  })).body;
+  await before.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
+  // The hub dies while the task runs: the completion has nowhere to go…
+  first.kill("SIGKILL");
+  await first.stop();
+  await before.waitFor(
+    (l) => l.msg === "result queued" && l.taskId === taskId && l.type === "task.complete",
+    10_000,
+  );
+  // …and then the worker dies too, with the result only in its outbox journal.
+  before.kill("SIGKILL");
+  await before.stop();
+  assert.ok(
+    !(await Deno.stat(`${dataDir}/sleep/g/4.json`).then(() => true, () => false)),
+    "not yet published",
+  );
+
+  await using second = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
+  await using after = await spawnWorker({ ...common, hubUrl: second.url, slots: 1 });
+  assert.equal((await waitForRun(second.url, runId)).state, "done");
+  await after.waitFor((l) => l.msg === "task published" && l.taskId === taskId);
+  const starts = (await readStarts(dataDir)).filter((s) => s.taskId === taskId);
+  assert.equal(starts.length, 1, "it ran once: the restarted worker delivered the old result");
+  const output = JSON.parse(await Deno.readTextFile(`${dataDir}/sleep/g/4.json`));
+  assert.equal(output.pid, before.pid, "the output is the one the first process staged");
+  await after.stop();
+  await second.stop();
+  const db = await inspectDatabase(dbUrl);
+  assert.equal(db.publicationsPerTask.get(taskId), 1);
+  assert.deepEqual(db.violations, []);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("two hubs on one database serve workers at once and never lease a task twice", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-two-hubs-" });
+  const dbUrl = `file:${dir}/hub.db`;
+  await using a = await spawnHub({ dbUrl, hubId: "hub-a" });
+  await using b = await spawnHub({ dbUrl, hubId: "hub-b" });
+  const dataDir = `${dir}/data`;
+  const workers = [];
+  for (const [i, hub] of [a, b, a, b].entries()) {
+    workers.push(
+      await spawnWorker({
+        hubUrl: hub.url,
+        entry: "tests/fixtures/worker.ts",
+        dataDir,
+        stateDir: `${dir}/w${i}`,
+        name: `w${i}`,
+        slots: 3,
+        logLevel: "warn",
+        waitConnected: false,
+      }),
+    );
+  }
+  // Workers log at warn: wait for all four through the API instead.
+  const deadline = Date.now() + 20_000;
+  while (
+    (await api<{ workers: Array<{ state: string }> }>(a.url, "/api/workers")).body.workers
+      .filter((w) => w.state === "connected").length < 4
+  ) {
+    assert.ok(Date.now() < deadline, "four workers connect");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const { runId } = (await api<{ runId: string }>(a.url, "/api/runs", {
+    body: { family: "SleepAll", params: { group: "two", n: 200, ms: 5 } },
+  })).body;
+  assert.equal(
+    (await waitForRun(b.url, runId, 60_000)).state,
+    "done",
+    "either hub sees the same run",
+  );
+  const workersUsed = new Set<string>();
+  const tasks = (await api<{ tasks: Array<{ id: string; family: string }> }>(
+    a.url,
+    `/api/tasks?run=${runId}&family=Sleep&limit=1000`,
+  ))
+    .body.tasks;
+  assert.equal(tasks.length, 200);
+  for (const t of tasks) {
+    const attempts = await attemptsOf(a.url, t.id);
+    assert.equal(attempts.length, 1, `${t.id} was leased ${attempts.length} times`);
+    workersUsed.add(attempts[0]!.workerId);
+  }
+  const hubsOf =
+    (await api<{ workers: Array<{ id: string; hubId: string }> }>(a.url, "/api/workers")).body
+      .workers;
+  const hubIds = new Set(hubsOf.filter((w) => workersUsed.has(w.id)).map((w) => w.hubId));
+  assert.deepEqual([...hubIds].sort(), ["hub-a", "hub-b"], "workers of both hubs ran tasks");
+  for (const w of workers) await w.stop();
+  await a.stop();
+  await b.stop();
+  const db = await inspectDatabase(dbUrl);
+  assert.deepEqual(db.violations, []);
+  assert.ok([...db.publicationsPerTask.values()].every((n) => n === 1));
+  await Deno.remove(dir, { recursive: true });
+});
