@@ -1,32 +1,11 @@
 /**
  * A worker process loaded with the example pipelines: `deno task worker`.
- * Configured by `DROVER_*` variables (see the README).
+ * Configured by `DROVER_*` variables (see the README). This is the whole of a
+ * custom worker binary: your task modules plus `runWorkerProcess`.
  */
-import { createLogger } from "../shared/log.ts";
-import { loadWorkerConfig, startWorker } from "../worker/mod.ts";
+import { runWorkerProcess } from "../worker/mod.ts";
 import { createExampleTasks } from "./tasks.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = loadWorkerConfig(Deno.env.toObject(), Deno.hostname());
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
-  const worker = await startWorker({
-    hubUrl: config.hubUrl,
-    tasks: createExampleTasks(config.dataDir).all,
-    labels: config.labels,
-    slots: config.slots,
-    name: config.name,
-    stateDir: config.stateDir,
-    log: createLogger({ level: config.logLevel }),
-  });
-  const stop = async () => {
-    await worker.close(config.graceMs);
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGTERM", stop);
-  Deno.addSignalListener("SIGINT", stop);
+  await runWorkerProcess(Deno.env.toObject(), (config) => createExampleTasks(config.dataDir).all);
 }

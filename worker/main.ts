@@ -7,10 +7,8 @@
  *
  *     DROVER_TASK_MODULES=./examples/tasks.ts deno run -A worker/main.ts
  */
-import { createLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
-import { loadWorkerConfig } from "./config.ts";
-import { startWorker } from "./mod.ts";
+import { runWorkerProcess } from "./mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFamily = TaskFamily<any, any>;
@@ -39,8 +37,7 @@ export async function loadTaskModules(specifiers: string[], dataDir: string): Pr
 }
 
 if (import.meta.main) {
-  try {
-    const config = loadWorkerConfig(Deno.env.toObject(), Deno.hostname());
+  await runWorkerProcess(Deno.env.toObject(), (config) => {
     const modules = (Deno.env.get("DROVER_TASK_MODULES") ?? "").split(",").map((s) => s.trim())
       .filter(Boolean);
     if (modules.length === 0) {
@@ -48,23 +45,6 @@ if (import.meta.main) {
         "Set DROVER_TASK_MODULES to the task modules this worker runs (comma-separated)",
       );
     }
-    const worker = await startWorker({
-      hubUrl: config.hubUrl,
-      tasks: await loadTaskModules(modules, config.dataDir),
-      labels: config.labels,
-      slots: config.slots,
-      name: config.name,
-      stateDir: config.stateDir,
-      log: createLogger({ level: config.logLevel }),
-    });
-    const stop = async () => {
-      await worker.close(config.graceMs);
-      Deno.exit(0);
-    };
-    Deno.addSignalListener("SIGTERM", stop);
-    Deno.addSignalListener("SIGINT", stop);
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
+    return loadTaskModules(modules, config.dataDir);
+  });
 }

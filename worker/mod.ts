@@ -19,6 +19,7 @@
 import { createLogger, type Logger } from "../shared/log.ts";
 import type { Labels } from "../shared/selector.ts";
 import type { TaskFamily } from "../shared/task.ts";
+import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
 import { Outbox } from "./outbox.ts";
 import { Runner, type WorkerStats } from "./runner.ts";
 
@@ -121,4 +122,51 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     close: (graceMs) => runner.close(graceMs),
     [Symbol.asyncDispose]: () => runner.close(),
   };
+}
+
+/**
+ * The body of a worker process: reads `env` (`DROVER_*`, exit 2 listing every
+ * problem), starts a worker with the families `tasks(config)` returns, and
+ * closes it gracefully on SIGTERM or SIGINT (running tasks get
+ * `DROVER_WORKER_GRACE_MS`, then their leases are handed back).
+ *
+ * @example
+ * ```ts ignore
+ * import { runWorkerProcess } from "./mod.ts";
+ * import { createTasks } from "../my_pipeline/tasks.ts";
+ * if (import.meta.main) await runWorkerProcess(Deno.env.toObject(), (c) => createTasks(c.dataDir));
+ * ```
+ */
+export async function runWorkerProcess(
+  env: Record<string, string | undefined>,
+  // deno-lint-ignore no-explicit-any
+  tasks: (
+    config: WorkerConfig,
+  ) => readonly TaskFamily<any, any>[] | Promise<readonly TaskFamily<any, any>[]>,
+): Promise<Worker> {
+  let config: WorkerConfig;
+  let families;
+  try {
+    config = loadWorkerConfig(env, Deno.hostname());
+    families = await tasks(config);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  const worker = await startWorker({
+    hubUrl: config.hubUrl,
+    tasks: families,
+    labels: config.labels,
+    slots: config.slots,
+    name: config.name,
+    stateDir: config.stateDir,
+    log: createLogger({ level: config.logLevel }),
+  });
+  const stop = async () => {
+    await worker.close(config.graceMs);
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGINT", stop);
+  return worker;
 }
