@@ -1,0 +1,44 @@
+/**
+ * End to end: versioned outputs of the seed example (`ExtractRaw` in
+ * `examples/tasks.ts`), with a real hub and a real worker.
+ */
+import assert from "node:assert/strict";
+import { waitForRun } from "../scripts/local_cluster.ts";
+import { runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
+
+Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date runs nothing", async () => {
+  await using cluster = await startExampleCluster("versioned");
+  const published = (taskId: string) =>
+    cluster.hub.lines.filter((l) => l.msg === "task published" && l.taskId === taskId).length;
+
+  const first = await cluster.submit("ExtractRaw", { runDate: "2026-11-23" });
+  const second = await cluster.submit("ExtractRaw", { runDate: "2026-11-24" });
+  assert.notEqual(first.taskId, second.taskId);
+  for (const s of [first, second]) {
+    const run = await waitForRun(cluster.hub.url, s.runId, 30_000);
+    assert.equal(run.state, "done", JSON.stringify(run));
+  }
+  const files = [];
+  for await (const e of Deno.readDir(`${cluster.dataDir}/raw/v1`)) files.push(e.name);
+  assert.deepEqual(files.sort(), ["2026-11-23.json", "2026-11-24.json"]);
+  for (const [s, runDate] of [[first, "2026-11-23"], [second, "2026-11-24"]] as const) {
+    const path = `${cluster.dataDir}/raw/v1/${runDate}.json`;
+    assert.ok(path.includes("/raw/v1/"));
+    const raw = JSON.parse(await Deno.readTextFile(path));
+    assert.equal(raw.runDate, runDate);
+    assert.equal(raw.extractedBy, s.taskId);
+    // The run shows done as soon as the hub wrote it; the log line may still be in the pipe.
+    await cluster.hub.waitFor((l) => l.msg === "task published" && l.taskId === s.taskId);
+    assert.equal(published(s.taskId), 1);
+  }
+
+  const again = await cluster.submit("ExtractRaw", { runDate: "2026-11-23" });
+  assert.equal(again.taskId, first.taskId, "same family, version and params: same task");
+  assert.equal(again.rootState, "done", "the run is done as soon as it is submitted");
+  const run = await waitForRun(cluster.hub.url, again.runId, 30_000);
+  assert.equal(run.state, "done");
+  assert.deepEqual(run.counts, { done: 1 });
+  assert.equal(published(first.taskId), 1, "no new publication for the resubmitted date");
+  const task = await cluster.task(first.taskId);
+  assert.equal(runAttempts(task).length, 1, "ran once in all");
+});
