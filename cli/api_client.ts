@@ -5,6 +5,10 @@
  */
 import type { z } from "zod";
 import {
+  type BackfillCreated,
+  backfillCreatedSchema,
+  type BackfillStatus,
+  backfillStatusSchema,
   errorBodySchema,
   type Family,
   type FamilyDetail,
@@ -34,6 +38,18 @@ export interface TaskFilter {
   limit?: number | null;
 }
 
+/** The body of `POST /api/backfills`. */
+export interface BackfillRequest {
+  family: string;
+  from: string;
+  to: string;
+  param?: string;
+  params: Record<string, unknown>;
+  maxConcurrent?: number;
+  priority?: number;
+  version?: number;
+}
+
 /** The admin API, one method per endpoint. */
 export interface ApiClient {
   /** The hub's base URL. */
@@ -46,6 +62,10 @@ export interface ApiClient {
   submitRun(
     body: { family: string; params: Record<string, unknown>; version?: number },
   ): Promise<Submitted>;
+  /** `POST /api/backfills`. */
+  submitBackfill(body: BackfillRequest): Promise<BackfillCreated>;
+  /** `GET /api/backfills/:id`. */
+  getBackfill(backfillId: string): Promise<BackfillStatus>;
   /** `GET /api/runs/:id`. */
   getRun(runId: string): Promise<RunStatus>;
   /** `GET /api/runs?limit=`. */
@@ -132,6 +152,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       request("GET", `/api/families/${encodeURIComponent(name)}`, familyDetailSchema),
     listFamilies: async () => (await request("GET", "/api/families", familyListSchema)).families,
     submitRun: (body) => request("POST", "/api/runs", submittedSchema, body),
+    submitBackfill: (body) => request("POST", "/api/backfills", backfillCreatedSchema, body),
+    getBackfill: (backfillId) =>
+      request("GET", `/api/backfills/${encodeURIComponent(backfillId)}`, backfillStatusSchema),
     getRun: (runId) => request("GET", `/api/runs/${encodeURIComponent(runId)}`, runStatusSchema),
     listRuns: async (limit) => {
       const query = limit ? `?limit=${limit}` : "";

@@ -143,3 +143,40 @@ export const familyDetailSchema = familySchema.extend({ versions: z.array(z.numb
 
 /** The latest version of a family. */
 export type FamilyDetail = z.output<typeof familyDetailSchema>;
+
+/** `POST /api/backfills` → 201. */
+export const backfillCreatedSchema = z.looseObject({
+  backfillId: z.string(),
+  days: z.number(),
+  skipped: z.number(),
+  submitted: z.number(),
+});
+
+/** A created backfill. */
+export type BackfillCreated = z.output<typeof backfillCreatedSchema>;
+
+/** `GET /api/backfills/:id`. */
+export const backfillStatusSchema = z.looseObject({
+  backfillId: z.string(),
+  family: z.string(),
+  param: z.string(),
+  from: z.string(),
+  to: z.string(),
+  maxConcurrent: z.number().nullable(),
+  days: z.number(),
+  skipped: z.number(),
+  submitted: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  running: z.number(),
+  state: z.enum(["running", "done", "failed"]),
+  runs: z.array(z.looseObject({
+    runId: z.string(),
+    date: z.string(),
+    taskId: z.string(),
+    state: z.string(),
+  })),
+});
+
+/** A backfill's progress, with each day's run. */
+export type BackfillStatus = z.output<typeof backfillStatusSchema>;

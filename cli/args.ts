@@ -24,6 +24,18 @@ export type TaskState = (typeof TASK_STATES)[number];
 export type Command =
   | { name: "help"; topic: string | null }
   | { name: "submit"; family: string; params: string[]; wait: boolean }
+  | {
+    name: "backfill";
+    family: string;
+    from: string;
+    to: string;
+    /** `--param-name`: the parameter that takes each day. */
+    paramName: string | null;
+    params: string[];
+    maxConcurrent: number | null;
+    priority: number | null;
+    wait: boolean;
+  }
   | { name: "status"; runId: string }
   | { name: "runs"; limit: number | null }
   | {
@@ -92,6 +104,10 @@ export function parseArgs(argv: readonly string[]): Invocation {
     );
   }
   if (args.length > spec.args.length) throw unexpected(args[spec.args.length]!, name);
+  const missing = spec.required?.find((option) => !values.has(option));
+  if (missing) {
+    throw new UsageError(`Missing --${missing} for "${name}"; usage: ${usageLine(spec)}`);
+  }
 
   const arg = args[0] ?? "";
   switch (name) {
@@ -102,6 +118,24 @@ export function parseArgs(argv: readonly string[]): Invocation {
         params: values.get("param") ?? [],
         wait: values.has("wait"),
       });
+    case "backfill": {
+      const from = parseDate("--from", first(values, "from")!);
+      const to = parseDate("--to", first(values, "to")!);
+      if (from > to) {
+        throw new UsageError(`Option "--from" (${from}) is after "--to" (${to}); swap them`);
+      }
+      return invocation({
+        name,
+        family: arg,
+        from,
+        to,
+        paramName: first(values, "param-name"),
+        params: values.get("param") ?? [],
+        maxConcurrent: parseInteger("--max-concurrent", first(values, "max-concurrent"), 1),
+        priority: parseInteger("--priority", first(values, "priority"), -1_000_000, 1_000_000),
+        wait: values.has("wait"),
+      });
+    }
     case "status":
       return invocation({ name, runId: arg });
     case "task":
@@ -191,6 +225,32 @@ function parseLimit(text: string | null): number | null {
     throw new UsageError(`Option "--limit" needs a positive integer, got "${text}"`);
   }
   return n;
+}
+
+/** An integer option within [min, max], or null when not given. */
+function parseInteger(
+  option: string,
+  text: string | null,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | null {
+  if (text === null) return null;
+  const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`Option "${option}" needs an integer ${range}, got "${text}"`);
+  }
+  return n;
+}
+
+/** A real day written YYYY-MM-DD. */
+function parseDate(option: string, text: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
+  // Date.parse rolls 2026-02-30 over to March: a real day prints back as itself.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
+    throw new UsageError(`Option "${option}" needs a day as YYYY-MM-DD, got "${text}"`);
+  }
+  return text;
 }
 
 function parseState(text: string | null): TaskState | null {

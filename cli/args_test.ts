@@ -75,7 +75,7 @@ Deno.test("parseArgs() answers help for no arguments, help COMMAND and --help", 
 Deno.test("parseArgs() refuses unknown commands and options with a usage error", () => {
   assert.throws(() => parseArgs(["sumbit"]), {
     name: "UsageError",
-    message: /Unknown command "sumbit".*commands: submit, status/,
+    message: /Unknown command "sumbit".*commands: submit, backfill, status/,
   });
   assert.throws(() => parseArgs(["runs", "--verbose"]), /Unknown option "--verbose"/);
   assert.throws(() => parseArgs(["runs", "-x"]), /Unknown option "-x"/);
@@ -111,4 +111,83 @@ Deno.test("parseArgs() refuses a missing value, a value on a flag and a repeated
 Deno.test("parseArgs() does not mistake inherited object keys for options", () => {
   assert.throws(() => parseArgs(["runs", "--constructor"]), /Unknown option "--constructor"/);
   assert.throws(() => parseArgs(["toString"]), /Unknown command "toString"/);
+});
+
+Deno.test("parseArgs() reads backfill with its range, day parameter, limit and priority", () => {
+  const { command } = parseArgs([
+    "backfill",
+    "TransformTable",
+    "--from",
+    "2026-11-01",
+    "--to=2026-11-30",
+    "--param-name",
+    "runDate",
+    "-p",
+    "table=orders",
+    "--max-concurrent",
+    "4",
+    "--priority",
+    "-5",
+    "--wait",
+  ]);
+  assert.deepEqual(command, {
+    name: "backfill",
+    family: "TransformTable",
+    from: "2026-11-01",
+    to: "2026-11-30",
+    paramName: "runDate",
+    params: ["table=orders"],
+    maxConcurrent: 4,
+    priority: -5,
+    wait: true,
+  });
+  const plain = parseArgs(["backfill", "ExtractRaw", "--from", "2026-11-01", "--to", "2026-11-01"]);
+  assert.deepEqual(plain.command, {
+    name: "backfill",
+    family: "ExtractRaw",
+    from: "2026-11-01",
+    to: "2026-11-01",
+    paramName: null,
+    params: [],
+    maxConcurrent: null,
+    priority: null,
+    wait: false,
+  });
+});
+
+Deno.test("parseArgs() refuses a backfill without its range, with a bad day or a reversed range", () => {
+  const cases: Array<[string[], RegExp]> = [
+    [
+      ["--to", "2026-11-02"],
+      /^Missing --from for "backfill"; usage: drover backfill FAMILY --from DATE --to DATE /,
+    ],
+    [["--from", "2026-11-02"], /^Missing --to for "backfill"/],
+    [
+      ["--from", "2026-11-31", "--to", "2026-12-02"],
+      /^Option "--from" needs a day as YYYY-MM-DD, got "2026-11-31"$/,
+    ],
+    [
+      ["--from", "2026-11-01", "--to", "tomorrow"],
+      /^Option "--to" needs a day as YYYY-MM-DD, got "tomorrow"$/,
+    ],
+    [
+      ["--from", "2026-12-05", "--to", "2026-12-01"],
+      /^Option "--from" \(2026-12-05\) is after "--to" \(2026-12-01\); swap them$/,
+    ],
+    [
+      ["--from", "2026-11-01", "--to", "2026-11-02", "--max-concurrent", "0"],
+      /^Option "--max-concurrent" needs an integer of at least 1, got "0"$/,
+    ],
+    [
+      ["--from", "2026-11-01", "--to", "2026-11-02", "--priority", "1.5"],
+      /^Option "--priority" needs an integer from -1000000 to 1000000, got "1.5"$/,
+    ],
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(() => parseArgs(["backfill", "ExtractRaw", ...options]), (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(error.message, message);
+      return true;
+    });
+  }
 });

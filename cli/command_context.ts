@@ -9,9 +9,9 @@ export interface CommandContext {
   /** `--json`: print machine-readable JSON on stdout, nothing else there. */
   json: boolean;
   now: () => number;
-  /** Pause between polls of `submit --wait`. */
+  /** Pause between polls of `submit --wait` and `backfill --wait`. */
   sleep: (ms: number) => Promise<void>;
-  /** How often `submit --wait` polls the run. */
+  /** How often `--wait` polls the run or backfill. */
   pollMs: number;
 }
 

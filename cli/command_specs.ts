@@ -46,7 +46,32 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     name: "wait",
     short: "w",
     kind: "flag",
-    help: "Follow the run until it ends, with a progress line",
+    help: "Follow the run (or backfill) until it ends, with a progress line",
+  },
+  from: { name: "from", kind: "value", placeholder: "DATE", help: "First day, as YYYY-MM-DD" },
+  to: {
+    name: "to",
+    kind: "value",
+    placeholder: "DATE",
+    help: "Last day (included), as YYYY-MM-DD",
+  },
+  "param-name": {
+    name: "param-name",
+    kind: "value",
+    placeholder: "NAME",
+    help: "The parameter that takes each day (default: the family's only date parameter)",
+  },
+  "max-concurrent": {
+    name: "max-concurrent",
+    kind: "value",
+    placeholder: "N",
+    help: "At most N days unfinished at once (default: no limit)",
+  },
+  priority: {
+    name: "priority",
+    kind: "value",
+    placeholder: "N",
+    help: "Higher runs first (default: the family's priority)",
   },
   run: { name: "run", kind: "value", placeholder: "RUN_ID", help: "Only the tasks of this run" },
   state: {
@@ -66,6 +91,8 @@ export interface CommandSpec {
   readonly args: readonly string[];
   /** Options besides the global ones. */
   readonly options: readonly string[];
+  /** Those of `options` that must be given. */
+  readonly required?: readonly string[];
   readonly summary: string;
 }
 
@@ -76,6 +103,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ["FAMILY"],
     options: ["param", "wait"],
     summary: "Submit a run of a task family",
+  },
+  {
+    name: "backfill",
+    args: ["FAMILY"],
+    options: ["from", "to", "param-name", "param", "max-concurrent", "priority", "wait"],
+    required: ["from", "to"],
+    summary: "Run a family once per day over a date range, skipping complete days",
   },
   { name: "status", args: ["RUN_ID"], options: [], summary: "Show a run's state and failed tasks" },
   { name: "runs", args: [], options: ["limit"], summary: "List recent runs, newest first" },
@@ -108,7 +142,10 @@ export function usageLine(spec: CommandSpec): string {
   for (const name of spec.options) {
     const option = OPTIONS[name]!;
     const value = option.placeholder ? ` ${option.placeholder}` : "";
-    parts.push(`[--${option.name}${value}]${option.kind === "list" ? "..." : ""}`);
+    const text = `--${option.name}${value}`;
+    parts.push(
+      spec.required?.includes(name) ? text : `[${text}]${option.kind === "list" ? "..." : ""}`,
+    );
   }
   return parts.join(" ");
 }

@@ -2,7 +2,7 @@
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,
-  /** `submit --wait`: the run failed. */
+  /** `submit --wait`: the run failed; `backfill --wait`: a day failed. */
   runFailed: 1,
   /** Bad command, option or parameter. */
   usage: 2,

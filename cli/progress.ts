@@ -1,35 +1,58 @@
 /**
- * The live progress of a run being waited on: a redrawn one-line bar on a
- * terminal, a plain line at most once per `intervalMs` otherwise.
+ * The live progress of a run or backfill being waited on: a redrawn one-line
+ * bar on a terminal, a plain line at most once per `intervalMs` otherwise.
  */
 import type { RunStatus } from "./api_schemas.ts";
 import { formatDuration } from "./format_time.ts";
 
+/** What a progress line counts. */
+export interface Tally {
+  done: number;
+  total: number;
+  running: number;
+  failed: number;
+  /** Shown after the total: `7/11 days done`. None for tasks. */
+  unit?: string;
+}
+
 /** `[#####-----] 7/11 done · 2 running · 0 failed · 1.2s`. */
-export function formatProgress(run: RunStatus, elapsedMs: number, width = 10): string {
-  const done = run.counts.done ?? 0;
-  const running = run.counts.leased ?? 0;
-  const failed = run.counts.failed ?? 0;
-  // Floor, so the bar is full only when every task is done.
-  const filled = run.total > 0 ? Math.min(width, Math.floor((done / run.total) * width)) : 0;
+export function formatTally(tally: Tally, elapsedMs: number, width = 10): string {
+  const { done, total, running, failed } = tally;
+  // Floor, so the bar is full only when everything is done.
+  const filled = total > 0 ? Math.min(width, Math.floor((done / total) * width)) : 0;
   const bar = "#".repeat(filled) + "-".repeat(width - filled);
   // Tenths of a second below a minute, so the line does not jump between units.
   const elapsed = elapsedMs < 60_000
     ? `${(Math.max(0, elapsedMs) / 1000).toFixed(1)}s`
     : formatDuration(elapsedMs);
-  return `[${bar}] ${done}/${run.total} done · ${running} running · ${failed} failed · ${elapsed}`;
+  const unit = tally.unit ? ` ${tally.unit}` : "";
+  return `[${bar}] ${done}/${total}${unit} done · ${running} running · ${failed} failed · ${elapsed}`;
 }
 
-/** Shows a run's progress while it is waited on. */
-export interface ProgressReporter {
+/** A run's progress line: its tasks done, leased and failed. */
+export function formatProgress(run: RunStatus, elapsedMs: number, width = 10): string {
+  return formatTally(
+    {
+      done: run.counts.done ?? 0,
+      total: run.total,
+      running: run.counts.leased ?? 0,
+      failed: run.counts.failed ?? 0,
+    },
+    elapsedMs,
+    width,
+  );
+}
+
+/** Shows progress while something is waited on. */
+export interface ProgressReporter<T> {
   /** Shows the latest status. */
-  update(run: RunStatus): void;
+  update(value: T): void;
   /** Clears the live line, before the summary is printed. */
   end(): void;
 }
 
 /** Options for {@link createProgressReporter}. */
-export interface ProgressOptions {
+export interface ProgressOptions<T> {
   /** Writes raw text (no newline added) to standard error. */
   write: (text: string) => void;
   /** Redraw in place (`\r`) instead of printing lines. */
@@ -37,19 +60,21 @@ export interface ProgressOptions {
   now: () => number;
   /** When the wait started, for the elapsed time. */
   startedAt: number;
+  /** The line for a status (`formatProgress` for a run). */
+  format: (value: T, elapsedMs: number) => string;
   /** Without a terminal, print at most one line per this long. Default 1000. */
   intervalMs?: number;
 }
 
 /** Creates a reporter that writes through `options.write`. */
-export function createProgressReporter(options: ProgressOptions): ProgressReporter {
+export function createProgressReporter<T>(options: ProgressOptions<T>): ProgressReporter<T> {
   const intervalMs = options.intervalMs ?? 1000;
   let lastPrintedAt: number | null = null;
   let drawn = false;
   return {
-    update(run) {
+    update(value) {
       const now = options.now();
-      const line = formatProgress(run, now - options.startedAt);
+      const line = options.format(value, now - options.startedAt);
       if (options.tty) {
         // \x1b[K clears what a longer previous line left behind.
         options.write(`\r${line}\x1b[K`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "./api_schemas.ts";
-import { createProgressReporter, formatProgress } from "./progress.ts";
+import { createProgressReporter, formatProgress, formatTally } from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
   return {
@@ -33,6 +33,13 @@ Deno.test("formatProgress() fills the bar only when every task is done", () => {
   assert.match(formatProgress(run({}, 0), 0), /^\[----------\] 0\/0 done/);
 });
 
+Deno.test("formatTally() names the unit counted when there is one", () => {
+  assert.equal(
+    formatTally({ done: 3, total: 10, running: 2, failed: 1, unit: "days" }, 500),
+    "[###-------] 3/10 days done · 2 running · 1 failed · 0.5s",
+  );
+});
+
 Deno.test("a progress reporter on a terminal redraws one line and clears it at the end", () => {
   let text = "";
   let now = 1000;
@@ -41,6 +48,7 @@ Deno.test("a progress reporter on a terminal redraws one line and clears it at t
     tty: true,
     now: () => now,
     startedAt: 1000,
+    format: formatProgress,
   });
   reporter.update(run({ leased: 1 }, 1));
   now += 200;
@@ -62,6 +70,7 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     tty: false,
     now: () => now,
     startedAt: 0,
+    format: formatProgress,
   });
   for (let i = 0; i < 12; i++) {
     reporter.update(run({ done: i }, 20));

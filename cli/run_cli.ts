@@ -6,6 +6,7 @@ import { delay } from "../shared/delay.ts";
 import { createApiClient } from "./api_client.ts";
 import { type Command, parseArgs } from "./args.ts";
 import type { CommandContext } from "./command_context.ts";
+import { backfillCommand } from "./commands/backfill.ts";
 import { familiesCommand } from "./commands/families.ts";
 import { helpText } from "./commands/help.ts";
 import { runsCommand } from "./commands/runs.ts";
@@ -27,7 +28,7 @@ export interface CliDeps {
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** How often `submit --wait` polls. Default 200 ms. */
+  /** How often `submit --wait` and `backfill --wait` poll. Default 200 ms. */
   pollMs?: number;
 }
 
@@ -59,6 +60,8 @@ function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandConte
   switch (command.name) {
     case "submit":
       return submitCommand(command, ctx);
+    case "backfill":
+      return backfillCommand(command, ctx);
     case "status":
       return statusCommand(command, ctx);
     case "runs":

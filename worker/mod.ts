@@ -139,10 +139,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
  */
 export async function runWorkerProcess(
   env: Record<string, string | undefined>,
-  // deno-lint-ignore no-explicit-any
-  tasks: (
-    config: WorkerConfig,
-  ) => readonly TaskFamily<any, any>[] | Promise<readonly TaskFamily<any, any>[]>,
+  tasks: (config: WorkerConfig) => WorkerOptions["tasks"] | Promise<WorkerOptions["tasks"]>,
 ): Promise<Worker> {
   let config: WorkerConfig;
   let families;

@@ -13,8 +13,11 @@ import { formatFields } from "../format_table.ts";
 
 const EXIT_CODES: readonly (readonly [number, string])[] = [
   [EXIT.ok, "success"],
-  [EXIT.runFailed, "the run failed (submit --wait); the failed tasks are named"],
-  [EXIT.usage, "usage error: bad command, option or --param"],
+  [
+    EXIT.runFailed,
+    "the run failed (submit --wait) or a day failed (backfill --wait); the failed tasks are named",
+  ],
+  [EXIT.usage, "usage error: bad command, option, date or --param"],
   [EXIT.unreachable, "the hub could not be reached (connection refused, unknown host, timeout)"],
   [EXIT.hubError, "the hub answered with an error (unknown family or run, invalid params, ...)"],
   [EXIT.internal, "internal error in drover (a bug: the stack trace is printed)"],
@@ -43,6 +46,7 @@ export function helpText(topic: string | null): string {
     "Examples:",
     "  drover submit AggregateShards --param totalShards=10 --wait",
     "  drover submit TransformTable -p runDate=2026-11-23 -p table=orders --json",
+    "  drover backfill ExtractRaw --from 2026-11-01 --to 2026-11-30 --max-concurrent 4 --wait",
     "  drover tasks --run run_0123abcd --state failed",
     "",
     "Parameters are converted with the family's schema (see `drover families`):",

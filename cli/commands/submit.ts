@@ -1,13 +1,11 @@
 /** `drover submit FAMILY [--param NAME=VALUE]... [--wait]`. */
-import type { ApiClient } from "../api_client.ts";
-import type { FamilyDetail } from "../api_schemas.ts";
 import type { Command } from "../args.ts";
 import { coerceParams } from "../coerce_params.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
-import { HubError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { fetchFamily } from "../fetch_family.ts";
 import { describeRunFailure, formatRunSummary } from "../format_run.ts";
-import { createProgressReporter } from "../progress.ts";
+import { createProgressReporter, formatProgress } from "../progress.ts";
 import { waitForRun } from "../wait_for_run.ts";
 
 /** Submits a run; with `--wait`, follows it and exits 1 when it fails. */
@@ -45,6 +43,7 @@ export async function submitCommand(
     tty: ctx.io.stderrIsTerminal,
     now: ctx.now,
     startedAt,
+    format: formatProgress,
   });
   let run;
   try {
@@ -63,22 +62,4 @@ export async function submitCommand(
     return EXIT.runFailed;
   }
   return EXIT.ok;
-}
-
-/** The family's latest version; an unknown name is answered with the known ones. */
-async function fetchFamily(client: ApiClient, name: string): Promise<FamilyDetail> {
-  try {
-    return await client.getFamily(name);
-  } catch (error) {
-    if (!(error instanceof HubError) || error.code !== "family_not_found") throw error;
-    const known = [...new Set((await client.listFamilies()).map((f) => f.name))];
-    throw new HubError(
-      error.status,
-      error.code,
-      `${error.message}; ${
-        known.length > 0 ? `known families: ${known.join(", ")}` : "no worker has connected yet"
-      }`,
-      { cause: error },
-    );
-  }
 }

@@ -1,0 +1,203 @@
+import assert from "node:assert/strict";
+import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+interface BackfillRun {
+  runId: string;
+  date: string;
+  taskId: string;
+  state: string;
+}
+
+interface Backfill {
+  backfillId: string;
+  days: number;
+  skipped: number;
+  submitted: number;
+  done: number;
+  failed: number;
+  running: number;
+  state: string;
+  runs: BackfillRun[];
+}
+
+/** Polls `GET /api/backfills/:id` until the backfill is no longer running. */
+async function waitForBackfill(base: string, id: string, timeoutMs = 30_000): Promise<Backfill> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const { status, body } = await api<Backfill>(base, `/api/backfills/${id}`);
+    last = body;
+    if (status === 200 && body.state !== "running") return body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `Backfill ${id} did not end within ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
+}
+
+/** The most intervals [start, end) that contain one instant. */
+function maxOverlap(intervals: readonly (readonly [number, number])[]): number {
+  // An end sorts before a start at the same instant: a lease handed over is no overlap.
+  const events = intervals.flatMap(([s, e]) => [[s, 1], [e, -1]] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of events) {
+    open += delta;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+/** Runs `deno run -A cli/main.ts …args` against `url`; killed if it outlives `timeoutMs`. */
+async function drover(url: string, args: string[], timeoutMs = 30_000) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli/main.ts", ...args],
+      cwd: ROOT,
+      env: { DROVER_URL: url },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: abort.signal,
+    }).output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and keeps to its limit", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-backfill-" });
+  const dataDir = `${dir}/data`;
+  try {
+    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using _worker = await spawnWorker({
+      hubUrl: hub.url,
+      entry: "tests/fixtures/worker.ts",
+      dataDir,
+      stateDir: `${dir}/worker`,
+      slots: 4,
+    });
+
+    await t.step("2026-11-03 is extracted alone first", async () => {
+      const run = await api<{ runId: string }>(hub.url, "/api/runs", {
+        body: { family: "ExtractRaw", params: { runDate: "2026-11-03" } },
+      });
+      assert.equal(run.status, 201, JSON.stringify(run.body));
+      assert.equal((await waitForRun(hub.url, run.body.runId, 30_000)).state, "done");
+    });
+
+    let backfill: Backfill | undefined;
+    await t.step("the backfill over ten days skips it and ends done", async () => {
+      const created = await api<Backfill>(hub.url, "/api/backfills", {
+        body: { family: "ExtractRaw", from: "2026-11-01", to: "2026-11-10", maxConcurrent: 2 },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.days, 10);
+      assert.equal(created.body.skipped, 1);
+      assert.ok(
+        created.body.submitted >= 1 && created.body.submitted <= 2,
+        "the first days start at once",
+      );
+      backfill = await waitForBackfill(hub.url, created.body.backfillId);
+      assert.equal(backfill.state, "done", JSON.stringify(backfill));
+      assert.deepEqual(
+        [backfill.days, backfill.skipped, backfill.submitted, backfill.done, backfill.failed],
+        [10, 1, 9, 9, 0],
+      );
+      assert.equal(backfill.runs.length, 9);
+      assert.ok(backfill.runs.every((r) => r.state === "done"));
+      assert.ok(!backfill.runs.some((r) => r.date === "2026-11-03"), "no run for the complete day");
+    });
+
+    await t.step("each day's output exists", async () => {
+      for (let day = 1; day <= 10; day++) {
+        const date = `2026-11-${String(day).padStart(2, "0")}`;
+        const raw = JSON.parse(await Deno.readTextFile(`${dataDir}/raw/v1/${date}.json`));
+        assert.equal(raw.runDate, date);
+      }
+    });
+
+    await t.step("at no instant were more than two of its tasks leased", async () => {
+      const intervals: Array<[number, number]> = [];
+      for (const run of backfill!.runs) {
+        const task = await api<{ attempts: Array<{ startedAt: number; endedAt: number | null }> }>(
+          hub.url,
+          `/api/tasks/${run.taskId}`,
+        );
+        assert.equal(task.status, 200);
+        assert.ok(task.body.attempts.length > 0, `${run.taskId} has attempts`);
+        for (const a of task.body.attempts) {
+          assert.ok(a.endedAt !== null, `${run.taskId}: every attempt ended`);
+          intervals.push([a.startedAt, a.endedAt]);
+        }
+      }
+      const most = maxOverlap(intervals);
+      assert.ok(most >= 1 && most <= 2, `at most 2 leased at once, saw ${most}`);
+    });
+
+    await t.step("drover backfill --wait exits 0 with a summary of the days", async () => {
+      const result = await drover(hub.url, [
+        "backfill",
+        "ExtractRaw",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-03",
+        "--wait",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(
+        result.stdout,
+        /^Backfill bf_\w+ done in \S+: 3 days, 0 skipped as already complete, 3 done, 0 failed$/m,
+      );
+      assert.doesNotMatch(result.stderr, /error/);
+    });
+
+    await t.step("a reversed range exits 2 with one line, before asking the hub", async () => {
+      const result = await drover(hub.url, [
+        "backfill",
+        "ExtractRaw",
+        "--from",
+        "2026-12-05",
+        "--to",
+        "2026-12-01",
+      ]);
+      assert.equal(result.code, 2);
+      assert.equal(
+        result.stderr,
+        'error: Option "--from" (2026-12-05) is after "--to" (2026-12-01); swap them\n',
+      );
+    });
+
+    await t.step("a family without a date parameter exits 4 with the hub's message", async () => {
+      const result = await drover(hub.url, [
+        "backfill",
+        "AggregateShards",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-02",
+        "-p",
+        "totalShards=3",
+      ]);
+      assert.equal(result.code, 4);
+      assert.match(
+        result.stderr,
+        /^error: Task family AggregateShards has no parameter with "format": "date"; give param .* \(invalid_param\)\n$/,
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
