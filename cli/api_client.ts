@@ -60,7 +60,7 @@ export interface ApiClient {
   listFamilies(): Promise<Family[]>;
   /** `POST /api/runs`. */
   submitRun(
-    body: { family: string; params: Record<string, unknown>; version?: number },
+    body: { family: string; params: Record<string, unknown>; version?: number; priority?: number },
   ): Promise<Submitted>;
   /** `POST /api/backfills`. */
   submitBackfill(body: BackfillRequest): Promise<BackfillCreated>;

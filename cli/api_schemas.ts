@@ -30,12 +30,14 @@ export const runStatusSchema = z.looseObject({
   rootTaskId: z.string(),
   family: z.string(),
   params: z.unknown(),
-  state: z.enum(["running", "done", "failed"]),
+  state: z.enum(["running", "done", "failed", "cancelled"]),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
   total: z.number(),
   counts: z.record(z.string(), z.number()),
   failed: z.array(z.looseObject({ taskId: z.string(), error: z.unknown() })),
+  /** Tasks that cannot run because a requirement failed or was cancelled. */
+  blocked: z.array(z.looseObject({ taskId: z.string(), blockedBy: z.string() })).default([]),
 });
 
 /** A run's state and task counts. */

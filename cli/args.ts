@@ -15,7 +15,15 @@ import {
 import { UsageError } from "./errors.ts";
 
 /** The task states a `--state` filter accepts. */
-export const TASK_STATES = ["ready", "leased", "waiting", "done", "failed"] as const;
+export const TASK_STATES = [
+  "ready",
+  "leased",
+  "waiting",
+  "done",
+  "failed",
+  "blocked",
+  "cancelled",
+] as const;
 
 /** A task state. */
 export type TaskState = (typeof TASK_STATES)[number];
@@ -23,7 +31,7 @@ export type TaskState = (typeof TASK_STATES)[number];
 /** What to do, with its arguments. */
 export type Command =
   | { name: "help"; topic: string | null }
-  | { name: "submit"; family: string; params: string[]; wait: boolean }
+  | { name: "submit"; family: string; params: string[]; priority: number | null; wait: boolean }
   | {
     name: "backfill";
     family: string;
@@ -116,6 +124,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
         name,
         family: arg,
         params: values.get("param") ?? [],
+        priority: parseInteger("--priority", first(values, "priority"), -1_000_000, 1_000_000),
         wait: values.has("wait"),
       });
     case "backfill": {

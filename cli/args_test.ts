@@ -17,6 +17,7 @@ Deno.test("parseArgs() reads submit with repeated --param, -p and --wait", () =>
     name: "submit",
     family: "AggregateShards",
     params: ["totalShards=3", "label=a=b", "extra=1"],
+    priority: null,
     wait: true,
   });
   assert.equal(json, false);
@@ -44,7 +45,8 @@ Deno.test("parseArgs() reads the tasks filters and checks --state and --limit", 
   );
   assert.throws(() => parseArgs(["tasks", "--state", "sleeping"]), {
     name: "UsageError",
-    message: /"--state" got "sleeping"; use one of: ready, leased, waiting, done, failed/,
+    message:
+      /"--state" got "sleeping"; use one of: ready, leased, waiting, done, failed, blocked, cancelled/,
   });
   assert.throws(() => parseArgs(["runs", "--limit", "ten"]), /positive integer, got "ten"/);
   assert.throws(() => parseArgs(["runs", "--limit", "0"]), /positive integer, got "0"/);

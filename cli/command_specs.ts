@@ -78,7 +78,7 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     name: "state",
     kind: "value",
     placeholder: "STATE",
-    help: "Only tasks in this state: ready, leased, waiting, done, failed",
+    help: "Only tasks in this state: ready, leased, waiting, done, failed, blocked, cancelled",
   },
   family: { name: "family", kind: "value", placeholder: "FAMILY", help: "Only this family" },
   limit: { name: "limit", kind: "value", placeholder: "N", help: "Show at most N rows" },
@@ -101,7 +101,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "submit",
     args: ["FAMILY"],
-    options: ["param", "wait"],
+    options: ["param", "priority", "wait"],
     summary: "Submit a run of a task family",
   },
   {

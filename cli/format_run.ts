@@ -4,7 +4,7 @@ import { describeError } from "./describe_error.ts";
 import { formatTable } from "./format_table.ts";
 import { formatDuration } from "./format_time.ts";
 
-const STATE_ORDER = ["done", "leased", "ready", "waiting", "failed"];
+const STATE_ORDER = ["done", "leased", "ready", "waiting", "failed", "blocked", "cancelled"];
 
 /** `3 done, 1 leased, 2 waiting`: non-zero counts, in pipeline order. */
 export function formatCounts(counts: Readonly<Record<string, number>>): string {
@@ -23,9 +23,16 @@ export function formatRunSummary(run: RunStatus, elapsedMs: number): string {
   const took = run.state === "done"
     ? `in ${formatDuration(elapsedMs)}`
     : `after ${formatDuration(elapsedMs)}`;
-  const tally = `${done}/${run.total} tasks done${failed > 0 ? `, ${failed} failed` : ""}`;
+  const blocked = run.counts.blocked ?? 0;
+  const tally = `${done}/${run.total} tasks done${failed > 0 ? `, ${failed} failed` : ""}` +
+    (blocked > 0 ? `, ${blocked} blocked by an upstream failure` : "");
   const lines = [`Run ${run.runId} ${run.state} ${took}: ${tally}`];
   if (run.failed.length > 0) lines.push(formatFailedTasks(run));
+  if (run.blocked.length > 0) {
+    lines.push(
+      formatTable(["BLOCKED TASK", "BLOCKED BY"], run.blocked.map((b) => [b.taskId, b.blockedBy])),
+    );
+  }
   return lines.join("\n");
 }
 

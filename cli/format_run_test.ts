@@ -13,6 +13,7 @@ function failedRun(ids: string[], failedCount = ids.length): RunStatus {
     finishedAt: 10,
     total: failedCount + 2,
     counts: { done: 1, waiting: 1, failed: failedCount },
+    blocked: [],
     failed: ids.map((taskId) => ({
       taskId,
       error: { name: "RangeError", message: `${taskId} broke`, retryable: true },

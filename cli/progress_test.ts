@@ -14,6 +14,7 @@ function run(counts: Record<string, number>, total: number): RunStatus {
     total,
     counts,
     failed: [],
+    blocked: [],
   };
 }
 

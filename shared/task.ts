@@ -70,7 +70,11 @@ export type Inputs<R> = R extends TaskInstance<infer O> ? O
 export interface TaskContext<O = Outputs, I = unknown> {
   /** This task's id. */
   readonly taskId: string;
-  /** 1 on the first run, 2 on the first retry, … */
+  /**
+   * Run leases this task has had, this one included: 1 on the first run, then
+   * one more for each retry, each re-run after a park for dynamic
+   * requirements, and each lease a worker handed back on shutdown.
+   */
   readonly attempt: number;
   /** Aborts when the lease is lost, the task is cancelled or times out; pass it on. */
   readonly signal: AbortSignal;
@@ -303,6 +307,31 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
     );
   }
   const retry = retryResult.data;
+  for (
+    const [name, value, min] of [["priority", definition.priority, -1_000_000], [
+      "timeoutMs",
+      definition.timeoutMs,
+      1,
+    ]] as const
+  ) {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+      throw new TypeError(
+        `Task family "${definition.family}" has ${name} ${value}: use an integer >= ${min}`,
+      );
+    }
+  }
+  try {
+    // Parsing must not change what it accepts (no transforms): the hub parses
+    // submissions from the JSON Schema alone and must get the same params, or
+    // the ids it computes would differ from the worker's.
+    z.toJSONSchema(definition.params, { io: "output" });
+  } catch (cause) {
+    throw new TypeError(
+      `Task family "${definition.family}" has parameters that transform what they parse ` +
+        `(${(cause as Error).message}): keep parameter schemas plain JSON in and out`,
+      { cause },
+    );
+  }
   const options = normaliseOptions(definition, paramsJsonSchema);
   const family: TaskFamily<S, O> = {
     name: definition.family,

@@ -24,9 +24,30 @@ import { Outbox } from "./outbox.ts";
 import { Runner, type WorkerStats } from "./runner.ts";
 
 export { defineTask } from "../shared/task.ts";
-export type { TaskContext, TaskDefinition, TaskFamily, TaskInstance } from "../shared/task.ts";
-export { LocalTarget } from "../shared/targets/local_target.ts";
-export { PermanentError, RetryableError } from "../shared/errors.ts";
+export type {
+  BatchMember,
+  Inputs,
+  Outputs,
+  RetryPolicy,
+  Staged,
+  TaskContext,
+  TaskDefinition,
+  TaskFamily,
+  TaskInstance,
+} from "../shared/task.ts";
+export { atomicWrite, LocalTarget } from "../shared/targets/local_target.ts";
+export type { StagedDescription, StagedOutput, Target } from "../shared/targets/target.ts";
+export {
+  LeaseLostError,
+  PermanentError,
+  RetryableError,
+  TaskCancelledError,
+  TaskTimeoutError,
+} from "../shared/errors.ts";
+export { readJsonLines, toJsonLines, validateJsonLines } from "../shared/contract.ts";
+export { delay } from "../shared/delay.ts";
+export type { Labels, Selector } from "../shared/selector.ts";
+export { registerStagedKind } from "./restore_staged.ts";
 export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
 export { WORKER_VERSION, type WorkerStats } from "./runner.ts";
 

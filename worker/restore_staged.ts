@@ -1,12 +1,41 @@
+/**
+ * Staged outputs survive in the outbox as descriptions; this turns a
+ * description back into a staged output, by target kind. Local files are
+ * built in; a custom target (an object store, a table) registers its kind.
+ */
 import { LocalTarget } from "../shared/targets/local_target.ts";
 import type { StagedDescription, StagedOutput } from "../shared/targets/target.ts";
 
+const kinds = new Map<string, (description: StagedDescription) => StagedOutput>([
+  ["local", (d) => LocalTarget.fromDescription(d)],
+]);
+
+/**
+ * Registers how to restore staged outputs of a custom target kind (the
+ * `kind` its `describe()` returns), so that a restarted worker can commit or
+ * discard them when the hub answers.
+ *
+ * @example
+ * ```ts
+ * import { LocalTarget } from "../shared/targets/local_target.ts";
+ * import { registerStagedKind } from "./restore_staged.ts";
+ * registerStagedKind("mirror", (d) => LocalTarget.fromDescription(d));
+ * ```
+ */
+export function registerStagedKind(
+  kind: string,
+  restore: (description: StagedDescription) => StagedOutput,
+): void {
+  kinds.set(kind, restore);
+}
+
 /** Turns an outbox description back into a staged output, by target kind. */
 export function restoreStaged(description: StagedDescription): StagedOutput {
-  switch (description.kind) {
-    case "local":
-      return LocalTarget.fromDescription(description);
-    default:
-      throw new TypeError(`Unknown staged output kind "${description.kind}" in the outbox`);
+  const restore = kinds.get(description.kind);
+  if (!restore) {
+    throw new TypeError(
+      `Unknown staged output kind "${description.kind}" in the outbox: register it with registerStagedKind()`,
+    );
   }
+  return restore(description);
 }

@@ -4,6 +4,7 @@
  * is lost, and reports results through the outbox until the hub acknowledges.
  */
 import { delay } from "../shared/delay.ts";
+import { canonicalJson } from "../shared/canonical_json.ts";
 import { familyInfo } from "../shared/family_info.ts";
 import {
   LeaseLostError,
@@ -360,6 +361,14 @@ export class Runner {
       }
       const instances = members.map((m) => {
         const instance = family.parse(m.params);
+        if (canonicalJson(instance.params) !== canonicalJson(m.params)) {
+          throw new PermanentError(
+            `Parameters of "${m.taskId}" change when this worker parses them ` +
+              `(${canonicalJson(m.params)} became ${canonicalJson(instance.params)}): ` +
+              "parameter schemas must be plain JSON in and out (no trim, toLowerCase, coerce or " +
+              "stripped keys), or the hub and the worker compute different ids",
+          );
+        }
         if (instance.id !== m.taskId) {
           throw new PermanentError(
             `Task id mismatch: the hub leased "${m.taskId}" but this worker computes ` +
@@ -403,7 +412,8 @@ export class Runner {
           frame: { type: "expand.result", ...frameBase(grant), key, nodes },
           staged: [],
         });
-      } else if (members.length > 1) {
+      } else if (family.options.batch) {
+        // A batch family always runs through runBatch, even with one member.
         this.stats.runs++;
         log.info("batch started", {
           attempt: grant.attempt,

@@ -21,6 +21,7 @@ export async function submitCommand(
     family: family.name,
     version: family.version,
     params,
+    ...(command.priority !== null ? { priority: command.priority } : {}),
   });
   if (!command.wait) {
     if (ctx.json) {

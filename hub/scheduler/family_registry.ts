@@ -193,7 +193,7 @@ export class FamilyRegistry {
     const key = `${family.name}@${family.version}`;
     let schema = this.#validators.get(key);
     if (!schema) {
-      schema = z.fromJSONSchema(family.paramsSchema as never);
+      schema = z.fromJSONSchema(closeObjects(family.paramsSchema) as never);
       this.#validators.set(key, schema);
     }
     const props = family.paramsSchema.properties;
@@ -238,4 +238,19 @@ function toFamily(r: Record<string, unknown>): RegisteredFamily {
       : Number(r.disabled_until),
     schemaHash: String(r.schema_hash),
   };
+}
+
+/**
+ * Marks every object schema that does not say otherwise as closed
+ * (`additionalProperties: false`). zod's `z.object` strips unknown keys on the
+ * worker; the hub must refuse them instead (at any depth), or it would keep
+ * keys the worker drops and the two would compute different ids.
+ */
+function closeObjects(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closeObjects);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) out[k] = closeObjects(v);
+  if ("properties" in out && !("additionalProperties" in out)) out.additionalProperties = false;
+  return out;
 }

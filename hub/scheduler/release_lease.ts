@@ -1,6 +1,6 @@
 /**
  * A worker hands a lease back (over-grant, shutdown): the task is ready again
- * at once, without waiting for the TTL.
+ * at once, without waiting for the TTL, and without losing a retry.
  */
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
@@ -15,7 +15,10 @@ export async function releaseLease(
 ): Promise<boolean> {
   const rows = await tx.all<{ id: string }>(sql`
     UPDATE tasks SET state = 'ready', lease_owner = NULL, lease_expires_at = NULL,
-      next_attempt_at = ${now}, updated_at = ${now}
+      next_attempt_at = ${now}, updated_at = ${now},
+      -- The grant counted an attempt; a hand-back is not a failure, so it must
+      -- not eat the retry budget (attempts themselves never go down).
+      max_attempts = max_attempts + (kind = 'run')
     WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}
     RETURNING id`);
   if (rows.length === 0) return false;
