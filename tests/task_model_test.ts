@@ -343,3 +343,42 @@ Deno.test("setStatus and progress from a running task are visible through the ta
   await openGate(c.dataDir, "fb");
   assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
 });
+
+Deno.test("a task with several named outputs publishes them all at once", async () => {
+  await using c = await cluster("named", [{ name: "w", slots: 1 }]);
+  const { runId } = await c.submit("TwoOutputs", { id: 7 });
+  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal(await Deno.readTextFile(`${c.dataDir}/two/7.jsonl`), '{"id":7}\n');
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(`${c.dataDir}/two/7.meta.json`)), {
+    rows: 1,
+  });
+  const again = await c.submit("TwoOutputs", { id: 7 });
+  assert.equal(
+    (await waitForRun(c.hub.url, again.runId)).state,
+    "done",
+    "complete: both outputs exist",
+  );
+});
+
+Deno.test("external data that does not appear by its deadline fails the task and blocks what needs it", async () => {
+  await using c = await cluster("external-deadline", [{ name: "w", slots: 1 }]);
+  const { runId, taskId } = await c.submit("NeedsExternal", { name: "x" });
+  const run = await waitForRun(c.hub.url, runId) as unknown as {
+    state: string;
+    failed: Array<{ taskId: string; error: { name: string; message: string } }>;
+    blocked: Array<{ taskId: string; blockedBy: string }>;
+  };
+  assert.equal(run.state, "failed");
+  const [missing] = run.failed;
+  assert.match(missing!.taskId, /^NeverArrives_x_/);
+  assert.equal(missing!.error.name, "ExternalDataMissingError");
+  assert.match(missing!.error.message, /did not appear by .* \(checked \d+ times\)/);
+  assert.deepEqual(run.blocked, [{ taskId, blockedBy: missing!.taskId }]);
+  const external = await c.task(missing!.taskId);
+  assert.ok(external.attempts.length >= 2, "it was checked more than once before giving up");
+  assert.equal(
+    external.attempts.filter((a) => a.kind === "run").length,
+    0,
+    "an external task never runs",
+  );
+});
