@@ -7,6 +7,7 @@ import { HttpError } from "./http_error.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { queueRoutes } from "./routes/queue.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/families", familyRoutes(deps));
   app.route("/api/workers", workerRoutes(deps));
   app.route("/api/resources", resourceRoutes(deps));
+  app.route("/api/queue", queueRoutes(deps));
 
   app.get("/ws/worker", (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {

@@ -20,7 +20,8 @@ export function familyInfo(family: TaskFamily<any, any>): FamilyInfo {
     version: family.version,
     description: family.definition.description,
     paramsSchema: family.paramsJsonSchema,
-    pin: family.definition.pin ?? {},
+    // A per-task pin (a function) is sent with each task instead.
+    pin: typeof family.definition.pin === "function" ? {} : family.definition.pin ?? {},
     retry: family.retry,
     hasRun: family.hasRun,
     priority: family.definition.priority ?? 0,

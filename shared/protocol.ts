@@ -69,6 +69,8 @@ export const expandNodeSchema = z.strictObject({
   deps: z.array(taskIdSchema).default([]),
   /** An external task whose data is not there yet: check again later. */
   external: z.boolean().default(false),
+  /** The task's own pin, when its family's code is known (a pin may depend on params). */
+  pin: selectorSchema.optional(),
 });
 
 /** Frames a worker sends. */
@@ -176,6 +178,8 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
     })).optional(),
     /** Requirements already done (sent after a park, for requirements without outputs). */
     doneDeps: z.array(taskIdSchema).optional(),
+    /** The run chose this task's pin: expand it here even if its own pin says otherwise. */
+    pinnedByRun: z.boolean().optional(),
   }),
   z.strictObject({
     /** The hub took the lease back (the task was cancelled): stop, publish nothing. */

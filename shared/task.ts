@@ -150,8 +150,11 @@ export interface TaskDefinition<
   run?: (ctx: TaskContext<O, Inputs<R>>, params: z.output<S>) => Promise<void>;
   /** Overrides "complete when every output exists". */
   complete?: (params: z.output<S>) => Promise<boolean>;
-  /** Which workers may expand and run this family. */
-  pin?: Selector;
+  /**
+   * Which workers may expand and run this family: a selector, or a function
+   * of the parameters (`({ region }) => ({ region })`) for a per-task pin.
+   */
+  pin?: Selector | ((params: z.output<S>) => Selector);
   /** Retry policy for failed runs. */
   retry?: Partial<RetryPolicy>;
   /** Higher runs first. Default 0. */
@@ -290,7 +293,7 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
       { cause },
     );
   }
-  if (definition.pin) {
+  if (definition.pin && typeof definition.pin !== "function") {
     const pin = selectorSchema.safeParse(definition.pin);
     if (!pin.success) {
       throw new TypeError(
@@ -536,4 +539,36 @@ export function isTarget(value: unknown): value is Target {
   return typeof value === "object" && value !== null &&
     typeof (value as Target).exists === "function" &&
     typeof (value as Target).stage === "function";
+}
+
+/**
+ * The pin of one task instance: its family's selector, or what the family's
+ * pin function returns for the instance's parameters (checked, `TypeError`
+ * naming the family when the function returns something that is not one).
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, pinOf } from "./task.ts";
+ * const Extract = defineTask({
+ *   family: "Extract",
+ *   params: z.object({ region: z.string() }),
+ *   pin: ({ region }) => ({ region }),
+ * });
+ * console.assert(pinOf(Extract.of({ region: "eu-west" })).region === "eu-west");
+ * ```
+ */
+export function pinOf(instance: AnyTaskInstance): Selector {
+  const pin = instance.family.definition.pin;
+  if (pin === undefined) return {};
+  if (typeof pin !== "function") return pin;
+  const result = selectorSchema.safeParse(pin(instance.params as never));
+  if (!result.success) {
+    throw new TypeError(
+      `The pin function of task family "${instance.family.name}" returned an invalid selector: ${
+        formatIssues(result.error.issues)
+      }`,
+    );
+  }
+  return result.data;
 }

@@ -29,6 +29,9 @@ export interface ConnectionOptions {
   headers?: Record<string, string>;
 }
 
+/** Close code a hub uses when it drained a worker: stop, do not reconnect. */
+export const DRAINED = 4001;
+
 /** Turns a hub URL into its worker WebSocket URL. */
 export function workerSocketUrl(hubUrl: string): string {
   const url = new URL(hubUrl);
@@ -152,6 +155,8 @@ export class Connection {
     socket.onerror = () => {};
     socket.onclose = (event) => {
       if (this.#socket === socket) this.#socket = null;
+      // 4001: the hub drained this worker; it must stop, not come back.
+      if (event.code === DRAINED) this.#stopped = true;
       // Next time, try the next hub (a hub that went away may not come back).
       this.#next = (this.#next + 1) % this.#urls.length;
       this.#handlers.onClose(event.code, event.reason);

@@ -9,6 +9,7 @@ import { type Labels, matchesSelector } from "../shared/selector.ts";
 import {
   type AnyTaskInstance,
   isComplete,
+  pinOf,
   requirementList,
   type TaskFamily,
 } from "../shared/task.ts";
@@ -27,6 +28,8 @@ export interface ExpandOptions {
    * expanded, because the hub leased it to this worker.
    */
   rootMayBeForeign?: boolean;
+  /** The run chose the root's pin: expand it here whatever its own pin says. */
+  rootPinnedByRun?: boolean;
 }
 
 /**
@@ -49,16 +52,22 @@ export async function expandLocally(
     options.signal?.throwIfAborted();
     const task = queue[i]!;
     const family = options.families.get(`${task.family.name}@${task.family.version}`);
+    const pin = pinOf(task);
     const base = {
       id: task.id,
       family: task.family.name,
       version: task.family.version,
       params: task.params,
       external: false,
+      pin,
     };
-    const mayExpand = (task === root && !options.rootMayBeForeign) ||
-      (family !== undefined && expanded < budget &&
-        matchesSelector(options.labels, family.definition.pin ?? {}));
+    const pinned = matchesSelector(options.labels, pin);
+    // The root was leased to this worker; but if its own pin (which may
+    // depend on its params) excludes this worker, hand it back unexpanded:
+    // complete() and requires() must look at data in the task's own region.
+    const mayExpand = (task === root && !options.rootMayBeForeign &&
+      (pinned || options.rootPinnedByRun === true)) ||
+      (family !== undefined && expanded < budget && pinned);
     if (!mayExpand) {
       nodes.set(task.id, { ...base, expanded: false, complete: false, deps: [] });
       continue;

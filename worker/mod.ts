@@ -100,6 +100,8 @@ export interface Worker {
   readonly ready: Promise<void>;
   /** Counters since start. */
   readonly stats: WorkerStats;
+  /** Resolves once the worker has closed (by `close()`, or drained by the hub). */
+  readonly closed: Promise<void>;
   /** Stops taking work, lets running tasks finish within `graceMs`, hands back the rest. */
   close(graceMs?: number): Promise<void>;
   /** Same as `close()`. */
@@ -140,6 +142,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     workerId: runner.workerId,
     ready: runner.ready,
     stats: runner.stats,
+    closed: runner.closed,
     close: (graceMs) => runner.close(graceMs),
     [Symbol.asyncDispose]: () => runner.close(),
   };
@@ -186,5 +189,7 @@ export async function runWorkerProcess(
   };
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGINT", stop);
+  // Drained by the hub: nothing more to do here.
+  void worker.closed.then(() => Deno.exit(0));
   return worker;
 }

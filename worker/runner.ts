@@ -23,7 +23,7 @@ import {
 import type { Labels } from "../shared/selector.ts";
 import type { StagedDescription } from "../shared/targets/target.ts";
 import type { AnyTaskInstance, TaskFamily } from "../shared/task.ts";
-import { Connection } from "./connection.ts";
+import { Connection, DRAINED } from "./connection.ts";
 import { executeBatch, executeRun, ParkRequest } from "./execute.ts";
 import { expandLocally } from "./expand.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
@@ -90,6 +90,7 @@ export class Runner {
   readonly #connection: Connection;
   readonly #running = new Set<Promise<void>>();
   readonly #welcomed = Promise.withResolvers<void>();
+  readonly #closed = Promise.withResolvers<void>();
   #busy = 0;
   #grantsSeen = 0;
   #ttlMs = 15_000;
@@ -124,6 +125,11 @@ export class Runner {
   /** Resolves on the first welcome from a hub. */
   get ready(): Promise<void> {
     return this.#welcomed.promise;
+  }
+
+  /** Resolves once the worker has closed (asked to, or drained by the hub). */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
   }
 
   /** Leases held now (running or waiting for the hub's acknowledgement). */
@@ -173,6 +179,7 @@ export class Runner {
     this.#stopRenewals();
     await this.#connection.stop();
     this.#o.outbox.close();
+    this.#closed.resolve();
   }
 
   #sendHello(): void {
@@ -208,6 +215,11 @@ export class Runner {
   #onClose(code: number, reason: string): void {
     this.#session = false;
     this.#stopRenewals();
+    if (code === DRAINED && !this.#closing) {
+      this.#log.info("drained by the hub: stopping", { reason });
+      void this.close(0);
+      return;
+    }
     if (!this.#closing) {
       this.#log.warn("disconnected from the hub", { code, reason, heldLeases: this.#held.size });
     }
@@ -405,6 +417,7 @@ export class Runner {
           labels: this.#o.labels,
           budget: this.#o.expandBudget,
           signal: controller.signal,
+          rootPinnedByRun: grant.pinnedByRun,
         });
         const key = newKey("x");
         entries.push({

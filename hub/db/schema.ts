@@ -66,6 +66,11 @@ export const tasks = sqliteTable("tasks", {
   /** External tasks: completeness checks so far, and when to give up. */
   externalChecks: integer("external_checks").notNull().default(0),
   externalDeadlineAt: integer("external_deadline_at"),
+  /**
+   * A run's regional preference (JSON `{ label, values, spillAfterMs, stage }`):
+   * the pin allows `values[0..stage]`, one more each `spillAfterMs` spent ready.
+   */
+  pinSpill: text("pin_spill"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   readyAt: integer("ready_at"),
@@ -118,6 +123,10 @@ export const workers = sqliteTable("workers", {
   families: text("families").notNull().default("[]"),
   hubId: text("hub_id"),
   state: text("state").$type<"connected" | "disconnected">().notNull(),
+  /** Cordoned: takes no new leases. */
+  cordoned: integer("cordoned", { mode: "boolean" }).notNull().default(false),
+  /** Draining: cordoned, and disconnected for good once its leases are done. */
+  draining: integer("draining", { mode: "boolean" }).notNull().default(false),
   connectedAt: integer("connected_at").notNull(),
   lastSeenAt: integer("last_seen_at").notNull(),
 });

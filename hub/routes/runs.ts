@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppDeps } from "../app.ts";
+import { selectorSchema } from "../../shared/selector.ts";
 import { HttpError } from "../http_error.ts";
 import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
@@ -13,6 +14,17 @@ const submitSchema = z.strictObject({
   version: z.int().min(1).optional(),
   /** Higher runs first; everything the run needs inherits it. */
   priority: z.int().min(-1_000_000).max(1_000_000).optional(),
+  /** Overrides the family's pin for the run's root task. */
+  pin: selectorSchema.optional(),
+  /** Regions in order of preference: after `spillAfterMs` ready, the next may take the root task too. */
+  prefer: z.strictObject({
+    label: z.string().regex(/^[a-z][a-z0-9_.\-/]{0,62}$/).default("region"),
+    values: z.array(z.string().min(1).max(200)).min(1).max(20),
+    spillAfterMs: z.int().min(1).max(86_400_000),
+  }).optional(),
+}).refine((b) => !(b.pin && b.prefer), {
+  message: "give pin or prefer, not both",
+  path: ["prefer"],
 });
 
 const cancelSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
@@ -64,6 +76,8 @@ export function runRoutes(deps: AppDeps): Hono {
         params: parsed.params,
         families: scheduler.registry.defaults,
         priority: body.priority,
+        pin: body.pin,
+        prefer: body.prefer,
         now,
       })
     );

@@ -5,6 +5,8 @@ import type { AppDeps } from "../app.ts";
 import { HttpError } from "../http_error.ts";
 import { TASK_STATES } from "../db/schema.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
+import { connectedWorkers } from "../scheduler/connected_workers.ts";
+import { unschedulableReason } from "../scheduler/unschedulable.ts";
 import { parseOptionalBody } from "./parse_body.ts";
 
 const listQuery = z.object({
@@ -151,7 +153,10 @@ export function taskRoutes(deps: AppDeps): Hono {
       const [publication] = await db.all<Record<string, unknown>>(sql`
         SELECT key, epoch, worker_id AS workerId, kind, created_at AS createdAt
         FROM publications WHERE task_id = ${id}`);
-      return { row, deps, dependents: dependents?.n ?? 0, attempts, publication };
+      const unschedulable = row.state === "ready"
+        ? unschedulableReason(row, await connectedWorkers(db))
+        : null;
+      return { row, deps, dependents: dependents?.n ?? 0, attempts, publication, unschedulable };
     });
     if (!detail) throw new HttpError(404, "task_not_found", `Task "${id}" does not exist`);
     return c.json({
@@ -164,6 +169,8 @@ export function taskRoutes(deps: AppDeps): Hono {
         error: a.error ? tryJson(String(a.error)) : null,
       })),
       publication: detail.publication ?? null,
+      /** Why no connected worker can take this ready task (visible starvation), or null. */
+      unschedulable: detail.unschedulable,
     });
   });
 

@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { ExpandNode } from "../../shared/protocol.ts";
+import { pinKey, type Selector } from "../../shared/selector.ts";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
 import { blockDependents } from "./block_dependents.ts";
@@ -37,6 +38,8 @@ export interface ExpansionResult {
   readied: number;
   /** Tasks found complete, or wrappers whose requirements are all done. */
   done: number;
+  /** Set when the root was handed back with its own pin. */
+  pin?: string;
 }
 
 const refused = (message: string): ExpansionResult => ({
@@ -78,6 +81,9 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
   const byId = new Map<string, ExpandNode>();
   for (const node of e.nodes) if (!byId.has(node.id)) byId.set(node.id, node);
   const root = byId.get(e.taskId);
+  if (root && !root.expanded && mode === "expand" && root.pin) {
+    return await repin(tx, e, root.pin);
+  }
   if (!root || !root.expanded) {
     return refused(`Expansion of "${e.taskId}" does not include the task itself`);
   }
@@ -100,6 +106,14 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     await tx.run(sql`
       UPDATE tasks SET dynamic_rounds = dynamic_rounds + 1, max_attempts = max_attempts + 1
       WHERE id = ${e.taskId}`);
+  }
+
+  // The root's own pin, computed by the worker, replaces the family default
+  // (unless the run chose the pin).
+  if (root.pin && mode === "expand") {
+    await tx.run(
+      sql`UPDATE tasks SET pin = ${pinKey(root.pin)} WHERE id = ${e.taskId} AND pin_spill IS NULL`,
+    );
   }
 
   // 1. Insert every task not yet known.
@@ -279,5 +293,29 @@ async function failParked(tx: Tx, e: Expansion, limit: number): Promise<Expansio
     inserted: 0,
     readied: 0,
     done: 0,
+  };
+}
+
+/**
+ * The worker could not expand the task: its own pin (computed from its
+ * params) excludes that worker. The task takes that pin and goes back to
+ * ready at once, for a worker where it belongs.
+ */
+async function repin(tx: Tx, e: Expansion, pin: Selector): Promise<ExpansionResult> {
+  const key = pinKey(pin);
+  await tx.run(sql`
+    UPDATE tasks SET pin = ${key}, state = 'ready', lease_owner = NULL, lease_expires_at = NULL,
+      next_attempt_at = ${e.now}, ready_at = ${e.now}, updated_at = ${e.now}
+    WHERE id = ${e.taskId}`);
+  await tx.run(sql`
+    UPDATE attempts SET ended_at = ${e.now}, outcome = 'released', error = ${`re-pinned to ${key}`}
+    WHERE task_id = ${e.taskId} AND epoch = ${e.epoch}`);
+  return {
+    outcome: "accepted",
+    message: `re-pinned to ${key}`,
+    inserted: 0,
+    readied: 1,
+    done: 0,
+    pin: key,
   };
 }

@@ -20,6 +20,8 @@ export interface ClaimedTask {
   batch?: ClaimedTask[];
   /** Requirements already done, for a task that parked for dynamic requirements. */
   doneDeps?: string[];
+  /** The run chose this task's pin: the worker must not hand it back for its own pin. */
+  pinnedByRun?: boolean;
 }
 
 /** What a worker can take. */
@@ -48,7 +50,7 @@ interface Candidate {
 }
 
 const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch,
-  batch_key, dynamic_rounds`;
+  batch_key, dynamic_rounds, pin_spill`;
 
 /**
  * Claims up to `limit` ready tasks for a worker, highest priority first, then
@@ -85,7 +87,9 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
   const chosen = await withinResourceLimits(tx, candidates, req.limit);
   if (chosen.length === 0) return [];
   const ids: SQL[] = chosen.map((c) => sql`${c.id}`);
-  const claimed = await tx.all<ClaimedTask & { batch_key: string | null; dynamic_rounds: number }>(
+  const claimed = await tx.all<
+    ClaimedTask & { batch_key: string | null; dynamic_rounds: number; pin_spill: string | null }
+  >(
     sql`
     UPDATE tasks SET ${leaseSet(req)}
     WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'ready'
@@ -97,6 +101,7 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
   const result: ClaimedTask[] = [];
   for (const c of claimed) {
     const task: ClaimedTask = strip(c);
+    if (c.kind === "expand" && c.pin_spill !== null) task.pinnedByRun = true;
     const size = req.batchSizes?.get(`${c.family}@${c.version}`);
     if (c.kind === "run" && c.batch_key !== null && size && size > 1) {
       task.batch = (await claimSiblings(tx, req, c, size - 1)).map(strip);

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { WireError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
 import type { ExpandNode, HelloFrame, HubFrame, LeaseRef } from "../../shared/protocol.ts";
-import { type Labels, matchesSelector, parsePinKey } from "../../shared/selector.ts";
+import { type Labels, matchesSelector, parsePinKey, pinKey } from "../../shared/selector.ts";
 import type { Database } from "../db/client.ts";
 import { WriteQueue } from "../db/write_queue.ts";
 import { advanceBackfills } from "./advance_backfills.ts";
@@ -20,6 +20,7 @@ import { failTask, type FailureResult } from "./fail_task.ts";
 import { familyHash as familyHashOf, FamilyRegistry } from "./family_registry.ts";
 import { reapExpired } from "./reap_expired.ts";
 import { releaseLease } from "./release_lease.ts";
+import { spillPins } from "./spill_pins.ts";
 import { type RefusedRenewal, renewLeases } from "./renew_leases.ts";
 
 /** A connected worker as the scheduler sees it. */
@@ -36,6 +37,10 @@ export interface WorkerLink {
   starved?: boolean;
   /** …when the scheduler's ready sequence was this. */
   lastClaimSeq?: number;
+  /** Cordoned workers get no new leases. */
+  cordoned?: boolean;
+  /** Draining workers are disconnected for good once their leases are done. */
+  draining?: boolean;
   /** Sends a frame; false when the socket is gone. */
   send(frame: HubFrame): boolean;
   /** Closes the connection. */
@@ -124,10 +129,13 @@ export class Scheduler {
       Math.min(5_000, Math.max(50, Math.floor(this.leaseTtlMs / 4)));
     every(reapMs, () => this.reap(), "reaper");
     every(this.#deps.dispatchIntervalMs ?? 500, async () => {
+      const now = this.now();
+      for (const pin of await this.queue.write((tx) => spillPins(tx, now))) this.#pins.add(pin);
       await this.#refreshPins();
       // Backoff timers running out and other hubs' work bump no sequence here.
       this.#forced = true;
       this.kick();
+      await this.finishDrains();
     }, "dispatch tick");
     every(this.#deps.heartbeatIntervalMs ?? 5_000, () => this.#heartbeat(), "heartbeat");
     every(this.#deps.dispatchIntervalMs ?? 500, () => this.advanceBackfills(), "backfills");
@@ -152,6 +160,56 @@ export class Scheduler {
     );
     if (submitted > 0) this.kick(true);
     return submitted;
+  }
+
+  /**
+   * Cordons (no new leases), uncordons, or drains (cordon, then disconnect
+   * for good once its leases are done) a worker, on whichever hub it is.
+   * Returns false for an unknown worker.
+   */
+  async setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<boolean> {
+    const cordoned = mode !== "uncordon";
+    const draining = mode === "drain";
+    const rows = await this.queue.write((tx) =>
+      tx.all<{ id: string }>(sql`UPDATE workers SET cordoned = ${cordoned ? 1 : 0},
+        draining = ${draining ? 1 : 0} WHERE id = ${workerId} RETURNING id`)
+    );
+    if (rows.length === 0) return false;
+    const link = this.#links.get(workerId);
+    if (link) {
+      link.cordoned = cordoned;
+      link.draining = draining;
+      if (!cordoned) this.kick(true);
+    }
+    await this.finishDrains();
+    return true;
+  }
+
+  /**
+   * Picks up cordons and drains set through other hubs, and disconnects
+   * draining workers whose leases are all done (close code 4001: the worker
+   * stops instead of reconnecting).
+   */
+  async finishDrains(): Promise<void> {
+    const mine = this.links();
+    if (mine.length === 0) return;
+    const ids = sql.join(mine.map((l) => sql`${l.workerId}`), sql`, `);
+    const rows = await this.queue.read((db) =>
+      db.all<{ id: string; cordoned: number; draining: number; leases: number }>(sql`
+        SELECT w.id, w.cordoned, w.draining,
+          (SELECT count(*) FROM tasks t WHERE t.state = 'leased' AND t.lease_owner = w.id) AS leases
+        FROM workers w WHERE w.id IN (${ids})`)
+    );
+    for (const r of rows) {
+      const link = this.#links.get(r.id);
+      if (!link) continue;
+      link.cordoned = Boolean(r.cordoned);
+      link.draining = Boolean(r.draining);
+      if (link.draining && r.leases === 0) {
+        this.#log.info("worker drained", { workerId: r.id });
+        link.close(4001, "worker drained: stop, do not reconnect");
+      }
+    }
   }
 
   /** Sets resource limits (from the hub's configuration). */
@@ -198,6 +256,13 @@ export class Scheduler {
         ? await renewLeases(tx, link.workerId, hello.leases, now, this.leaseTtlMs)
         : [];
     });
+    const [flags] = await this.queue.read((db) =>
+      db.all<{ cordoned: number; draining: number }>(
+        sql`SELECT cordoned, draining FROM workers WHERE id = ${link.workerId}`,
+      )
+    );
+    link.cordoned = Boolean(flags?.cordoned);
+    link.draining = Boolean(flags?.draining);
     for (const f of hello.families) {
       const pin = this.registry.get(f.name, f.version)?.pin;
       if (pin !== undefined) this.#pins.add(pin);
@@ -254,6 +319,9 @@ export class Scheduler {
         mode,
       })
     );
+    // Pins computed by workers (per-task pins) are new to this hub's cache.
+    if (result.pin !== undefined) this.#pins.add(result.pin);
+    for (const node of nodes) if (node.pin) this.#pins.add(pinKey(node.pin));
     // A park frees a slot and may leave tasks ready after a backoff: always look again.
     if (result.readied > 0 || result.inserted > 0 || mode === "park") this.kick(true);
     return result;
@@ -393,7 +461,7 @@ export class Scheduler {
       this.#forced = false;
       const claims = this.links()
         .filter((l) =>
-          l.free > 0 && !this.#claiming.has(l.workerId) &&
+          l.free > 0 && !l.cordoned && !this.#claiming.has(l.workerId) &&
           (forced || !l.starved || l.lastClaimSeq !== this.#readySeq)
         )
         .map((l) => this.#grant(l));
@@ -448,6 +516,7 @@ export class Scheduler {
             }
             : {}),
           ...(c.doneDeps ? { doneDeps: c.doneDeps } : {}),
+          ...(c.pinnedByRun ? { pinnedByRun: true } : {}),
         });
         if (sent) {
           link.free--;

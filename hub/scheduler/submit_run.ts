@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { canonicalJson } from "../../shared/canonical_json.ts";
 import type { Tx } from "../db/client.ts";
+import type { Selector } from "../../shared/selector.ts";
 import type { FamilyLookup } from "./family_defaults.ts";
 import { inheritPriority } from "./inherit_priority.ts";
 import { insertTasks } from "./insert_tasks.ts";
@@ -20,6 +21,10 @@ export interface Submission {
   families: FamilyLookup;
   /** The run's priority (at least the family's); inherited by everything the root needs. */
   priority?: number;
+  /** Overrides the family's pin for the root task. */
+  pin?: Selector;
+  /** An ordered regional preference for the root task, with spill-over. */
+  prefer?: { label: string; values: string[]; spillAfterMs: number };
   backfillId?: string;
   now: number;
 }
@@ -38,6 +43,8 @@ export async function submitRun(
       version: s.version,
       params: s.params,
       priority: s.priority,
+      pinOverride: s.pin,
+      spill: s.prefer,
     }],
     s.families,
     s.now,

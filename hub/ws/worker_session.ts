@@ -47,8 +47,11 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   };
   const close = (code: number, reason: string) => {
     if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
-      // A close reason is limited to 123 bytes.
-      socket.close(code, reason.slice(0, 120));
+      try {
+        socket.close(code, closeReason(reason));
+      } catch (error) {
+        log.warn("cannot close the socket", { code, error });
+      }
     }
   };
   const refuse = (code: string, message: string, closeCode: number = CLOSE.policy) => {
@@ -80,10 +83,11 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       refuse("binary_frame", "binary frames are not part of the protocol", CLOSE.protocolError);
       return;
     }
-    if (data.length > MAX_FRAME_BYTES) {
+    const bytes = data.length * 3 <= MAX_FRAME_BYTES ? data.length : utf8Length(data);
+    if (bytes > MAX_FRAME_BYTES) {
       refuse(
         "frame_too_big",
-        `frame of ${data.length} bytes is over the limit of ${MAX_FRAME_BYTES}`,
+        `frame of ${bytes} bytes is over the limit of ${MAX_FRAME_BYTES}`,
         CLOSE.tooBig,
       );
       return;
@@ -296,4 +300,33 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return;
     }
   }
+}
+
+/** Bytes of `text` in UTF-8 (what the limit counts), without encoding it. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A close reason is limited to 123 bytes of UTF-8: cut at a character boundary. */
+function closeReason(reason: string): string {
+  if (reason.length * 3 <= 123) return reason;
+  let out = "";
+  for (const ch of reason) {
+    if (utf8Length(out + ch) > 123) break;
+    out += ch;
+  }
+  return out;
 }

@@ -28,5 +28,8 @@ ALTER TABLE `tasks` ADD `batch_key` text;--> statement-breakpoint
 ALTER TABLE `tasks` ADD `dynamic_rounds` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `tasks` ADD `external_checks` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `tasks` ADD `external_deadline_at` integer;--> statement-breakpoint
+ALTER TABLE `tasks` ADD `pin_spill` text;--> statement-breakpoint
 CREATE INDEX `tasks_batch_idx` ON `tasks` (`family`,`version`,`batch_key`) WHERE state = 'ready' AND batch_key IS NOT NULL;--> statement-breakpoint
+ALTER TABLE `workers` ADD `cordoned` integer DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `workers` ADD `draining` integer DEFAULT false NOT NULL;--> statement-breakpoint
 CREATE INDEX `attempts_ended_idx` ON `attempts` (`ended_at`);

@@ -1,0 +1,38 @@
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import { describeSelector, parsePinKey } from "../../shared/selector.ts";
+import type { AppDeps } from "../app.ts";
+import { connectedWorkers } from "../scheduler/connected_workers.ts";
+import { regionOf, unschedulableReason } from "../scheduler/unschedulable.ts";
+
+/** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
+export function queueRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.get("/", async (c) => {
+    const { rows, workers } = await deps.scheduler.queue.read(async (db) => ({
+      rows: await db.all<{ pin: string; family: string; version: number; n: number }>(sql`
+        SELECT pin, family, version, count(*) AS n FROM tasks WHERE state = 'ready'
+        GROUP BY pin, family, version ORDER BY n DESC`),
+      workers: await connectedWorkers(db),
+    }));
+    const byRegion = new Map<string, number>();
+    for (const r of rows) {
+      const region = regionOf(r.pin);
+      byRegion.set(region, (byRegion.get(region) ?? 0) + r.n);
+    }
+    return c.json({
+      regions: [...byRegion].map(([region, ready]) => ({ region, ready })).sort((a, b) =>
+        b.ready - a.ready
+      ),
+      queues: rows.map((r) => ({
+        pin: describeSelector(parsePinKey(r.pin)),
+        region: regionOf(r.pin),
+        family: r.family,
+        version: r.version,
+        ready: r.n,
+        unschedulable: unschedulableReason(r, workers),
+      })),
+    });
+  });
+  return app;
+}

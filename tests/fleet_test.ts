@@ -1,0 +1,192 @@
+/**
+ * The edge fleet with real processes: regional pins, spill-over, visible
+ * starvation, per-task pins, and draining a worker.
+ */
+import assert from "node:assert/strict";
+import {
+  api,
+  type ProcessHandle,
+  spawnHub,
+  spawnWorker,
+  waitForRun,
+} from "../scripts/local_cluster.ts";
+import { inspectDatabase } from "./fixtures/db.ts";
+import { openGate, readStarts } from "./fixtures/tasks.ts";
+
+interface Attempt {
+  kind: string;
+  workerName: string;
+  workerLabels: Record<string, string>;
+  startedAt: number;
+  outcome: string | null;
+}
+
+async function fleet(
+  name: string,
+  workers: Array<{ name: string; region: string; slots?: number }>,
+) {
+  const dir = await Deno.makeTempDir({ prefix: `drover-${name}-` });
+  const dataDir = `${dir}/data`;
+  const dbUrl = `file:${dir}/hub.db`;
+  const hub = await spawnHub({ dbUrl, leaseTtlMs: 5_000 });
+  const handles = new Map<string, ProcessHandle>();
+  for (const w of workers) {
+    handles.set(
+      w.name,
+      await spawnWorker({
+        hubUrl: hub.url,
+        entry: "tests/fixtures/worker.ts",
+        dataDir,
+        stateDir: `${dir}/${w.name}`,
+        name: w.name,
+        slots: w.slots ?? 1,
+        labels: `region=${w.region}`,
+      }),
+    );
+  }
+  const submit = async (
+    family: string,
+    params: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const res = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+      body: { family, params, ...extra },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body;
+  };
+  const attempts = async (taskId: string) =>
+    (await api<{ attempts: Attempt[] }>(hub.url, `/api/tasks/${taskId}`)).body.attempts;
+  return {
+    dir,
+    dataDir,
+    hub,
+    worker: (n: string) => handles.get(n)!,
+    submit,
+    attempts,
+    async [Symbol.asyncDispose]() {
+      for (const w of handles.values()) await w.stop();
+      await hub.stop();
+      assert.deepEqual((await inspectDatabase(dbUrl)).violations, []);
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+Deno.test("a task pinned to eu-west waits for the busy eu-west worker; a run that allows spill-over moves on", async () => {
+  await using f = await fleet("spill", [{ name: "eu", region: "eu-west" }, {
+    name: "us",
+    region: "us-east",
+  }]);
+  const hold = await f.submit("Gate", { id: "busy" }, { pin: { region: "eu-west" } });
+  await f.worker("eu").waitFor((l) => l.msg === "task started" && l.taskId === hold.taskId);
+
+  const strict = await f.submit("Sleep", { group: "strict", id: 1 }, {
+    pin: { region: "eu-west" },
+  });
+  const spill = await f.submit("Sleep", { group: "spill", id: 2 }, {
+    prefer: { label: "region", values: ["eu-west", "us-east"], spillAfterMs: 800 },
+  });
+  assert.equal((await waitForRun(f.hub.url, spill.runId, 15_000)).state, "done");
+  const spilled = (await f.attempts(spill.taskId)).filter((a) => a.outcome !== null);
+  assert.ok(spilled.every((a) => a.workerName === "us"), "the spilled task ran on us-east");
+  const task = (await api<{ createdAt: number }>(f.hub.url, `/api/tasks/${spill.taskId}`)).body;
+  assert.ok(spilled[0]!.startedAt - task.createdAt >= 800, "only after the spill-over delay");
+
+  // The strict one never went to the idle us-east worker.
+  const waiting = (await api<{ state: string; unschedulable: string | null }>(
+    f.hub.url,
+    `/api/tasks/${strict.taskId}`,
+  ))
+    .body;
+  assert.equal(waiting.state, "ready");
+  assert.equal(waiting.unschedulable, null, "a matching worker is connected, only busy");
+  assert.equal((await readStarts(f.dataDir)).filter((s) => s.taskId === strict.taskId).length, 0);
+  await openGate(f.dataDir, "busy");
+  assert.equal((await waitForRun(f.hub.url, strict.runId)).state, "done");
+  assert.ok((await f.attempts(strict.taskId)).every((a) => a.workerName === "eu"));
+});
+
+Deno.test("a ready task no connected worker can take says why, and the queue shows it per region", async () => {
+  await using f = await fleet("starve", [{ name: "eu", region: "eu-west" }]);
+  const { taskId } = await f.submit("Sleep", { group: "s", id: 1 }, {
+    pin: { region: "ap-south" },
+  });
+  const task =
+    (await api<{ state: string; unschedulable: string }>(f.hub.url, `/api/tasks/${taskId}`)).body;
+  assert.equal(task.state, "ready");
+  assert.equal(task.unschedulable, "no connected worker running Sleep matches region=ap-south");
+  const queue = (await api<
+    {
+      regions: Array<{ region: string; ready: number }>;
+      queues: Array<{ region: string; unschedulable: string | null }>;
+    }
+  >(
+    f.hub.url,
+    "/api/queue",
+  )).body;
+  assert.deepEqual(queue.regions.find((r) => r.region === "ap-south"), {
+    region: "ap-south",
+    ready: 1,
+  });
+  assert.match(
+    String(queue.queues.find((q) => q.region === "ap-south")?.unschedulable),
+    /ap-south/,
+  );
+});
+
+Deno.test("a task pinned by its own parameters runs only in its region, whoever expanded it first", async () => {
+  await using f = await fleet("param-pin", [{ name: "eu", region: "eu-west" }, {
+    name: "us",
+    region: "us-east",
+  }]);
+  for (const id of [1, 2, 3]) {
+    const { runId, taskId } = await f.submit("RegionalSleep", { region: "us-east", id });
+    assert.equal((await waitForRun(f.hub.url, runId)).state, "done");
+    const attempts = await f.attempts(taskId);
+    const run = attempts.filter((a) => a.kind === "run");
+    assert.deepEqual(run.map((a) => a.workerLabels.region), ["us-east"]);
+    // An eu-west worker that got the expansion handed it back rather than expand it.
+    for (const a of attempts.filter((a) => a.kind === "expand" && a.workerName === "eu")) {
+      assert.equal(a.outcome, "released");
+    }
+  }
+});
+
+Deno.test("draining a worker with a running task loses nothing and reruns nothing, then it exits", async () => {
+  await using f = await fleet("drain", [{ name: "d", region: "eu-west", slots: 2 }, {
+    name: "other",
+    region: "eu-west",
+  }]);
+  const gate = await f.submit("Gate", { id: "drain" }, { pin: { region: "eu-west" } });
+  await f.worker("d").waitFor((l) => l.msg === "task started" && l.taskId === gate.taskId, 15_000);
+  const workers =
+    (await api<{ workers: Array<{ id: string; name: string }> }>(f.hub.url, "/api/workers")).body
+      .workers;
+  const d = workers.find((w) => w.name === "d")!;
+  const drained = await api<{ draining: boolean }>(f.hub.url, `/api/workers/${d.id}/drain`, {
+    method: "POST",
+    body: {},
+  });
+  assert.equal(drained.status, 200);
+  const listed = (await api<
+    { workers: Array<{ id: string; cordoned: boolean; draining: boolean; leases: number }> }
+  >(
+    f.hub.url,
+    "/api/workers",
+  )).body.workers.find((w) => w.id === d.id)!;
+  assert.deepEqual([listed.cordoned, listed.draining, listed.leases], [true, true, 1]);
+
+  // Cordoned: new work goes to the other worker only.
+  const after = await f.submit("Sleep", { group: "after", id: 1 });
+  assert.equal((await waitForRun(f.hub.url, after.runId)).state, "done");
+  assert.ok((await f.attempts(after.taskId)).every((a) => a.workerName === "other"));
+
+  await openGate(f.dataDir, "drain");
+  assert.equal((await waitForRun(f.hub.url, gate.runId)).state, "done");
+  const status = await f.worker("d").child.status;
+  assert.equal(status.code, 0, "the drained worker stopped by itself");
+  assert.ok(f.worker("d").lines.some((l) => l.msg === "drained by the hub: stopping"));
+  const starts = (await readStarts(f.dataDir)).filter((s) => s.taskId === gate.taskId);
+  assert.equal(starts.length, 1, "the running task finished where it was; nothing ran twice");
+});
