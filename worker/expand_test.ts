@@ -70,6 +70,7 @@ Deno.test("expandLocally() walks the whole graph breadth first with deps by id",
     expanded: true,
     complete: false,
     external: false,
+    pin: {},
     deps: [t1, t2],
   });
   assert.deepEqual(map.get(t1)!.deps, [e1]);
@@ -128,6 +129,7 @@ Deno.test("expandLocally() returns tasks of unknown families unexpanded", async 
     expanded: false,
     complete: false,
     external: false,
+    pin: {},
     deps: [],
   });
 });
