@@ -21,7 +21,8 @@ import type { Labels } from "../shared/selector.ts";
 import type { TaskFamily } from "../shared/task.ts";
 import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
 import { Outbox } from "./outbox.ts";
-import { Runner, type WorkerStats } from "./runner.ts";
+import { newWorkerId, Runner, type WorkerStats } from "./runner.ts";
+import { atomicWrite } from "../shared/targets/local_target.ts";
 
 export { defineTask } from "../shared/task.ts";
 export type {
@@ -126,6 +127,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     throw new TypeError(`Worker slots must be a positive integer, not ${slots}`);
   }
   const outbox = await Outbox.open(options.stateDir);
+  const workerId = options.stateDir ? await persistentWorkerId(options.stateDir) : undefined;
   const runner = new Runner({
     hubUrl: options.hubUrl,
     families: options.tasks,
@@ -136,6 +138,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     outbox,
     expandBudget: options.expandBudget,
     headers: options.headers,
+    workerId,
   });
   runner.start();
   return {
@@ -192,4 +195,23 @@ export async function runWorkerProcess(
   // Drained by the hub: nothing more to do here.
   void worker.closed.then(() => Deno.exit(0));
   return worker;
+}
+
+/**
+ * The worker's id, kept in its state directory: the hub only accepts results
+ * and renewals from a lease's holder, so a restarted worker must still be the
+ * same worker to deliver what its outbox holds. (One state directory per
+ * worker process.)
+ */
+async function persistentWorkerId(stateDir: string): Promise<string> {
+  const path = `${stateDir}/worker-id`;
+  try {
+    const id = (await Deno.readTextFile(path)).trim();
+    if (/^w_[0-9a-f]{16}$/.test(id)) return id;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const id = newWorkerId();
+  await atomicWrite(path, id + "\n");
+  return id;
 }

@@ -44,6 +44,8 @@ export interface RunnerOptions {
   outbox: Outbox;
   expandBudget?: number;
   headers?: Record<string, string>;
+  /** This worker's identity; kept across restarts (see `mod.ts`) so a restarted worker still owns its leases. */
+  workerId?: string;
 }
 
 interface HeldLease {
@@ -70,7 +72,7 @@ export interface WorkerStats {
 
 /** The worker runtime (see `startWorker` in `mod.ts`). */
 export class Runner {
-  readonly workerId = `w_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  readonly workerId: string;
   readonly stats: WorkerStats = {
     connects: 0,
     grants: 0,
@@ -101,6 +103,7 @@ export class Runner {
 
   constructor(options: RunnerOptions) {
     this.#o = options;
+    this.workerId = options.workerId ?? newWorkerId();
     this.#log = options.log.child({ workerId: this.workerId });
     this.#families = new Map();
     this.#infos = [];
@@ -582,3 +585,8 @@ export class Runner {
 
 /** The descriptions of staged outputs, for tests. */
 export type { StagedDescription };
+
+/** A fresh worker id. */
+export function newWorkerId(): string {
+  return `w_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}

@@ -71,11 +71,15 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
       dynamic_rounds: number;
       family: string;
       version: number;
+      lease_owner: string | null;
     }
-  >(sql`SELECT state, kind, lease_epoch, dynamic_rounds, family, version FROM tasks WHERE id = ${e.taskId}`);
+  >(sql`SELECT state, kind, lease_epoch, dynamic_rounds, family, version, lease_owner FROM tasks WHERE id = ${e.taskId}`);
   const kind = mode === "park" ? "run" : "expand";
-  if (!lease || lease.state !== "leased" || lease.kind !== kind || lease.lease_epoch !== e.epoch) {
-    const reason = await staleReason(tx, e.taskId, e.epoch, e.now);
+  if (
+    !lease || lease.state !== "leased" || lease.kind !== kind || lease.lease_epoch !== e.epoch ||
+    lease.lease_owner !== e.workerId
+  ) {
+    const reason = await staleReason(tx, e.taskId, e.epoch, e.now, e.workerId);
     return refused(`Ignored ${mode === "park" ? "park" : "expansion"} of "${e.taskId}": ${reason}`);
   }
   const byId = new Map<string, ExpandNode>();

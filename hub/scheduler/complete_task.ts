@@ -51,10 +51,11 @@ export async function completeTask(tx: Tx, c: Completion): Promise<CompletionRes
       state = 'done', lease_owner = NULL, lease_expires_at = NULL,
       finished_at = ${c.now}, updated_at = ${c.now}, progress = 1, last_error = NULL
     WHERE id = ${c.taskId} AND state = 'leased' AND kind = 'run' AND lease_epoch = ${c.epoch}
+      AND lease_owner = ${c.workerId}
       AND lease_expires_at >= ${c.now}
     RETURNING id, resources`);
   if (updated.length === 0) {
-    const reason = await staleReason(tx, c.taskId, c.epoch, c.now);
+    const reason = await staleReason(tx, c.taskId, c.epoch, c.now, c.workerId);
     return {
       outcome: "stale",
       message: `Cannot publish "${c.taskId}": ${reason}`,

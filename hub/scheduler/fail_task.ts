@@ -12,6 +12,8 @@ import { staleReason } from "./renew_leases.ts";
 export interface Failure {
   taskId: string;
   epoch: number;
+  /** The worker reporting it: only the lease's holder may. */
+  workerId: string;
   error: WireError;
   now: number;
   /** Random source for jitter, in [0, 1). */
@@ -82,10 +84,11 @@ export async function failTask(
       lease_owner = NULL, lease_expires_at = NULL,
       last_error = ${error}, updated_at = ${f.now}
     WHERE id = ${f.taskId} AND state = 'leased' AND lease_epoch = ${f.epoch}
+      AND lease_owner = ${f.workerId}
     RETURNING state, next_attempt_at, kind, family, version, resources`,
   );
   if (!row) {
-    const reason = await staleReason(tx, f.taskId, f.epoch, f.now);
+    const reason = await staleReason(tx, f.taskId, f.epoch, f.now, f.workerId);
     return { outcome: "stale", message: `Ignored failure of "${f.taskId}": ${reason}` };
   }
   await tx.run(sql`

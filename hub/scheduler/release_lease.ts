@@ -12,6 +12,7 @@ export async function releaseLease(
   epoch: number,
   reason: string,
   now: number,
+  workerId: string,
 ): Promise<boolean> {
   const rows = await tx.all<{ id: string }>(sql`
     UPDATE tasks SET state = 'ready', lease_owner = NULL, lease_expires_at = NULL,
@@ -19,7 +20,7 @@ export async function releaseLease(
       -- The grant counted an attempt; a hand-back is not a failure, so it must
       -- not eat the retry budget (attempts themselves never go down).
       max_attempts = max_attempts + (kind = 'run')
-    WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}
+    WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch} AND lease_owner = ${workerId}
     RETURNING id`);
   if (rows.length === 0) return false;
   await tx.run(sql`

@@ -18,7 +18,9 @@ export interface RefusedRenewal {
 
 /**
  * Extends each lease in `leases` whose epoch is current to `now + ttlMs`, and
- * moves its ownership to `workerId` (a worker keeps its id across reconnects).
+ * is held by `workerId` (a worker keeps its id across reconnects and, with a
+ * state directory, across restarts). A lease is never handed to another
+ * worker by a renewal: knowing a task id and an epoch is not enough.
  */
 export async function renewLeases(
   tx: Tx,
@@ -31,8 +33,8 @@ export async function renewLeases(
   for (const part of chunks(leases, 400)) {
     const pairs = sql.join(part.map((l) => sql`(${l.taskId}, ${l.epoch})`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`
-      UPDATE tasks SET lease_expires_at = ${now + ttlMs}, lease_owner = ${workerId}
-      WHERE +state = 'leased' AND lease_expires_at >= ${now}
+      UPDATE tasks SET lease_expires_at = ${now + ttlMs}
+      WHERE +state = 'leased' AND lease_expires_at >= ${now} AND lease_owner = ${workerId}
         AND (id, lease_epoch) IN (VALUES ${pairs})
       RETURNING id`);
     for (const r of rows) renewed.add(r.id);
@@ -46,7 +48,7 @@ export async function renewLeases(
     // Published at this very epoch: the renewal crossed the acknowledgement
     // on the wire. Nothing is lost, so nothing is refused.
     if (row?.state === "done" && row.lease_epoch === lease.epoch) continue;
-    const reason = await staleReason(tx, lease.taskId, lease.epoch, now);
+    const reason = await staleReason(tx, lease.taskId, lease.epoch, now, workerId);
     refused.push(
       row?.state === "cancelled" ? { ...lease, reason, cancelled: true } : { ...lease, reason },
     );
@@ -60,17 +62,26 @@ export async function staleReason(
   taskId: string,
   epoch: number,
   now: number,
+  workerId?: string,
 ): Promise<string> {
   const [row] = await tx.all<
-    { state: string; lease_epoch: number; lease_expires_at: number | null }
+    {
+      state: string;
+      lease_epoch: number;
+      lease_expires_at: number | null;
+      lease_owner: string | null;
+    }
   >(
-    sql`SELECT state, lease_epoch, lease_expires_at FROM tasks WHERE id = ${taskId}`,
+    sql`SELECT state, lease_epoch, lease_expires_at, lease_owner FROM tasks WHERE id = ${taskId}`,
   );
   if (!row) return `task "${taskId}" is unknown`;
   if (row.lease_epoch !== epoch) {
     return `epoch ${epoch} is stale (current ${row.lease_epoch}, task is ${row.state})`;
   }
   if (row.state !== "leased") return `task is ${row.state}, not leased`;
+  if (workerId !== undefined && row.lease_owner !== workerId) {
+    return "the lease is held by another worker";
+  }
   if (row.lease_expires_at !== null && row.lease_expires_at < now) {
     return `lease expired ${now - row.lease_expires_at} ms ago`;
   }

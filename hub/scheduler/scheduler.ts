@@ -371,12 +371,17 @@ export class Scheduler {
   }
 
   /** Records a failed attempt. */
-  async fail(taskId: string, epoch: number, error: WireError): Promise<FailureResult> {
+  async fail(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    error: WireError,
+  ): Promise<FailureResult> {
     const now = this.now();
     const result = await this.queue.write((tx) =>
       failTask(
         tx,
-        { taskId, epoch, error, now, random: this.#random },
+        { taskId, epoch, workerId: link.workerId, error, now, random: this.#random },
         (name, version) => this.registry.get(name, version)?.options.disable,
       )
     );
@@ -392,21 +397,30 @@ export class Scheduler {
   }
 
   /** Takes back a lease a worker returned. */
-  async release(taskId: string, epoch: number, reason: string): Promise<boolean> {
+  async release(link: WorkerLink, taskId: string, epoch: number, reason: string): Promise<boolean> {
     const now = this.now();
-    const released = await this.queue.write((tx) => releaseLease(tx, taskId, epoch, reason, now));
+    const released = await this.queue.write((tx) =>
+      releaseLease(tx, taskId, epoch, reason, now, link.workerId)
+    );
     if (released) this.kick(true);
     return released;
   }
 
   /** Stores a task's status message and progress (only while its lease is current). */
-  async status(taskId: string, epoch: number, message?: string, progress?: number): Promise<void> {
+  async status(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    message?: string,
+    progress?: number,
+  ): Promise<void> {
     const now = this.now();
     await this.queue.write((tx) =>
       tx.run(sql`UPDATE tasks SET
           status_message = coalesce(${message ?? null}, status_message),
           progress = coalesce(${progress ?? null}, progress), updated_at = ${now}
-        WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}`)
+        WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch}
+          AND lease_owner = ${link.workerId}`)
     );
   }
 
@@ -526,7 +540,12 @@ export class Scheduler {
           // The worker went away between claim and send: hand the leases back now
           // rather than after the TTL.
           for (const m of [c, ...(c.batch ?? [])]) {
-            await this.release(m.id, m.epoch, "worker disconnected before the grant was sent");
+            await this.release(
+              link,
+              m.id,
+              m.epoch,
+              "worker disconnected before the grant was sent",
+            );
           }
         }
       }

@@ -7,6 +7,7 @@ import { claimTasks } from "./claim_tasks.ts";
 import { completeTask } from "./complete_task.ts";
 import { failTask } from "./fail_task.ts";
 import { reapExpired } from "./reap_expired.ts";
+import { releaseLease } from "./release_lease.ts";
 import { renewLeases } from "./renew_leases.ts";
 import { runStatus } from "./run_status.ts";
 import { insertTask, submitRoot, taskRow, testDatabase } from "./test_db.ts";
@@ -156,7 +157,7 @@ Deno.test("failTask() retries with exponential backoff and jitter, then fails af
     const [lease] = await db.tx((tx) => claimTasks(tx, claim("w", { now })));
     assert.equal(lease!.attempt, attempt);
     const r = await db.tx((tx) =>
-      failTask(tx, { taskId: "t", epoch: lease!.epoch, error, now, random: () => 0 })
+      failTask(tx, { taskId: "t", epoch: lease!.epoch, workerId: "w", error, now, random: () => 0 })
     );
     if (attempt < 3) {
       assert.equal(r.state, "ready");
@@ -181,7 +182,14 @@ Deno.test("failTask() jitter takes at most half of the delay, and the cap holds"
   for (let i = 0; i < 6; i++) {
     const [lease] = await db.tx((tx) => claimTasks(tx, claim("w", { now })));
     const r = await db.tx((tx) =>
-      failTask(tx, { taskId: "t", epoch: lease!.epoch, error, now, random: () => 0.999 })
+      failTask(tx, {
+        taskId: "t",
+        epoch: lease!.epoch,
+        workerId: "w",
+        error,
+        now,
+        random: () => 0.999,
+      })
     );
     seen.push(r.retryAt! - now);
     now = r.retryAt!;
@@ -197,6 +205,7 @@ Deno.test("failTask() with a permanent error fails at once, whatever attempts re
   const [lease] = await db.tx((tx) => claimTasks(tx, claim("w")));
   const r = await db.tx((tx) =>
     failTask(tx, {
+      workerId: "w",
       taskId: "t",
       epoch: lease!.epoch,
       error: { name: "PermanentError", message: "bad row", retryable: false },
@@ -434,6 +443,7 @@ Deno.test("runStatus() is failed when any task failed, naming it, its error, and
   const [x] = await db.tx((tx) => claimTasks(tx, claim("w")));
   await db.tx((tx) =>
     failTask(tx, {
+      workerId: "w",
       taskId: "x",
       epoch: x!.epoch,
       error: { name: "PermanentError", message: "no", retryable: false },
@@ -449,4 +459,42 @@ Deno.test("runStatus() is failed when any task failed, naming it, its error, and
   }]);
   assert.deepEqual(status!.counts, { failed: 1, blocked: 1 });
   assert.deepEqual(status!.blocked, [{ taskId: "r", blockedBy: "x" }]);
+});
+
+Deno.test("only a lease's holder can renew, complete, fail or release it: the epoch alone is not enough", async () => {
+  await using db = await testDatabase();
+  await db.tx((tx) => insertTask(tx, { id: "t" }));
+  const [lease] = await db.tx((tx) => claimTasks(tx, claim("owner")));
+  const epoch = lease!.epoch;
+  const refused = await db.tx((tx) =>
+    renewLeases(tx, "intruder", [{ taskId: "t", epoch }], 1_100, 500)
+  );
+  assert.deepEqual(refused, [{
+    taskId: "t",
+    epoch,
+    reason: "the lease is held by another worker",
+  }]);
+  const done = await db.tx((tx) =>
+    completeTask(tx, { taskId: "t", epoch, key: "k-x", workerId: "intruder", now: 1_100 })
+  );
+  assert.equal(done.outcome, "stale");
+  assert.match(done.message, /held by another worker/);
+  const failed = await db.tx((tx) =>
+    failTask(tx, {
+      taskId: "t",
+      epoch,
+      workerId: "intruder",
+      error: { name: "Error", message: "x", retryable: false },
+      now: 1_100,
+      random: Math.random,
+    })
+  );
+  assert.equal(failed.outcome, "stale");
+  assert.equal(await db.tx((tx) => releaseLease(tx, "t", epoch, "no", 1_100, "intruder")), false);
+  const row = await db.tx((tx) => taskRow(tx, "t"));
+  assert.deepEqual([row.state, row.lease_owner, row.lease_expires_at], ["leased", "owner", 1_500]);
+  const ok = await db.tx((tx) =>
+    completeTask(tx, { taskId: "t", epoch, key: "k-o", workerId: "owner", now: 1_200 })
+  );
+  assert.equal(ok.outcome, "accepted");
 });

@@ -218,7 +218,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return;
       }
       case "lease.release":
-        await scheduler.release(frame.taskId, frame.epoch, frame.reason);
+        await scheduler.release(l, frame.taskId, frame.epoch, frame.reason);
         return;
       case "expand.result": {
         const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes);
@@ -278,7 +278,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return;
       }
       case "task.fail": {
-        const r = await scheduler.fail(frame.taskId, frame.epoch, frame.error);
+        const r = await scheduler.fail(l, frame.taskId, frame.epoch, frame.error);
         send({
           type: "task.ack",
           taskId: frame.taskId,
@@ -296,7 +296,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return;
       }
       case "task.status":
-        await scheduler.status(frame.taskId, frame.epoch, frame.message, frame.progress);
+        await scheduler.status(l, frame.taskId, frame.epoch, frame.message, frame.progress);
         return;
     }
   }
