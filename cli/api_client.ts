@@ -25,6 +25,8 @@ import {
   taskListSchema,
   type Worker,
   workerListSchema,
+  type WorkerMode,
+  workerModeSchema,
 } from "./api_schemas.ts";
 import type { TaskState } from "./args.ts";
 import type { ClientConfig } from "./config.ts";
@@ -76,6 +78,8 @@ export interface ApiClient {
   getTask(taskId: string): Promise<TaskDetail>;
   /** `GET /api/workers`. */
   listWorkers(): Promise<Worker[]>;
+  /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
+  setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
 }
 
 /** Options for {@link createApiClient}. */
@@ -172,6 +176,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getTask: (taskId) =>
       request("GET", `/api/tasks/${encodeURIComponent(taskId)}`, taskDetailSchema),
     listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
+    setWorkerMode: (workerId, mode) =>
+      request("POST", `/api/workers/${encodeURIComponent(workerId)}/${mode}`, workerModeSchema, {}),
   };
 }
 

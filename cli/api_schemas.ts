@@ -112,7 +112,19 @@ export const workerSchema = z.looseObject({
   state: z.string(),
   leases: z.number(),
   lastSeenAt: z.number().nullish(),
+  cordoned: z.boolean().optional(),
+  draining: z.boolean().optional(),
 });
+
+/** What `POST /api/workers/:id/{cordon,uncordon,drain}` answers. */
+export const workerModeSchema = z.looseObject({
+  workerId: z.string(),
+  cordoned: z.boolean(),
+  draining: z.boolean(),
+});
+
+/** A worker's cordon and drain flags. */
+export type WorkerMode = z.output<typeof workerModeSchema>;
 
 /** A worker as the hub last saw it. */
 export type Worker = z.output<typeof workerSchema>;

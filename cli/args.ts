@@ -55,6 +55,7 @@ export type Command =
   }
   | { name: "task"; taskId: string }
   | { name: "workers" }
+  | { name: "cordon" | "uncordon" | "drain"; worker: string }
   | { name: "families" };
 
 /** A parsed command line. */
@@ -162,6 +163,10 @@ export function parseArgs(argv: readonly string[]): Invocation {
     case "workers":
     case "families":
       return invocation({ name });
+    case "cordon":
+    case "uncordon":
+    case "drain":
+      return invocation({ name, worker: arg });
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }

@@ -126,6 +126,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Show one task: dependencies, attempts, publication",
   },
   { name: "workers", args: [], options: [], summary: "List the workers the hub has seen" },
+  {
+    name: "cordon",
+    args: ["WORKER"],
+    options: [],
+    summary: "Stop giving a worker (name or id) new leases",
+  },
+  {
+    name: "uncordon",
+    args: ["WORKER"],
+    options: [],
+    summary: "Let a cordoned or draining worker take leases again",
+  },
+  {
+    name: "drain",
+    args: ["WORKER"],
+    options: [],
+    summary: "Cordon a worker, let its running tasks finish, then disconnect it for good",
+  },
   { name: "families", args: [], options: [], summary: "List task families and their parameters" },
   { name: "help", args: [], options: [], summary: "Show help (for one command: help COMMAND)" },
 ];

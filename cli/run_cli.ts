@@ -14,6 +14,7 @@ import { statusCommand } from "./commands/status.ts";
 import { submitCommand } from "./commands/submit.ts";
 import { taskCommand } from "./commands/task.ts";
 import { tasksCommand } from "./commands/tasks.ts";
+import { workerModeCommand } from "./commands/worker_mode.ts";
 import { workersCommand } from "./commands/workers.ts";
 import { loadClientConfig } from "./config.ts";
 import { HubError, HubUnreachableError, UsageError } from "./errors.ts";
@@ -74,6 +75,10 @@ function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandConte
       return workersCommand(command, ctx);
     case "families":
       return familiesCommand(command, ctx);
+    case "cordon":
+    case "uncordon":
+    case "drain":
+      return workerModeCommand(command, ctx);
   }
 }
 

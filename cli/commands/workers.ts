@@ -25,7 +25,7 @@ export async function workersCommand(
     workers.map((w) => [
       w.name,
       w.id,
-      w.state,
+      w.draining ? `${w.state}, draining` : w.cordoned ? `${w.state}, cordoned` : w.state,
       String(w.leases),
       String(w.slots),
       Object.entries(w.labels ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(",") || "-",

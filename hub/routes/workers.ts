@@ -11,7 +11,7 @@ export function workerRoutes(deps: AppDeps): Hono {
       db.all<Record<string, unknown>>(sql`
         SELECT w.id, w.name, w.labels, w.version, w.slots, w.hub_id AS hubId, w.state,
           w.cordoned, w.draining,
-          w.connected_at AS connectedAt, w.last_seen_at AS lastRenewalAt,
+          w.connected_at AS connectedAt, w.last_seen_at AS lastSeenAt,
           (SELECT count(*) FROM tasks t WHERE t.state = 'leased' AND t.lease_owner = w.id) AS leases
         FROM workers w ORDER BY w.state, w.name`)
     );
