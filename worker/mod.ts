@@ -21,7 +21,8 @@ import type { Labels } from "../shared/selector.ts";
 import type { TaskFamily } from "../shared/task.ts";
 import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
 import { Outbox } from "./outbox.ts";
-import { newWorkerId, Runner, type WorkerStats } from "./runner.ts";
+import { newWorkerId, Runner, WORKER_VERSION, type WorkerStats } from "./runner.ts";
+import { PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { atomicWrite } from "../shared/targets/local_target.ts";
 
 export { defineTask } from "../shared/task.ts";
@@ -168,6 +169,12 @@ export async function runWorkerProcess(
   env: Record<string, string | undefined>,
   tasks: (config: WorkerConfig) => WorkerOptions["tasks"] | Promise<WorkerOptions["tasks"]>,
 ): Promise<Worker> {
+  if (Deno.args.includes("--version")) {
+    console.log(
+      `drover-worker ${WORKER_VERSION} (protocol ${PROTOCOL_VERSION}, Deno ${Deno.version.deno})`,
+    );
+    Deno.exit(0);
+  }
   let config: WorkerConfig;
   let families;
   try {

@@ -1,0 +1,255 @@
+/**
+ * Keeps deploy/ honest without a cluster, a container engine or systemd:
+ * the Kubernetes manifests are checked line by line (no YAML parser is in the
+ * import map), the systemd unit key by key, the env example against
+ * worker/config.ts, and the Dockerfile's COPY and RUN steps are replayed in a
+ * temporary directory to start a real hub.
+ */
+import assert from "node:assert/strict";
+import { ProcessHandle } from "../scripts/local_cluster.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const read = (path: string) => Deno.readTextFile(`${ROOT}${path}`);
+
+/** One YAML document of a manifest file, with its identifying fields. */
+interface Manifest {
+  file: string;
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  text: string;
+}
+
+/** Splits a manifest file into documents and reads `apiVersion`, `kind`, `metadata.name`. */
+function manifests(file: string, text: string): Manifest[] {
+  return text.split(/^---[ \t]*$/m)
+    .filter((doc) => doc.split("\n").some((l) => l.trim() && !l.trim().startsWith("#")))
+    .map((doc) => ({
+      file,
+      apiVersion: /^apiVersion:[ \t]*(\S+)/m.exec(doc)?.[1],
+      kind: /^kind:[ \t]*(\S+)/m.exec(doc)?.[1],
+      name: /^metadata:[ \t]*\n(?:[ \t]+.*\n)*? {2}name:[ \t]*(\S+)/m.exec(doc)?.[1],
+      text: doc,
+    }));
+}
+
+/** The value of `key` in the block that starts with `block:` (e.g. a probe's `path`). */
+function valueUnder(text: string, block: string, key: string): string | undefined {
+  const m = new RegExp(`^( *)${block}:[ \\t]*\\n((?:\\1 +.*\\n)+)`, "m").exec(text);
+  return m ? new RegExp(`^ *${key}:[ \\t]*(\\S+)`, "m").exec(m[2]!)?.[1] : undefined;
+}
+
+/** `- name: X` followed by `value: Y` in a container's env list. */
+function envValue(text: string, name: string): string | undefined {
+  return new RegExp(`- name: ${name}\\n +value: "?([^"\\n]+)"?`).exec(text)?.[1];
+}
+
+async function loadManifests(): Promise<Manifest[]> {
+  const all: Manifest[] = [];
+  for await (const entry of Deno.readDir(`${ROOT}deploy/kubernetes`)) {
+    if (!/\.ya?ml$/.test(entry.name)) continue;
+    all.push(...manifests(entry.name, await read(`deploy/kubernetes/${entry.name}`)));
+  }
+  return all;
+}
+
+Deno.test("every Kubernetes manifest document has apiVersion, kind and metadata.name, and no tabs", async () => {
+  const all = await loadManifests();
+  assert.ok(all.length >= 4, `found ${all.length} documents`);
+  for (const m of all) {
+    const where = `${m.file} (${m.kind ?? "?"} ${m.name ?? "?"})`;
+    assert.ok(m.apiVersion && m.kind && m.name, `${where} lacks apiVersion, kind or metadata.name`);
+    assert.ok(!m.text.includes("\t"), `${where} contains a tab`);
+    for (const line of m.text.split("\n")) {
+      const indent = /^ */.exec(line)![0].length;
+      assert.ok(indent % 2 === 0 || !line.trim(), `${where}: odd indentation in "${line}"`);
+    }
+  }
+});
+
+Deno.test("hub.yaml runs two hubs on sqld with /healthz and /readyz probes", async () => {
+  const all = await loadManifests();
+  const hub = all.find((m) => m.kind === "Deployment" && m.name === "drover-hub");
+  assert.ok(hub, "a Deployment named drover-hub");
+  assert.match(hub.text, /^ {2}replicas: 2$/m);
+  assert.equal(envValue(hub.text, "DROVER_HOST"), "0.0.0.0");
+  assert.equal(valueUnder(hub.text, "livenessProbe", "path"), "/healthz");
+  assert.equal(valueUnder(hub.text, "readinessProbe", "path"), "/readyz");
+  assert.match(hub.text, /terminationGracePeriodSeconds: \d+/);
+  assert.match(hub.text, /resources:\n +requests:/);
+
+  // DROVER_DB_URL names the sqld Service and its port, in a scheme the hub accepts.
+  const dbUrl = new URL(envValue(hub.text, "DROVER_DB_URL") ?? "missing:");
+  assert.equal(dbUrl.protocol, "http:");
+  const sqldService = all.find((m) => m.kind === "Service" && m.name === dbUrl.hostname);
+  assert.ok(sqldService, `a Service named "${dbUrl.hostname}"`);
+  assert.match(sqldService.text, new RegExp(`port: ${dbUrl.port}\\b`));
+  const sqld = all.find((m) => m.kind === "StatefulSet" && m.name === "sqld");
+  assert.ok(sqld, "a StatefulSet named sqld");
+  assert.match(sqld.text, /image: ghcr\.io\/tursodatabase\/libsql-server:/);
+  assert.match(sqld.text, /volumeClaimTemplates:/);
+  assert.ok(all.some((m) => m.kind === "Service" && m.name === "drover-hub"));
+
+  // Every DROVER_* variable the manifest sets is one the hub reads.
+  const hubVars = new Set((await read("hub/config.ts")).match(/\bDROVER_[A-Z_]+(?=:)/g));
+  for (const name of hub.text.match(/(?<=- name: )DROVER_[A-Z_]+/g) ?? []) {
+    assert.ok(hubVars.has(name), `hub.yaml sets ${name}, which hub/config.ts does not read`);
+  }
+});
+
+/** `Key=value` lines per `[Section]` of a systemd unit (repeated keys joined by a space). */
+function unitSections(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[(\w+)\]$/.exec(line);
+    if (header) {
+      current = new Map();
+      sections.set(header[1]!, current);
+      continue;
+    }
+    const eq = line.indexOf("=");
+    assert.ok(current && eq > 0, `not a unit line: "${line}"`);
+    const key = line.slice(0, eq);
+    const prev = current.get(key);
+    current.set(key, prev === undefined ? line.slice(eq + 1) : `${prev} ${line.slice(eq + 1)}`);
+  }
+  return sections;
+}
+
+Deno.test("drover-worker.service is hardened and outlasts the worker's grace period on stop", async () => {
+  const unit = unitSections(await read("deploy/systemd/drover-worker.service"));
+  const service = unit.get("Service");
+  assert.ok(service && unit.get("Unit") && unit.get("Install")?.get("WantedBy"));
+  const expected: Record<string, string | RegExp> = {
+    User: /^\w+$/,
+    ExecStart: /^\//,
+    EnvironmentFile: "/etc/drover/worker.env",
+    Restart: "on-failure",
+    KillSignal: "SIGTERM",
+    StateDirectory: /^\S+$/,
+    NoNewPrivileges: "yes",
+    ProtectSystem: "strict",
+    ReadWritePaths: /\S/,
+  };
+  for (const [key, want] of Object.entries(expected)) {
+    const got = service.get(key);
+    assert.ok(got !== undefined, `[Service] lacks ${key}=`);
+    if (typeof want === "string") assert.equal(got, want, key);
+    else assert.match(got, want, key);
+  }
+  assert.notEqual(service.get("User"), "root");
+
+  const env = await read("deploy/systemd/worker.env.example");
+  const graceMs = Number(/^DROVER_WORKER_GRACE_MS=(\d+)$/m.exec(env)?.[1] ?? 30_000);
+  const stopSec = Number(/^(\d+)s?$/.exec(service.get("TimeoutStopSec") ?? "")?.[1]);
+  assert.ok(
+    stopSec * 1000 > Math.max(graceMs, 30_000),
+    `TimeoutStopSec=${stopSec}s vs ${graceMs} ms`,
+  );
+
+  // The state and data directories the unit sets are writable under ProtectSystem=strict.
+  const writable = [
+    `/var/lib/${service.get("StateDirectory")}`,
+    ...service.get("ReadWritePaths")!.split(/\s+/).map((p) => p.replace(/^-/, "")),
+  ];
+  for (const name of ["DROVER_WORKER_STATE_DIR", "DROVER_DATA_DIR"]) {
+    const dir = new RegExp(`(?:^| )${name}=(\\S+)`).exec(service.get("Environment") ?? "")?.[1];
+    assert.ok(dir, `the unit sets ${name}`);
+    assert.ok(writable.some((w) => dir === w || dir.startsWith(`${w}/`)), `${dir} is not writable`);
+  }
+});
+
+Deno.test({
+  name: "systemd-analyze verify accepts drover-worker.service",
+  ignore: !(await Deno.stat("/usr/bin/systemd-analyze").then(() => true, () => false)),
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "drover-unit-" });
+    try {
+      // verify insists that ExecStart exists; the binary is not installed here.
+      const unit = (await read("deploy/systemd/drover-worker.service"))
+        .replace(/^ExecStart=\S+/m, "ExecStart=/bin/true");
+      await Deno.writeTextFile(`${dir}/drover-worker.service`, unit);
+      const out = await new Deno.Command("/usr/bin/systemd-analyze", {
+        args: ["verify", `${dir}/drover-worker.service`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 0, text);
+      assert.doesNotMatch(
+        text,
+        /drover-worker\.service:\d+:/,
+        "no warning on any line of the unit",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("worker.env.example documents every variable worker/config.ts reads", async () => {
+  const env = await read("deploy/systemd/worker.env.example");
+  const names = new Set((await read("worker/config.ts")).match(/\bDROVER_[A-Z_]+(?=:)/g));
+  assert.ok(names.size >= 8, `found ${[...names].join(", ")}`);
+  for (const name of [...names, "DROVER_TASK_MODULES"]) {
+    assert.match(env, new RegExp(`^#?${name}=`, "m"), `${name} is missing`);
+  }
+});
+
+Deno.test("deploy/Dockerfile.hub's COPY and RUN steps give a hub that serves /readyz", async () => {
+  const dockerfile = await read("deploy/Dockerfile.hub");
+  const dir = await Deno.makeTempDir({ prefix: "drover-image-" });
+  try {
+    // Replay the build: COPY sources (relative to the repository) into the workdir, RUN deno steps.
+    let runs = 0;
+    for (const line of dockerfile.split("\n")) {
+      const copy = /^COPY\s+(?:--chown=\S+\s+)?(.+)$/.exec(line);
+      if (copy) {
+        const parts = copy[1]!.trim().split(/\s+/);
+        const dest = parts.pop()!;
+        for (const src of parts) {
+          const target = dest.endsWith("/") && dest !== "./" ? `${dir}/${dest}` : `${dir}/${src}`;
+          await new Deno.Command("cp", { args: ["-r", `${ROOT}${src}`, target] }).output()
+            .then((o) => assert.equal(o.code, 0, `cp ${src}`));
+        }
+      }
+      const run = /^RUN\s+deno\s+(.+)$/.exec(line);
+      if (run) {
+        runs++;
+        const out = await new Deno.Command(Deno.execPath(), {
+          args: run[1]!.trim().split(/\s+/),
+          cwd: dir,
+          env: { NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      }
+    }
+    assert.equal(runs, 1, "one RUN deno step");
+    const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(dockerfile)?.[1] ?? "null") as string[];
+    assert.deepEqual(cmd.slice(0, 1), ["deno"]);
+
+    const child = new Deno.Command(Deno.execPath(), {
+      args: cmd.slice(1),
+      cwd: dir,
+      env: { DROVER_DB_URL: `file:${dir}/hub.db`, DROVER_PORT: "0", DROVER_HOST: "127.0.0.1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    await using hub = new ProcessHandle(child, "image-hub");
+    const listening = await hub.waitFor((l) => l.msg === "hub listening", 30_000);
+    const res = await fetch(`${listening.url}/readyz`);
+    assert.equal(res.status, 200, await res.text());
+    // As PID 1 of the container, `deno task` must pass SIGTERM on to the hub.
+    const status = await hub.stop();
+    await hub.waitFor((l) => l.msg === "hub stopped", 1_000, '"hub stopped"');
+    assert.equal(status.code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
