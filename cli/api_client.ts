@@ -23,6 +23,11 @@ import {
   type TaskDetail,
   taskDetailSchema,
   taskListSchema,
+  type TokenCreated,
+  tokenCreatedSchema,
+  type TokenInfo,
+  tokenListSchema,
+  tokenRevokedSchema,
   type Worker,
   workerListSchema,
   type WorkerMode,
@@ -78,6 +83,14 @@ export interface ApiClient {
   getTask(taskId: string): Promise<TaskDetail>;
   /** `GET /api/workers`. */
   listWorkers(): Promise<Worker[]>;
+  /** `POST /api/tokens`. */
+  createToken(
+    body: { role: string; scope: Record<string, string>; name?: string },
+  ): Promise<TokenCreated>;
+  /** `GET /api/tokens`. */
+  listTokens(): Promise<TokenInfo[]>;
+  /** `DELETE /api/tokens/:id`. */
+  revokeToken(id: string): Promise<{ id: string; sessionsClosed: number }>;
   /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
   setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
 }
@@ -97,7 +110,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const { baseUrl } = options;
 
   async function request<S extends z.ZodType>(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "DELETE",
     path: string,
     schema: S,
     body?: unknown,
@@ -176,6 +189,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getTask: (taskId) =>
       request("GET", `/api/tasks/${encodeURIComponent(taskId)}`, taskDetailSchema),
     listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
+    createToken: (body) => request("POST", "/api/tokens", tokenCreatedSchema, body),
+    listTokens: async () => (await request("GET", "/api/tokens", tokenListSchema)).tokens,
+    revokeToken: (id) =>
+      request("DELETE", `/api/tokens/${encodeURIComponent(id)}`, tokenRevokedSchema),
     setWorkerMode: (workerId, mode) =>
       request("POST", `/api/workers/${encodeURIComponent(workerId)}/${mode}`, workerModeSchema, {}),
   };

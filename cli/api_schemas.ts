@@ -194,3 +194,28 @@ export const backfillStatusSchema = z.looseObject({
 
 /** A backfill's progress, with each day's run. */
 export type BackfillStatus = z.output<typeof backfillStatusSchema>;
+
+/** A token as `GET /api/tokens` lists it (no secret). */
+export const tokenInfoSchema = z.looseObject({
+  id: z.string(),
+  role: z.string(),
+  scope: z.record(z.string(), z.string()),
+  name: z.string(),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+
+/** A token as listed. */
+export type TokenInfo = z.output<typeof tokenInfoSchema>;
+
+/** `POST /api/tokens`: the token, with its secret, shown once. */
+export const tokenCreatedSchema = tokenInfoSchema.extend({ token: z.string() });
+
+/** A created token. */
+export type TokenCreated = z.output<typeof tokenCreatedSchema>;
+
+/** `GET /api/tokens`. */
+export const tokenListSchema = z.looseObject({ tokens: z.array(tokenInfoSchema) });
+
+/** `DELETE /api/tokens/:id`. */
+export const tokenRevokedSchema = z.looseObject({ id: z.string(), sessionsClosed: z.number() });

@@ -56,6 +56,14 @@ export type Command =
   | { name: "task"; taskId: string }
   | { name: "workers" }
   | { name: "cordon" | "uncordon" | "drain"; worker: string }
+  | {
+    name: "token";
+    action: "create" | "list" | "revoke";
+    id: string | null;
+    role: string | null;
+    scope: string | null;
+    tokenName: string | null;
+  }
   | { name: "families" };
 
 /** A parsed command line. */
@@ -112,7 +120,8 @@ export function parseArgs(argv: readonly string[]): Invocation {
       `Missing ${spec.args[args.length]} for "${name}"; usage: ${usageLine(spec)}`,
     );
   }
-  if (args.length > spec.args.length) throw unexpected(args[spec.args.length]!, name);
+  const most = spec.args.length + (spec.optionalArgs?.length ?? 0);
+  if (args.length > most) throw unexpected(args[most]!, name);
   const missing = spec.required?.find((option) => !values.has(option));
   if (missing) {
     throw new UsageError(`Missing --${missing} for "${name}"; usage: ${usageLine(spec)}`);
@@ -167,6 +176,24 @@ export function parseArgs(argv: readonly string[]): Invocation {
     case "uncordon":
     case "drain":
       return invocation({ name, worker: arg });
+    case "token": {
+      if (arg !== "create" && arg !== "list" && arg !== "revoke") {
+        throw new UsageError(`Unknown token action "${arg}"; use create, list or revoke`);
+      }
+      const id = args[1] ?? null;
+      if (arg === "revoke" && id === null) {
+        throw new UsageError('Missing TOKEN_ID for "token revoke"');
+      }
+      if (arg !== "revoke" && id !== null) throw unexpected(id, name);
+      return invocation({
+        name,
+        action: arg,
+        id,
+        role: first(values, "role"),
+        scope: first(values, "scope"),
+        tokenName: first(values, "name"),
+      });
+    }
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }

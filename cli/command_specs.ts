@@ -81,6 +81,24 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "Only tasks in this state: ready, leased, waiting, done, failed, blocked, cancelled",
   },
   family: { name: "family", kind: "value", placeholder: "FAMILY", help: "Only this family" },
+  role: {
+    name: "role",
+    kind: "value",
+    placeholder: "ROLE",
+    help: "token create: the role (worker)",
+  },
+  scope: {
+    name: "scope",
+    kind: "value",
+    placeholder: "LABELS",
+    help: "token create: labels the worker must carry, e.g. region=eu-west",
+  },
+  name: {
+    name: "name",
+    kind: "value",
+    placeholder: "NAME",
+    help: "token create: a name to recognise it by",
+  },
   limit: { name: "limit", kind: "value", placeholder: "N", help: "Show at most N rows" },
 };
 
@@ -89,6 +107,8 @@ export interface CommandSpec {
   readonly name: string;
   /** Positional arguments, all required. */
   readonly args: readonly string[];
+  /** Further positional arguments that may be left out. */
+  readonly optionalArgs?: readonly string[];
   /** Options besides the global ones. */
   readonly options: readonly string[];
   /** Those of `options` that must be given. */
@@ -139,6 +159,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Let a cordoned or draining worker take leases again",
   },
   {
+    name: "token",
+    args: ["create|list|revoke"],
+    optionalArgs: ["TOKEN_ID"],
+    options: ["role", "scope", "name"],
+    summary: "Create a worker token (shown once), list tokens, or revoke one (closes its sessions)",
+  },
+  {
     name: "drain",
     args: ["WORKER"],
     options: [],
@@ -155,7 +182,12 @@ export function findCommand(name: string): CommandSpec | undefined {
 
 /** `drover submit FAMILY [--param NAME=VALUE]... [--wait]`: a command's synopsis. */
 export function usageLine(spec: CommandSpec): string {
-  const parts = ["drover", spec.name, ...spec.args];
+  const parts = [
+    "drover",
+    spec.name,
+    ...spec.args,
+    ...(spec.optionalArgs ?? []).map((a) => `[${a}]`),
+  ];
   if (spec.name === "help") parts.push("[COMMAND]");
   for (const name of spec.options) {
     const option = OPTIONS[name]!;

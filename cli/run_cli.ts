@@ -14,6 +14,7 @@ import { statusCommand } from "./commands/status.ts";
 import { submitCommand } from "./commands/submit.ts";
 import { taskCommand } from "./commands/task.ts";
 import { tasksCommand } from "./commands/tasks.ts";
+import { tokenCommand } from "./commands/token.ts";
 import { workerModeCommand } from "./commands/worker_mode.ts";
 import { workersCommand } from "./commands/workers.ts";
 import { loadClientConfig } from "./config.ts";
@@ -79,6 +80,8 @@ function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandConte
     case "uncordon":
     case "drain":
       return workerModeCommand(command, ctx);
+    case "token":
+      return tokenCommand(command, ctx);
   }
 }
 

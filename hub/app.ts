@@ -8,6 +8,8 @@ import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { queueRoutes } from "./routes/queue.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import { findToken } from "./scheduler/tokens.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
@@ -23,6 +25,8 @@ export interface AppDeps {
   sockets?: Set<WebSocket>;
   /** False while shutting down: new worker connections are refused. */
   accepting?: () => boolean;
+  /** `token` (default): workers must present a worker token on the WebSocket. */
+  workerAuth?: "token" | "none";
 }
 
 /** Builds the Hono app: health, the admin API, and the worker WebSocket. */
@@ -36,20 +40,37 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/workers", workerRoutes(deps));
   app.route("/api/resources", resourceRoutes(deps));
   app.route("/api/queue", queueRoutes(deps));
+  app.route("/api/tokens", tokenRoutes(deps));
 
-  app.get("/ws/worker", (c) => {
+  app.get("/ws/worker", async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new HttpError(400, "websocket_expected", "This endpoint speaks WebSocket only");
     }
     if (deps.accepting && !deps.accepting()) {
       throw new HttpError(503, "shutting_down", "This hub is shutting down; connect to another");
     }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const token = bearer
+      ? await deps.scheduler.queue.read((db) => findToken(db, bearer))
+      : undefined;
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
     deps.sockets?.add(socket);
     attachWorkerSession(socket, {
       scheduler: deps.scheduler,
       log: deps.log,
       onClose: () => deps.sockets?.delete(socket),
+      auth: (deps.workerAuth ?? "token") === "none"
+        ? { required: false }
+        : token?.role === "worker"
+        ? { required: true, token }
+        : {
+          required: true,
+          refusal: !bearer
+            ? "a worker token is required (Authorization: Bearer drv_…)"
+            : token
+            ? `a ${token.role} token cannot connect a worker`
+            : "the worker token is unknown or revoked",
+        },
     });
     return response;
   });

@@ -19,6 +19,7 @@ export const hubConfigSchema = z.object({
   DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
   DROVER_LOG_LEVEL: logLevel.default("info"),
   DROVER_HUB_ID: z.string().min(1).max(100).optional(),
+  DROVER_WORKER_AUTH: z.enum(["token", "none"]).default("token"),
   DROVER_RESOURCES: z.string().default("").transform((text, ctx) => {
     const limits: Record<string, number> = {};
     for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -46,6 +47,8 @@ export interface HubConfig {
   hubId?: string;
   /** Resource limits to set at start (`DROVER_RESOURCES=bigquery=2,gpu=4`). */
   resources: Record<string, number>;
+  /** `token`: workers must present a worker token; `none`: trusted network only. */
+  workerAuth: "token" | "none";
 }
 
 /** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
@@ -70,5 +73,6 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     logLevel: c.DROVER_LOG_LEVEL,
     hubId: c.DROVER_HUB_ID,
     resources: c.DROVER_RESOURCES,
+    workerAuth: c.DROVER_WORKER_AUTH,
   };
 }

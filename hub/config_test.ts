@@ -23,6 +23,7 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     logLevel: "info",
     hubId: undefined,
     resources: {},
+    workerAuth: "token",
   });
 });
 
@@ -50,6 +51,7 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       logLevel: "warn",
       hubId: "hub-a",
       resources: {},
+      workerAuth: "token",
     },
   );
 });

@@ -53,7 +53,13 @@ export async function startHub(
   await scheduler.setResourceLimits(config.resources);
   const sockets = new Set<WebSocket>();
   let accepting = true;
-  const app = createApp({ scheduler, log, sockets, accepting: () => accepting });
+  const app = createApp({
+    scheduler,
+    log,
+    sockets,
+    accepting: () => accepting,
+    workerAuth: config.workerAuth,
+  });
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     hostname: config.host,

@@ -17,6 +17,18 @@ CREATE TABLE `resource_limits` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`hash` text NOT NULL,
+	`role` text NOT NULL,
+	`scope` text DEFAULT '{}' NOT NULL,
+	`name` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`revoked_at` integer,
+	`last_used_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tokens_hash_idx` ON `tokens` (`hash`);--> statement-breakpoint
 ALTER TABLE `families` ADD `options` text DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE `families` ADD `disabled_until` integer;--> statement-breakpoint
 ALTER TABLE `runs` ADD `priority` integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -194,11 +194,29 @@ export interface SpawnWorkerOptions {
   echo?: boolean;
   /** Wait until the worker is welcomed by a hub. Default true. */
   waitConnected?: boolean;
+  /** A worker token; by default one (with an empty scope) is created through the first hub's API. */
+  token?: string;
+}
+
+/** Creates a worker token through a hub's API (the hub's admin API is open to loopback callers here). */
+export async function createWorkerToken(
+  hubUrl: string,
+  options: { scope?: Record<string, string>; name?: string } = {},
+): Promise<string> {
+  const { status, body } = await api<{ token: string }>(hubUrl, "/api/tokens", {
+    body: { role: "worker", scope: options.scope ?? {}, name: options.name ?? "worker" },
+  });
+  if (status !== 201) {
+    throw new Error(`Cannot create a worker token at ${hubUrl}: ${JSON.stringify(body)}`);
+  }
+  return body.token;
 }
 
 /** Starts a worker process and (by default) waits until a hub welcomed it. */
 export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessHandle> {
   const name = options.name ?? "worker";
+  const token = options.token ?? options.env?.DROVER_WORKER_TOKEN ??
+    await createWorkerToken(options.hubUrl.split(",")[0]!.trim(), { name });
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}${options.entry ?? "examples/worker.ts"}`],
     cwd: ROOT,
@@ -208,6 +226,7 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessH
       DROVER_WORKER_SLOTS: String(options.slots ?? 4),
       DROVER_WORKER_LABELS: options.labels ?? "",
       DROVER_LOG_LEVEL: options.logLevel ?? "info",
+      DROVER_WORKER_TOKEN: token,
       ...(options.stateDir ? { DROVER_WORKER_STATE_DIR: options.stateDir } : {}),
       ...(options.dataDir ? { DROVER_DATA_DIR: options.dataDir } : {}),
       ...options.env,

@@ -5,6 +5,7 @@
  */
 import { loadHubConfig } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
+import { createToken } from "../hub/scheduler/tokens.ts";
 
 if (import.meta.main) {
   let config;
@@ -15,11 +16,16 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const hub = await startHub(config);
+  // The local worker gets its own worker token (stored hashed; shown nowhere).
+  const { token } = await hub.scheduler.queue.write((tx) =>
+    createToken(tx, { role: "worker", scope: {}, name: "local", now: Date.now() })
+  );
   const workerEntry = new URL("../examples/worker.ts", import.meta.url).pathname;
   const worker = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", workerEntry],
     env: {
       DROVER_HUB_URL: hub.url,
+      DROVER_WORKER_TOKEN: token,
       DROVER_DATA_DIR: config.dataDir,
       DROVER_WORKER_NAME: Deno.env.get("DROVER_WORKER_NAME") ?? "local",
     },

@@ -5,7 +5,13 @@
  * worker of a real hub until a sharded run is done.
  */
 import assert from "node:assert/strict";
-import { api, ProcessHandle, spawnHub, waitForRun } from "../scripts/local_cluster.ts";
+import {
+  api,
+  createWorkerToken,
+  ProcessHandle,
+  spawnHub,
+  waitForRun,
+} from "../scripts/local_cluster.ts";
 import {
   bundlePath,
   downloadFailureCause,
@@ -115,6 +121,7 @@ Deno.test("compile:worker builds a worker that runs a sharded run from outside t
       cwd,
       env: {
         DROVER_HUB_URL: hub.url,
+        DROVER_WORKER_TOKEN: await createWorkerToken(hub.url),
         DROVER_WORKER_NAME: "compiled",
         DROVER_WORKER_STATE_DIR: "state",
         DROVER_DATA_DIR: "data",

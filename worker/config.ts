@@ -48,6 +48,9 @@ const workerConfigSchema = z.object({
     }
   }),
   DROVER_WORKER_SLOTS: z.coerce.number().int().min(1).max(10_000).default(4),
+  DROVER_WORKER_TOKEN: z.string().regex(/^drv_tok_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, {
+    message: 'expected a worker token from "drover token create --role worker" (drv_tok_…)',
+  }).optional(),
   DROVER_WORKER_STATE_DIR: z.string().min(1).optional(),
   DROVER_WORKER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
@@ -60,6 +63,8 @@ export interface WorkerConfig {
   name: string;
   labels: Labels;
   slots: number;
+  /** The worker token sent to the hub (`DROVER_WORKER_TOKEN`). */
+  token?: string;
   stateDir: string;
   graceMs: number;
   dataDir: string;
@@ -86,6 +91,7 @@ export function loadWorkerConfig(
     name,
     labels: c.DROVER_WORKER_LABELS,
     slots: c.DROVER_WORKER_SLOTS,
+    token: c.DROVER_WORKER_TOKEN,
     stateDir: c.DROVER_WORKER_STATE_DIR ??
       `.drover/worker-${name.replace(/[^A-Za-z0-9._-]+/g, "-")}`,
     graceMs: c.DROVER_WORKER_GRACE_MS,

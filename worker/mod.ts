@@ -80,8 +80,10 @@ export interface WorkerOptions {
   log?: Logger;
   /** Most tasks expanded in one expand lease. Default 20,000. */
   expandBudget?: number;
-  /** Extra WebSocket request headers (e.g. a bearer token). */
+  /** Extra WebSocket request headers. */
   headers?: Record<string, string>;
+  /** The worker token (`drover token create --role worker`), sent as a bearer token. */
+  token?: string;
 }
 
 /**
@@ -138,7 +140,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     log: options.log ?? createLogger(),
     outbox,
     expandBudget: options.expandBudget,
-    headers: options.headers,
+    headers: options.token
+      ? { ...options.headers, authorization: `Bearer ${options.token}` }
+      : options.headers,
     workerId,
   });
   runner.start();
@@ -191,6 +195,7 @@ export async function runWorkerProcess(
     slots: config.slots,
     name: config.name,
     stateDir: config.stateDir,
+    token: config.token,
     log: createLogger({ level: config.logLevel }),
   });
   const stop = async () => {

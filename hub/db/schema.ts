@@ -205,3 +205,17 @@ export const backfills = sqliteTable("backfills", {
   priority: integer("priority").notNull().default(0),
   createdAt: integer("created_at").notNull(),
 });
+
+export const tokens = sqliteTable("tokens", {
+  /** Public id (`tok_…`), also inside the token itself. */
+  id: text("id").primaryKey(),
+  /** SHA-256 of the whole token: the token itself is never stored. */
+  hash: text("hash").notNull(),
+  role: text("role").$type<"admin" | "operator" | "viewer" | "worker">().notNull(),
+  /** Worker tokens: labels the worker must carry (JSON), e.g. `{"region":"eu-west"}`. */
+  scope: text("scope").notNull().default("{}"),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+  revokedAt: integer("revoked_at"),
+  lastUsedAt: integer("last_used_at"),
+}, (t) => [uniqueIndex("tokens_hash_idx").on(t.hash)]);

@@ -21,6 +21,8 @@ import { familyHash as familyHashOf, FamilyRegistry } from "./family_registry.ts
 import { reapExpired } from "./reap_expired.ts";
 import { releaseLease } from "./release_lease.ts";
 import { spillPins } from "./spill_pins.ts";
+import { revokedAmong } from "./tokens.ts";
+import { CLOSE } from "../../shared/protocol.ts";
 import { type RefusedRenewal, renewLeases } from "./renew_leases.ts";
 
 /** A connected worker as the scheduler sees it. */
@@ -37,6 +39,8 @@ export interface WorkerLink {
   starved?: boolean;
   /** …when the scheduler's ready sequence was this. */
   lastClaimSeq?: number;
+  /** The worker token this connection authenticated with. */
+  readonly tokenId?: string;
   /** Cordoned workers get no new leases. */
   cordoned?: boolean;
   /** Draining workers are disconnected for good once their leases are done. */
@@ -193,6 +197,11 @@ export class Scheduler {
   async finishDrains(): Promise<void> {
     const mine = this.links();
     if (mine.length === 0) return;
+    // Tokens revoked through any hub close their sessions here too.
+    const tokenIds = [...new Set(mine.flatMap((l) => (l.tokenId ? [l.tokenId] : [])))];
+    for (const id of await this.queue.read((db) => revokedAmong(db, tokenIds))) {
+      this.closeTokenSessions(id);
+    }
     const ids = sql.join(mine.map((l) => sql`${l.workerId}`), sql`, `);
     const rows = await this.queue.read((db) =>
       db.all<{ id: string; cordoned: number; draining: number; leases: number }>(sql`
@@ -210,6 +219,17 @@ export class Scheduler {
         link.close(4001, "worker drained: stop, do not reconnect");
       }
     }
+  }
+
+  /** Closes every session on this hub that authenticated with token `id` (revoked). */
+  closeTokenSessions(id: string): number {
+    let closed = 0;
+    for (const link of this.links()) {
+      if (link.tokenId !== id) continue;
+      link.close(CLOSE.policy, "worker token revoked");
+      closed++;
+    }
+    return closed;
   }
 
   /** Sets resource limits (from the hub's configuration). */

@@ -16,6 +16,7 @@ import {
 } from "../../shared/protocol.ts";
 import type { Labels } from "../../shared/selector.ts";
 import { FamilyConflictError } from "../scheduler/family_registry.ts";
+import { scopeViolation, type TokenInfo } from "../scheduler/tokens.ts";
 import type { Scheduler, WorkerLink } from "../scheduler/scheduler.ts";
 
 /** Options for {@link attachWorkerSession}. */
@@ -26,6 +27,8 @@ export interface WorkerSessionOptions {
   helloTimeoutMs?: number;
   /** Called when the session ends (for the hub's bookkeeping). */
   onClose?: () => void;
+  /** What the connection authenticated as; `refusal` closes it at once with that reason. */
+  auth?: { required: boolean; token?: TokenInfo; refusal?: string };
 }
 
 /** Wires a freshly upgraded WebSocket to the scheduler. */
@@ -77,6 +80,9 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     options.onClose?.();
   };
   socket.onerror = () => {};
+  socket.onopen = () => {
+    if (options.auth?.refusal) refuse("unauthorized", options.auth.refusal);
+  };
 
   async function onMessage(data: unknown): Promise<void> {
     if (typeof data !== "string") {
@@ -152,6 +158,15 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       return false;
     }
     const hello = parsed.data;
+    const token = options.auth?.token;
+    if (options.auth?.refusal) return false;
+    if (token) {
+      const violation = scopeViolation(token.scope, hello.labels as Labels);
+      if (violation) {
+        refuse("scope_violation", `Refused: ${violation}`);
+        return false;
+      }
+    }
     const candidate: WorkerLink = {
       workerId: hello.workerId,
       name: hello.name,
@@ -159,6 +174,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       families: hello.families.map((f) => ({ name: f.name, version: f.version })),
       free: 0,
       grantsSent: 0,
+      tokenId: token?.id,
       send,
       close,
     };

@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { familyInfo } from "../shared/family_info.ts";
+import { api, createWorkerToken, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+import { RawWorker } from "./fixtures/raw_worker.ts";
+import { createTestTasks } from "./fixtures/tasks.ts";
+
+Deno.test("a worker whose token is scoped to region=eu-west cannot register as us-east", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-scope-" });
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  const token = await createWorkerToken(hub.url, { scope: { region: "eu-west" }, name: "eu" });
+
+  await t.step("the real worker is refused with the reason, and keeps trying", async () => {
+    await using worker = await spawnWorker({
+      hubUrl: hub.url,
+      entry: "tests/fixtures/worker.ts",
+      dataDir: `${dir}/data`,
+      stateDir: `${dir}/w`,
+      labels: "region=us-east",
+      token,
+      waitConnected: false,
+    });
+    const refused = await worker.waitFor((l) =>
+      l.msg === "hub reported an error" && l.code === "scope_violation"
+    );
+    assert.equal(
+      refused.message,
+      "Refused: the worker token's scope region=eu-west does not allow labels region=us-east",
+    );
+    assert.ok(!worker.lines.some((l) => l.msg === "connected to the hub"));
+  });
+
+  await t.step("with matching labels the same token connects", async () => {
+    await using worker = await spawnWorker({
+      hubUrl: hub.url,
+      entry: "tests/fixtures/worker.ts",
+      dataDir: `${dir}/data`,
+      stateDir: `${dir}/w2`,
+      labels: "region=eu-west,zone=b",
+      token,
+    });
+    assert.ok(worker.lines.some((l) => l.msg === "connected to the hub"));
+  });
+  await hub.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the hub refuses a worker without a token, and closes sessions of a revoked token", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-tokens-" });
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  const families = [familyInfo(createTestTasks(dir).Sleep)];
+
+  await t.step("no token: closed with a reason", async () => {
+    const raw = await RawWorker.connect(hub.url, null);
+    const error = await raw.next((f) => f.type === "error");
+    assert.ok(error.type === "error" && error.code === "unauthorized");
+    const closed = await raw.closed;
+    assert.equal(closed.code, 1008);
+    assert.match(closed.reason, /worker token is required/);
+  });
+
+  await t.step("a made-up token: closed with a reason", async () => {
+    const raw = await RawWorker.connect(hub.url, `drv_tok_000000000000_${"x".repeat(43)}`);
+    assert.match((await raw.closed).reason, /unknown or revoked/);
+  });
+
+  await t.step("revoking a token closes the sessions that use it", async () => {
+    const created = await api<{ id: string; token: string }>(hub.url, "/api/tokens", {
+      body: { role: "worker", name: "doomed" },
+    });
+    assert.equal(created.status, 201);
+    assert.match(created.body.token, /^drv_tok_[0-9a-f]{12}_/);
+    const raw = await RawWorker.connect(hub.url, created.body.token);
+    assert.equal((await raw.hello(families)).type, "welcome");
+    const revoked = await api<{ sessionsClosed: number }>(
+      hub.url,
+      `/api/tokens/${created.body.id}`,
+      {
+        method: "DELETE",
+      },
+    );
+    assert.equal(revoked.body.sessionsClosed, 1);
+    const closed = await raw.closed;
+    assert.deepEqual([closed.code, closed.reason], [1008, "worker token revoked"]);
+    const again = await RawWorker.connect(hub.url, created.body.token);
+    assert.match((await again.closed).reason, /unknown or revoked/);
+  });
+
+  await t.step("tokens are listed without secrets and stored only as hashes", async () => {
+    const { body } = await api<{ tokens: Array<Record<string, unknown>> }>(hub.url, "/api/tokens");
+    assert.ok(body.tokens.length >= 1);
+    for (const token of body.tokens) {
+      assert.equal(token.token, undefined);
+      assert.equal(token.hash, undefined);
+    }
+    const created = await api<{ token: string }>(hub.url, "/api/tokens", {
+      body: { role: "worker" },
+    });
+    const bytes = await Deno.readFile(`${dir}/hub.db`);
+    const wal = await Deno.readFile(`${dir}/hub.db-wal`).catch(() => new Uint8Array());
+    const text = new TextDecoder("latin1").decode(bytes) + new TextDecoder("latin1").decode(wal);
+    assert.ok(
+      !text.includes(created.body.token.slice(21)),
+      "the secret is nowhere in the database",
+    );
+  });
+
+  await t.step("only worker tokens can be created yet, with a clear 400", async () => {
+    const res = await api<{ error: { code: string; message: string } }>(hub.url, "/api/tokens", {
+      body: { role: "admin" },
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.message, /only "worker" tokens/);
+  });
+  await hub.stop();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("drover token create, list and revoke manage worker tokens", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-token-cli-" });
+  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  const drover = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli/main.ts", ...args],
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { DROVER_URL: hub.url, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return {
+      code: out.code,
+      out: new TextDecoder().decode(out.stdout),
+      err: new TextDecoder().decode(out.stderr),
+    };
+  };
+  const created = await drover(
+    "token",
+    "create",
+    "--role",
+    "worker",
+    "--scope",
+    "region=eu-west",
+    "--name",
+    "eu-1",
+  );
+  assert.equal(created.code, 0, created.err);
+  const token = created.out.trim();
+  assert.match(token, /^drv_tok_[0-9a-f]{12}_/);
+  assert.match(created.err, /scope region=eu-west/);
+  const id = token.slice(4, 20);
+  const listed = await drover("token", "list");
+  assert.match(listed.out, new RegExp(`${id}\\s+worker\\s+region=eu-west\\s+eu-1`));
+  assert.ok(!listed.out.includes(token), "the secret is never listed");
+  const revoked = await drover("token", "revoke", id);
+  assert.equal(revoked.code, 0);
+  assert.match(revoked.out, new RegExp(`Revoked ${id}`));
+  const bad = await drover("token", "create", "--scope", "region");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /Invalid --scope "region"/);
+  await hub.stop();
+  await Deno.remove(dir, { recursive: true });
+});
