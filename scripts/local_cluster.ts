@@ -292,3 +292,21 @@ export async function waitForRun(
     `Run ${runId} did not finish within ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
   );
 }
+
+/**
+ * Reads a task's output once it is there. A run is done when the hub accepts
+ * its publication; the worker renames the staged output into place right
+ * after it receives that answer, so a reader outside Drover may be a few
+ * milliseconds early (tasks inside Drover wait for their inputs by themselves).
+ */
+export async function readOutput(path: string, timeoutMs = 5_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -123,7 +123,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     await t.step("each day's output exists", async () => {
       for (let day = 1; day <= 10; day++) {
         const date = `2026-11-${String(day).padStart(2, "0")}`;
-        const raw = JSON.parse(await Deno.readTextFile(`${dataDir}/raw/v1/${date}.json`));
+        const raw = JSON.parse(await readOutput(`${dataDir}/raw/v1/${date}.json`));
         assert.equal(raw.runDate, date);
       }
     });

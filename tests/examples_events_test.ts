@@ -3,7 +3,7 @@
  * real hub and a real worker over a temp data directory.
  */
 import assert from "node:assert/strict";
-import { api, waitForRun } from "../scripts/local_cluster.ts";
+import { api, readOutput, waitForRun } from "../scripts/local_cluster.ts";
 import { pollUntil, runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
 
 const SIX_HOURS_MS = 6 * 3_600_000;
@@ -43,7 +43,7 @@ Deno.test("CleanEvents(day) over a valid event file writes one cleaned record pe
   assert.equal(run.state, "done", JSON.stringify(run));
   assert.deepEqual(run.counts, { done: 2 }, "CleanEvents and the EventFile it found");
 
-  const text = await Deno.readTextFile(`${cluster.dataDir}/events_clean/v1/${day}.jsonl`);
+  const text = await readOutput(`${cluster.dataDir}/events_clean/v1/${day}.jsonl`);
   const clean = text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
   assert.deepEqual(clean, [
     { id: "e1", hour: "2026-11-23T08", userId: 1, kind: "view", amount: 0 },
@@ -138,7 +138,7 @@ Deno.test("CleanEvents(day) waits for an EventFile that is not there yet, until 
       const eventFile = await cluster.task(eventFileId);
       assert.equal(eventFile.state, "done");
       assert.equal(runAttempts(eventFile).length, 0, "an external task is never run");
-      const clean = await Deno.readTextFile(`${cluster.dataDir}/events_clean/v1/${day}.jsonl`);
+      const clean = await readOutput(`${cluster.dataDir}/events_clean/v1/${day}.jsonl`);
       assert.equal(clean.split("\n").filter(Boolean).length, 1);
     },
   );

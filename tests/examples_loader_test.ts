@@ -3,7 +3,7 @@
  * real HTTP server on loopback, with a real hub and a real worker.
  */
 import assert from "node:assert/strict";
-import { waitForRun } from "../scripts/local_cluster.ts";
+import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
 import { type AttemptView, runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
 
 /** An HTTP server on 127.0.0.1 that answers from a script of statuses, counting requests. */
@@ -53,7 +53,7 @@ Deno.test("LoadFromApi retries a flaky API with backoff and jitter", async (t) =
       const submitted = await cluster.submit("LoadFromApi", { name: "flaky", url: server.url });
       const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
       assert.equal(run.state, "done", JSON.stringify(run));
-      assert.equal(await Deno.readTextFile(`${cluster.dataDir}/loads/v1/flaky.json`), body);
+      assert.equal(await readOutput(`${cluster.dataDir}/loads/v1/flaky.json`), body);
       assert.equal(server.requests, 3);
 
       const task = await cluster.task(submitted.taskId);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spoolEvents } from "../examples/spool.ts";
-import { waitForRun } from "../scripts/local_cluster.ts";
+import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
 import { type ExampleCluster, startExampleCluster } from "./fixtures/example_cluster.ts";
 
 interface Event {
@@ -14,7 +14,7 @@ interface Event {
 }
 
 async function readLines(path: string): Promise<Event[]> {
-  const text = await Deno.readTextFile(path);
+  const text = await readOutput(path);
   return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
 }
 
@@ -67,7 +67,7 @@ Deno.test("DrainSpool partitions spooled events by hour, deduplicated and sorted
   await t.step(
     "a file spooled after the drain stays in the spool, and the next drain writes a new part with only its events",
     async () => {
-      const before = await Deno.readTextFile(part("2026-11-23T11", "2026-11-23T11"));
+      const before = await readOutput(part("2026-11-23T11", "2026-11-23T11"));
       await spoolEvents(cluster.dataDir, "c", [
         { id: "late2", ts: "2026-11-23T11:50:00Z", v: "c" },
         { id: "late1", ts: "2026-11-23T11:45:00Z", v: "c" },
@@ -78,7 +78,7 @@ Deno.test("DrainSpool partitions spooled events by hour, deduplicated and sorted
       const late = await readLines(part("2026-11-23T11", "2026-11-23T12"));
       assert.deepEqual(late.map((e) => e.id), ["late1", "late2"]);
       assert.equal(
-        await Deno.readTextFile(part("2026-11-23T11", "2026-11-23T11")),
+        await readOutput(part("2026-11-23T11", "2026-11-23T11")),
         before,
         "the first part of the hour is untouched",
       );

@@ -3,7 +3,7 @@
  * `examples/tasks.ts`), with a real hub and a real worker.
  */
 import assert from "node:assert/strict";
-import { waitForRun } from "../scripts/local_cluster.ts";
+import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
 import { runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
 
 Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date runs nothing", async () => {
@@ -24,7 +24,7 @@ Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date
   for (const [s, runDate] of [[first, "2026-11-23"], [second, "2026-11-24"]] as const) {
     const path = `${cluster.dataDir}/raw/v1/${runDate}.json`;
     assert.ok(path.includes("/raw/v1/"));
-    const raw = JSON.parse(await Deno.readTextFile(path));
+    const raw = JSON.parse(await readOutput(path));
     assert.equal(raw.runDate, runDate);
     assert.equal(raw.extractedBy, s.taskId);
     // The run shows done as soon as the hub wrote it; the log line may still be in the pipe.

@@ -184,7 +184,9 @@ Deno.test("draining a worker with a running task loses nothing and reruns nothin
 
   await openGate(f.dataDir, "drain");
   assert.equal((await waitForRun(f.hub.url, gate.runId)).state, "done");
+  // Wait for it to exit by itself, then for its last log lines to be read.
   const status = await f.worker("d").child.status;
+  await f.worker("d").stop();
   assert.equal(status.code, 0, "the drained worker stopped by itself");
   assert.ok(f.worker("d").lines.some((l) => l.msg === "drained by the hub: stopping"));
   const starts = (await readStarts(f.dataDir)).filter((s) => s.taskId === gate.taskId);

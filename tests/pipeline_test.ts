@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
 import { inspectDatabase } from "./fixtures/db.ts";
 
 Deno.test("AggregateShards(totalShards=10) runs end to end, and a resubmission runs no task", async () => {
@@ -23,7 +23,7 @@ Deno.test("AggregateShards(totalShards=10) runs end to end, and a resubmission r
   assert.equal(run.total, 11);
   assert.deepEqual(run.counts, { done: 11 });
 
-  const merged = JSON.parse(await Deno.readTextFile(`${dataDir}/aggregate/v1/10.json`));
+  const merged = JSON.parse(await readOutput(`${dataDir}/aggregate/v1/10.json`));
   assert.deepEqual(merged, { totalShards: 10, count: 10_000, sum: 50_005_000 });
 
   const tasks = await api<{ tasks: Array<{ id: string; state: string }> }>(
@@ -69,7 +69,7 @@ Deno.test("a TransformAll run discovers its table list from the catalog at expan
   // TransformAll + 2 TransformTable + 1 ExtractRaw
   assert.equal(run.total, 4);
   const refunds = JSON.parse(
-    await Deno.readTextFile(`${dataDir}/tables/v1/refunds/2026-11-23.json`),
+    await readOutput(`${dataDir}/tables/v1/refunds/2026-11-23.json`),
   );
   assert.equal(refunds.table, "refunds");
   await Deno.remove(dir, { recursive: true });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
 import { inspectDatabase } from "./fixtures/db.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
@@ -127,7 +127,7 @@ Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes
     15_000,
   );
   assert.ok(outcome);
-  const output = JSON.parse(await Deno.readTextFile(`${dataDir}/sleep/g/7.json`));
+  const output = JSON.parse(await readOutput(`${dataDir}/sleep/g/7.json`));
   assert.equal(output.attempt, 2, "the final output is the live worker's");
   const leftovers = [...Deno.readDirSync(`${dataDir}/sleep/g`)].map((e) => e.name);
   assert.deepEqual(leftovers, ["7.json"], "no staged output is left behind");

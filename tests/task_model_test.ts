@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   api,
   type ProcessHandle,
+  readOutput,
   spawnHub,
   spawnWorker,
   waitForRun,
@@ -228,7 +229,7 @@ Deno.test("a dynamic requirement parks the task without holding its slot, then i
   const t = await c.task(taskId);
   assert.deepEqual(runAttempts(t).map((a) => a.outcome), ["parked", "done"]);
   assert.equal(t.dynamicRounds, 1);
-  const out = JSON.parse(await Deno.readTextFile(`${c.dataDir}/dynamic/1.json`));
+  const out = JSON.parse(await readOutput(`${c.dataDir}/dynamic/1.json`));
   assert.equal(out.fromAttempt, 1);
 });
 
@@ -259,7 +260,7 @@ Deno.test("ready tasks of a batchable family run as one batch and each member is
   const days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"];
   const { runId } = await c.submit("BatchAll", { days, region: "eu" });
   assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
-  const batches = (await Deno.readTextFile(`${c.dataDir}/batches.log`)).trim().split("\n").map((
+  const batches = (await readOutput(`${c.dataDir}/batches.log`)).trim().split("\n").map((
     l,
   ) => JSON.parse(l));
   assert.deepEqual(
@@ -274,7 +275,7 @@ Deno.test("ready tasks of a batchable family run as one batch and each member is
     assert.equal(t.state, "done");
     assert.equal(t.publication?.kind, "run", `${m.id} has its own publication`);
   }
-  const out = JSON.parse(await Deno.readTextFile(`${c.dataDir}/batch/eu/2026-11-03.json`));
+  const out = JSON.parse(await readOutput(`${c.dataDir}/batch/eu/2026-11-03.json`));
   assert.equal(out.batch, 5);
 });
 
@@ -348,8 +349,8 @@ Deno.test("a task with several named outputs publishes them all at once", async 
   await using c = await cluster("named", [{ name: "w", slots: 1 }]);
   const { runId } = await c.submit("TwoOutputs", { id: 7 });
   assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
-  assert.equal(await Deno.readTextFile(`${c.dataDir}/two/7.jsonl`), '{"id":7}\n');
-  assert.deepEqual(JSON.parse(await Deno.readTextFile(`${c.dataDir}/two/7.meta.json`)), {
+  assert.equal(await readOutput(`${c.dataDir}/two/7.jsonl`), '{"id":7}\n');
+  assert.deepEqual(JSON.parse(await readOutput(`${c.dataDir}/two/7.meta.json`)), {
     rows: 1,
   });
   const again = await c.submit("TwoOutputs", { id: 7 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
 import { inspectDatabase } from "./fixtures/db.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
@@ -38,7 +38,7 @@ Deno.test("a worker killed with SIGKILL mid-task: the task is leased again after
   assert.equal(task.body.attempt, 2);
   const starts = (await readStarts(dataDir)).filter((s) => s.taskId === taskId);
   assert.deepEqual(starts.map((s) => s.attempt), [1, 2], "ran twice (at least once)…");
-  const output = JSON.parse(await Deno.readTextFile(`${dataDir}/sleep/g/1.json`));
+  const output = JSON.parse(await readOutput(`${dataDir}/sleep/g/1.json`));
   assert.equal(output.attempt, 2);
   assert.equal(output.pid, survivor.pid);
 
