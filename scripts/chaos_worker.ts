@@ -1,0 +1,7 @@
+/** A worker process that runs the chaos families (`scripts/chaos_tasks.ts`). */
+import { runWorkerProcess } from "../worker/mod.ts";
+import { createChaosTasks } from "./chaos_tasks.ts";
+
+if (import.meta.main) {
+  await runWorkerProcess(Deno.env.toObject(), (config) => createChaosTasks(config.dataDir).all);
+}
