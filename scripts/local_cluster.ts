@@ -68,18 +68,13 @@ export class ProcessHandle {
 
   /** Waits for the next line matching `match` that arrives after this call. */
   next(match: (l: LogLine) => boolean, timeoutMs = 30_000, what = "log line"): Promise<LogLine> {
-    const from = this.#lines.length;
-    let index = from;
-    return this.waitFor(
-      (l) => {
-        const i = this.#lines.indexOf(l, index);
-        if (i < from) return false;
-        index = i;
-        return match(l);
-      },
-      timeoutMs,
-      what,
-    );
+    // Lines already seen are checked synchronously inside waitFor, before
+    // `armed` is set; only lines arriving later can match. (Positions would
+    // not do: the buffer drops old lines.)
+    let armed = false;
+    const waiting = this.waitFor((l) => armed && match(l), timeoutMs, what);
+    armed = true;
+    return waiting;
   }
 
   /** Sends a signal to this process (by its PID). */

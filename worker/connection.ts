@@ -27,6 +27,11 @@ export interface ConnectionOptions {
   backoff?: BackoffPolicy;
   /** Extra headers for the WebSocket request (tokens). */
   headers?: Record<string, string>;
+  /**
+   * A cap on the next reconnect delay, when there is one: a worker holding
+   * leases must be back before they expire, however long it has been failing.
+   */
+  maxDelayMs?: () => number | undefined;
 }
 
 /** Close code a hub uses when it drained a worker: stop, do not reconnect. */
@@ -167,7 +172,7 @@ export class Connection {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     this.#failures++;
-    const ms = backoffDelay(
+    const backoff = backoffDelay(
       this.#failures,
       this.#options.backoff ?? {
         baseMs: 200,
@@ -175,6 +180,8 @@ export class Connection {
         jitter: 0.5,
       },
     );
+    const cap = this.#options.maxDelayMs?.();
+    const ms = cap === undefined ? backoff : Math.min(backoff, cap);
     this.#options.log.info("reconnecting to the hub", {
       inMs: ms,
       failures: this.#failures,

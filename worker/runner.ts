@@ -116,7 +116,16 @@ export class Runner {
       this.#infos.push(familyInfo(f));
     }
     this.#connection = new Connection(
-      { hubUrl: options.hubUrl, log: this.#log, headers: options.headers },
+      {
+        hubUrl: options.hubUrl,
+        log: this.#log,
+        headers: options.headers,
+        // Holding leases, retry often enough to renew them before they expire.
+        maxDelayMs: () =>
+          this.#held.size > 0 || this.#o.outbox.size > 0
+            ? Math.max(50, Math.floor(this.#ttlMs / 8))
+            : undefined,
+      },
       {
         onOpen: () => this.#sendHello(),
         onFrame: (frame) => this.#onFrame(frame),

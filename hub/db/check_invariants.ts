@@ -57,6 +57,16 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
       WHERE a.epoch > t.lease_epoch`,
   },
   {
+    invariant: "a task is published at its last granted epoch",
+    query: sql`SELECT p.task_id AS id FROM publications p JOIN tasks t ON t.id = p.task_id
+      WHERE p.epoch != t.lease_epoch`,
+  },
+  {
+    invariant: "an attempt is open only while its lease is current",
+    query: sql`SELECT a.task_id AS id FROM attempts a JOIN tasks t ON t.id = a.task_id
+      WHERE a.ended_at IS NULL AND (t.state != 'leased' OR a.epoch != t.lease_epoch)`,
+  },
+  {
     invariant: "at most one open attempt per task",
     query: sql`SELECT task_id AS id FROM attempts WHERE ended_at IS NULL
       GROUP BY task_id HAVING count(*) > 1`,

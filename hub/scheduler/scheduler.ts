@@ -272,6 +272,14 @@ export class Scheduler {
           version = excluded.version, slots = excluded.slots, families = excluded.families,
           hub_id = excluded.hub_id, state = 'connected', connected_at = excluded.connected_at,
           last_seen_at = excluded.last_seen_at`);
+      // Leases this worker holds but did not list are gone (grants lost in
+      // flight, tasks of a killed predecessor with the same id): expire them
+      // now so the reaper hands them out at once instead of after the TTL.
+      const listed = hello.leases.map((l) => sql`${l.taskId}`);
+      await tx.run(sql`
+        UPDATE tasks SET lease_expires_at = ${now - 1}
+        WHERE state = 'leased' AND lease_owner = ${link.workerId}
+          ${listed.length > 0 ? sql`AND id NOT IN (${sql.join(listed, sql`, `)})` : sql``}`);
       return hello.leases.length > 0
         ? await renewLeases(tx, link.workerId, hello.leases, now, this.leaseTtlMs)
         : [];
