@@ -15,18 +15,8 @@ import {
 import { UsageError } from "./errors.ts";
 
 /** The task states a `--state` filter accepts. */
-export const TASK_STATES = [
-  "ready",
-  "leased",
-  "waiting",
-  "done",
-  "failed",
-  "blocked",
-  "cancelled",
-] as const;
-
-/** A task state. */
-export type TaskState = (typeof TASK_STATES)[number];
+export { TASK_STATES, type TaskState } from "../shared/task_states.ts";
+import { TASK_STATES, type TaskState } from "../shared/task_states.ts";
 
 /** What to do, with its arguments. */
 export type Command =

@@ -11,6 +11,7 @@ import {
   waitForRun,
 } from "../scripts/local_cluster.ts";
 import { inspectDatabase } from "./fixtures/db.ts";
+import { drover } from "./fixtures/drover.ts";
 import { openGate, readStarts } from "./fixtures/tasks.ts";
 
 interface Attempt {
@@ -195,29 +196,15 @@ Deno.test("draining a worker with a running task loses nothing and reruns nothin
 
 Deno.test("drover cordon, workers and uncordon work on a worker by name", async () => {
   await using f = await fleet("cli-cordon", [{ name: "edge-1", region: "eu-west" }]);
-  const drover = async (...args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli/main.ts", ...args],
-      cwd: new URL("..", import.meta.url).pathname,
-      env: { DROVER_URL: f.hub.url, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return {
-      code: out.code,
-      out: new TextDecoder().decode(out.stdout),
-      err: new TextDecoder().decode(out.stderr),
-    };
-  };
-  const cordon = await drover("cordon", "edge-1");
+  const cordon = await drover(f.hub.url, "cordon", "edge-1");
   assert.equal(cordon.code, 0, cordon.err);
   assert.match(cordon.out, /cordoned: it takes no new leases/);
-  assert.match((await drover("workers")).out, /connected, cordoned/);
+  assert.match((await drover(f.hub.url, "workers")).out, /connected, cordoned/);
   const { taskId } = await f.submit("Sleep", { group: "c", id: 1 });
   const waiting = (await api<{ unschedulable: string }>(f.hub.url, `/api/tasks/${taskId}`)).body;
   assert.equal(waiting.unschedulable, "every connected worker is cordoned");
-  assert.equal((await drover("uncordon", "edge-1")).code, 0);
-  const unknown = await drover("drain", "nobody");
+  assert.equal((await drover(f.hub.url, "uncordon", "edge-1")).code, 0);
+  const unknown = await drover(f.hub.url, "drain", "nobody");
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /No worker is named "nobody"/);
 });

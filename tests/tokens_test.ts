@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
 import { api, createWorkerToken, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+import { drover } from "./fixtures/drover.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 
@@ -118,21 +119,8 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
 Deno.test("drover token create, list and revoke manage worker tokens", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-token-cli-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
-  const drover = async (...args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli/main.ts", ...args],
-      cwd: new URL("..", import.meta.url).pathname,
-      env: { DROVER_URL: hub.url, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return {
-      code: out.code,
-      out: new TextDecoder().decode(out.stdout),
-      err: new TextDecoder().decode(out.stderr),
-    };
-  };
   const created = await drover(
+    hub.url,
     "token",
     "create",
     "--role",
@@ -147,13 +135,13 @@ Deno.test("drover token create, list and revoke manage worker tokens", async () 
   assert.match(token, /^drv_tok_[0-9a-f]{12}_/);
   assert.match(created.err, /scope region=eu-west/);
   const id = token.slice(4, 20);
-  const listed = await drover("token", "list");
+  const listed = await drover(hub.url, "token", "list");
   assert.match(listed.out, new RegExp(`${id}\\s+worker\\s+region=eu-west\\s+eu-1`));
   assert.ok(!listed.out.includes(token), "the secret is never listed");
-  const revoked = await drover("token", "revoke", id);
+  const revoked = await drover(hub.url, "token", "revoke", id);
   assert.equal(revoked.code, 0);
   assert.match(revoked.out, new RegExp(`Revoked ${id}`));
-  const bad = await drover("token", "create", "--scope", "region");
+  const bad = await drover(hub.url, "token", "create", "--scope", "region");
   assert.equal(bad.code, 2);
   assert.match(bad.err, /Invalid --scope "region"/);
   await hub.stop();

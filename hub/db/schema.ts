@@ -13,22 +13,9 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-/**
- * Task states. `ready` tasks are claimable; `kind` says whether the next
- * lease expands or runs. `blocked`: a requirement failed or was cancelled
- * (`blocked_by` names it). Final: `done`, `failed`, `cancelled`.
- */
-export const TASK_STATES = [
-  "ready",
-  "leased",
-  "waiting",
-  "done",
-  "failed",
-  "blocked",
-  "cancelled",
-] as const;
-/** A task state. */
-export type TaskState = (typeof TASK_STATES)[number];
+/** Task states (see shared/task_states.ts). */
+export { TASK_STATES, type TaskState } from "../../shared/task_states.ts";
+import type { TaskState } from "../../shared/task_states.ts";
 /** What a lease on a task does. */
 export type LeaseKind = "expand" | "run";
 
