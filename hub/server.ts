@@ -91,7 +91,7 @@ export async function startHub(
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         Promise.all(closed),
-        new Promise<void>((resolve) => timer = setTimeout(resolve, 2_000)),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, 5_000)),
       ]);
       clearTimeout(timer);
       await server.shutdown();
