@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
+import { testApp } from "./test_app.ts";
 import { z } from "zod";
-import { familyInfo } from "../shared/family_info.ts";
-import { silentLogger } from "../shared/log.ts";
 import { defineTask } from "../shared/task.ts";
-import { createApp } from "./app.ts";
-import { openDatabase } from "./db/client.ts";
-import { Scheduler, type WorkerLink } from "./scheduler/scheduler.ts";
 
 const Load = defineTask({
   family: "Load",
@@ -14,36 +10,8 @@ const Load = defineTask({
 });
 
 async function setup() {
-  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
-  const scheduler = new Scheduler({
-    database,
-    hubId: "h",
-    hubUrl: "http://x",
-    leaseTtlMs: 1_000,
-    log: silentLogger,
-  });
-  const link: WorkerLink = {
-    workerId: "w",
-    name: "w",
-    labels: {},
-    families: [],
-    free: 0,
-    grantsSent: 0,
-    send: () => true,
-    close: () => {},
-  };
-  await scheduler.hello(link, {
-    type: "hello",
-    protocol: 1,
-    workerId: "w",
-    name: "w",
-    version: "t",
-    labels: {},
-    slots: 1,
-    families: [familyInfo(Load)],
-    leases: [],
-  });
-  const app = createApp({ scheduler, log: silentLogger });
+  const t = await testApp([Load]);
+  const { app, database } = t;
   const post = (body: unknown, type = "application/json") =>
     app.request("/api/runs", {
       method: "POST",
@@ -54,10 +22,7 @@ async function setup() {
     app,
     post,
     database,
-    async [Symbol.asyncDispose]() {
-      await scheduler.queue.close();
-      database.close();
-    },
+    [Symbol.asyncDispose]: () => t[Symbol.asyncDispose](),
   };
 }
 

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
+import { drover } from "./fixtures/drover.ts";
 
 interface BackfillRun {
   runId: string;
@@ -49,31 +48,6 @@ function maxOverlap(intervals: readonly (readonly [number, number])[]): number {
     most = Math.max(most, open);
   }
   return most;
-}
-
-/** Runs `deno run -A cli/main.ts …args` against `url`; killed if it outlives `timeoutMs`. */
-async function drover(url: string, args: string[], timeoutMs = 30_000) {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli/main.ts", ...args],
-      cwd: ROOT,
-      env: { DROVER_URL: url },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: abort.signal,
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and keeps to its limit", async (t) => {

@@ -1,38 +1,6 @@
 import assert from "node:assert/strict";
 import { api, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
-
-const ROOT = new URL("..", import.meta.url).pathname;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `deno run -A cli/main.ts …args` against `url`; killed if it outlives `timeoutMs`. */
-async function drover(url: string, args: string[], timeoutMs = 30_000): Promise<CliResult> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli/main.ts", ...args],
-      cwd: ROOT,
-      env: { DROVER_URL: url },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: abort.signal,
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { drover } from "./fixtures/drover.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {

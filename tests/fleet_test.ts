@@ -196,15 +196,15 @@ Deno.test("draining a worker with a running task loses nothing and reruns nothin
 
 Deno.test("drover cordon, workers and uncordon work on a worker by name", async () => {
   await using f = await fleet("cli-cordon", [{ name: "edge-1", region: "eu-west" }]);
-  const cordon = await drover(f.hub.url, "cordon", "edge-1");
-  assert.equal(cordon.code, 0, cordon.err);
-  assert.match(cordon.out, /cordoned: it takes no new leases/);
-  assert.match((await drover(f.hub.url, "workers")).out, /connected, cordoned/);
+  const cordon = await drover(f.hub.url, ["cordon", "edge-1"]);
+  assert.equal(cordon.code, 0, cordon.stderr);
+  assert.match(cordon.stdout, /cordoned: it takes no new leases/);
+  assert.match((await drover(f.hub.url, ["workers"])).stdout, /connected, cordoned/);
   const { taskId } = await f.submit("Sleep", { group: "c", id: 1 });
   const waiting = (await api<{ unschedulable: string }>(f.hub.url, `/api/tasks/${taskId}`)).body;
   assert.equal(waiting.unschedulable, "every connected worker is cordoned");
-  assert.equal((await drover(f.hub.url, "uncordon", "edge-1")).code, 0);
-  const unknown = await drover(f.hub.url, "drain", "nobody");
+  assert.equal((await drover(f.hub.url, ["uncordon", "edge-1"])).code, 0);
+  const unknown = await drover(f.hub.url, ["drain", "nobody"]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /No worker is named "nobody"/);
+  assert.match(unknown.stderr, /No worker is named "nobody"/);
 });

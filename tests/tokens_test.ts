@@ -119,8 +119,7 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
 Deno.test("drover token create, list and revoke manage worker tokens", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-token-cli-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
-  const created = await drover(
-    hub.url,
+  const created = await drover(hub.url, [
     "token",
     "create",
     "--role",
@@ -129,21 +128,21 @@ Deno.test("drover token create, list and revoke manage worker tokens", async () 
     "region=eu-west",
     "--name",
     "eu-1",
-  );
-  assert.equal(created.code, 0, created.err);
-  const token = created.out.trim();
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  const token = created.stdout.trim();
   assert.match(token, /^drv_tok_[0-9a-f]{12}_/);
-  assert.match(created.err, /scope region=eu-west/);
+  assert.match(created.stderr, /scope region=eu-west/);
   const id = token.slice(4, 20);
-  const listed = await drover(hub.url, "token", "list");
-  assert.match(listed.out, new RegExp(`${id}\\s+worker\\s+region=eu-west\\s+eu-1`));
-  assert.ok(!listed.out.includes(token), "the secret is never listed");
-  const revoked = await drover(hub.url, "token", "revoke", id);
+  const listed = await drover(hub.url, ["token", "list"]);
+  assert.match(listed.stdout, new RegExp(`${id}\\s+worker\\s+region=eu-west\\s+eu-1`));
+  assert.ok(!listed.stdout.includes(token), "the secret is never listed");
+  const revoked = await drover(hub.url, ["token", "revoke", id]);
   assert.equal(revoked.code, 0);
-  assert.match(revoked.out, new RegExp(`Revoked ${id}`));
-  const bad = await drover(hub.url, "token", "create", "--scope", "region");
+  assert.match(revoked.stdout, new RegExp(`Revoked ${id}`));
+  const bad = await drover(hub.url, ["token", "create", "--scope", "region"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /Invalid --scope "region"/);
+  assert.match(bad.stderr, /Invalid --scope "region"/);
   await hub.stop();
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
+import { testApp } from "../test_app.ts";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { familyInfo } from "../../shared/family_info.ts";
-import { silentLogger } from "../../shared/log.ts";
 import { defineTask } from "../../shared/task.ts";
-import { createApp } from "../app.ts";
-import { openDatabase } from "../db/client.ts";
-import { Scheduler, type WorkerLink } from "../scheduler/scheduler.ts";
 
 const Load = defineTask({
   family: "Load",
@@ -25,36 +21,8 @@ const Count = defineTask({
 });
 
 async function setup() {
-  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
-  const scheduler = new Scheduler({
-    database,
-    hubId: "h",
-    hubUrl: "http://x",
-    leaseTtlMs: 1_000,
-    log: silentLogger,
-  });
-  const link: WorkerLink = {
-    workerId: "w",
-    name: "w",
-    labels: {},
-    families: [],
-    free: 0,
-    grantsSent: 0,
-    send: () => true,
-    close: () => {},
-  };
-  await scheduler.hello(link, {
-    type: "hello",
-    protocol: 1,
-    workerId: "w",
-    name: "w",
-    version: "t",
-    labels: {},
-    slots: 1,
-    families: [familyInfo(Load), familyInfo(Copy), familyInfo(Count)],
-    leases: [],
-  });
-  const app = createApp({ scheduler, log: silentLogger });
+  const t = await testApp([Load, Copy, Count]);
+  const { app, scheduler } = t;
   const post = async (body: unknown) => {
     const res = await app.request("/api/backfills", {
       method: "POST",
@@ -74,10 +42,7 @@ async function setup() {
     post,
     get,
     setState,
-    async [Symbol.asyncDispose]() {
-      await scheduler.queue.close();
-      database.close();
-    },
+    [Symbol.asyncDispose]: () => t[Symbol.asyncDispose](),
   };
 }
 
