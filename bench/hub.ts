@@ -4,18 +4,12 @@
  * clean close) the write queue's group-commit figures and the scheduler's
  * counters. Those figures live only in the hub's memory; no route shows them.
  */
-import { loadHubConfig } from "../hub/config.ts";
+import { hubConfigOrExit } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
 import { createLogger } from "../shared/log.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = loadHubConfig(Deno.env.toObject());
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
+  const config = hubConfigOrExit(Deno.env.toObject());
   const benchLog = createLogger({ level: "info" });
   const hub = await startHub(config, { log: createLogger({ level: config.logLevel }) });
   benchLog.info("bench hub listening", { url: hub.url, hubId: hub.hubId });

@@ -76,3 +76,13 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     workerAuth: c.DROVER_WORKER_AUTH,
   };
 }
+
+/** For entry points: the configuration, or every problem on standard error and exit 2. */
+export function hubConfigOrExit(env: Record<string, string | undefined>): HubConfig {
+  try {
+    return loadHubConfig(env);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+}

@@ -2,17 +2,11 @@
  * The hub process: reads the environment, starts the hub, and shuts down
  * cleanly on SIGTERM or SIGINT.
  */
-import { loadHubConfig } from "./config.ts";
+import { hubConfigOrExit } from "./config.ts";
 import { startHub } from "./server.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = loadHubConfig(Deno.env.toObject());
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
+  const config = hubConfigOrExit(Deno.env.toObject());
   const hub = await startHub(config);
   const stop = async () => {
     await hub.close();

@@ -3,18 +3,12 @@
  * process loaded with the examples. Honours the hub's and worker's
  * `DROVER_*` variables. Ctrl-C stops both.
  */
-import { loadHubConfig } from "../hub/config.ts";
+import { hubConfigOrExit } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
 import { createToken } from "../hub/scheduler/tokens.ts";
 
 if (import.meta.main) {
-  let config;
-  try {
-    config = loadHubConfig(Deno.env.toObject());
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
+  const config = hubConfigOrExit(Deno.env.toObject());
   const hub = await startHub(config);
   // The local worker gets its own worker token (stored hashed; shown nowhere).
   const { token } = await hub.scheduler.queue.write((tx) =>

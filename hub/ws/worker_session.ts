@@ -216,6 +216,20 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     }
   }
 
+  /** Answers a result frame (expansion, park, completion, failure) by its key. */
+  function ack(
+    frame: { taskId: string; key: string },
+    r: { outcome: "accepted" | "stale"; message: string },
+  ): void {
+    send({
+      type: "task.ack",
+      taskId: frame.taskId,
+      key: frame.key,
+      outcome: r.outcome,
+      message: r.message,
+    });
+  }
+
   async function onFrame(frame: WorkerFrame): Promise<void> {
     const l = link!;
     switch (frame.type) {
@@ -238,13 +252,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return;
       case "expand.result": {
         const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes);
-        send({
-          type: "task.ack",
-          taskId: frame.taskId,
-          key: frame.key,
-          outcome: r.outcome,
-          message: r.message,
-        });
+        ack(frame, r);
         log.info("task expanded", {
           taskId: frame.taskId,
           epoch: frame.epoch,
@@ -258,13 +266,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       }
       case "task.park": {
         const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes, "park");
-        send({
-          type: "task.ack",
-          taskId: frame.taskId,
-          key: frame.key,
-          outcome: r.outcome,
-          message: r.message,
-        });
+        ack(frame, r);
         log.info("task parked", {
           taskId: frame.taskId,
           epoch: frame.epoch,
@@ -276,13 +278,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       }
       case "task.complete": {
         const r = await scheduler.complete(l, frame.taskId, frame.epoch, frame.key);
-        send({
-          type: "task.ack",
-          taskId: frame.taskId,
-          key: frame.key,
-          outcome: r.outcome,
-          message: r.message,
-        });
+        ack(frame, r);
         const fields = {
           taskId: frame.taskId,
           epoch: frame.epoch,
@@ -295,13 +291,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       }
       case "task.fail": {
         const r = await scheduler.fail(l, frame.taskId, frame.epoch, frame.error);
-        send({
-          type: "task.ack",
-          taskId: frame.taskId,
-          key: frame.key,
-          outcome: r.outcome,
-          message: r.message,
-        });
+        ack(frame, r);
         log.warn("task attempt failed", {
           taskId: frame.taskId,
           epoch: frame.epoch,
