@@ -206,3 +206,36 @@ export const tokens = sqliteTable("tokens", {
   revokedAt: integer("revoked_at"),
   lastUsedAt: integer("last_used_at"),
 }, (t) => [uniqueIndex("tokens_hash_idx").on(t.hash)]);
+
+/** Pauses: while a family or a region is paused, nothing new of it starts (running work finishes). */
+export const pauses = sqliteTable("pauses", {
+  /** `family` (a task family, every version) or `region` (workers whose `region` label is it). */
+  kind: text("kind").$type<"family" | "region">().notNull(),
+  value: text("value").notNull(),
+  reason: text("reason"),
+  /** The token (`tok_…`) that paused it. */
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.kind, t.value] })]);
+
+/** Every mutating admin action, allowed or refused: who, what, target, when, outcome. */
+export const auditLog = sqliteTable("audit_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  /** The acting token's id (`tok_…`), name and role; null when no valid token was given. */
+  tokenId: text("token_id"),
+  actor: text("actor"),
+  role: text("role"),
+  /** A stable action name, e.g. `run.submit`, `task.retry`, `worker.drain`. */
+  action: text("action").notNull(),
+  /** What it acted on: a run, task, worker, token, family or region id. */
+  target: text("target"),
+  /** `ok`, `denied` (role not allowed) or `failed` (the request was refused or errored). */
+  outcome: text("outcome").$type<"ok" | "denied" | "failed">().notNull(),
+  status: integer("status").notNull(),
+  /** JSON: the reason given, the error code, counts. */
+  detail: text("detail").notNull().default("{}"),
+}, (t) => [
+  index("audit_at_idx").on(t.at),
+  index("audit_action_idx").on(t.action, t.at),
+]);
