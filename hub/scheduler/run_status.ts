@@ -23,6 +23,22 @@ export interface RunStatus {
   failed: Array<{ taskId: string; error: unknown }>;
   /** Tasks that cannot run because a requirement failed or was cancelled, with the culprit. */
   blocked: Array<{ taskId: string; blockedBy: string }>;
+  /** Luigi's execution summary: what this run found done, did, failed at, and has left. */
+  summary: RunSummary;
+}
+
+/** A run's tasks by outcome, for the end-of-run summary. */
+export interface RunSummary {
+  /** Done before the run was submitted (outputs existed, or another run made them). */
+  alreadyDone: number;
+  /** Done since the run was submitted. */
+  completed: number;
+  failed: number;
+  /** Cannot run: a requirement failed or was cancelled. */
+  blocked: number;
+  cancelled: number;
+  /** Not finished yet: waiting, ready or leased. */
+  pending: number;
 }
 
 const SUBGRAPH = (root: string) =>
@@ -41,14 +57,19 @@ export async function runStatus(db: Db | Tx, runId: string): Promise<RunStatus |
     finished_at: number | null;
   }>(sql`SELECT * FROM runs WHERE id = ${runId}`);
   if (!run) return undefined;
-  const rows = await db.all<{ state: string; n: number }>(sql`
+  const rows = await db.all<{ state: string; n: number; before: number }>(sql`
     ${SUBGRAPH(run.root_task_id)}
-    SELECT t.state, count(*) AS n FROM tasks t JOIN sub ON t.id = sub.id GROUP BY t.state`);
+    SELECT t.state, count(*) AS n,
+      sum(t.state = 'done' AND (t.finished_at < ${run.created_at} OR EXISTS (
+        SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found'))) AS before
+    FROM tasks t JOIN sub ON t.id = sub.id GROUP BY t.state`);
   const counts: StateCounts = {};
   let total = 0;
+  let alreadyDone = 0;
   for (const r of rows) {
     counts[r.state] = r.n;
     total += r.n;
+    alreadyDone += Number(r.before ?? 0);
   }
   const failedRows = (counts.failed ?? 0) > 0
     ? await db.all<{ id: string; last_error: string | null }>(sql`
@@ -87,6 +108,14 @@ export async function runStatus(db: Db | Tx, runId: string): Promise<RunStatus |
       error: r.last_error ? JSON.parse(r.last_error) : null,
     })),
     blocked: blockedRows.map((r) => ({ taskId: r.id, blockedBy: r.blocked_by })),
+    summary: {
+      alreadyDone,
+      completed: (counts.done ?? 0) - alreadyDone,
+      failed: counts.failed ?? 0,
+      blocked: counts.blocked ?? 0,
+      cancelled: counts.cancelled ?? 0,
+      pending: (counts.waiting ?? 0) + (counts.ready ?? 0) + (counts.leased ?? 0),
+    },
   };
 }
 
