@@ -39,7 +39,8 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
       JOIN tasks d ON d.id = e.dep_id
       WHERE t.kind = 'run' AND t.state IN ('ready', 'leased') AND d.state != 'done'
         OR t.state = 'done' AND d.state != 'done'
-           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found')`,
+           AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.task_id = t.id
+             AND p.kind IN ('found', 'manual'))`,
   },
   {
     invariant: "a waiting task's pending count matches its dependencies not done",

@@ -1,7 +1,8 @@
 /**
  * Leases ready tasks to a worker with conditional `update … returning`
  * statements: never a task twice, never past a resource limit, never a task
- * of a disabled family; a batchable task takes its ready siblings along.
+ * of a disabled or paused family, nothing for a worker in a paused region;
+ * a batchable task takes its ready siblings along.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
@@ -31,6 +32,8 @@ export interface ClaimRequest {
   pins: readonly string[];
   /** `family@version` pairs the worker can run. */
   families: readonly { name: string; version: number }[];
+  /** The worker's `region` label: while that region is paused, it gets nothing. */
+  region?: string;
   /** Batch sizes of batchable families, by `name@version`. */
   batchSizes?: ReadonlyMap<string, number>;
   limit: number;
@@ -62,12 +65,20 @@ const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, leas
  */
 export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask[]> {
   if (req.limit <= 0 || req.pins.length === 0 || req.families.length === 0) return [];
-  const disabled = new Set(
-    (await tx.all<{ name: string; version: number }>(
-      sql`SELECT name, version FROM families WHERE disabled_until > ${req.now}`,
-    )).map((f) => `${f.name}@${f.version}`),
+  // One read for what holds claims back: disabled families (`name@version`),
+  // paused families (every version) and the worker's region if it is paused.
+  const held = await tx.all<{ kind: string; value: string }>(sql`
+    SELECT 'disabled' AS kind, name || '@' || version AS value FROM families
+    WHERE disabled_until > ${req.now}
+    UNION ALL
+    SELECT kind, value FROM pauses
+    WHERE kind = 'family' OR kind = 'region' AND value = ${req.region ?? null}`);
+  if (held.some((h) => h.kind === "region")) return [];
+  const disabled = new Set(held.filter((h) => h.kind === "disabled").map((h) => h.value));
+  const paused = new Set(held.filter((h) => h.kind === "family").map((h) => h.value));
+  const families = req.families.filter((f) =>
+    !disabled.has(`${f.name}@${f.version}`) && !paused.has(f.name)
   );
-  const families = req.families.filter((f) => !disabled.has(`${f.name}@${f.version}`));
   // Read past the limit so that tasks waiting for a resource do not hide the rest.
   const window = Math.min(256, req.limit * 4);
   const candidates: Candidate[] = [];

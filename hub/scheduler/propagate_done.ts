@@ -2,7 +2,7 @@
  * Readiness: when tasks become done, their dependents' pending counts drop;
  * a dependent at zero becomes ready (or, for a wrapper, done itself).
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
 
@@ -39,34 +39,47 @@ export async function propagateDone(
             SELECT count(*) FROM edges e WHERE e.task_id = tasks.id AND e.dep_id IN (${list})),
           updated_at = ${now}
         WHERE +state = 'waiting' AND id IN (${dependents})`);
-      const rows = await tx.all<{ id: string; state: string; lease_epoch: number }>(sql`
-        UPDATE tasks SET
-          state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
-          kind = 'run',
-          ready_at = ${now},
-          finished_at = CASE WHEN has_run = 0 THEN ${now} ELSE NULL END,
-          updated_at = ${now}
-        WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN (${dependents})
-        RETURNING id, state, lease_epoch`);
-      for (const row of rows) {
-        if (row.state === "done") {
-          await insertPublication(
-            tx,
-            `wrapper:${row.id}`,
-            row.id,
-            row.lease_epoch,
-            null,
-            "wrapper",
-            now,
-          );
-          next.push(row.id);
-          result.wrappersDone.push(row.id);
-        } else {
-          result.readied++;
-        }
-      }
+      const settled = await settleWaiting(tx, dependents, now);
+      result.readied += settled.readied;
+      result.wrappersDone.push(...settled.wrappersDone);
+      next.push(...settled.wrappersDone);
     }
     frontier = next;
+  }
+  return result;
+}
+
+/**
+ * Waiting tasks among `ids` (a list or a subquery) with nothing pending
+ * become ready, or, for wrappers, done and published. The caller propagates
+ * the wrappers returned.
+ */
+export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Propagation> {
+  const result: Propagation = { readied: 0, wrappersDone: [] };
+  const rows = await tx.all<{ id: string; state: string; lease_epoch: number }>(sql`
+    UPDATE tasks SET
+      state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
+      kind = 'run',
+      ready_at = ${now},
+      finished_at = CASE WHEN has_run = 0 THEN ${now} ELSE NULL END,
+      updated_at = ${now}
+    WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN (${ids})
+    RETURNING id, state, lease_epoch`);
+  for (const row of rows) {
+    if (row.state === "done") {
+      await insertPublication(
+        tx,
+        `wrapper:${row.id}`,
+        row.id,
+        row.lease_epoch,
+        null,
+        "wrapper",
+        now,
+      );
+      result.wrappersDone.push(row.id);
+    } else {
+      result.readied++;
+    }
   }
   return result;
 }
@@ -78,7 +91,7 @@ export async function insertPublication(
   taskId: string,
   epoch: number,
   workerId: string | null,
-  kind: "run" | "found" | "wrapper",
+  kind: "run" | "found" | "wrapper" | "manual",
   now: number,
 ): Promise<void> {
   await tx.run(sql`

@@ -7,6 +7,7 @@ import {
   matchesSelector,
   parsePinKey,
 } from "../../shared/selector.ts";
+import type { PausedSets } from "./pauses.ts";
 
 /** A worker as the starvation check sees it. */
 export interface WorkerSeen {
@@ -19,11 +20,14 @@ export interface WorkerSeen {
 /**
  * The reason a ready task cannot be leased by any connected worker
  * ("no connected worker matches region=ap-south"), or null when one can.
+ * With `paused`, a paused family or region counts too.
  */
 export function unschedulableReason(
   task: { family: string; version: number; pin: string },
   workers: readonly WorkerSeen[],
+  paused?: PausedSets,
 ): string | null {
+  if (paused?.families.has(task.family)) return `family ${task.family} is paused`;
   const open = workers.filter((w) => !w.cordoned);
   if (open.length === 0) {
     return workers.length === 0 ? "no worker is connected" : "every connected worker is cordoned";
@@ -33,8 +37,13 @@ export function unschedulableReason(
   );
   if (runs.length === 0) return `no connected worker runs ${task.family} version ${task.version}`;
   const pin = parsePinKey(task.pin);
-  if (!runs.some((w) => matchesSelector(w.labels, pin))) {
+  const able = runs.filter((w) => matchesSelector(w.labels, pin));
+  if (able.length === 0) {
     return `no connected worker running ${task.family} matches ${describeSelector(pin)}`;
+  }
+  if (paused && able.every((w) => paused.regions.has(w.labels.region ?? ""))) {
+    const regions = [...new Set(able.map((w) => w.labels.region))].sort().join(", ");
+    return `every connected worker that can run it is in a paused region (${regions})`;
   }
   return null;
 }

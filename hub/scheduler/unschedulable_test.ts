@@ -24,6 +24,24 @@ Deno.test("unschedulableReason() says when no worker runs the family, none is co
   );
 });
 
+Deno.test("unschedulableReason() names a paused family, or the paused regions of every worker that could run it", () => {
+  const us = { ...eu, labels: { region: "us-east" } };
+  const open = { ...task, pin: "" };
+  const paused = (families: string[], regions: string[]) => ({
+    families: new Set(families),
+    regions: new Set(regions),
+  });
+  assert.equal(
+    unschedulableReason(open, [eu], paused(["Extract"], [])),
+    "family Extract is paused",
+  );
+  assert.equal(
+    unschedulableReason(open, [eu, us], paused([], ["us-east", "eu-west"])),
+    "every connected worker that can run it is in a paused region (eu-west, us-east)",
+  );
+  assert.equal(unschedulableReason(open, [eu, us], paused([], ["us-east"])), null);
+});
+
 Deno.test("regionOf() reads the region a pin names", () => {
   assert.equal(regionOf(""), "any");
   assert.equal(regionOf('{"region":"eu-west"}'), "eu-west");
