@@ -1,20 +1,21 @@
 /**
- * A typed client for the hub's admin API. Every failure becomes one of the
- * errors in `errors.ts`: {@link HubUnreachableError} when no answer came,
- * {@link HubError} when the answer was an error or unreadable.
+ * A typed client for the hub's admin API, one method per endpoint. Every
+ * failure becomes one of the errors in `errors.ts` (see `hub_request.ts`).
  */
-import type { z } from "zod";
+import type { Selector } from "../shared/selector.ts";
+import type { TaskState } from "../shared/task_states.ts";
 import {
   type BackfillCreated,
   backfillCreatedSchema,
   type BackfillStatus,
   backfillStatusSchema,
-  errorBodySchema,
   type Family,
   type FamilyDetail,
   familyDetailSchema,
   familyListSchema,
+  type RunList,
   runListSchema,
+  type RunState,
   type RunStatus,
   runStatusSchema,
   type Submitted,
@@ -23,19 +24,36 @@ import {
   type TaskDetail,
   taskDetailSchema,
   taskListSchema,
-  type TokenCreated,
-  tokenCreatedSchema,
-  type TokenInfo,
-  tokenListSchema,
-  tokenRevokedSchema,
   type Worker,
   workerListSchema,
   type WorkerMode,
   workerModeSchema,
 } from "./api_schemas.ts";
-import type { TaskState } from "./args.ts";
-import type { ClientConfig } from "./config.ts";
-import { HubError, HubUnreachableError } from "./errors.ts";
+import {
+  type AuditList,
+  auditListSchema,
+  type Pause,
+  type PauseChanged,
+  pauseChangedSchema,
+  type PauseKind,
+  pauseListSchema,
+  type Resource,
+  resourceListSchema,
+  resourceSetSchema,
+  type RunCancelled,
+  runCancelledSchema,
+  type RunRetried,
+  runRetriedSchema,
+  type TaskAction,
+  taskActionSchema,
+  type TokenCreated,
+  tokenCreatedSchema,
+  type TokenInfo,
+  tokenListSchema,
+  tokenRevokedSchema,
+  type TokenRole,
+} from "./api_schemas_control.ts";
+import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
 
 /** Filters of `GET /api/tasks`. */
 export interface TaskFilter {
@@ -43,6 +61,31 @@ export interface TaskFilter {
   state?: TaskState | null;
   family?: string | null;
   limit?: number | null;
+}
+
+/** Filters and paging of `GET /api/runs`. */
+export interface RunFilter {
+  state?: RunState | null;
+  family?: string | null;
+  limit?: number | null;
+  cursor?: string | null;
+}
+
+/** Filters and paging of `GET /api/audit`. */
+export interface AuditFilter {
+  action?: string | null;
+  limit?: number | null;
+  cursor?: string | null;
+}
+
+/** The body of `POST /api/runs`. */
+export interface RunRequest {
+  family: string;
+  params: Record<string, unknown>;
+  version?: number;
+  priority?: number;
+  /** Pins the run's root task to workers whose labels match. */
+  pin?: Selector;
 }
 
 /** The body of `POST /api/backfills`. */
@@ -57,6 +100,13 @@ export interface BackfillRequest {
   version?: number;
 }
 
+/** The body of `POST /api/tokens`; `scope` is for worker tokens only. */
+export interface TokenRequest {
+  role: TokenRole;
+  name?: string;
+  scope?: Record<string, string>;
+}
+
 /** The admin API, one method per endpoint. */
 export interface ApiClient {
   /** The hub's base URL. */
@@ -66,179 +116,117 @@ export interface ApiClient {
   /** `GET /api/families`. */
   listFamilies(): Promise<Family[]>;
   /** `POST /api/runs`. */
-  submitRun(
-    body: { family: string; params: Record<string, unknown>; version?: number; priority?: number },
-  ): Promise<Submitted>;
+  submitRun(body: RunRequest): Promise<Submitted>;
   /** `POST /api/backfills`. */
   submitBackfill(body: BackfillRequest): Promise<BackfillCreated>;
   /** `GET /api/backfills/:id`. */
   getBackfill(backfillId: string): Promise<BackfillStatus>;
   /** `GET /api/runs/:id`. */
   getRun(runId: string): Promise<RunStatus>;
-  /** `GET /api/runs?limit=`. */
-  listRuns(limit?: number | null): Promise<RunStatus[]>;
+  /** `GET /api/runs?state=&family=&limit=&cursor=`: one page, newest first. */
+  listRuns(filter?: RunFilter): Promise<RunList>;
+  /** `POST /api/runs/:id/retry`. */
+  retryRun(runId: string): Promise<RunRetried>;
+  /** `POST /api/runs/:id/cancel`. */
+  cancelRun(runId: string, reason: string | null): Promise<RunCancelled>;
   /** `GET /api/tasks?run=&state=&family=&limit=`. */
   listTasks(filter: TaskFilter): Promise<Task[]>;
   /** `GET /api/tasks/:id`. */
   getTask(taskId: string): Promise<TaskDetail>;
+  /** `POST /api/tasks/:id/retry`. */
+  retryTask(taskId: string): Promise<TaskAction>;
+  /** `POST /api/tasks/:id/cancel`. */
+  cancelTask(taskId: string, reason: string | null): Promise<TaskAction>;
+  /** `POST /api/tasks/:id/done`. */
+  markTaskDone(taskId: string, reason: string): Promise<TaskAction>;
   /** `GET /api/workers`. */
   listWorkers(): Promise<Worker[]>;
+  /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
+  setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
   /** `POST /api/tokens`. */
-  createToken(
-    body: { role: string; scope: Record<string, string>; name?: string },
-  ): Promise<TokenCreated>;
+  createToken(body: TokenRequest): Promise<TokenCreated>;
   /** `GET /api/tokens`. */
   listTokens(): Promise<TokenInfo[]>;
   /** `DELETE /api/tokens/:id`. */
   revokeToken(id: string): Promise<{ id: string; sessionsClosed: number }>;
-  /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
-  setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
+  /** `GET /api/pauses`. */
+  listPauses(): Promise<Pause[]>;
+  /** `PUT /api/pauses/:kind/:value`. */
+  pause(kind: PauseKind, value: string, reason: string | null): Promise<PauseChanged>;
+  /** `DELETE /api/pauses/:kind/:value`. */
+  resume(kind: PauseKind, value: string): Promise<PauseChanged>;
+  /** `GET /api/audit?action=&limit=&cursor=`: one page, newest first. */
+  listAudit(filter?: AuditFilter): Promise<AuditList>;
+  /** `GET /api/resources`. */
+  listResources(): Promise<Resource[]>;
+  /** `PUT /api/resources/:name`. */
+  setResourceLimit(name: string, limit: number): Promise<{ name: string; limit: number }>;
 }
 
 /** Options for {@link createApiClient}. */
-export interface ApiClientOptions extends ClientConfig {
-  /** Injected in tests; the global `fetch` otherwise. */
-  fetch?: typeof fetch;
-  /** Give up on a request after this long; 0 waits forever. Default 30 s. */
-  timeoutMs?: number;
-}
+export type ApiClientOptions = HubRequestOptions;
 
 /** Creates a client for the hub at `options.baseUrl`. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const { baseUrl } = options;
-
-  async function request<S extends z.ZodType>(
-    method: "GET" | "POST" | "DELETE",
-    path: string,
-    schema: S,
-    body?: unknown,
-  ): Promise<z.output<S>> {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
-    let status: number;
-    let text: string;
-    try {
-      const res = await doFetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined,
-      });
-      status = res.status;
-      text = await res.text();
-    } catch (cause) {
-      throw new HubUnreachableError(baseUrl, networkReason(cause, timeoutMs), { cause });
-    }
-    const what = `${method} ${path}`;
-    const json = parseJson(text);
-    if (status < 200 || status > 299) {
-      const error = errorBodySchema.safeParse(json);
-      if (error.success) {
-        const { code, message, field } = error.data.error;
-        throw new HubError(status, code, message, { field });
-      }
-      throw new HubError(
-        status,
-        `http_${status}`,
-        `The hub answered ${what} with HTTP ${status}: ${excerpt(text)}`,
-      );
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `field "${issue.path.join(".")}"` : "the body";
-      throw new HubError(
-        status,
-        "unexpected_response",
-        json === undefined
-          ? `The hub answered ${what} with a body that is not JSON: ${excerpt(text)}`
-          : `The hub answered ${what} with an unexpected body: ${where}: ${
-            issue?.message ?? "invalid"
-          }`,
-      );
-    }
-    return parsed.data;
-  }
-
+  const request = createHubRequest(options);
+  const id = encodeURIComponent;
+  const reasonBody = (reason: string | null) => (reason === null ? {} : { reason });
   return {
-    baseUrl,
-    getFamily: (name) =>
-      request("GET", `/api/families/${encodeURIComponent(name)}`, familyDetailSchema),
+    baseUrl: options.baseUrl,
+    getFamily: (name) => request("GET", `/api/families/${id(name)}`, familyDetailSchema),
     listFamilies: async () => (await request("GET", "/api/families", familyListSchema)).families,
     submitRun: (body) => request("POST", "/api/runs", submittedSchema, body),
     submitBackfill: (body) => request("POST", "/api/backfills", backfillCreatedSchema, body),
     getBackfill: (backfillId) =>
-      request("GET", `/api/backfills/${encodeURIComponent(backfillId)}`, backfillStatusSchema),
-    getRun: (runId) => request("GET", `/api/runs/${encodeURIComponent(runId)}`, runStatusSchema),
-    listRuns: async (limit) => {
-      const query = limit ? `?limit=${limit}` : "";
-      return (await request("GET", `/api/runs${query}`, runListSchema)).runs;
-    },
-    listTasks: async (filter) => {
-      const query = new URLSearchParams();
-      for (const key of ["run", "state", "family", "limit"] as const) {
-        const value = filter[key];
-        if (value !== null && value !== undefined) query.set(key, String(value));
-      }
-      const search = query.size > 0 ? `?${query}` : "";
-      return (await request("GET", `/api/tasks${search}`, taskListSchema)).tasks;
-    },
-    getTask: (taskId) =>
-      request("GET", `/api/tasks/${encodeURIComponent(taskId)}`, taskDetailSchema),
+      request("GET", `/api/backfills/${id(backfillId)}`, backfillStatusSchema),
+    getRun: (runId) => request("GET", `/api/runs/${id(runId)}`, runStatusSchema),
+    listRuns: (filter = {}) =>
+      request(
+        "GET",
+        `/api/runs${query(filter, ["state", "family", "limit", "cursor"])}`,
+        runListSchema,
+      ),
+    retryRun: (runId) => request("POST", `/api/runs/${id(runId)}/retry`, runRetriedSchema),
+    cancelRun: (runId, reason) =>
+      request("POST", `/api/runs/${id(runId)}/cancel`, runCancelledSchema, reasonBody(reason)),
+    listTasks: async (filter) =>
+      (await request(
+        "GET",
+        `/api/tasks${query(filter, ["run", "state", "family", "limit"])}`,
+        taskListSchema,
+      )).tasks,
+    getTask: (taskId) => request("GET", `/api/tasks/${id(taskId)}`, taskDetailSchema),
+    retryTask: (taskId) => request("POST", `/api/tasks/${id(taskId)}/retry`, taskActionSchema),
+    cancelTask: (taskId, reason) =>
+      request("POST", `/api/tasks/${id(taskId)}/cancel`, taskActionSchema, reasonBody(reason)),
+    markTaskDone: (taskId, reason) =>
+      request("POST", `/api/tasks/${id(taskId)}/done`, taskActionSchema, { reason }),
     listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
+    setWorkerMode: (workerId, mode) =>
+      request("POST", `/api/workers/${id(workerId)}/${mode}`, workerModeSchema, {}),
     createToken: (body) => request("POST", "/api/tokens", tokenCreatedSchema, body),
     listTokens: async () => (await request("GET", "/api/tokens", tokenListSchema)).tokens,
-    revokeToken: (id) =>
-      request("DELETE", `/api/tokens/${encodeURIComponent(id)}`, tokenRevokedSchema),
-    setWorkerMode: (workerId, mode) =>
-      request("POST", `/api/workers/${encodeURIComponent(workerId)}/${mode}`, workerModeSchema, {}),
+    revokeToken: (tokenId) => request("DELETE", `/api/tokens/${id(tokenId)}`, tokenRevokedSchema),
+    listPauses: async () => (await request("GET", "/api/pauses", pauseListSchema)).pauses,
+    pause: (kind, value, reason) =>
+      request("PUT", `/api/pauses/${kind}/${id(value)}`, pauseChangedSchema, reasonBody(reason)),
+    resume: (kind, value) =>
+      request("DELETE", `/api/pauses/${kind}/${id(value)}`, pauseChangedSchema),
+    listAudit: (filter = {}) =>
+      request("GET", `/api/audit${query(filter, ["action", "limit", "cursor"])}`, auditListSchema),
+    listResources: async () =>
+      (await request("GET", "/api/resources", resourceListSchema)).resources,
+    setResourceLimit: (name, limit) =>
+      request("PUT", `/api/resources/${id(name)}`, resourceSetSchema, { limit }),
   };
 }
 
-/** Why a fetch got no answer, in a few words (`connection refused`, `host not found`). */
-export function networkReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${timeoutMs / 1000} s`;
+/** `?a=1&b=x` from those of `keys` that are set in `filter`, or `""`. */
+function query<F extends object>(filter: F, keys: readonly (keyof F & string)[]): string {
+  const params = new URLSearchParams();
+  for (const key of keys) {
+    const value = filter[key];
+    if (value !== null && value !== undefined) params.set(key, String(value));
   }
-  const messages: string[] = [];
-  for (let e: unknown = error; e instanceof Error && messages.length < 5; e = e.cause) {
-    messages.push(e.message);
-  }
-  const text = messages.join(" ").toLowerCase();
-  if (text.includes("connection refused")) return "connection refused";
-  if (
-    text.includes("dns error") || text.includes("failed to lookup address") ||
-    text.includes("name or service not known")
-  ) {
-    return "host not found";
-  }
-  if (text.includes("connection reset")) return "connection reset";
-  if (text.includes("timed out")) return "connection timed out";
-  if (text.includes("certificate")) return "TLS certificate rejected";
-  if (text.includes("corrupt message")) return "TLS handshake failed (does it speak plain HTTP?)";
-  const blocked = text.match(/requests to port (\d+) are blocked/);
-  if (blocked) return `fetch refuses port ${blocked[1]} (a reserved port); use another port`;
-  // The innermost message is the most specific:
-  // "error sending request for url (http://…): client error (Connect): …" → the part after the URL.
-  const last = messages.at(-1) ?? String(error);
-  return last
-    .replace(/^error sending request for url \([^)]*\):\s*/i, "")
-    .replace(/^client error \([^)]*\):\s*/i, "") || last;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat === "") return "(empty body)";
-  return JSON.stringify(flat.length > 120 ? `${flat.slice(0, 120)}…` : flat);
+  return params.size > 0 ? `?${params}` : "";
 }

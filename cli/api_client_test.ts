@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createApiClient, networkReason } from "./api_client.ts";
-import { HubError, HubUnreachableError } from "./errors.ts";
+import { createApiClient } from "./api_client.ts";
+import { HubAuthError, HubError, HubUnreachableError } from "./errors.ts";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -132,31 +132,112 @@ Deno.test("an API client reports a failed fetch as the hub being unreachable", a
   });
 });
 
-Deno.test("networkReason() names common network failures in a few words", () => {
-  const wrapped = (inner: string) => new TypeError("fetch failed", { cause: new Error(inner) });
-  assert.equal(
-    networkReason(
-      wrapped(
-        "error sending request for url (http://x/): client error (Connect): dns error: " +
-          "failed to lookup address information: Name or service not known",
-      ),
-      1000,
-    ),
-    "host not found",
+const PROBLEM = { "content-type": "application/problem+json" };
+
+Deno.test("an API client reads an application/problem+json error into a HubError", async () => {
+  const client = clientWith(() =>
+    new Response(
+      JSON.stringify({
+        type: "urn:drover:problem:invalid_params",
+        title: "Invalid parameters",
+        status: 400,
+        detail: 'Parameter "n" must be an integer',
+        code: "invalid_params",
+        field: "params.n",
+      }),
+      { status: 400, headers: PROBLEM },
+    )
   );
-  assert.equal(
-    networkReason(new DOMException("Signal timed out.", "TimeoutError"), 30_000),
-    "no answer within 30 s",
+  await assert.rejects(() => client.submitRun({ family: "A", params: {} }), (error: unknown) => {
+    assert.ok(error instanceof HubError && !(error instanceof HubAuthError));
+    assert.equal(error.status, 400);
+    assert.equal(error.code, "invalid_params");
+    assert.equal(error.message, 'Parameter "n" must be an integer');
+    assert.equal(error.field, "params.n");
+    return true;
+  });
+});
+
+Deno.test("an API client takes a problem's code from its type when the code is missing", async () => {
+  const client = clientWith(() =>
+    Response.json({ type: "urn:drover:problem:run_not_found", title: "Not found", status: 404 }, {
+      status: 404,
+    })
   );
-  assert.equal(
-    networkReason(new TypeError("Fetch failed: Requests to port 9 are blocked"), 1000),
-    "fetch refuses port 9 (a reserved port); use another port",
-  );
-  assert.equal(
-    networkReason(
-      wrapped("error sending request for url (http://x/): client error (Connect): odd failure"),
-      1000,
-    ),
-    "odd failure",
-  );
+  await assert.rejects(() => client.getRun("x"), { code: "run_not_found", message: "Not found" });
+});
+
+Deno.test("an API client turns 401 and 403 into a HubAuthError naming where the token came from", async () => {
+  const answer = (status: 401 | 403, code: string, detail: string) => () =>
+    new Response(JSON.stringify({ type: `urn:drover:problem:${code}`, status, detail, code }), {
+      status,
+      headers: PROBLEM,
+    });
+  const refused = clientWith(answer(401, "unauthorized", "the token is revoked"), "t");
+  await assert.rejects(() => refused.listPauses(), (error: unknown) => {
+    assert.ok(error instanceof HubAuthError);
+    assert.equal(error.status, 401);
+    assert.equal(error.code, "unauthorized");
+    assert.equal(error.message, "the token is revoked");
+    assert.equal(error.tokenSource, "--token");
+    return true;
+  });
+  const forbidden = clientWith(answer(403, "forbidden", "role viewer; allowed: admin"), null);
+  await assert.rejects(() => forbidden.listAudit(), { status: 403, tokenSource: null });
+  const bare = clientWith(() => new Response("no", { status: 401 }));
+  await assert.rejects(() => bare.listRuns(), { name: "HubAuthError", code: "unauthorized" });
+});
+
+Deno.test("an API client builds the runs and audit queries with their cursors", async () => {
+  const urls: string[] = [];
+  const client = clientWith((request) => {
+    urls.push(request.url);
+    return request.url.includes("/api/audit")
+      ? Response.json({ entries: [], next: "c2" })
+      : Response.json({ runs: [] });
+  });
+  const runs = await client.listRuns({ state: "failed", family: null, limit: 2, cursor: "c 1" });
+  assert.deepEqual(runs, { runs: [], next: null });
+  const audit = await client.listAudit({ action: "run.retry", limit: null, cursor: null });
+  assert.equal(audit.next, "c2");
+  assert.deepEqual(urls, [
+    "http://hub.test/api/runs?state=failed&limit=2&cursor=c+1",
+    "http://hub.test/api/audit?action=run.retry",
+  ]);
+});
+
+Deno.test("an API client sends each action to its path, method and body", async () => {
+  const seen: string[] = [];
+  const client = clientWith(async (request) => {
+    const body = request.body ? await request.text() : "";
+    const path = new URL(request.url).pathname;
+    seen.push(`${request.method} ${path} ${body}`.trim());
+    if (path.startsWith("/api/pauses/")) {
+      return Response.json({ kind: "region", value: "eu west", paused: request.method === "PUT" });
+    }
+    if (path.startsWith("/api/resources/")) return Response.json({ name: "gpu", limit: 2 });
+    if (path.endsWith("/retry") && path.startsWith("/api/runs/")) {
+      return Response.json({ runId: "run_1", retried: ["A_1"], unblocked: 2 });
+    }
+    if (path.startsWith("/api/runs/")) return Response.json({ runId: "run_1", cancelled: 3 });
+    return Response.json({ taskId: "A_1", state: "ready" });
+  });
+  await client.retryRun("run_1");
+  await client.cancelRun("run_1", null);
+  await client.retryTask("A_1");
+  await client.cancelTask("A_1", "not needed");
+  await client.markTaskDone("A_1", "loaded by hand");
+  await client.pause("region", "eu west", "maintenance");
+  await client.resume("region", "eu west");
+  await client.setResourceLimit("gpu", 2);
+  assert.deepEqual(seen, [
+    "POST /api/runs/run_1/retry",
+    "POST /api/runs/run_1/cancel {}",
+    "POST /api/tasks/A_1/retry",
+    'POST /api/tasks/A_1/cancel {"reason":"not needed"}',
+    'POST /api/tasks/A_1/done {"reason":"loaded by hand"}',
+    'PUT /api/pauses/region/eu%20west {"reason":"maintenance"}',
+    "DELETE /api/pauses/region/eu%20west",
+    'PUT /api/resources/gpu {"limit":2}',
+  ]);
 });

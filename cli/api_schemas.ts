@@ -5,15 +5,6 @@
  */
 import { z } from "zod";
 
-/** `{"error":{"code","message","field"?}}`, the body of every 4xx/5xx answer. */
-export const errorBodySchema = z.object({
-  error: z.looseObject({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().nullish(),
-  }),
-});
-
 /** `POST /api/runs` → 201. */
 export const submittedSchema = z.looseObject({
   runId: z.string(),
@@ -24,13 +15,36 @@ export const submittedSchema = z.looseObject({
 /** A submitted run. */
 export type Submitted = z.output<typeof submittedSchema>;
 
+/** The states a run can be in; `running` is the only one not final. */
+export const RUN_STATES = ["running", "done", "failed", "cancelled"] as const;
+
+/** A run's state. */
+export type RunState = (typeof RUN_STATES)[number];
+
+/** A run's tasks by outcome, for the end-of-run summary. */
+export const runSummarySchema = z.looseObject({
+  /** Done before the run was submitted (outputs existed, or another run made them). */
+  alreadyDone: z.number(),
+  /** Done since the run was submitted. */
+  completed: z.number(),
+  failed: z.number(),
+  /** Cannot run: a requirement failed or was cancelled. */
+  blocked: z.number(),
+  cancelled: z.number(),
+  /** Not finished yet: waiting, ready or leased. */
+  pending: z.number(),
+});
+
+/** What a run found done, did, failed at, and has left. */
+export type RunSummary = z.output<typeof runSummarySchema>;
+
 /** `GET /api/runs/:id`. */
 export const runStatusSchema = z.looseObject({
   runId: z.string(),
   rootTaskId: z.string(),
   family: z.string(),
   params: z.unknown(),
-  state: z.enum(["running", "done", "failed", "cancelled"]),
+  state: z.enum(RUN_STATES),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
   total: z.number(),
@@ -38,13 +52,21 @@ export const runStatusSchema = z.looseObject({
   failed: z.array(z.looseObject({ taskId: z.string(), error: z.unknown() })),
   /** Tasks that cannot run because a requirement failed or was cancelled. */
   blocked: z.array(z.looseObject({ taskId: z.string(), blockedBy: z.string() })).default([]),
+  /** Absent from hubs older than the execution summary. */
+  summary: runSummarySchema.optional(),
 });
 
 /** A run's state and task counts. */
 export type RunStatus = z.output<typeof runStatusSchema>;
 
-/** `GET /api/runs`. */
-export const runListSchema = z.looseObject({ runs: z.array(runStatusSchema) });
+/** `GET /api/runs`: a page of runs, newest first; `next` is the cursor of the next page. */
+export const runListSchema = z.looseObject({
+  runs: z.array(runStatusSchema),
+  next: z.string().nullable().default(null),
+});
+
+/** A page of runs. */
+export type RunList = z.output<typeof runListSchema>;
 
 /** `GET /api/tasks` rows. */
 export const taskSchema = z.looseObject({
@@ -194,28 +216,3 @@ export const backfillStatusSchema = z.looseObject({
 
 /** A backfill's progress, with each day's run. */
 export type BackfillStatus = z.output<typeof backfillStatusSchema>;
-
-/** A token as `GET /api/tokens` lists it (no secret). */
-export const tokenInfoSchema = z.looseObject({
-  id: z.string(),
-  role: z.string(),
-  scope: z.record(z.string(), z.string()),
-  name: z.string(),
-  createdAt: z.number(),
-  revokedAt: z.number().nullable(),
-});
-
-/** A token as listed. */
-export type TokenInfo = z.output<typeof tokenInfoSchema>;
-
-/** `POST /api/tokens`: the token, with its secret, shown once. */
-export const tokenCreatedSchema = tokenInfoSchema.extend({ token: z.string() });
-
-/** A created token. */
-export type TokenCreated = z.output<typeof tokenCreatedSchema>;
-
-/** `GET /api/tokens`. */
-export const tokenListSchema = z.looseObject({ tokens: z.array(tokenInfoSchema) });
-
-/** `DELETE /api/tokens/:id`. */
-export const tokenRevokedSchema = z.looseObject({ id: z.string(), sessionsClosed: z.number() });

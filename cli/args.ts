@@ -1,81 +1,22 @@
 /**
- * Parses `drover`'s command line into a typed invocation. A small hand
- * parser over the grammar in `command_specs.ts`: `--name value`,
- * `--name=value`, `-p value`, `--` to end options; global options may come
- * before or after the command.
+ * Parses `drover`'s command line into a typed invocation, over the grammar
+ * in `command_specs.ts`; global options may come before or after the
+ * command. Every mistake is a {@link UsageError} naming the bad value.
  */
-import {
-  COMMANDS,
-  findCommand,
-  GLOBAL_OPTIONS,
-  OPTIONS,
-  type OptionSpec,
-  usageLine,
-} from "./command_specs.ts";
+import { TASK_STATES } from "../shared/task_states.ts";
+import { RUN_STATES } from "./api_schemas.ts";
+import { PAUSE_KINDS, TOKEN_ROLES } from "./api_schemas_control.ts";
+import type { Command, Invocation, Target } from "./command.ts";
+import { COMMANDS, findCommand, GLOBAL_OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
+import { parseChoice, parseDate, parseInteger, parseLimit, parsePins } from "./option_values.ts";
+import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
 
-/** The task states a `--state` filter accepts. */
-export { TASK_STATES, type TaskState } from "../shared/task_states.ts";
-import { TASK_STATES, type TaskState } from "../shared/task_states.ts";
-
-/** What to do, with its arguments. */
-export type Command =
-  | { name: "help"; topic: string | null }
-  | { name: "submit"; family: string; params: string[]; priority: number | null; wait: boolean }
-  | {
-    name: "backfill";
-    family: string;
-    from: string;
-    to: string;
-    /** `--param-name`: the parameter that takes each day. */
-    paramName: string | null;
-    params: string[];
-    maxConcurrent: number | null;
-    priority: number | null;
-    wait: boolean;
-  }
-  | { name: "status"; runId: string }
-  | { name: "runs"; limit: number | null }
-  | {
-    name: "tasks";
-    run: string | null;
-    state: TaskState | null;
-    family: string | null;
-    limit: number | null;
-  }
-  | { name: "task"; taskId: string }
-  | { name: "workers" }
-  | { name: "cordon" | "uncordon" | "drain"; worker: string }
-  | {
-    name: "token";
-    action: "create" | "list" | "revoke";
-    id: string | null;
-    role: string | null;
-    scope: string | null;
-    tokenName: string | null;
-  }
-  | { name: "families" };
-
-/** A parsed command line. */
-export interface Invocation {
-  command: Command;
-  json: boolean;
-  /** `--url`, when given. */
-  url: string | null;
-  /** `--token`, when given. */
-  token: string | null;
-}
-
-interface GivenOption {
-  spec: OptionSpec;
-  /** How the user spelled it (`--param`, `-p`). */
-  spelled: string;
-  value: string | null;
-}
+export type { Command, Invocation } from "./command.ts";
 
 /** Parses `argv` (without the program name); throws {@link UsageError} on a bad command line. */
 export function parseArgs(argv: readonly string[]): Invocation {
-  const { positionals, options } = tokenize(argv);
+  const { positionals, options } = tokenizeArgs(argv);
   const values = collectValues(options);
   const invocation = (command: Command): Invocation => ({
     command,
@@ -116,183 +57,162 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (missing) {
     throw new UsageError(`Missing --${missing} for "${name}"; usage: ${usageLine(spec)}`);
   }
+  return invocation(buildCommand(name, args, values));
+}
 
+/** The command `name` from its checked positionals and option values. */
+function buildCommand(name: string, args: string[], values: Map<string, string[]>): Command {
   const arg = args[0] ?? "";
+  const opt = (option: string) => first(values, option);
+  const priority = () => parseInteger("--priority", opt("priority"), -1_000_000, 1_000_000);
   switch (name) {
     case "submit":
-      return invocation({
+      return {
         name,
         family: arg,
         params: values.get("param") ?? [],
-        priority: parseInteger("--priority", first(values, "priority"), -1_000_000, 1_000_000),
+        priority: priority(),
+        pin: parsePins(values.get("pin") ?? []),
         wait: values.has("wait"),
-      });
+      };
     case "backfill": {
-      const from = parseDate("--from", first(values, "from")!);
-      const to = parseDate("--to", first(values, "to")!);
+      const from = parseDate("--from", opt("from")!);
+      const to = parseDate("--to", opt("to")!);
       if (from > to) {
         throw new UsageError(`Option "--from" (${from}) is after "--to" (${to}); swap them`);
       }
-      return invocation({
+      return {
         name,
         family: arg,
         from,
         to,
-        paramName: first(values, "param-name"),
+        paramName: opt("param-name"),
         params: values.get("param") ?? [],
-        maxConcurrent: parseInteger("--max-concurrent", first(values, "max-concurrent"), 1),
-        priority: parseInteger("--priority", first(values, "priority"), -1_000_000, 1_000_000),
+        maxConcurrent: parseInteger("--max-concurrent", opt("max-concurrent"), 1),
+        priority: priority(),
         wait: values.has("wait"),
-      });
+      };
     }
     case "status":
-      return invocation({ name, runId: arg });
+      return { name, runId: arg };
     case "task":
-      return invocation({ name, taskId: arg });
+      return { name, taskId: arg };
     case "runs":
-      return invocation({ name, limit: parseLimit(first(values, "limit")) });
-    case "tasks":
-      return invocation({
+      return {
         name,
-        run: first(values, "run"),
-        state: parseState(first(values, "state")),
-        family: first(values, "family"),
-        limit: parseLimit(first(values, "limit")),
-      });
+        state: parseChoice('Option "--state"', opt("state"), RUN_STATES),
+        family: opt("family"),
+        limit: parseLimit(opt("limit")),
+        cursor: opt("cursor"),
+      };
+    case "retry": {
+      const target = targetOf(arg);
+      if (target === "task" && values.has("wait")) {
+        throw new UsageError(
+          `Option "--wait" follows a run; "${arg}" is a task id (run ids start with run_)`,
+        );
+      }
+      return { name, id: arg, target, wait: values.has("wait") };
+    }
+    case "cancel":
+      return { name, id: arg, target: targetOf(arg), reason: opt("reason") };
+    case "done":
+      return { name, taskId: arg, reason: opt("reason")! };
+    case "tasks":
+      return {
+        name,
+        run: opt("run"),
+        state: parseChoice('Option "--state"', opt("state"), TASK_STATES),
+        family: opt("family"),
+        limit: parseLimit(opt("limit")),
+      };
+    case "pause":
+    case "resume": {
+      const kind = PAUSE_KINDS.find((k) => k === arg);
+      if (kind === undefined) {
+        throw new UsageError(
+          `Cannot ${name} "${arg}": use "${name} family NAME" or "${name} region NAME"`,
+        );
+      }
+      const value = args[1]!;
+      return name === "pause"
+        ? { name, kind, value, reason: opt("reason") }
+        : { name, kind, value };
+    }
+    case "pauses":
     case "workers":
     case "families":
-      return invocation({ name });
+      return { name };
     case "cordon":
     case "uncordon":
     case "drain":
-      return invocation({ name, worker: arg });
-    case "token": {
-      if (arg !== "create" && arg !== "list" && arg !== "revoke") {
-        throw new UsageError(`Unknown token action "${arg}"; use create, list or revoke`);
-      }
-      const id = args[1] ?? null;
-      if (arg === "revoke" && id === null) {
-        throw new UsageError('Missing TOKEN_ID for "token revoke"');
-      }
-      if (arg !== "revoke" && id !== null) throw unexpected(id, name);
-      return invocation({
+      return { name, worker: arg };
+    case "token":
+      return tokenCommand(args, values);
+    case "audit":
+      return {
         name,
-        action: arg,
-        id,
-        role: first(values, "role"),
-        scope: first(values, "scope"),
-        tokenName: first(values, "name"),
-      });
-    }
+        action: opt("action"),
+        limit: parseLimit(opt("limit")),
+        cursor: opt("cursor"),
+      };
+    case "resources":
+      return resourcesCommand(args);
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }
 }
 
-function tokenize(argv: readonly string[]): { positionals: string[]; options: GivenOption[] } {
-  const positionals: string[] = [];
-  const options: GivenOption[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i]!;
-    if (token === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    let spec: OptionSpec | undefined;
-    let spelled: string;
-    let inline: string | null = null;
-    if (token.startsWith("--")) {
-      const eq = token.indexOf("=");
-      spelled = eq < 0 ? token : token.slice(0, eq);
-      inline = eq < 0 ? null : token.slice(eq + 1);
-      const name = spelled.slice(2);
-      spec = Object.hasOwn(OPTIONS, name) ? OPTIONS[name] : undefined;
-    } else if (token.startsWith("-") && token.length > 1) {
-      spelled = token;
-      spec = Object.values(OPTIONS).find((o) => o.short !== undefined && `-${o.short}` === token);
-    } else {
-      positionals.push(token);
-      continue;
-    }
-    if (!spec) throw new UsageError(`Unknown option "${spelled}"; see "drover help"`);
-    if (spec.kind === "flag") {
-      if (inline !== null) {
-        throw new UsageError(`Option "${spelled}" takes no value (got "${token}")`);
-      }
-      options.push({ spec, spelled, value: null });
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === "") {
-      throw new UsageError(`Option "${spelled}" needs a value: ${spelled} ${spec.placeholder}`);
-    }
-    options.push({ spec, spelled, value });
+function tokenCommand(args: string[], values: Map<string, string[]>): Command {
+  const [action, id = null] = args;
+  if (action !== "create" && action !== "list" && action !== "revoke" && action !== "generate") {
+    throw new UsageError(
+      `Unknown token action "${action}"; use create, list, revoke or generate`,
+    );
   }
-  return { positionals, options };
+  if (action === "revoke" && id === null) {
+    throw new UsageError('Missing TOKEN_ID for "token revoke"');
+  }
+  if (action !== "revoke" && id !== null) throw unexpected(id, "token");
+  const given = ["role", "scope", "name"].find((o) => values.has(o));
+  if (action !== "create" && given) {
+    throw new UsageError(`Option "--${given}" applies to "token create" only`);
+  }
+  const role = parseChoice('Option "--role"', first(values, "role"), TOKEN_ROLES);
+  const scope = first(values, "scope");
+  if (scope !== null && (role ?? "worker") !== "worker") {
+    throw new UsageError(
+      `Option "--scope" applies to worker tokens only, not to ${role} tokens`,
+    );
+  }
+  return { name: "token", action, id, role, scope, tokenName: first(values, "name") };
 }
 
-/** Values by option name; a single-valued option given twice is refused. */
-function collectValues(options: readonly GivenOption[]): Map<string, string[]> {
-  const values = new Map<string, string[]>();
-  for (const { spec, spelled, value } of options) {
-    const seen = values.get(spec.name);
-    if (seen && spec.kind === "value") {
-      throw new UsageError(`Option "${spelled}" is given twice ("${seen[0]}", "${value}")`);
-    }
-    if (seen && value !== null) seen.push(value);
-    if (!seen) values.set(spec.name, value === null ? [] : [value]);
+function resourcesCommand(args: string[]): Command {
+  if (args.length === 0) return { name: "resources", set: null };
+  const [verb, resource, limit] = args;
+  if (verb !== "set") {
+    throw new UsageError(`Unknown resources action "${verb}"; use "resources set NAME LIMIT"`);
   }
-  return values;
+  if (resource === undefined || limit === undefined) {
+    throw new UsageError(
+      `Missing ${resource === undefined ? "NAME" : "LIMIT"} for "resources set"; ` +
+        "usage: drover resources set NAME LIMIT",
+    );
+  }
+  return {
+    name: "resources",
+    set: { name: resource, limit: parseInteger("LIMIT", limit, 0, 1_000_000)! },
+  };
+}
+
+/** Run ids start with `run_`; anything else is taken for a task id. */
+function targetOf(id: string): Target {
+  return id.startsWith("run_") ? "run" : "task";
 }
 
 function first(values: Map<string, string[]>, name: string): string | null {
   return values.get(name)?.[0] ?? null;
-}
-
-function parseLimit(text: string | null): number | null {
-  if (text === null) return null;
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`Option "--limit" needs a positive integer, got "${text}"`);
-  }
-  return n;
-}
-
-/** An integer option within [min, max], or null when not given. */
-function parseInteger(
-  option: string,
-  text: string | null,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | null {
-  if (text === null) return null;
-  const n = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`Option "${option}" needs an integer ${range}, got "${text}"`);
-  }
-  return n;
-}
-
-/** A real day written YYYY-MM-DD. */
-function parseDate(option: string, text: string): string {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
-  // Date.parse rolls 2026-02-30 over to March: a real day prints back as itself.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) {
-    throw new UsageError(`Option "${option}" needs a day as YYYY-MM-DD, got "${text}"`);
-  }
-  return text;
-}
-
-function parseState(text: string | null): TaskState | null {
-  if (text === null) return null;
-  const state = TASK_STATES.find((s) => s === text);
-  if (!state) {
-    throw new UsageError(
-      `Option "--state" got "${text}"; use one of: ${TASK_STATES.join(", ")}`,
-    );
-  }
-  return state;
 }
 
 function unknownCommand(name: string): UsageError {

@@ -73,25 +73,32 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     placeholder: "N",
     help: "Higher runs first (default: the family's priority)",
   },
+  pin: {
+    name: "pin",
+    kind: "list",
+    placeholder: "LABEL=VALUE",
+    help: "Run only on workers with this label; repeat (or a,b) to allow several values",
+  },
   run: { name: "run", kind: "value", placeholder: "RUN_ID", help: "Only the tasks of this run" },
   state: {
     name: "state",
     kind: "value",
     placeholder: "STATE",
-    help: "Only tasks in this state: ready, leased, waiting, done, failed, blocked, cancelled",
+    help: "Only those in this state; tasks: ready, leased, waiting, done, failed, blocked, " +
+      "cancelled; runs: running, done, failed, cancelled",
   },
   family: { name: "family", kind: "value", placeholder: "FAMILY", help: "Only this family" },
   role: {
     name: "role",
     kind: "value",
     placeholder: "ROLE",
-    help: "token create: the role (worker)",
+    help: "token create: admin, operator, viewer or worker (default: worker)",
   },
   scope: {
     name: "scope",
     kind: "value",
     placeholder: "LABELS",
-    help: "token create: labels the worker must carry, e.g. region=eu-west",
+    help: "token create, worker tokens only: labels the worker must carry, e.g. region=eu-west",
   },
   name: {
     name: "name",
@@ -100,6 +107,24 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "token create: a name to recognise it by",
   },
   limit: { name: "limit", kind: "value", placeholder: "N", help: "Show at most N rows" },
+  cursor: {
+    name: "cursor",
+    kind: "value",
+    placeholder: "CURSOR",
+    help: "Show the page after this one (printed as More: … below a full page)",
+  },
+  reason: {
+    name: "reason",
+    kind: "value",
+    placeholder: "TEXT",
+    help: "Why, recorded with the change and in the audit log",
+  },
+  action: {
+    name: "action",
+    kind: "value",
+    placeholder: "ACTION",
+    help: "Only entries of this action, e.g. run.submit or token.create",
+  },
 };
 
 /** One command. */
@@ -113,6 +138,8 @@ export interface CommandSpec {
   readonly options: readonly string[];
   /** Those of `options` that must be given. */
   readonly required?: readonly string[];
+  /** The arguments as the usage line shows them, when `args` and `optionalArgs` do not say it. */
+  readonly synopsis?: string;
   readonly summary: string;
 }
 
@@ -121,7 +148,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "submit",
     args: ["FAMILY"],
-    options: ["param", "priority", "wait"],
+    options: ["param", "priority", "pin", "wait"],
     summary: "Submit a run of a task family",
   },
   {
@@ -131,8 +158,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     required: ["from", "to"],
     summary: "Run a family once per day over a date range, skipping complete days",
   },
-  { name: "status", args: ["RUN_ID"], options: [], summary: "Show a run's state and failed tasks" },
-  { name: "runs", args: [], options: ["limit"], summary: "List recent runs, newest first" },
+  {
+    name: "status",
+    args: ["RUN_ID"],
+    options: [],
+    summary: "Show a run: its state and execution summary",
+  },
+  {
+    name: "runs",
+    args: [],
+    options: ["state", "family", "limit", "cursor"],
+    summary: "List runs, newest first, a page at a time",
+  },
+  {
+    name: "retry",
+    args: ["ID"],
+    options: ["wait"],
+    summary: "Retry a run's failed tasks (ID run_…), or one failed or cancelled task",
+  },
+  {
+    name: "cancel",
+    args: ["ID"],
+    options: ["reason"],
+    summary: "Cancel a run's unfinished tasks (ID run_…), or one task",
+  },
+  {
+    name: "done",
+    args: ["TASK_ID"],
+    options: ["reason"],
+    required: ["reason"],
+    summary: "Mark a task done without running it, so its dependents can go on",
+  },
   {
     name: "tasks",
     args: [],
@@ -145,6 +201,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     summary: "Show one task: dependencies, attempts, publication",
   },
+  {
+    name: "pause",
+    args: ["family|region", "NAME"],
+    options: ["reason"],
+    summary: "Lease no more tasks of a family, or to the workers of a region, until resumed",
+  },
+  {
+    name: "resume",
+    args: ["family|region", "NAME"],
+    options: [],
+    summary: "Lift a pause",
+  },
+  { name: "pauses", args: [], options: [], summary: "List the pauses in force" },
   { name: "workers", args: [], options: [], summary: "List the workers the hub has seen" },
   {
     name: "cordon",
@@ -159,17 +228,32 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Let a cordoned or draining worker take leases again",
   },
   {
-    name: "token",
-    args: ["create|list|revoke"],
-    optionalArgs: ["TOKEN_ID"],
-    options: ["role", "scope", "name"],
-    summary: "Create a worker token (shown once), list tokens, or revoke one (closes its sessions)",
-  },
-  {
     name: "drain",
     args: ["WORKER"],
     options: [],
     summary: "Cordon a worker, let its running tasks finish, then disconnect it for good",
+  },
+  {
+    name: "token",
+    args: ["create|list|revoke|generate"],
+    optionalArgs: ["TOKEN_ID"],
+    options: ["role", "scope", "name"],
+    summary: "Create a token (shown once), list tokens, revoke one (closes its sessions), " +
+      "or generate one offline to preset DROVER_ADMIN_TOKEN",
+  },
+  {
+    name: "audit",
+    args: [],
+    options: ["action", "limit", "cursor"],
+    summary: "Show the audit log, newest first: who did what, and whether the hub let them",
+  },
+  {
+    name: "resources",
+    args: [],
+    optionalArgs: ["set", "NAME", "LIMIT"],
+    synopsis: "[set NAME LIMIT]",
+    options: [],
+    summary: "List global resources with their limits and use, or set one's limit",
   },
   { name: "families", args: [], options: [], summary: "List task families and their parameters" },
   { name: "help", args: [], options: [], summary: "Show help (for one command: help COMMAND)" },
@@ -182,12 +266,7 @@ export function findCommand(name: string): CommandSpec | undefined {
 
 /** `drover submit FAMILY [--param NAME=VALUE]... [--wait]`: a command's synopsis. */
 export function usageLine(spec: CommandSpec): string {
-  const parts = [
-    "drover",
-    spec.name,
-    ...spec.args,
-    ...(spec.optionalArgs ?? []).map((a) => `[${a}]`),
-  ];
+  const parts = ["drover", spec.name, argsSynopsis(spec)].filter(Boolean);
   if (spec.name === "help") parts.push("[COMMAND]");
   for (const name of spec.options) {
     const option = OPTIONS[name]!;
@@ -198,4 +277,10 @@ export function usageLine(spec: CommandSpec): string {
     );
   }
   return parts.join(" ");
+}
+
+/** `FAMILY`, `create|list|revoke|generate [TOKEN_ID]`: a command's arguments as shown. */
+export function argsSynopsis(spec: CommandSpec): string {
+  if (spec.synopsis !== undefined) return spec.synopsis;
+  return [...spec.args, ...(spec.optionalArgs ?? []).map((a) => `[${a}]`)].join(" ");
 }

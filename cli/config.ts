@@ -3,7 +3,7 @@
  * then `DROVER_URL`/`DROVER_TOKEN`, then the default URL.
  */
 import { z } from "zod";
-import { UsageError } from "./errors.ts";
+import { type TokenSource, UsageError } from "./errors.ts";
 
 /** The hub address used when neither `--url` nor `DROVER_URL` is set. */
 export const DEFAULT_HUB_URL = "http://127.0.0.1:8080";
@@ -14,6 +14,8 @@ export interface ClientConfig {
   baseUrl: string;
   /** Sent as a bearer token when set. */
   token: string | null;
+  /** Where {@link ClientConfig.token} came from, for error messages; null without a token. */
+  tokenSource?: TokenSource | null;
 }
 
 const envSchema = z.object({
@@ -30,9 +32,11 @@ export function loadClientConfig(
   const fromEnv = nonEmpty(parsed.DROVER_URL);
   const source = flags.url !== null ? "--url" : fromEnv !== null ? "DROVER_URL" : "default";
   const url = flags.url ?? fromEnv ?? DEFAULT_HUB_URL;
+  const envToken = nonEmpty(parsed.DROVER_TOKEN);
   return {
     baseUrl: normalizeBaseUrl(url, source),
-    token: flags.token ?? nonEmpty(parsed.DROVER_TOKEN),
+    token: flags.token ?? envToken,
+    tokenSource: flags.token !== null ? "--token" : envToken !== null ? "DROVER_TOKEN" : null,
   };
 }
 

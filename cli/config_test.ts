@@ -4,14 +4,18 @@ import { DEFAULT_HUB_URL, loadClientConfig } from "./config.ts";
 const NO_FLAGS = { url: null, token: null };
 
 Deno.test("loadClientConfig() prefers the flags, then the environment, then the default", () => {
-  assert.deepEqual(loadClientConfig(NO_FLAGS, {}), { baseUrl: DEFAULT_HUB_URL, token: null });
+  assert.deepEqual(loadClientConfig(NO_FLAGS, {}), {
+    baseUrl: DEFAULT_HUB_URL,
+    token: null,
+    tokenSource: null,
+  });
   assert.deepEqual(
     loadClientConfig(NO_FLAGS, { DROVER_URL: "http://hub:9000/", DROVER_TOKEN: "s3cret" }),
-    { baseUrl: "http://hub:9000", token: "s3cret" },
+    { baseUrl: "http://hub:9000", token: "s3cret", tokenSource: "DROVER_TOKEN" },
   );
   assert.deepEqual(
     loadClientConfig({ url: "https://other/drover/", token: "t" }, { DROVER_URL: "http://hub" }),
-    { baseUrl: "https://other/drover", token: "t" },
+    { baseUrl: "https://other/drover", token: "t", tokenSource: "--token" },
   );
 });
 
@@ -19,6 +23,7 @@ Deno.test("loadClientConfig() treats empty environment variables as unset", () =
   assert.deepEqual(loadClientConfig(NO_FLAGS, { DROVER_URL: "", DROVER_TOKEN: " " }), {
     baseUrl: DEFAULT_HUB_URL,
     token: null,
+    tokenSource: null,
   });
 });
 

@@ -43,3 +43,26 @@ export class HubError extends Error {
     this.field = options?.field ?? null;
   }
 }
+
+/**
+ * The hub refused the request's credentials: 401 (no token, or an unknown or
+ * revoked one) or 403 (the token's role may not do this).
+ */
+export class HubAuthError extends HubError {
+  /** Where the token sent came from, or null when none was sent. */
+  readonly tokenSource: TokenSource | null;
+  constructor(
+    status: 401 | 403,
+    code: string,
+    message: string,
+    tokenSource: TokenSource | null,
+    options?: ErrorOptions,
+  ) {
+    super(status, code, message, options);
+    this.name = "HubAuthError";
+    this.tokenSource = tokenSource;
+  }
+}
+
+/** Where a token came from: the `--token` flag or `$DROVER_TOKEN`. */
+export type TokenSource = "--token" | "DROVER_TOKEN";

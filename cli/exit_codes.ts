@@ -2,7 +2,7 @@
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,
-  /** `submit --wait`: the run failed; `backfill --wait`: a day failed. */
+  /** `submit --wait`/`retry --wait`: the run failed; `backfill --wait`: a day failed. */
   runFailed: 1,
   /** Bad command, option or parameter. */
   usage: 2,
@@ -10,6 +10,8 @@ export const EXIT = {
   unreachable: 3,
   /** The hub answered with an error. */
   hubError: 4,
+  /** The hub refused the token: missing, unknown or revoked (401), or its role may not (403). */
+  auth: 5,
   /** A bug in drover itself (the stack trace is printed). */
   internal: 70,
 } as const;

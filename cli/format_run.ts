@@ -1,8 +1,6 @@
-/** Human text about a run: task counts, the end-of-run summary, the failure line. */
+/** Human text about a run: task counts and the one-line failure (see also `format_summary.ts`). */
 import type { RunStatus } from "./api_schemas.ts";
 import { describeError } from "./describe_error.ts";
-import { formatTable } from "./format_table.ts";
-import { formatDuration } from "./format_time.ts";
 
 const STATE_ORDER = ["done", "leased", "ready", "waiting", "failed", "blocked", "cancelled"];
 
@@ -11,39 +9,6 @@ export function formatCounts(counts: Readonly<Record<string, number>>): string {
   const states = Object.keys(counts).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const parts = states.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${s}`);
   return parts.length > 0 ? parts.join(", ") : "no tasks";
-}
-
-/**
- * The lines printed when `submit --wait` ends:
- * `Run run_ab done in 3.2s: 4/4 tasks done`, and for a failure one line per failed task.
- */
-export function formatRunSummary(run: RunStatus, elapsedMs: number): string {
-  const done = run.counts.done ?? 0;
-  const failed = run.counts.failed ?? 0;
-  const took = run.state === "done"
-    ? `in ${formatDuration(elapsedMs)}`
-    : `after ${formatDuration(elapsedMs)}`;
-  const blocked = run.counts.blocked ?? 0;
-  const tally = `${done}/${run.total} tasks done${failed > 0 ? `, ${failed} failed` : ""}` +
-    (blocked > 0 ? `, ${blocked} blocked by an upstream failure` : "");
-  const lines = [`Run ${run.runId} ${run.state} ${took}: ${tally}`];
-  if (run.failed.length > 0) lines.push(formatFailedTasks(run));
-  if (run.blocked.length > 0) {
-    lines.push(
-      formatTable(["BLOCKED TASK", "BLOCKED BY"], run.blocked.map((b) => [b.taskId, b.blockedBy])),
-    );
-  }
-  return lines.join("\n");
-}
-
-/** A table of the run's failed tasks and their last errors. */
-export function formatFailedTasks(run: RunStatus): string {
-  const table = formatTable(
-    ["FAILED TASK", "ERROR"],
-    run.failed.map((f) => [f.taskId, describeError(f.error)]),
-  );
-  const more = (run.counts.failed ?? 0) - run.failed.length;
-  return more > 0 ? `${table}\n(and ${more} more)` : table;
 }
 
 /** `Run run_ab failed: task ProcessShard_5_2_x failed (RangeError: …)`, one line. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "./api_schemas.ts";
-import { describeRunFailure, formatCounts, formatRunSummary } from "./format_run.ts";
+import { describeRunFailure, formatCounts } from "./format_run.ts";
 
 function failedRun(ids: string[], failedCount = ids.length): RunStatus {
   return {
@@ -27,19 +27,6 @@ Deno.test("formatCounts() lists non-zero counts in pipeline order", () => {
     "3 done, 2 leased, 1 failed",
   );
   assert.equal(formatCounts({}), "no tasks");
-});
-
-Deno.test("formatRunSummary() gives the state, time and tally, then each failed task's error", () => {
-  assert.equal(
-    formatRunSummary(failedRun(["S_1", "S_22"]), 2500),
-    [
-      "Run run_1 failed after 2.5s: 1/4 tasks done, 2 failed",
-      "FAILED TASK  ERROR",
-      "S_1          RangeError: S_1 broke",
-      "S_22         RangeError: S_22 broke",
-    ].join("\n"),
-  );
-  assert.match(formatRunSummary(failedRun(["S_1"], 25), 0), /\n\(and 24 more\)$/);
 });
 
 Deno.test("describeRunFailure() names one failed task with its error, or the first three", () => {

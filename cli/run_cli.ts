@@ -4,21 +4,29 @@
  */
 import { delay } from "../shared/delay.ts";
 import { createApiClient } from "./api_client.ts";
-import { type Command, parseArgs } from "./args.ts";
+import { parseArgs } from "./args.ts";
+import type { Command } from "./command.ts";
 import type { CommandContext } from "./command_context.ts";
+import { auditCommand } from "./commands/audit.ts";
 import { backfillCommand } from "./commands/backfill.ts";
+import { cancelCommand } from "./commands/cancel.ts";
 import { familiesCommand } from "./commands/families.ts";
 import { helpText } from "./commands/help.ts";
+import { markDoneCommand } from "./commands/mark_done.ts";
+import { pausesCommand } from "./commands/pauses.ts";
+import { resourcesCommand } from "./commands/resources.ts";
+import { retryCommand } from "./commands/retry.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { statusCommand } from "./commands/status.ts";
 import { submitCommand } from "./commands/submit.ts";
 import { taskCommand } from "./commands/task.ts";
 import { tasksCommand } from "./commands/tasks.ts";
-import { tokenCommand } from "./commands/token.ts";
+import { generateTokenCommand, tokenCommand } from "./commands/token.ts";
 import { workerModeCommand } from "./commands/worker_mode.ts";
 import { workersCommand } from "./commands/workers.ts";
 import { loadClientConfig } from "./config.ts";
-import { HubError, HubUnreachableError, UsageError } from "./errors.ts";
+import { describeAuthError } from "./describe_auth_error.ts";
+import { HubAuthError, HubError, HubUnreachableError, UsageError } from "./errors.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import type { Io } from "./io.ts";
 
@@ -39,9 +47,13 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   try {
     const invocation = parseArgs(argv);
     const { command } = invocation;
+    // Offline commands: no hub, so no URL to get wrong.
     if (command.name === "help") {
       deps.io.out(helpText(command.topic));
       return EXIT.ok;
+    }
+    if (command.name === "token" && command.action === "generate") {
+      return generateTokenCommand(deps.io, invocation.json);
     }
     const config = loadClientConfig(invocation, deps.env);
     const ctx: CommandContext = {
@@ -68,10 +80,20 @@ function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandConte
       return statusCommand(command, ctx);
     case "runs":
       return runsCommand(command, ctx);
+    case "retry":
+      return retryCommand(command, ctx);
+    case "cancel":
+      return cancelCommand(command, ctx);
+    case "done":
+      return markDoneCommand(command, ctx);
     case "tasks":
       return tasksCommand(command, ctx);
     case "task":
       return taskCommand(command, ctx);
+    case "pause":
+    case "resume":
+    case "pauses":
+      return pausesCommand(command, ctx);
     case "workers":
       return workersCommand(command, ctx);
     case "families":
@@ -82,6 +104,10 @@ function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandConte
       return workerModeCommand(command, ctx);
     case "token":
       return tokenCommand(command, ctx);
+    case "audit":
+      return auditCommand(command, ctx);
+    case "resources":
+      return resourcesCommand(command, ctx);
   }
 }
 
@@ -94,6 +120,10 @@ function report(error: unknown, io: Io): ExitCode {
   if (error instanceof HubUnreachableError) {
     io.err(`error: ${error.message}`);
     return EXIT.unreachable;
+  }
+  if (error instanceof HubAuthError) {
+    io.err(`error: ${describeAuthError(error)}`);
+    return EXIT.auth;
   }
   if (error instanceof HubError) {
     io.err(`error: ${error.message} (${error.code})`);

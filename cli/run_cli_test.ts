@@ -108,9 +108,18 @@ Deno.test("submit --wait exits 1 when the run fails, naming the failed task", as
   const { code, stdout, stderr } = await cli([...SUBMIT, "--wait"], hub);
 
   await t.step("the exit code is 1", () => assert.equal(code, 1));
-  await t.step("the summary on stdout lists the failed task and its error", () => {
-    assert.match(stdout, /Run run_1 failed after 2\.2s: 0\/1 tasks done, 1 failed/);
-    assert.match(stdout, new RegExp(`${TASK}\\s+RangeError: shardId 5 is not below totalShards 2`));
+  await t.step("the execution summary on stdout names the failed task and its error", () => {
+    assert.equal(
+      stdout.slice(stdout.indexOf("=====")),
+      [
+        "===== Drover execution summary =====",
+        "Run run_1 failed after 2.2s (1 task):",
+        `  * 1 failed: ${TASK} (RangeError: shardId 5 is not below totalShards 2)`,
+        "This run failed: 1 task failed.",
+        "====================================",
+        "",
+      ].join("\n"),
+    );
   });
   await t.step("stderr has progress lines at most once a second, then one error line", () => {
     const lines = stderr.trimEnd().split("\n");
@@ -176,6 +185,7 @@ Deno.test("help exits 0 and documents every exit code", async () => {
   }
   assert.match(stdout, /^ {2}3 +the hub could not be reached/m);
   assert.match(stdout, /^ {2}4 +the hub answered with an error/m);
+  assert.match(stdout, /^ {2}5 +the hub refused the token/m);
 });
 
 Deno.test("a bug inside drover exits 70 with its stack trace", async () => {

@@ -1,5 +1,5 @@
 /** `drover backfill FAMILY --from DATE --to DATE [--param NAME=VALUE]... [--wait]`. */
-import type { Command } from "../args.ts";
+import type { Command } from "../command.ts";
 import { coerceParams } from "../coerce_params.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

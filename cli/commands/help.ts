@@ -1,5 +1,6 @@
 /** `drover help [COMMAND]`: usage, options and exit codes. */
 import {
+  argsSynopsis,
   COMMANDS,
   type CommandSpec,
   findCommand,
@@ -15,11 +16,16 @@ const EXIT_CODES: readonly (readonly [number, string])[] = [
   [EXIT.ok, "success"],
   [
     EXIT.runFailed,
-    "the run failed (submit --wait) or a day failed (backfill --wait); the failed tasks are named",
+    "the run failed (submit --wait, retry --wait) or a day failed (backfill --wait); " +
+    "the failed tasks are named",
   ],
-  [EXIT.usage, "usage error: bad command, option, date or --param"],
+  [EXIT.usage, "usage error: bad command, option, date, --param or --pin"],
   [EXIT.unreachable, "the hub could not be reached (connection refused, unknown host, timeout)"],
   [EXIT.hubError, "the hub answered with an error (unknown family or run, invalid params, ...)"],
+  [
+    EXIT.auth,
+    "the hub refused the token: none, unknown or revoked (401), or its role may not (403)",
+  ],
   [EXIT.internal, "internal error in drover (a bug: the stack trace is printed)"],
 ];
 
@@ -33,7 +39,9 @@ export function helpText(topic: string | null): string {
     "Usage: drover COMMAND [ARGS] [OPTIONS]",
     "",
     "Commands:",
-    indent(formatFields(COMMANDS.map((c) => [[c.name, ...c.args].join(" "), c.summary]))),
+    indent(
+      formatFields(COMMANDS.map((c) => [`${c.name} ${argsSynopsis(c)}`.trim(), c.summary])),
+    ),
     ...COMMANDS.filter((c) => c.options.length > 0).flatMap((c) => [
       "",
       `Options of ${c.name}:`,
@@ -47,13 +55,20 @@ export function helpText(topic: string | null): string {
     "  drover submit AggregateShards --param totalShards=10 --wait",
     "  drover submit TransformTable -p runDate=2026-11-23 -p table=orders --json",
     "  drover backfill ExtractRaw --from 2026-11-01 --to 2026-11-30 --max-concurrent 4 --wait",
+    "  drover submit ExtractRaw -p runDate=2026-11-23 --pin region=eu-west --pin region=us-east",
     "  drover tasks --run run_0123abcd --state failed",
+    "  drover retry run_0123abcd --wait",
+    "  drover done ExtractRaw_2026-11-23_ab12 --reason 'loaded by hand'",
+    "  drover pause region eu-west --reason 'maintenance'",
+    "  DROVER_ADMIN_TOKEN=$(drover token generate) deno task hub",
     "",
     "Parameters are converted with the family's schema (see `drover families`):",
     "integers and numbers, true/false, JSON for arrays and objects (a list of",
     "scalars may also be written a,b,c), strings as given.",
     "",
     `The hub is found at --url, else $DROVER_URL, else ${DEFAULT_HUB_URL}.`,
+    "The token (--token, else $DROVER_TOKEN) is sent as 'Authorization: Bearer TOKEN';",
+    "its role (admin, operator, viewer, worker) decides what the hub allows.",
     "",
     "Exit codes:",
     indent(formatFields(EXIT_CODES.map(([code, text]) => [String(code), text]))),

@@ -1,22 +1,25 @@
-/** `drover runs [--limit N]`. */
-import type { Command } from "../args.ts";
+/** `drover runs [--state S] [--family F] [--limit N] [--cursor C]`. */
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { formatNextPage } from "../format_next_page.ts";
 import { formatTable } from "../format_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";
 
-/** Lists recent runs, newest first. */
+/** Lists a page of runs, newest first, and how to show the next page. */
 export async function runsCommand(
   command: Extract<Command, { name: "runs" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  const runs = await ctx.client.listRuns(command.limit);
+  const page = await ctx.client.listRuns(command);
   if (ctx.json) {
-    printJson(ctx, { runs });
+    printJson(ctx, page);
     return EXIT.ok;
   }
+  const { runs, next } = page;
   if (runs.length === 0) {
-    ctx.io.out("No runs yet.");
+    const filtered = command.state !== null || command.family !== null || command.cursor !== null;
+    ctx.io.out(filtered ? "No runs match." : "No runs yet.");
     return EXIT.ok;
   }
   const now = ctx.now();
@@ -32,5 +35,9 @@ export async function runsCommand(
       formatDuration((r.finishedAt ?? now) - r.createdAt) + (r.finishedAt === null ? "…" : ""),
     ]),
   ));
+  if (next !== null) {
+    const { state, family, limit } = command;
+    ctx.io.out(formatNextPage("runs", { state, family, limit }, next));
+  }
   return EXIT.ok;
 }

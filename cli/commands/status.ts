@@ -1,12 +1,13 @@
 /** `drover status RUN_ID`. */
-import type { Command } from "../args.ts";
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatCounts, formatFailedTasks } from "../format_run.ts";
+import { formatCounts } from "../format_run.ts";
+import { formatExecutionSummary } from "../format_summary.ts";
 import { formatFields } from "../format_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";
 
-/** Shows a run: state, family and params, task counts, failed tasks. */
+/** Shows a run: state, family and params, task counts, then its execution summary. */
 export async function statusCommand(
   command: Extract<Command, { name: "status" }>,
   ctx: CommandContext,
@@ -30,6 +31,6 @@ export async function statusCommand(
       : ["Finished", `${formatTimestamp(run.finishedAt)} (took ${took})`],
     ["Tasks", `${run.total}: ${formatCounts(run.counts)}`],
   ]));
-  if (run.failed.length > 0) ctx.io.out(`\n${formatFailedTasks(run)}`);
+  ctx.io.out(`\n${formatExecutionSummary(run, end - run.createdAt)}`);
   return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 /** `drover task TASK_ID`. */
 import type { TaskDetail } from "../api_schemas.ts";
-import type { Command } from "../args.ts";
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { describeError } from "../describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

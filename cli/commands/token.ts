@@ -1,9 +1,12 @@
-/** `drover token create|list|revoke`. */
-import type { Command } from "../args.ts";
+/** `drover token create|list|revoke|generate`. */
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatTable } from "../format_table.ts";
+import { formatTimestamp } from "../format_time.ts";
+import { generateToken } from "../generate_token.ts";
+import type { Io } from "../io.ts";
 
 /** Parses `region=eu-west,zone=b` into a label scope. */
 export function parseScope(text: string | null): Record<string, string> {
@@ -18,28 +21,42 @@ export function parseScope(text: string | null): Record<string, string> {
   return scope;
 }
 
-/** Creates, lists or revokes tokens. */
+/**
+ * `token generate`: prints a fresh token without asking the hub, e.g. to set
+ * as `DROVER_ADMIN_TOKEN` before the hub first starts.
+ */
+export function generateTokenCommand(io: Io, json: boolean): ExitCode {
+  const token = generateToken();
+  if (json) io.out(JSON.stringify({ token }, null, 2));
+  else io.out(token);
+  return EXIT.ok;
+}
+
+/** Creates, lists or revokes tokens (`generate` is {@link generateTokenCommand}). */
 export async function tokenCommand(
   command: Extract<Command, { name: "token" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  const describe = (scope: Record<string, string>) =>
-    Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(",") || "-";
+  const describe = (scope: Record<string, string> | null | undefined) =>
+    Object.entries(scope ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-";
+  if (command.action === "generate") return generateTokenCommand(ctx.io, ctx.json);
   if (command.action === "create") {
     const role = command.role ?? "worker";
-    const scope = parseScope(command.scope);
     const created = await ctx.client.createToken({
       role,
-      scope,
+      ...(role === "worker" ? { scope: parseScope(command.scope) } : {}),
       ...(command.tokenName ? { name: command.tokenName } : {}),
     });
     if (ctx.json) {
       printJson(ctx, created);
     } else {
       ctx.io.out(created.token);
+      const scope = created.role === "worker" ? ` (scope ${describe(created.scope)})` : "";
+      const use = created.role === "worker"
+        ? "give it to the worker as DROVER_WORKER_TOKEN"
+        : "use it as DROVER_TOKEN or --token";
       ctx.io.err(
-        `Created ${created.role} token ${created.id} (scope ${describe(created.scope)}). ` +
-          "It is shown only now: give it to the worker as DROVER_WORKER_TOKEN.",
+        `Created ${created.role} token ${created.id}${scope}. It is shown only now: ${use}.`,
       );
     }
     return EXIT.ok;
@@ -56,14 +73,15 @@ export async function tokenCommand(
     return EXIT.ok;
   }
   ctx.io.out(formatTable(
-    ["ID", "ROLE", "SCOPE", "NAME", "CREATED", "REVOKED"],
+    ["ID", "ROLE", "SCOPE", "NAME", "CREATED", "LAST USED", "REVOKED"],
     tokens.map((t) => [
       t.id,
       t.role,
       describe(t.scope),
-      t.name,
-      new Date(t.createdAt).toISOString(),
-      t.revokedAt ? new Date(t.revokedAt).toISOString() : "-",
+      t.name || "-",
+      formatTimestamp(t.createdAt),
+      formatTimestamp(t.lastUsedAt),
+      formatTimestamp(t.revokedAt),
     ]),
   ));
   return EXIT.ok;

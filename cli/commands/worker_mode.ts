@@ -1,5 +1,5 @@
 /** `drover cordon|uncordon|drain WORKER`. */
-import type { Command } from "../args.ts";
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

@@ -1,5 +1,5 @@
 /** `drover workers`. */
-import type { Command } from "../args.ts";
+import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatTable } from "../format_table.ts";

@@ -1,0 +1,78 @@
+/** What a parsed `drover` command line asks for (see `args.ts`). */
+import type { Selector } from "../shared/selector.ts";
+import type { TaskState } from "../shared/task_states.ts";
+import type { RunState } from "./api_schemas.ts";
+import type { PauseKind, TokenRole } from "./api_schemas_control.ts";
+
+/** Whether an id names a run (`run_…`) or a task. */
+export type Target = "run" | "task";
+
+/** What to do, with its arguments. */
+export type Command =
+  | { name: "help"; topic: string | null }
+  | {
+    name: "submit";
+    family: string;
+    params: string[];
+    priority: number | null;
+    /** `--pin`: the label selector the run's root task is pinned to. */
+    pin: Selector | null;
+    wait: boolean;
+  }
+  | {
+    name: "backfill";
+    family: string;
+    from: string;
+    to: string;
+    /** `--param-name`: the parameter that takes each day. */
+    paramName: string | null;
+    params: string[];
+    maxConcurrent: number | null;
+    priority: number | null;
+    wait: boolean;
+  }
+  | { name: "status"; runId: string }
+  | {
+    name: "runs";
+    state: RunState | null;
+    family: string | null;
+    limit: number | null;
+    cursor: string | null;
+  }
+  | { name: "retry"; id: string; target: Target; wait: boolean }
+  | { name: "cancel"; id: string; target: Target; reason: string | null }
+  | { name: "done"; taskId: string; reason: string }
+  | {
+    name: "tasks";
+    run: string | null;
+    state: TaskState | null;
+    family: string | null;
+    limit: number | null;
+  }
+  | { name: "task"; taskId: string }
+  | { name: "pause"; kind: PauseKind; value: string; reason: string | null }
+  | { name: "resume"; kind: PauseKind; value: string }
+  | { name: "pauses" }
+  | { name: "workers" }
+  | { name: "cordon" | "uncordon" | "drain"; worker: string }
+  | {
+    name: "token";
+    action: "create" | "list" | "revoke" | "generate";
+    id: string | null;
+    role: TokenRole | null;
+    scope: string | null;
+    tokenName: string | null;
+  }
+  | { name: "audit"; action: string | null; limit: number | null; cursor: string | null }
+  | { name: "resources"; set: { name: string; limit: number } | null }
+  | { name: "families" };
+
+/** A parsed command line. */
+export interface Invocation {
+  command: Command;
+  json: boolean;
+  /** `--url`, when given. */
+  url: string | null;
+  /** `--token`, when given. */
+  token: string | null;
+}

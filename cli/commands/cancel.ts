@@ -1,0 +1,26 @@
+/** `drover cancel ID [--reason TEXT]`: a run's unfinished tasks, or one task. */
+import type { Command } from "../command.ts";
+import { type CommandContext, printJson } from "../command_context.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+
+/** Cancels a run (id `run_…`: every unfinished task of it) or one task. */
+export async function cancelCommand(
+  command: Extract<Command, { name: "cancel" }>,
+  ctx: CommandContext,
+): Promise<ExitCode> {
+  if (command.target === "run") {
+    const result = await ctx.client.cancelRun(command.id, command.reason);
+    if (ctx.json) printJson(ctx, result);
+    else {
+      const tasks = result.cancelled === 1 ? "task" : "tasks";
+      ctx.io.out(
+        `Cancelled run ${result.runId}: ${result.cancelled} unfinished ${tasks} cancelled`,
+      );
+    }
+    return EXIT.ok;
+  }
+  const result = await ctx.client.cancelTask(command.id, command.reason);
+  if (ctx.json) printJson(ctx, result);
+  else ctx.io.out(`Cancelled task ${result.taskId}: it is ${result.state} now`);
+  return EXIT.ok;
+}

@@ -1,0 +1,43 @@
+/** `drover retry ID [--wait]`: a run's failed tasks, or one task. */
+import type { RunRetried } from "../api_schemas_control.ts";
+import type { Command } from "../command.ts";
+import { type CommandContext, printJson } from "../command_context.ts";
+import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { followRun } from "../follow_run.ts";
+
+/**
+ * Retries a run (id `run_…`: its failed tasks go back to the queue and the
+ * tasks they blocked wait again) or one task. With `--wait`, follows the
+ * run like `submit --wait`, and `--json` prints its final status.
+ */
+export async function retryCommand(
+  command: Extract<Command, { name: "retry" }>,
+  ctx: CommandContext,
+): Promise<ExitCode> {
+  if (command.target === "task") {
+    const result = await ctx.client.retryTask(command.id);
+    if (ctx.json) printJson(ctx, result);
+    else ctx.io.out(`Retried task ${result.taskId}: it is ${result.state} now`);
+    return EXIT.ok;
+  }
+  const startedAt = ctx.now();
+  const result = await ctx.client.retryRun(command.id);
+  if (!command.wait && ctx.json) printJson(ctx, result);
+  if (!ctx.json) ctx.io.out(describeRunRetry(result));
+  if (!command.wait) return EXIT.ok;
+  return await followRun(ctx, result.runId, startedAt);
+}
+
+/** `Retried run run_ab: 2 failed tasks back in the queue (A_1, B_2), 5 unblocked`. */
+export function describeRunRetry(result: RunRetried): string {
+  const { runId, retried, unblocked } = result;
+  if (retried.length === 0 && unblocked === 0) {
+    return `Nothing to retry in run ${runId}: no task failed or was cancelled`;
+  }
+  const shown = retried.slice(0, 3).join(", ");
+  const more = retried.length > 3 ? `, and ${retried.length - 3} more` : "";
+  const tasks = retried.length === 1 ? "task" : "tasks";
+  return `Retried run ${runId}: ${retried.length} ${tasks} back in the queue` +
+    (retried.length > 0 ? ` (${shown}${more})` : "") +
+    `, ${unblocked} unblocked`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Follows a run to its end with a live progress line, then prints the
+ * execution summary (or, with `--json`, the final status): what
+ * `submit --wait` and `retry --wait` share.
+ */
+import { type CommandContext, printJson } from "./command_context.ts";
+import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { describeRunFailure } from "./format_run.ts";
+import { formatExecutionSummary } from "./format_summary.ts";
+import { createProgressReporter, formatProgress } from "./progress.ts";
+import { waitForRun } from "./wait_for_run.ts";
+
+/** Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it failed. */
+export async function followRun(
+  ctx: CommandContext,
+  runId: string,
+  startedAt: number,
+): Promise<ExitCode> {
+  // With --json and no terminal, stderr stays quiet for scripts that merge the streams.
+  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter({
+    write: ctx.io.errRaw,
+    tty: ctx.io.stderrIsTerminal,
+    now: ctx.now,
+    startedAt,
+    format: formatProgress,
+  });
+  let run;
+  try {
+    run = await waitForRun(ctx.client, runId, {
+      onUpdate: (r) => progress?.update(r),
+      intervalMs: ctx.pollMs,
+      sleep: ctx.sleep,
+    });
+  } finally {
+    progress?.end();
+  }
+  if (ctx.json) printJson(ctx, run);
+  else ctx.io.out(formatExecutionSummary(run, ctx.now() - startedAt));
+  if (run.state === "failed") {
+    ctx.io.err(`error: ${describeRunFailure(run)}`);
+    return EXIT.runFailed;
+  }
+  return EXIT.ok;
+}
