@@ -3,7 +3,13 @@
  * (`bench/worker.ts`), all on 127.0.0.1, under one directory. Every process
  * is stopped by its own handle.
  */
-import { api, type LogLine, ProcessHandle, spawnWorker } from "../scripts/local_cluster.ts";
+import {
+  api,
+  LOCAL_ADMIN_TOKEN,
+  type LogLine,
+  ProcessHandle,
+  spawnWorker,
+} from "../scripts/local_cluster.ts";
 import { processCpuSeconds } from "./process_cpu.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -144,6 +150,7 @@ function spawnBenchHub(options: ClusterOptions): ProcessHandle {
       DROVER_DATA_DIR: `${options.dir}/data`,
       DROVER_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
       DROVER_LOG_LEVEL: options.hubLogLevel,
+      DROVER_ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
     },
     stdin: "null",
     stdout: "null",

@@ -1,21 +1,31 @@
 /**
- * The hub's HTTP app, built from its dependencies.
+ * The hub's HTTP app, built from its dependencies: health, the admin API
+ * (described by OpenAPI at `/api/openapi.json`, browsable at `/api/docs`),
+ * and the worker WebSocket.
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
 import type { Logger } from "../shared/log.ts";
+import { DOCS_PAGE } from "./api/docs_page.ts";
+import { problemResponse } from "./api/problem.ts";
+import { PUBLIC } from "./api/roles.ts";
+import { ApiRouter } from "./api/router.ts";
 import { HttpError } from "./http_error.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { pauseRoutes } from "./routes/pauses.ts";
 import { queueRoutes } from "./routes/queue.ts";
-import { tokenRoutes } from "./routes/tokens.ts";
-import { findToken } from "./scheduler/tokens.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { workerRoutes } from "./routes/workers.ts";
 import type { Scheduler } from "./scheduler/scheduler.ts";
+import { findToken } from "./scheduler/tokens.ts";
 import { attachWorkerSession } from "./ws/worker_session.ts";
+import { VERSION } from "../shared/version.ts";
 
 /** What the app needs. */
 export interface AppDeps {
@@ -29,20 +39,49 @@ export interface AppDeps {
   workerAuth?: "token" | "none";
 }
 
-/** Builds the Hono app: health, the admin API, and the worker WebSocket. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.route("/", healthRoutes(deps));
-  app.route("/api/runs", runRoutes(deps));
-  app.route("/api/backfills", backfillRoutes(deps));
-  app.route("/api/tasks", taskRoutes(deps));
-  app.route("/api/families", familyRoutes(deps));
-  app.route("/api/workers", workerRoutes(deps));
-  app.route("/api/resources", resourceRoutes(deps));
-  app.route("/api/queue", queueRoutes(deps));
-  app.route("/api/tokens", tokenRoutes(deps));
+/** The app, and the router that declared its API routes. */
+export interface HubApp {
+  app: OpenAPIHono;
+  api: ApiRouter;
+}
 
-  app.get("/ws/worker", async (c) => {
+/** Builds the Hono app. */
+export function createApp(deps: AppDeps): OpenAPIHono {
+  return createHubApp(deps).app;
+}
+
+/** Builds the Hono app and keeps its router (tests walk its route declarations). */
+export function createHubApp(deps: AppDeps): HubApp {
+  const app = new OpenAPIHono();
+  const api = new ApiRouter(app, deps);
+  healthRoutes(api);
+  runRoutes(api);
+  backfillRoutes(api);
+  taskRoutes(api);
+  familyRoutes(api);
+  workerRoutes(api);
+  resourceRoutes(api);
+  pauseRoutes(api);
+  queueRoutes(api);
+  tokenRoutes(api);
+  auditRoutes(api);
+
+  api.route({
+    method: "get",
+    path: "/ws/worker",
+    tag: "workers",
+    summary: "Connect a worker",
+    description: "The worker WebSocket (protocol v1, JSON frames; see DESIGN.md). Send " +
+      "`Authorization: Bearer` with a worker token; the session is refused (close code 4003) " +
+      "without one.",
+    allow: PUBLIC,
+    response: {
+      status: 200,
+      description: "Never: the answer is 101 Switching Protocols",
+      schema: z.never(),
+    },
+    errors: [503],
+  }, async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new HttpError(400, "websocket_expected", "This endpoint speaks WebSocket only");
     }
@@ -75,30 +114,57 @@ export function createApp(deps: AppDeps): Hono {
     return response;
   });
 
-  app.notFound((c) =>
-    c.json(
-      { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` } },
-      404,
-    )
+  api.route({
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "meta",
+    summary: "This API's OpenAPI 3.1 description",
+    allow: PUBLIC,
+    response: {
+      status: 200,
+      description: "The OpenAPI document",
+      schema: z.looseObject({ openapi: z.string() }),
+    },
+  }, (c) => c.json(openApiDocument(app)));
+
+  api.route({
+    method: "get",
+    path: "/api/docs",
+    tag: "meta",
+    summary: "Browse this API",
+    description: "An HTML page rendering `/api/openapi.json`.",
+    allow: PUBLIC,
+    response: { status: 200, description: "text/html", schema: z.string() },
+  }, (c) => c.html(DOCS_PAGE));
+
+  app.notFound(() =>
+    problemResponse(new HttpError(404, "not_found", "No such route: see /api/docs"))
   );
   app.onError((error, c) => {
     if (error instanceof HttpError) {
-      return c.json(
-        {
-          error: {
-            code: error.code,
-            message: error.message,
-            ...(error.field ? { field: error.field } : {}),
-          },
-        },
-        error.status,
+      return problemResponse(
+        error,
+        error.status === 401 ? { "www-authenticate": 'Bearer realm="drover"' } : {},
       );
     }
     deps.log.error("request failed", { method: c.req.method, path: c.req.path, error });
-    return c.json(
-      { error: { code: "internal", message: "Internal error; see the hub's log" } },
-      500,
-    );
+    return problemResponse(new HttpError(500, "internal", "Internal error; see the hub's log"));
   });
-  return app;
+  return { app, api };
+}
+
+/** The OpenAPI 3.1 document of `app`. */
+export function openApiDocument(app: OpenAPIHono): Record<string, unknown> {
+  return app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "Drover hub API",
+      version: VERSION,
+      description: "Submit and follow runs, inspect and steer tasks, manage workers, " +
+        "resources, pauses and tokens. Authenticate with `Authorization: Bearer drv_…`; each " +
+        "operation lists the roles it allows. Errors are `application/problem+json` with a " +
+        "stable `code`.",
+    },
+    security: [{ bearer: [] }],
+  }) as unknown as Record<string, unknown>;
 }

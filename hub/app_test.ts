@@ -69,15 +69,18 @@ Deno.test("POST /api/runs answers 400 naming the bad field", async (t) => {
     await t.step(name, async () => {
       const res = await h.post(body);
       assert.equal(res.status, 400);
-      const { error } = await res.json();
-      assert.equal(error.code, code);
-      assert.equal(error.field, field, error.message);
+      assert.equal(res.headers.get("content-type"), "application/problem+json");
+      const problem = await res.json();
+      assert.equal(problem.code, code);
+      assert.equal(problem.type, `urn:drover:problem:${code}`);
+      assert.equal(problem.status, 400);
+      assert.equal(problem.field, field, problem.detail);
     });
   }
   await t.step("malformed JSON", async () => {
     const res = await h.post("{nope");
     assert.equal(res.status, 400);
-    assert.equal((await res.json()).error.code, "bad_json");
+    assert.equal((await res.json()).code, "bad_json");
   });
   await t.step("a body that is not JSON", async () => {
     const res = await h.post("family=Load", "application/x-www-form-urlencoded");
@@ -88,14 +91,14 @@ Deno.test("POST /api/runs answers 400 naming the bad field", async (t) => {
 Deno.test("unknown runs, tasks and routes are 404 with a code; a bad filter is 400", async () => {
   await using h = await setup();
   assert.equal(
-    (await (await h.app.request("/api/runs/run_nope")).json()).error.code,
+    (await (await h.app.request("/api/runs/run_nope")).json()).code,
     "run_not_found",
   );
   assert.equal((await h.app.request("/api/tasks/nope")).status, 404);
   assert.equal((await h.app.request("/api/nothing")).status, 404);
   const bad = await h.app.request("/api/tasks?state=sleeping");
   assert.equal(bad.status, 400);
-  assert.equal((await bad.json()).error.field, "state");
+  assert.equal((await bad.json()).field, "state");
 });
 
 Deno.test("GET /healthz and /readyz answer while the database does", async () => {
@@ -130,7 +133,7 @@ Deno.test("GET /readyz answers 503 with a code when the database does not answer
   const res = await h.app.request("/readyz");
   assert.equal(res.status, 503);
   const body = await res.json();
-  assert.equal(body.ok, false);
-  assert.equal(body.error.code, "database_unavailable");
+  assert.equal(body.code, "database_unavailable");
+  assert.match(body.detail, /cannot reach its database/);
   assert.equal((await h.app.request("/healthz")).status, 200, "the process itself is alive");
 });

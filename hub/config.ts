@@ -2,6 +2,7 @@
  * Hub configuration from the environment, validated with every problem
  * reported at once.
  */
+import { TOKEN_PATTERN } from "./scheduler/tokens.ts";
 import { z } from "zod";
 
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
@@ -20,6 +21,10 @@ export const hubConfigSchema = z.object({
   DROVER_LOG_LEVEL: logLevel.default("info"),
   DROVER_HUB_ID: z.string().min(1).max(100).optional(),
   DROVER_WORKER_AUTH: z.enum(["token", "none"]).default("token"),
+  DROVER_ADMIN_TOKEN: z.string().regex(
+    TOKEN_PATTERN,
+    "must be a Drover token (drv_tok_<12 hex>_<43 base64url>): make one with `drover token generate`",
+  ).optional(),
   DROVER_RESOURCES: z.string().default("").transform((text, ctx) => {
     const limits: Record<string, number> = {};
     for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -49,6 +54,8 @@ export interface HubConfig {
   resources: Record<string, number>;
   /** `token`: workers must present a worker token; `none`: trusted network only. */
   workerAuth: "token" | "none";
+  /** An admin token to store at start (`DROVER_ADMIN_TOKEN`); else one is generated once. */
+  adminToken?: string;
 }
 
 /** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
@@ -74,6 +81,7 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     hubId: c.DROVER_HUB_ID,
     resources: c.DROVER_RESOURCES,
     workerAuth: c.DROVER_WORKER_AUTH,
+    adminToken: c.DROVER_ADMIN_TOKEN,
   };
 }
 

@@ -24,6 +24,7 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     hubId: undefined,
     resources: {},
     workerAuth: "token",
+    adminToken: undefined,
   });
 });
 
@@ -52,6 +53,7 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       hubId: "hub-a",
       resources: {},
       workerAuth: "token",
+      adminToken: undefined,
     },
   );
 });

@@ -8,6 +8,7 @@ import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import { openDatabase, redactUrl } from "./db/client.ts";
 import { Scheduler } from "./scheduler/scheduler.ts";
+import { ensureAdminToken } from "./scheduler/tokens.ts";
 
 /** A running hub. */
 export interface RunningHub {
@@ -24,6 +25,11 @@ export interface RunningHub {
 export interface StartHubOptions {
   log?: Logger;
   now?: () => number;
+  /**
+   * Shown the admin token generated on first start (default: printed once
+   * on standard error). The hub keeps only its hash.
+   */
+  onAdminToken?: (token: string, id: string) => void;
 }
 
 /** Starts a hub with `config`. */
@@ -51,6 +57,15 @@ export async function startHub(
   });
   await scheduler.start();
   await scheduler.setResourceLimits(config.resources);
+  const admin = await scheduler.queue.write((tx) =>
+    ensureAdminToken(tx, config.adminToken, scheduler.now())
+  );
+  if (admin.kind === "generated") {
+    log.warn("admin token created; it is shown once", { tokenId: admin.id });
+    (options.onAdminToken ?? printAdminToken)(admin.token, admin.id);
+  } else if (admin.kind === "preset") {
+    log.info("admin token from DROVER_ADMIN_TOKEN stored", { tokenId: admin.id });
+  }
   const sockets = new Set<WebSocket>();
   let accepting = true;
   const app = createApp({
@@ -107,4 +122,19 @@ export async function startHub(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function printAdminToken(token: string, id: string): void {
+  console.error(
+    [
+      "",
+      "  An admin token was created for this new database. It is shown this once;",
+      "  the hub keeps only its hash. Keep it in a secret store:",
+      "",
+      `    export DROVER_TOKEN=${token}`,
+      "",
+      `  (id ${id}; revoke it with \`drover token revoke ${id}\` once you have made others)`,
+      "",
+    ].join("\n"),
+  );
 }

@@ -1,20 +1,35 @@
 /**
  * An in-memory hub app for route tests: a `:memory:` database, a scheduler
- * (timers not started) and a worker's hello registering `families`.
+ * (timers not started), a worker's hello registering `families`, and an
+ * admin token that `app.request` sends unless the request has its own
+ * Authorization header.
  */
-import type { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiRouter } from "./api/router.ts";
 import { familyInfo } from "../shared/family_info.ts";
 import { silentLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
-import { createApp } from "./app.ts";
+import { createHubApp } from "./app.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { Scheduler, type WorkerLink } from "./scheduler/scheduler.ts";
+import { createToken, type TokenRole } from "./scheduler/tokens.ts";
+
+/** Requests to the app, as an admin unless the request says otherwise. */
+export interface TestRequester {
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
 
 /** The app, its scheduler and database, disposed together. */
 export interface TestApp extends AsyncDisposable {
-  app: Hono;
+  app: TestRequester;
+  /** The app itself (requests carry no token). */
+  raw: OpenAPIHono;
+  api: ApiRouter;
   scheduler: Scheduler;
   database: Database;
+  adminToken: string;
+  /** Creates a token with `role`. */
+  token(role: TokenRole): Promise<string>;
 }
 
 /** Builds an app whose registry knows `families`. */
@@ -49,10 +64,26 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     families: families.map(familyInfo),
     leases: [],
   });
+  const { app, api } = createHubApp({ scheduler, log: silentLogger });
+  const token = async (role: TokenRole) =>
+    (await scheduler.queue.write((tx) =>
+      createToken(tx, { role, scope: {}, name: `test ${role}`, now: scheduler.now() })
+    )).token;
+  const adminToken = await token("admin");
   return {
-    app: createApp({ scheduler, log: silentLogger }),
+    app: {
+      request(path, init = {}) {
+        const headers = new Headers(init.headers);
+        if (!headers.has("authorization")) headers.set("authorization", `Bearer ${adminToken}`);
+        return Promise.resolve(app.request(path, { ...init, headers }));
+      },
+    },
+    raw: app,
+    api,
     scheduler,
     database,
+    adminToken,
+    token,
     async [Symbol.asyncDispose]() {
       await scheduler.queue.close();
       database.close();

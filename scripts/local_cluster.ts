@@ -4,6 +4,8 @@
  * is ended by its own PID; nothing else is touched.
  */
 
+import { generateToken } from "../hub/scheduler/tokens.ts";
+
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /** A parsed log line (or `{ msg: <raw text> }` for a line that is not JSON). */
@@ -157,6 +159,7 @@ export async function spawnHub(options: SpawnHubOptions): Promise<ProcessHandle 
       DROVER_HOST: "127.0.0.1",
       DROVER_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
       DROVER_LOG_LEVEL: options.logLevel ?? "info",
+      DROVER_ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
       ...(options.hubId ? { DROVER_HUB_ID: options.hubId } : {}),
       ...options.env,
     },
@@ -193,7 +196,7 @@ export interface SpawnWorkerOptions {
   token?: string;
 }
 
-/** Creates a worker token through a hub's API (the hub's admin API is open to loopback callers here). */
+/** Creates a worker token through a hub's API, as {@link LOCAL_ADMIN_TOKEN}. */
 export async function createWorkerToken(
   hubUrl: string,
   options: { scope?: Record<string, string>; name?: string } = {},
@@ -246,15 +249,28 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessH
   return handle;
 }
 
-/** A small JSON client for the admin API. */
+/**
+ * The admin token every hub started here stores (`DROVER_ADMIN_TOKEN`): one
+ * per process, random, so hubs sharing a database agree on it.
+ */
+export const LOCAL_ADMIN_TOKEN: string = generateToken().token;
+
+/**
+ * A small JSON client for the admin API; it sends {@link LOCAL_ADMIN_TOKEN}
+ * unless given another `token` (null: none).
+ */
 export async function api<T = Record<string, unknown>>(
   base: string,
   path: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; token?: string | null } = {},
 ): Promise<{ status: number; body: T }> {
+  const token = init.token === undefined ? LOCAL_ADMIN_TOKEN : init.token;
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: init.body === undefined ? {} : { "content-type": "application/json" },
+    headers: {
+      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();

@@ -9,7 +9,8 @@ import { createToken } from "../hub/scheduler/tokens.ts";
 
 if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());
-  const hub = await startHub(config);
+  let adminToken: string | null = null;
+  const hub = await startHub(config, { onAdminToken: (token) => adminToken = token });
   // The local worker gets its own worker token (stored hashed; shown nowhere).
   const { token } = await hub.scheduler.queue.write((tx) =>
     createToken(tx, { role: "worker", scope: {}, name: "local", now: Date.now() })
@@ -26,13 +27,27 @@ if (import.meta.main) {
     stdin: "null",
   }).spawn();
 
+  const tokenLines = adminToken
+    ? [
+      `  This new database's admin token (shown once; the hub keeps only its hash):`,
+      "",
+      `    export DROVER_URL=${hub.url} DROVER_TOKEN=${adminToken}`,
+      "",
+    ]
+    : [
+      `  Use the admin token printed when this database was created (or DROVER_ADMIN_TOKEN):`,
+      `    export DROVER_URL=${hub.url} DROVER_TOKEN=drv_tok_…`,
+      "",
+    ];
   const banner = [
     "",
     `  Drover hub ready at ${hub.url}  (database ${config.dbUrl}, data in ${config.dataDir})`,
     `  One local worker is running the examples.`,
     "",
+    ...tokenLines,
     `  Try:  deno task drover submit AggregateShards --param totalShards=10 --wait`,
-    `        curl -s ${hub.url}/api/runs`,
+    `        deno task drover runs`,
+    `        open ${hub.url}/api/docs`,
     "",
   ].join("\n");
   console.error(banner);

@@ -105,12 +105,15 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
     );
   });
 
-  await t.step("only worker tokens can be created yet, with a clear 400", async () => {
-    const res = await api<{ error: { code: string; message: string } }>(hub.url, "/api/tokens", {
-      body: { role: "admin" },
-    });
+  await t.step("a scope on a token that is not a worker's is a clear 400", async () => {
+    const res = await api<{ code: string; field: string; detail: string }>(
+      hub.url,
+      "/api/tokens",
+      { body: { role: "viewer", scope: { region: "eu-west" } } },
+    );
     assert.equal(res.status, 400);
-    assert.match(res.body.error.message, /only "worker" tokens/);
+    assert.equal(res.body.field, "scope");
+    assert.match(res.body.detail, /only worker tokens have a scope/);
   });
   await hub.stop();
   await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@
  * frame every TTL/3, runs tasks with an AbortSignal that fires when a lease
  * is lost, and reports results through the outbox until the hub acknowledges.
  */
+import { VERSION } from "../shared/version.ts";
 import { delay } from "../shared/delay.ts";
 import { canonicalJson } from "../shared/canonical_json.ts";
 import { familyInfo } from "../shared/family_info.ts";
@@ -30,7 +31,7 @@ import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { restoreStaged } from "./restore_staged.ts";
 
 /** Version string workers report. */
-export const WORKER_VERSION = "0.1.0";
+export const WORKER_VERSION = VERSION;
 
 /** Options for the runner. */
 export interface RunnerOptions {

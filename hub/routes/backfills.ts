@@ -3,11 +3,12 @@
  * days already complete, with at most `maxConcurrent` runs unfinished at
  * once (the scheduler submits the rest as runs end: `advanceBackfills`).
  */
-import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalJson } from "../../shared/canonical_json.ts";
-import type { AppDeps } from "../app.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { OPERATE, READ } from "../api/roles.ts";
+import { backfillSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import type { BackfillDay } from "../scheduler/backfill_days.ts";
 import { backfillStatus, listBackfills } from "../scheduler/backfill_status.ts";
@@ -15,7 +16,6 @@ import { chooseDateParam } from "../scheduler/date_param.ts";
 import { dateRange } from "../scheduler/date_range.ts";
 import type { RegisteredFamily } from "../scheduler/family_registry.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
-import { parseBody } from "./parse_body.ts";
 
 const createSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -33,12 +33,32 @@ const createSchema = z.strictObject({
 });
 
 /** Backfills: create, list, inspect. */
-export function backfillRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
+export function backfillRoutes(api: ApiRouter): void {
+  const deps = api.deps;
   const { scheduler } = deps;
 
-  app.post("/", async (c) => {
-    const body = await parseBody(c, createSchema);
+  api.route({
+    method: "post",
+    path: "/api/backfills",
+    tag: "backfills",
+    summary: "Start a backfill",
+    description: "One run of the family per day from `from` to `to`, skipping days already " +
+      "complete, with at most `maxConcurrent` runs unfinished at once.",
+    allow: OPERATE,
+    body: createSchema,
+    response: {
+      status: 201,
+      description: "The backfill was created",
+      schema: z.object({
+        backfillId: z.string(),
+        days: z.int(),
+        skipped: z.int(),
+        submitted: z.int(),
+      }),
+    },
+    audit: "backfill.create",
+  }, async (c, { body, audit }) => {
+    audit.detail.family = body.family;
     const family = await findFamily(scheduler, body.family, body.version);
     let param: string;
     let dates: string[];
@@ -95,6 +115,8 @@ export function backfillRoutes(deps: AppDeps): Hono {
     // The first days start now rather than at the next dispatch tick.
     await scheduler.advanceBackfills();
     const status = await scheduler.queue.read((db) => backfillStatus(db, backfillId));
+    audit.target = backfillId;
+    Object.assign(audit.detail, { from: body.from, to: body.to, days: days.length });
     deps.log.info("backfill submitted", {
       backfillId,
       family: family.name,
@@ -111,20 +133,38 @@ export function backfillRoutes(deps: AppDeps): Hono {
     }, 201);
   });
 
-  app.get("/", async (c) => {
-    const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
+  api.route({
+    method: "get",
+    path: "/api/backfills",
+    tag: "backfills",
+    summary: "List backfills",
+    allow: READ,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    response: {
+      status: 200,
+      description: "Backfills, newest first",
+      schema: z.object({ backfills: z.array(backfillSchema) }),
+    },
+  }, async (c, { query: { limit } }) => {
     const backfills = await scheduler.queue.read((db) => listBackfills(db, limit));
     return c.json({ backfills });
   });
 
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
+  api.route({
+    method: "get",
+    path: "/api/backfills/{id}",
+    tag: "backfills",
+    summary: "Get a backfill",
+    description: "Its days, and the run of each day submitted so far.",
+    allow: READ,
+    params: z.object({ id: z.string().min(1).max(200) }),
+    response: { status: 200, description: "The backfill", schema: backfillSchema },
+    errors: [404],
+  }, async (c, { params: { id } }) => {
     const status = await scheduler.queue.read((db) => backfillStatus(db, id, { runs: true }));
     if (!status) throw new HttpError(404, "backfill_not_found", `Backfill "${id}" does not exist`);
     return c.json(status);
   });
-
-  return app;
 }
 
 /** The family@version (latest when no version), reloading the registry once on a miss. */

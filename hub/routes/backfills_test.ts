@@ -176,9 +176,9 @@ Deno.test("POST /api/backfills answers 400 naming what is wrong", async () => {
   for (const [body, code, field, message] of cases) {
     const res = await h.post(body);
     assert.equal(res.status, 400, JSON.stringify(body));
-    assert.equal(res.body.error.code, code, JSON.stringify(res.body));
-    assert.equal(res.body.error.field, field, JSON.stringify(res.body));
-    assert.match(res.body.error.message, message);
+    assert.equal(res.body.code, code, JSON.stringify(res.body));
+    assert.equal(res.body.field, field, JSON.stringify(res.body));
+    assert.match(res.body.detail, message);
   }
   const list = await h.get("/api/backfills");
   assert.deepEqual(list.body.backfills, [], "nothing was created");
@@ -203,8 +203,11 @@ Deno.test("GET /api/backfills/:id answers 404 for a backfill that does not exist
   await using h = await setup();
   const res = await h.get("/api/backfills/bf_missing");
   assert.equal(res.status, 404);
-  assert.deepEqual(res.body.error, {
+  assert.deepEqual(res.body, {
+    type: "urn:drover:problem:backfill_not_found",
+    title: "Not found",
+    status: 404,
     code: "backfill_not_found",
-    message: 'Backfill "bf_missing" does not exist',
+    detail: 'Backfill "bf_missing" does not exist',
   });
 });

@@ -1,18 +1,50 @@
-import { Hono } from "hono";
+/** The family registry: what workers advertised (parameter JSON Schemas included). */
 import { sql } from "drizzle-orm";
-import type { AppDeps } from "../app.ts";
+import { z } from "zod";
+import type { ApiRouter } from "../api/router.ts";
+import { OPERATE, READ } from "../api/roles.ts";
+import { familySchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 
-/** The family registry: what workers advertised (parameter JSON Schemas included). */
-export function familyRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  const { registry, queue } = deps.scheduler;
-  app.get("/", async (c) => {
+const nameParams = z.object({ name: z.string().min(1).max(100) });
+
+/** Families: list, get, re-enable after too many failures. */
+export function familyRoutes(api: ApiRouter): void {
+  const { scheduler, log } = api.deps;
+  const { registry, queue } = scheduler;
+
+  api.route({
+    method: "get",
+    path: "/api/families",
+    tag: "families",
+    summary: "List task families",
+    description: "Every family and version workers advertised, with its parameters' JSON Schema.",
+    allow: READ,
+    response: {
+      status: 200,
+      description: "The families",
+      schema: z.object({ families: z.array(familySchema) }),
+    },
+  }, async (c) => {
     await queue.read((db) => registry.load(db));
     return c.json({ families: registry.list() });
   });
-  app.get("/:name", async (c) => {
-    const name = c.req.param("name");
+
+  api.route({
+    method: "get",
+    path: "/api/families/{name}",
+    tag: "families",
+    summary: "Get a task family",
+    description: "Its latest version, and the list of versions known.",
+    allow: READ,
+    params: nameParams,
+    response: {
+      status: 200,
+      description: "The family",
+      schema: familySchema.extend({ versions: z.array(z.int()) }),
+    },
+    errors: [404],
+  }, async (c, { params: { name } }) => {
     await queue.read((db) => registry.load(db));
     const versions = registry.list().filter((f) => f.name === name);
     if (versions.length === 0) {
@@ -20,8 +52,23 @@ export function familyRoutes(deps: AppDeps): Hono {
     }
     return c.json({ ...versions[0], versions: versions.map((f) => f.version) });
   });
-  app.post("/:name/enable", async (c) => {
-    const name = c.req.param("name");
+
+  api.route({
+    method: "post",
+    path: "/api/families/{name}/enable",
+    tag: "families",
+    summary: "Re-enable a task family",
+    description: "Lifts the disable a family earns by failing too often (its `disable` option).",
+    allow: OPERATE,
+    params: nameParams,
+    response: {
+      status: 200,
+      description: "The family is enabled",
+      schema: z.object({ family: z.string(), disabledUntil: z.null() }),
+    },
+    errors: [404],
+    audit: "family.enable",
+  }, async (c, { params: { name } }) => {
     await queue.read((db) => registry.load(db));
     if (!registry.list().some((f) => f.name === name)) {
       throw new HttpError(404, "family_not_found", `Task family "${name}" is not registered`);
@@ -30,9 +77,8 @@ export function familyRoutes(deps: AppDeps): Hono {
       tx.run(sql`UPDATE families SET disabled_until = NULL WHERE name = ${name}`)
     );
     await queue.read((db) => registry.load(db));
-    deps.scheduler.kick(true);
-    deps.log.info("family enabled", { family: name });
+    scheduler.kick(true);
+    log.info("family enabled", { family: name });
     return c.json({ family: name, disabledUntil: null });
   });
-  return app;
 }

@@ -1,13 +1,38 @@
-import { Hono } from "hono";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { deadline } from "../../shared/deadline.ts";
-import type { AppDeps } from "../app.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { PUBLIC } from "../api/roles.ts";
+import { problemResponse } from "../api/problem.ts";
+import { healthSchema } from "../api/schemas.ts";
+import { HttpError } from "../http_error.ts";
 
 /** `GET /healthz` (the process answers) and `GET /readyz` (the database answers). */
-export function healthRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.get("/healthz", (c) => c.json({ ok: true, hubId: deps.scheduler.hubId }));
-  app.get("/readyz", async (c) => {
+export function healthRoutes(api: ApiRouter): void {
+  const deps = api.deps;
+  api.route({
+    method: "get",
+    path: "/healthz",
+    tag: "health",
+    summary: "Liveness",
+    description: "The process answers.",
+    allow: PUBLIC,
+    response: { status: 200, description: "Alive", schema: healthSchema },
+  }, (c) => c.json({ ok: true, hubId: deps.scheduler.hubId }));
+  api.route({
+    method: "get",
+    path: "/readyz",
+    tag: "health",
+    summary: "Readiness",
+    description: "The database answers within 2 s (503 when it does not).",
+    allow: PUBLIC,
+    response: {
+      status: 200,
+      description: "Ready",
+      schema: healthSchema.extend({ dbMs: z.int() }),
+    },
+    errors: [503],
+  }, async (c) => {
     const started = performance.now();
     try {
       await deadline(
@@ -21,12 +46,13 @@ export function healthRoutes(deps: AppDeps): Hono {
         dbMs: Math.round(performance.now() - started),
       });
     } catch (error) {
-      return c.json({
-        ok: false,
-        hubId: deps.scheduler.hubId,
-        error: { code: "database_unavailable", message: (error as Error).message },
-      }, 503);
+      return problemResponse(
+        new HttpError(
+          503,
+          "database_unavailable",
+          `Hub ${deps.scheduler.hubId} cannot reach its database: ${(error as Error).message}`,
+        ),
+      );
     }
   });
-  return app;
 }

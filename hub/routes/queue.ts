@@ -1,14 +1,37 @@
-import { Hono } from "hono";
 import { sql } from "drizzle-orm";
+import { z } from "zod";
 import { describeSelector, parsePinKey } from "../../shared/selector.ts";
-import type { AppDeps } from "../app.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { READ } from "../api/roles.ts";
 import { connectedWorkers } from "../scheduler/connected_workers.ts";
 import { regionOf, unschedulableReason } from "../scheduler/unschedulable.ts";
 
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
-export function queueRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  app.get("/", async (c) => {
+export function queueRoutes(api: ApiRouter): void {
+  const deps = api.deps;
+  api.route({
+    method: "get",
+    path: "/api/queue",
+    tag: "queue",
+    summary: "Queue depth",
+    description: "Ready tasks per region and per (pin, family), and why any of them starve.",
+    allow: READ,
+    response: {
+      status: 200,
+      description: "The queue",
+      schema: z.object({
+        regions: z.array(z.object({ region: z.string(), ready: z.int() })),
+        queues: z.array(z.looseObject({
+          pin: z.string(),
+          region: z.string(),
+          family: z.string(),
+          version: z.int(),
+          ready: z.int(),
+          unschedulable: z.string().nullable(),
+        })),
+      }),
+    },
+  }, async (c) => {
     const { rows, workers } = await deps.scheduler.queue.read(async (db) => ({
       rows: await db.all<{ pin: string; family: string; version: number; n: number }>(sql`
         SELECT pin, family, version, count(*) AS n FROM tasks WHERE state = 'ready'
@@ -34,5 +57,4 @@ export function queueRoutes(deps: AppDeps): Hono {
       })),
     });
   });
-  return app;
 }

@@ -1,19 +1,31 @@
-import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { AppDeps } from "../app.ts";
-import { HttpError } from "../http_error.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { ADMIN, READ } from "../api/roles.ts";
+import { resourceSchema } from "../api/schemas.ts";
 import { DEFAULT_RESOURCE_LIMIT } from "../scheduler/claim_tasks.ts";
-import { parseBody } from "./parse_body.ts";
 
 const NAME = /^[a-z][a-z0-9_.\-]{0,62}$/;
 
 /** Named global resources: limits set on the hub, and what running tasks hold now. */
-export function resourceRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
+export function resourceRoutes(api: ApiRouter): void {
+  const deps = api.deps;
   const { queue } = deps.scheduler;
 
-  app.get("/", async (c) => {
+  api.route({
+    method: "get",
+    path: "/api/resources",
+    tag: "resources",
+    summary: "List resources",
+    description: "Every named resource: its limit (set on the hub, or the default of " +
+      `${DEFAULT_RESOURCE_LIMIT}) and how much running tasks hold now.`,
+    allow: READ,
+    response: {
+      status: 200,
+      description: "The resources",
+      schema: z.object({ resources: z.array(resourceSchema) }),
+    },
+  }, async (c) => {
     const { limits, held, families } = await queue.read(async (db) => ({
       limits: await db.all<{ name: string; limit: number }>(
         sql`SELECT name, "limit" FROM resource_limits`,
@@ -50,19 +62,26 @@ export function resourceRoutes(deps: AppDeps): Hono {
     });
   });
 
-  app.put("/:name", async (c) => {
-    const name = c.req.param("name");
-    if (!NAME.test(name)) {
-      throw new HttpError(
-        400,
-        "invalid_resource",
-        `Invalid resource name "${name}": use a lowercase identifier`,
-        {
-          field: "name",
-        },
-      );
-    }
-    const body = await parseBody(c, z.strictObject({ limit: z.int().min(0).max(1_000_000) }));
+  api.route({
+    method: "put",
+    path: "/api/resources/{name}",
+    tag: "resources",
+    summary: "Set a resource limit",
+    description: "At most `limit` units held by running tasks at once, across every hub. " +
+      "Lowering it takes nothing back: tasks holding it finish.",
+    allow: ADMIN,
+    params: z.object({
+      name: z.string().regex(NAME, "use a lowercase identifier").describe("e.g. `bigquery`"),
+    }),
+    body: z.strictObject({ limit: z.int().min(0).max(1_000_000) }),
+    response: {
+      status: 200,
+      description: "The new limit",
+      schema: z.object({ name: z.string(), limit: z.int() }),
+    },
+    audit: "resource.set_limit",
+  }, async (c, { params: { name }, body, audit }) => {
+    audit.detail.limit = body.limit;
     const now = deps.scheduler.now();
     await queue.write((tx) =>
       tx.run(
@@ -74,5 +93,4 @@ export function resourceRoutes(deps: AppDeps): Hono {
     deps.log.info("resource limit set", { resource: name, limit: body.limit });
     return c.json({ name, limit: body.limit });
   });
-  return app;
 }

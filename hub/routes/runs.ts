@@ -1,12 +1,14 @@
-import { Hono } from "hono";
+/** Runs: submit, list (filtered, cursor-paged), get, cancel, retry failed tasks. */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { AppDeps } from "../app.ts";
 import { selectorSchema } from "../../shared/selector.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { OPERATE, READ } from "../api/roles.ts";
+import { runSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
-import { parseBody, parseOptionalBody } from "./parse_body.ts";
+import { listRuns, RUN_STATES } from "./list_runs.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -15,7 +17,9 @@ const submitSchema = z.strictObject({
   /** Higher runs first; everything the run needs inherits it. */
   priority: z.int().min(-1_000_000).max(1_000_000).optional(),
   /** Overrides the family's pin for the run's root task. */
-  pin: selectorSchema.optional(),
+  pin: selectorSchema.optional().describe(
+    'Overrides the family\'s pin for the root task, e.g. {"region":"eu-west"}',
+  ),
   /** Regions in order of preference: after `spillAfterMs` ready, the next may take the root task too. */
   prefer: z.strictObject({
     label: z.string().regex(/^[a-z][a-z0-9_.\-/]{0,62}$/).default("region"),
@@ -27,15 +31,36 @@ const submitSchema = z.strictObject({
   path: ["prefer"],
 });
 
-const cancelSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+const reasonSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+const idParams = z.object({ id: z.string().min(1).max(200) });
 
-/** Runs: submit, list, inspect. */
-export function runRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  const { scheduler } = deps;
+const listQuery = z.object({
+  state: z.enum(RUN_STATES).optional(),
+  family: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(200).optional().describe("The `next` of the previous page"),
+});
 
-  app.post("/", async (c) => {
-    const body = await parseBody(c, submitSchema);
+/** Runs: submit, list, inspect, cancel, retry. */
+export function runRoutes(api: ApiRouter): void {
+  const { scheduler, log } = api.deps;
+
+  api.route({
+    method: "post",
+    path: "/api/runs",
+    tag: "runs",
+    summary: "Submit a run",
+    description: "Submits a run of a family's latest (or given) version; its task id is derived " +
+      "from the family and parameters, so tasks already done are not run again.",
+    allow: OPERATE,
+    body: submitSchema,
+    response: {
+      status: 201,
+      description: "The run was submitted",
+      schema: z.object({ runId: z.string(), taskId: z.string(), rootState: z.string() }),
+    },
+    audit: "run.submit",
+  }, async (c, { body, audit }) => {
     let family = body.version
       ? scheduler.registry.get(body.family, body.version)
       : scheduler.registry.latest(body.family);
@@ -46,6 +71,7 @@ export function runRoutes(deps: AppDeps): Hono {
         ? scheduler.registry.get(body.family, body.version)
         : scheduler.registry.latest(body.family);
     }
+    audit.detail.family = body.family;
     if (!family) {
       const known = [...new Set(scheduler.registry.list().map((f) => f.name))];
       throw new HttpError(
@@ -82,7 +108,9 @@ export function runRoutes(deps: AppDeps): Hono {
       })
     );
     scheduler.kick(true);
-    deps.log.info("run submitted", {
+    audit.target = runId;
+    audit.detail.taskId = parsed.id;
+    log.info("run submitted", {
       runId,
       taskId: parsed.id,
       family: family.name,
@@ -91,49 +119,113 @@ export function runRoutes(deps: AppDeps): Hono {
     return c.json({ runId, taskId: parsed.id, rootState: result.rootState }, 201);
   });
 
-  app.get("/", async (c) => {
-    const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? 50) || 50));
-    const rows = await scheduler.queue.read((db) =>
-      db.all<{ id: string }>(sql`SELECT id FROM runs ORDER BY created_at DESC LIMIT ${limit}`)
-    );
-    const runs = [];
-    for (const r of rows) {
-      const s = await scheduler.queue.read((db) => runStatus(db, r.id));
-      if (s) runs.push(s);
-    }
-    return c.json({ runs });
+  api.route({
+    method: "get",
+    path: "/api/runs",
+    tag: "runs",
+    summary: "List runs",
+    description: "Newest first. A full page has a `next` cursor: pass it back as `cursor`.",
+    allow: READ,
+    query: listQuery,
+    response: {
+      status: 200,
+      description: "A page of runs",
+      schema: z.object({ runs: z.array(runSchema), next: z.string().nullable() }),
+    },
+  }, async (c, { query }) => {
+    return c.json(await listRuns(scheduler, query));
   });
 
-  app.post("/:id/cancel", async (c) => {
-    const id = c.req.param("id");
-    const body = await parseOptionalBody(c, cancelSchema);
-    const [run] = await scheduler.queue.read((db) =>
-      db.all<{ root_task_id: string }>(sql`SELECT root_task_id FROM runs WHERE id = ${id}`)
-    );
-    if (!run) throw new HttpError(404, "run_not_found", `Run "${id}" does not exist`);
-    const ids = await scheduler.queue.read((db) =>
-      db.all<{ id: string }>(sql`${runTaskIds(run.root_task_id)}`)
-    );
-    const reason = body.reason ?? `run ${id} cancelled`;
-    const { cancelled } = await scheduler.cancel(ids.map((r) => r.id), reason);
-    deps.log.info("run cancelled", { runId: id, cancelled: cancelled.length, reason });
-    return c.json({ runId: id, cancelled: cancelled.length });
-  });
-
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
-    const status = await scheduler.queue.read((db) => runStatus(db, id));
-    if (!status) throw new HttpError(404, "run_not_found", `Run "${id}" does not exist`);
+  api.route({
+    method: "get",
+    path: "/api/runs/{id}",
+    tag: "runs",
+    summary: "Get a run",
+    description: "The run's state, task counts, execution summary, failed and blocked tasks.",
+    allow: READ,
+    params: idParams,
+    response: { status: 200, description: "The run", schema: runSchema },
+    errors: [404],
+  }, async (c, { params }) => {
+    const status = await scheduler.queue.read((db) => runStatus(db, params.id));
+    if (!status) throw new HttpError(404, "run_not_found", `Run "${params.id}" does not exist`);
     if (status.state !== "running") {
       // Persist the final state once, so listings need not derive it again.
       await scheduler.queue.write((tx) =>
         tx.run(sql`UPDATE runs SET state = ${status.state},
           finished_at = coalesce(finished_at, ${status.finishedAt ?? scheduler.now()})
-          WHERE id = ${id} AND state = 'running'`)
+          WHERE id = ${params.id} AND state = 'running'`)
       );
     }
     return c.json(status);
   });
 
-  return app;
+  api.route({
+    method: "post",
+    path: "/api/runs/{id}/cancel",
+    tag: "runs",
+    summary: "Cancel a run",
+    description: "Cancels every unfinished task of the run: running ones are told to stop and " +
+      "publish nothing. Tasks shared with other runs are cancelled for those runs too.",
+    allow: OPERATE,
+    params: idParams,
+    body: reasonSchema,
+    bodyOptional: true,
+    response: {
+      status: 200,
+      description: "What was cancelled",
+      schema: z.object({ runId: z.string(), cancelled: z.int() }),
+    },
+    errors: [404],
+    audit: "run.cancel",
+  }, async (c, { params, body, audit }) => {
+    const root = await rootOf(params.id);
+    const ids = await scheduler.queue.read((db) =>
+      db.all<{ id: string }>(sql`${runTaskIds(root)}`)
+    );
+    const reason = body.reason ?? `run ${params.id} cancelled`;
+    const { cancelled } = await scheduler.cancel(ids.map((r) => r.id), reason);
+    Object.assign(audit.detail, { reason, cancelled: cancelled.length });
+    log.info("run cancelled", { runId: params.id, cancelled: cancelled.length, reason });
+    return c.json({ runId: params.id, cancelled: cancelled.length });
+  });
+
+  api.route({
+    method: "post",
+    path: "/api/runs/{id}/retry",
+    tag: "runs",
+    summary: "Retry a run's failed tasks",
+    description: "Puts the run's failed and cancelled tasks back in the queue with their " +
+      "attempts reset, and unblocks what waited on them.",
+    allow: OPERATE,
+    params: idParams,
+    response: {
+      status: 200,
+      description: "What was retried",
+      schema: z.object({
+        runId: z.string(),
+        retried: z.array(z.string()),
+        unblocked: z.int(),
+      }),
+    },
+    errors: [404],
+    audit: "run.retry",
+  }, async (c, { params, audit }) => {
+    const root = await rootOf(params.id);
+    const { retried, unblocked } = await scheduler.retryRun(root);
+    await scheduler.queue.write((tx) =>
+      tx.run(sql`UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ${params.id}`)
+    );
+    Object.assign(audit.detail, { retried: retried.length, unblocked: unblocked.length });
+    log.info("run retried", { runId: params.id, retried: retried.length });
+    return c.json({ runId: params.id, retried, unblocked: unblocked.length });
+  });
+
+  async function rootOf(runId: string): Promise<string> {
+    const [run] = await scheduler.queue.read((db) =>
+      db.all<{ root_task_id: string }>(sql`SELECT root_task_id FROM runs WHERE id = ${runId}`)
+    );
+    if (!run) throw new HttpError(404, "run_not_found", `Run "${runId}" does not exist`);
+    return run.root_task_id;
+  }
 }

@@ -1,22 +1,26 @@
-import { Hono } from "hono";
+/** Tasks: list, inspect, cancel, retry, mark done. */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { AppDeps } from "../app.ts";
+import type { ApiRouter } from "../api/router.ts";
+import { OPERATE, READ } from "../api/roles.ts";
+import { taskDetailSchema, taskSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import { TASK_STATES } from "../db/schema.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
 import { connectedWorkers } from "../scheduler/connected_workers.ts";
 import { unschedulableReason } from "../scheduler/unschedulable.ts";
-import { parseOptionalBody } from "./parse_body.ts";
 
 const listQuery = z.object({
   run: z.string().min(1).optional(),
   state: z.enum(TASK_STATES).optional(),
   family: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(500),
-  /** Cursor: the `next` of the previous page. */
-  after: z.string().min(1).optional(),
+  after: z.string().min(1).optional().describe("Cursor: the `next` of the previous page"),
 });
+
+const idParams = z.object({ id: z.string().min(1).max(1000) });
+const reasonSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
+const FINAL = ["done", "failed", "cancelled"];
 
 interface TaskRow {
   id: string;
@@ -90,23 +94,25 @@ function toTask(r: TaskRow) {
 }
 
 /** Tasks: list with filters, inspect one with its dependencies, attempts and publication. */
-export function taskRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
-  const { scheduler } = deps;
+export function taskRoutes(api: ApiRouter): void {
+  const { scheduler, log } = api.deps;
 
-  app.get("/", async (c) => {
-    const q = listQuery.safeParse(c.req.query());
-    if (!q.success) {
-      const issue = q.error.issues[0]!;
-      const field = issue.path.join(".");
-      throw new HttpError(
-        400,
-        "invalid_query",
-        `Invalid query parameter "${field}": ${issue.message}`,
-        { field },
-      );
-    }
-    const { run, state, family, limit, after } = q.data;
+  api.route({
+    method: "get",
+    path: "/api/tasks",
+    tag: "tasks",
+    summary: "List tasks",
+    description: "In id order. A full page has a `next` cursor: pass it back as `after`.",
+    allow: READ,
+    query: listQuery,
+    response: {
+      status: 200,
+      description: "A page of tasks",
+      schema: z.object({ tasks: z.array(taskSchema), next: z.string().nullable() }),
+    },
+    errors: [404],
+  }, async (c, { query }) => {
+    const { run, state, family, limit, after } = query;
     let root: string | undefined;
     if (run) {
       const [r] = await scheduler.queue.read((db) =>
@@ -131,8 +137,18 @@ export function taskRoutes(deps: AppDeps): Hono {
     return c.json({ tasks: rows.map(toTask), next });
   });
 
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
+  api.route({
+    method: "get",
+    path: "/api/tasks/{id}",
+    tag: "tasks",
+    summary: "Get a task",
+    description: "With its dependencies, its attempts (each with the worker and its labels, " +
+      "so the region it ran in), its publication, and why it cannot be scheduled if it cannot.",
+    allow: READ,
+    params: idParams,
+    response: { status: 200, description: "The task", schema: taskDetailSchema },
+    errors: [404],
+  }, async (c, { params: { id } }) => {
     const detail = await scheduler.queue.read(async (db) => {
       const [row] = await db.all<TaskRow>(sql`SELECT tasks.*, (SELECT disabled_until FROM families f
         WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until
@@ -174,26 +190,104 @@ export function taskRoutes(deps: AppDeps): Hono {
     });
   });
 
-  app.post("/:id/cancel", async (c) => {
-    const id = c.req.param("id");
-    const body = await parseOptionalBody(
-      c,
-      z.strictObject({ reason: z.string().min(1).max(500).optional() }),
-    );
+  api.route({
+    method: "post",
+    path: "/api/tasks/{id}/cancel",
+    tag: "tasks",
+    summary: "Cancel a task",
+    description: "A running attempt is told to stop and publishes nothing; what waits on the " +
+      "task is blocked.",
+    allow: OPERATE,
+    params: idParams,
+    body: reasonSchema,
+    bodyOptional: true,
+    response: {
+      status: 200,
+      description: "The task is cancelled",
+      schema: z.object({ taskId: z.string(), state: z.literal("cancelled") }),
+    },
+    errors: [404, 409],
+    audit: "task.cancel",
+  }, async (c, { params: { id }, body, audit }) => {
+    const state = await stateOf(id);
+    if (FINAL.includes(state)) {
+      throw new HttpError(409, "task_final", `Task "${id}" is already ${state}`);
+    }
+    const reason = body.reason ?? "cancelled through the API";
+    audit.detail.reason = reason;
+    await scheduler.cancel([id], reason);
+    log.info("task cancelled", { taskId: id, reason });
+    return c.json({ taskId: id, state: "cancelled" as const });
+  });
+
+  api.route({
+    method: "post",
+    path: "/api/tasks/{id}/retry",
+    tag: "tasks",
+    summary: "Retry a task",
+    description: "Puts a failed or cancelled task back in the queue with its attempts reset, " +
+      "and unblocks what waited on it.",
+    allow: OPERATE,
+    params: idParams,
+    response: {
+      status: 200,
+      description: "The task is queued again",
+      schema: z.object({ taskId: z.string(), state: z.string(), unblocked: z.int() }),
+    },
+    errors: [404, 409],
+    audit: "task.retry",
+  }, async (c, { params: { id }, audit }) => {
+    const state = await stateOf(id);
+    if (state !== "failed" && state !== "cancelled") {
+      throw new HttpError(
+        409,
+        "task_not_retryable",
+        `Task "${id}" is ${state}: only failed or cancelled tasks can be retried`,
+      );
+    }
+    const { unblocked } = await scheduler.retry([id]);
+    audit.detail.unblocked = unblocked.length;
+    log.info("task retried", { taskId: id, unblocked: unblocked.length });
+    return c.json({ taskId: id, state: await stateOf(id), unblocked: unblocked.length });
+  });
+
+  api.route({
+    method: "post",
+    path: "/api/tasks/{id}/done",
+    tag: "tasks",
+    summary: "Mark a task done",
+    description: "Records the task as done without running it (its outputs are taken as made " +
+      "by hand), fences out any running attempt, and lets what waits on it go ahead. " +
+      "The reason is kept in the task's status and the audit log.",
+    allow: OPERATE,
+    params: idParams,
+    body: z.strictObject({ reason: z.string().min(1).max(500) }),
+    response: {
+      status: 200,
+      description: "The task is done",
+      schema: z.object({ taskId: z.string(), state: z.literal("done"), readied: z.int() }),
+    },
+    errors: [404, 409],
+    audit: "task.mark_done",
+  }, async (c, { params: { id }, body, token, audit }) => {
+    audit.detail.reason = body.reason;
+    const result = await scheduler.markDone(id, body.reason, token?.id ?? null);
+    if (!result) throw new HttpError(404, "task_not_found", `Task "${id}" does not exist`);
+    if (result.previous === "done") {
+      throw new HttpError(409, "task_final", `Task "${id}" is already done`);
+    }
+    audit.detail.previous = result.previous;
+    log.info("task marked done", { taskId: id, reason: body.reason, previous: result.previous });
+    return c.json({ taskId: id, state: "done" as const, readied: result.readied });
+  });
+
+  async function stateOf(id: string): Promise<string> {
     const [row] = await scheduler.queue.read((db) =>
       db.all<{ state: string }>(sql`SELECT state FROM tasks WHERE id = ${id}`)
     );
     if (!row) throw new HttpError(404, "task_not_found", `Task "${id}" does not exist`);
-    if (["done", "failed", "cancelled"].includes(row.state)) {
-      throw new HttpError(409, "task_final", `Task "${id}" is already ${row.state}`);
-    }
-    const reason = body.reason ?? "cancelled through the API";
-    await scheduler.cancel([id], reason);
-    deps.log.info("task cancelled", { taskId: id, reason });
-    return c.json({ taskId: id, state: "cancelled" });
-  });
-
-  return app;
+    return row.state;
+  }
 }
 
 function tryJson(text: string): unknown {

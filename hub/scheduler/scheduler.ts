@@ -4,6 +4,9 @@
  * hub's heartbeat row. Every fact lives in the database; what is kept here
  * (sessions, credits, a cache of pins) can be lost with the process.
  */
+import { markTaskDone } from "./mark_done.ts";
+import { pause, type PauseKind, resume } from "./pauses.ts";
+import { type Retried, retryRunTasks, retryTasks } from "./retry_tasks.ts";
 import { sql } from "drizzle-orm";
 import type { WireError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
@@ -377,6 +380,64 @@ export class Scheduler {
     return { cancelled };
   }
 
+  /** Puts failed or cancelled tasks back in the queue; unblocks what they blocked. */
+  async retry(ids: readonly string[]): Promise<Retried> {
+    const now = this.now();
+    const result = await this.queue.write((tx) => retryTasks(tx, ids, now));
+    this.kick(true);
+    return result;
+  }
+
+  /** Retries the failed and cancelled tasks of the run rooted at `rootTaskId`. */
+  async retryRun(rootTaskId: string): Promise<Retried> {
+    const now = this.now();
+    const result = await this.queue.write((tx) => retryRunTasks(tx, rootTaskId, now));
+    this.kick(true);
+    return result;
+  }
+
+  /**
+   * Marks a task done by hand; a worker running it is told to stop (its
+   * epoch is fenced out). Undefined when the task does not exist.
+   */
+  async markDone(
+    id: string,
+    reason: string,
+    actor: string | null = null,
+  ): Promise<{ previous: string; readied: number } | undefined> {
+    const now = this.now();
+    const result = await this.queue.write((tx) => markTaskDone(tx, id, reason, actor, now));
+    if (!result) return undefined;
+    if (result.revoked) {
+      this.#links.get(result.revoked.workerId)?.send({
+        type: "lease.revoke",
+        taskId: result.revoked.taskId,
+        epoch: result.revoked.epoch,
+        reason: `marked done: ${reason}`,
+      });
+    }
+    if (result.previous !== "done") this.kick(true);
+    return { previous: result.previous, readied: result.propagation.readied };
+  }
+
+  /** Pauses a family or a region; false when it already was. */
+  async pause(
+    kind: PauseKind,
+    value: string,
+    reason: string | null,
+    createdBy: string | null,
+  ): Promise<boolean> {
+    const now = this.now();
+    return await this.queue.write((tx) => pause(tx, kind, value, reason, createdBy, now));
+  }
+
+  /** Lifts a pause; false when there was none. */
+  async resume(kind: PauseKind, value: string): Promise<boolean> {
+    const removed = await this.queue.write((tx) => resume(tx, kind, value));
+    if (removed) this.kick(true);
+    return removed;
+  }
+
   /** Publishes a completed task. */
   async complete(
     link: WorkerLink,
@@ -526,6 +587,7 @@ export class Scheduler {
       const claimed = await this.queue.write((tx) =>
         claimTasks(tx, {
           workerId: link.workerId,
+          region: typeof link.labels.region === "string" ? link.labels.region : undefined,
           pins,
           families: link.families,
           batchSizes,

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { Labels } from "../../shared/selector.ts";
 import type { Db, Tx } from "../db/client.ts";
 
-/** Token roles. Only `worker` tokens are checked yet (on the worker WebSocket). */
+/** Token roles: `worker` opens the worker WebSocket; the others use the admin API. */
 export type TokenRole = "admin" | "operator" | "viewer" | "worker";
 
 /** A token as stored (no secret). */
@@ -22,7 +22,9 @@ export interface TokenInfo {
   lastUsedAt: number | null;
 }
 
-const TOKEN = /^drv_(tok_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+/** What a token looks like: `drv_tok_<12 hex>_<43 base64url>` (256 random bits). */
+export const TOKEN_PATTERN = /^drv_(tok_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+const TOKEN = TOKEN_PATTERN;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -40,15 +42,20 @@ function toInfo(r: Record<string, unknown>): TokenInfo {
   };
 }
 
+/** A fresh random token and its id. */
+export function generateToken(): { id: string; token: string } {
+  const id = `tok_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return { id, token: `drv_${id}_${secret}` };
+}
+
 /** Creates a token; the secret is returned once and never stored. */
 export async function createToken(
   tx: Tx,
   t: { role: TokenRole; scope: Labels; name: string; now: number },
 ): Promise<{ token: string; info: TokenInfo }> {
-  const id = `tok_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  const token = `drv_${id}_${secret}`;
+  const { id, token } = generateToken();
   await tx.run(sql`
     INSERT INTO tokens (id, hash, role, scope, name, created_at)
     VALUES (${id}, ${hashToken(token)}, ${t.role}, ${
@@ -112,4 +119,50 @@ export function scopeViolation(scope: Labels, labels: Labels): string | null {
   const want = Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(",");
   const got = bad.map(([k]) => `${k}=${labels[k] ?? "(none)"}`).join(",");
   return `the worker token's scope ${want} does not allow labels ${got}`;
+}
+
+/** How the hub made sure an admin token exists at start. */
+export type AdminBootstrap =
+  | { kind: "generated"; token: string; id: string }
+  | { kind: "preset"; id: string }
+  | { kind: "existing" };
+
+/**
+ * Makes sure an admin can reach the API. With `preset` (DROVER_ADMIN_TOKEN)
+ * that token is stored (its hash) unless it already is; without, when no
+ * live admin token exists (a new database), one is generated and returned
+ * for printing once. Both are single statements, so hubs starting together
+ * on an empty database create one token between them.
+ */
+export async function ensureAdminToken(
+  tx: Tx,
+  preset: string | undefined,
+  now: number,
+): Promise<AdminBootstrap> {
+  if (preset !== undefined) {
+    const id = TOKEN.exec(preset)?.[1];
+    if (!id) throw new TypeError("DROVER_ADMIN_TOKEN is not a Drover token (drv_tok_…)");
+    const inserted = await tx.all<{ id: string }>(sql`
+      INSERT INTO tokens (id, hash, role, scope, name, created_at)
+      VALUES (${id}, ${hashToken(preset)}, 'admin', '{}', 'admin (DROVER_ADMIN_TOKEN)', ${now})
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id`);
+    if (inserted.length === 0) {
+      const [existing] = await tx.all<{ hash: string }>(
+        sql`SELECT hash FROM tokens WHERE id = ${id}`,
+      );
+      if (existing?.hash !== hashToken(preset)) {
+        throw new TypeError(`DROVER_ADMIN_TOKEN's id ${id} belongs to another stored token`);
+      }
+      return { kind: "existing" };
+    }
+    return { kind: "preset", id };
+  }
+  const { id, token } = generateToken();
+  const rows = await tx.all<{ id: string }>(sql`
+    INSERT INTO tokens (id, hash, role, scope, name, created_at)
+    SELECT ${id}, ${hashToken(token)}, 'admin', '{}', 'admin (first start)', ${now}
+    WHERE NOT EXISTS (SELECT 1 FROM tokens WHERE role = 'admin' AND revoked_at IS NULL)
+    RETURNING id`);
+  return rows.length > 0 ? { kind: "generated", token, id } : { kind: "existing" };
 }

@@ -1,0 +1,93 @@
+/**
+ * Listing runs newest first, by state and family, a page at a time. A run's
+ * state is derived from its tasks; finished states are stored as they are
+ * seen, so a filter reads stored states and derives only running ones.
+ */
+import { sql } from "drizzle-orm";
+import { HttpError } from "../http_error.ts";
+import { type RunStatus, runStatus } from "../scheduler/run_status.ts";
+import type { Scheduler } from "../scheduler/scheduler.ts";
+
+/** The states a run can be in. */
+export const RUN_STATES = ["running", "done", "failed", "cancelled"] as const;
+
+/** Most rows read for one page when a state filter skips most of them. */
+const MAX_SCAN = 5_000;
+
+interface RunRow {
+  id: string;
+  state: string;
+  created_at: number;
+}
+
+/** A page of runs and the cursor of the next one (null at the end). */
+export async function listRuns(
+  scheduler: Scheduler,
+  q: { state?: (typeof RUN_STATES)[number]; family?: string; limit: number; cursor?: string },
+): Promise<{ runs: RunStatus[]; next: string | null }> {
+  let after = q.cursor ? decodeCursor(q.cursor) : null;
+  const runs: RunStatus[] = [];
+  const finished: RunStatus[] = [];
+  let scanned = 0;
+  let more = true;
+  page: while (runs.length < q.limit && scanned < MAX_SCAN) {
+    const where = [sql`1 = 1`];
+    if (q.family) where.push(sql`family = ${q.family}`);
+    // Stored finished states are final; `running` may have finished since.
+    if (q.state) where.push(sql`state IN (${q.state}, 'running')`);
+    if (after) {
+      where.push(sql`(created_at < ${after.createdAt}
+        OR (created_at = ${after.createdAt} AND id < ${after.id}))`);
+    }
+    const batch = Math.min(500, q.limit * 2);
+    const rows = await scheduler.queue.read((db) =>
+      db.all<RunRow>(sql`SELECT id, state, created_at FROM runs
+        WHERE ${sql.join(where, sql` AND `)} ORDER BY created_at DESC, id DESC LIMIT ${batch}`)
+    );
+    for (const [i, row] of rows.entries()) {
+      scanned++;
+      after = { createdAt: row.created_at, id: row.id };
+      const status = await scheduler.queue.read((db) => runStatus(db, row.id));
+      if (!status) continue;
+      if (row.state === "running" && status.state !== "running") finished.push(status);
+      if (!q.state || status.state === q.state) runs.push(status);
+      if (runs.length === q.limit) {
+        more = i < rows.length - 1 || rows.length === batch;
+        break page;
+      }
+    }
+    if (rows.length < batch) {
+      more = false;
+      break;
+    }
+  }
+  if (finished.length > 0) {
+    const now = scheduler.now();
+    await scheduler.queue.write(async (tx) => {
+      for (const s of finished) {
+        await tx.run(sql`UPDATE runs SET state = ${s.state},
+          finished_at = coalesce(finished_at, ${s.finishedAt ?? now})
+          WHERE id = ${s.runId} AND state = 'running'`);
+      }
+    });
+  }
+  return { runs, next: more && after ? encodeCursor(after) : null };
+}
+
+function encodeCursor(c: { createdAt: number; id: string }): string {
+  return btoa(`${c.createdAt}:${c.id}`).replaceAll("=", "");
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  let text = "";
+  try {
+    text = atob(cursor);
+  } catch { /* reported below */ }
+  const match = /^(\d+):(run_\w+)$/.exec(text);
+  if (!match) {
+    throw new HttpError(400, "invalid_query", `Invalid query parameter "cursor": not a cursor`, {
+      field: "cursor",
+    });
+  }
+  return { createdAt: Number(match[1]), id: match[2]! };
+}

@@ -1,0 +1,70 @@
+/** Pauses: while a family or a region is paused, nothing new of it starts; running work finishes. */
+import { z } from "zod";
+import type { ApiRouter } from "../api/router.ts";
+import { OPERATE, READ } from "../api/roles.ts";
+import { pauseSchema } from "../api/schemas.ts";
+import { listPauses } from "../scheduler/pauses.ts";
+
+const pauseParams = z.object({
+  kind: z.enum(["family", "region"]).describe(
+    "`family`: its tasks (every version); `region`: workers whose `region` label is the value",
+  ),
+  value: z.string().min(1).max(200).describe("The family's name, or the region"),
+});
+
+const result = z.object({ kind: z.string(), value: z.string(), paused: z.boolean() });
+
+/** Pauses: list, pause, resume. */
+export function pauseRoutes(api: ApiRouter): void {
+  const { scheduler, log } = api.deps;
+
+  api.route({
+    method: "get",
+    path: "/api/pauses",
+    tag: "pauses",
+    summary: "List pauses",
+    allow: READ,
+    response: {
+      status: 200,
+      description: "What is paused, newest first",
+      schema: z.object({ pauses: z.array(pauseSchema) }),
+    },
+  }, async (c) => c.json({ pauses: await scheduler.queue.read((db) => listPauses(db)) }));
+
+  api.route({
+    method: "put",
+    path: "/api/pauses/{kind}/{value}",
+    tag: "pauses",
+    summary: "Pause a family or a region",
+    description: "No new lease is granted for the family's tasks, or to workers in the region; " +
+      "tasks already running finish. Pausing what is paused changes nothing.",
+    allow: OPERATE,
+    params: pauseParams,
+    body: z.strictObject({ reason: z.string().min(1).max(500).optional() }),
+    bodyOptional: true,
+    response: { status: 200, description: "Paused", schema: result },
+    audit: "pause.set",
+  }, async (c, { params, body, token, audit }) => {
+    const added = await scheduler.pause(params.kind, params.value, body.reason ?? null, token!.id);
+    Object.assign(audit.detail, { reason: body.reason ?? null, changed: added });
+    log.info("paused", { kind: params.kind, value: params.value, reason: body.reason });
+    return c.json({ kind: params.kind, value: params.value, paused: true });
+  });
+
+  api.route({
+    method: "delete",
+    path: "/api/pauses/{kind}/{value}",
+    tag: "pauses",
+    summary: "Resume a family or a region",
+    description: "Its tasks can be leased again. Resuming what is not paused changes nothing.",
+    allow: OPERATE,
+    params: pauseParams,
+    response: { status: 200, description: "Resumed", schema: result },
+    audit: "pause.clear",
+  }, async (c, { params, audit }) => {
+    const removed = await scheduler.resume(params.kind, params.value);
+    audit.detail.changed = removed;
+    log.info("resumed", { kind: params.kind, value: params.value });
+    return c.json({ kind: params.kind, value: params.value, paused: false });
+  });
+}
