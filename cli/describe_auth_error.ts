@@ -12,7 +12,7 @@ export function describeAuthError(error: HubAuthError): string {
     : `the hub does not let the token${from} do this`;
   const status = `${error.status} ${error.code}`;
   const hint = error.tokenSource === null
-    ? "; set DROVER_TOKEN or pass --token (an operator can make one with drover token create)"
+    ? "; set DROVER_TOKEN or pass --token (an admin makes one with: drover token create --role operator)"
     : "";
   return `${what} (${status}): ${error.message}${hint}`;
 }

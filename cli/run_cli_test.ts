@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { problem, runAgainst } from "./fake_hub.ts";
 import { createMemoryIo } from "./io.ts";
 import { runCli } from "./run_cli.ts";
 
@@ -203,4 +204,87 @@ Deno.test("a bug inside drover exits 70 with its stack trace", async () => {
     io.stderr,
     /^error: internal error in drover, please report it:\nError: clock broke\n\s+at /,
   );
+});
+
+Deno.test("submit --pin sends the label selector with the run", async () => {
+  const { code, requests } = await cli([...SUBMIT, "--pin", "region=eu-west", "--pin", "gpu=a100"]);
+  assert.equal(code, 0);
+  assert.deepEqual((requests.find((r) => r.method === "POST")?.body as { pin: unknown }).pin, {
+    region: "eu-west",
+    gpu: "a100",
+  });
+});
+
+Deno.test("a bad --pin exits 2 naming the value, before any request", async () => {
+  const { code, stderr, requests } = await cli([...SUBMIT, "--pin", "Region=eu"]);
+  assert.equal(code, 2);
+  assert.equal(stderr, 'error: Invalid --pin "Region=eu": label names are lowercase identifiers\n');
+  assert.deepEqual(requests, []);
+});
+
+Deno.test("status shows the run's fields, then its execution summary", async () => {
+  const { code, stdout } = await cli(["status", "run_1"]);
+  assert.equal(code, 0);
+  assert.match(stdout, /^State +done$/m);
+  assert.match(stdout, /^Tasks +1: 1 done$/m);
+  assert.match(stdout, /^Run run_1 done in 2\.5s \(1 task\):\n {2}\* 1 completed$/m);
+});
+
+Deno.test("a refused token exits 5 with one line; without a token it says how to set one", async () => {
+  const refuse =
+    (status: 401 | 403, code: string, detail: string) =>
+    async (argv: string[], env: Record<string, string>) =>
+      await runAgainst(argv, { "GET /api/runs": () => problem(status, code, detail) }, {
+        env: { DROVER_URL: "http://hub.test", ...env },
+      });
+  const missing = await refuse(401, "unauthorized", "a token is required")(["runs"], {});
+  assert.equal(missing.code, 5);
+  assert.equal(
+    missing.stderr,
+    "error: the hub requires a token (401 unauthorized): a token is required; set DROVER_TOKEN " +
+      "or pass --token (an admin makes one with: drover token create --role operator)\n",
+  );
+  const revoked = await refuse(401, "unauthorized", "the token was revoked")(["runs"], {
+    DROVER_TOKEN: "t",
+  });
+  assert.equal(revoked.code, 5);
+  assert.equal(
+    revoked.stderr,
+    "error: the hub refused the token from DROVER_TOKEN (401 unauthorized): the token was revoked\n",
+  );
+  assert.equal(revoked.requests[0]?.authorization, "Bearer t");
+  const forbidden = await refuse(403, "forbidden", "role viewer may not; allowed: admin")(
+    ["runs", "--token", "v"],
+    {},
+  );
+  assert.equal(forbidden.code, 5);
+  assert.equal(
+    forbidden.stderr,
+    "error: the hub does not let the token from --token do this (403 forbidden): role viewer " +
+      "may not; allowed: admin\n",
+  );
+});
+
+Deno.test("a real hub's problem+json answer over HTTP reaches the user as one line", async () => {
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () =>
+      new Response(
+        JSON.stringify({
+          type: "urn:drover:problem:run_not_found",
+          title: "Not found",
+          status: 404,
+          detail: 'Run "run_x" does not exist',
+          code: "run_not_found",
+        }),
+        { status: 404, headers: { "content-type": "application/problem+json" } },
+      ),
+  );
+  const io = createMemoryIo();
+  const code = await runCli(["status", "run_x"], {
+    env: { DROVER_URL: `http://127.0.0.1:${server.addr.port}` },
+    io,
+  });
+  assert.equal(code, 4);
+  assert.equal(io.stderr, 'error: Run "run_x" does not exist (run_not_found)\n');
 });

@@ -1,0 +1,87 @@
+/**
+ * Test support: runs `drover` against a scripted hub, a stub `fetch` that
+ * answers `"METHOD /path"` routes and records every request.
+ */
+import { createMemoryIo } from "./io.ts";
+import { runCli } from "./run_cli.ts";
+
+/** Answers one request; `body` is the parsed JSON body, if any. */
+export type FakeRoute = (body: unknown, request: Request) => Response | Promise<Response>;
+
+/** A request the fake hub received. */
+export interface SeenRequest {
+  method: string;
+  /** Path and query, e.g. `/api/runs?state=failed`. */
+  path: string;
+  body: unknown;
+  authorization: string | null;
+}
+
+/** What a run of `drover` did. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  requests: SeenRequest[];
+}
+
+/** Options for {@link runAgainst}. */
+export interface RunAgainstOptions {
+  env?: Record<string, string | undefined>;
+  stderrIsTerminal?: boolean;
+}
+
+/**
+ * Runs `argv` against routes keyed `"GET /api/runs"` (the path without its
+ * query); an unknown route answers 404 as a problem. The clock starts at 0
+ * and each poll pause advances it.
+ */
+export async function runAgainst(
+  argv: string[],
+  routes: Readonly<Record<string, FakeRoute>>,
+  options: RunAgainstOptions = {},
+): Promise<CliResult> {
+  const requests: SeenRequest[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const text = await request.text();
+    const body = text === "" ? undefined : JSON.parse(text);
+    requests.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      body,
+      authorization: request.headers.get("authorization"),
+    });
+    const route = routes[`${request.method} ${url.pathname}`];
+    if (route) return await route(body, request);
+    return problem(404, "not_found", `No route for ${request.method} ${url.pathname}`);
+  };
+  const io = createMemoryIo({ stderrIsTerminal: options.stderrIsTerminal });
+  let now = 0;
+  const code = await runCli(argv, {
+    env: options.env ?? { DROVER_URL: "http://hub.test" },
+    io,
+    fetch: fetch as typeof globalThis.fetch,
+    now: () => now,
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+  });
+  return { code, stdout: io.stdout, stderr: io.stderr, requests };
+}
+
+/** An `application/problem+json` answer, as the hub sends errors. */
+export function problem(status: number, code: string, detail: string): Response {
+  return new Response(
+    JSON.stringify({ type: `urn:drover:problem:${code}`, title: "Error", status, detail, code }),
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
+}
+
+/** Answers each of `bodies` in turn, then keeps answering the last. */
+export function inTurn(...bodies: unknown[]): FakeRoute {
+  let i = 0;
+  return () => Response.json(bodies[Math.min(i++, bodies.length - 1)]);
+}
