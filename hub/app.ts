@@ -75,11 +75,7 @@ export function createHubApp(deps: AppDeps): HubApp {
       "`Authorization: Bearer` with a worker token; the session is refused (close code 4003) " +
       "without one.",
     allow: PUBLIC,
-    response: {
-      status: 200,
-      description: "Never: the answer is 101 Switching Protocols",
-      schema: z.never(),
-    },
+    response: { status: 101, description: "Switching Protocols: the worker session begins" },
     errors: [503],
   }, async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
@@ -134,7 +130,12 @@ export function createHubApp(deps: AppDeps): HubApp {
     summary: "Browse this API",
     description: "An HTML page rendering `/api/openapi.json`.",
     allow: PUBLIC,
-    response: { status: 200, description: "text/html", schema: z.string() },
+    response: {
+      status: 200,
+      description: "The page",
+      schema: z.string(),
+      mediaType: "text/html",
+    },
   }, (c) => c.html(DOCS_PAGE));
 
   app.notFound(() =>

@@ -38,8 +38,13 @@ export interface RouteSpec<
   body?: B;
   /** The body may be left out (it is parsed as `{}` then). */
   bodyOptional?: boolean;
-  /** The success status and the schema of its body. */
-  response: { status: 200 | 201; description: string; schema: z.ZodType };
+  /** The success status, and the schema and media type (default JSON) of its body. */
+  response: {
+    status: 101 | 200 | 201;
+    description: string;
+    schema?: z.ZodType;
+    mediaType?: string;
+  };
   /** Error statuses besides 400/401/403, which are documented where they apply. */
   errors?: readonly (404 | 409 | 503)[];
   /** The audit action (`run.submit`): every mutating route has one. */
@@ -161,7 +166,13 @@ export class ApiRouter {
     const responses: Record<string, unknown> = {
       [spec.response.status]: {
         description: spec.response.description,
-        content: { "application/json": { schema: spec.response.schema } },
+        ...(spec.response.schema
+          ? {
+            content: {
+              [spec.response.mediaType ?? "application/json"]: { schema: spec.response.schema },
+            },
+          }
+          : {}),
       },
     };
     if (spec.body || spec.query || spec.params) responses[400] = problem("Invalid request");
