@@ -288,3 +288,10 @@ Deno.test("a real hub's problem+json answer over HTTP reaches the user as one li
   assert.equal(code, 4);
   assert.equal(io.stderr, 'error: Run "run_x" does not exist (run_not_found)\n');
 });
+
+Deno.test("help COMMAND explains the command, e.g. what token generate is for", async () => {
+  const { code, stdout } = await cli(["help", "token"]);
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: drover token create\|list\|revoke\|generate \[TOKEN_ID\]/);
+  assert.match(stdout, /DROVER_ADMIN_TOKEN/);
+});

@@ -29,6 +29,46 @@ const EXIT_CODES: readonly (readonly [number, string])[] = [
   [EXIT.internal, "internal error in drover (a bug: the stack trace is printed)"],
 ];
 
+/** More about a command, shown by `drover help COMMAND`. */
+const DETAILS: Readonly<Record<string, readonly string[]>> = {
+  submit: [
+    "--pin LABEL=VALUE pins the run's root task to workers with that label;",
+    "repeat a label (or write a,b) to allow any of several values:",
+    "  drover submit ExtractRaw -p runDate=2026-11-23 --pin region=eu-west,us-east",
+  ],
+  runs: [
+    "A full page ends with a line 'More: drover runs ... --cursor C' that shows the next one.",
+  ],
+  retry: [
+    "An ID starting with run_ retries the run: its failed and cancelled tasks go back to the",
+    "queue and the tasks they blocked wait again. Any other ID retries that one task.",
+    "--wait (runs only) follows the run like submit --wait and exits 1 if it fails again.",
+  ],
+  cancel: [
+    "An ID starting with run_ cancels every unfinished task of the run; any other ID, one task.",
+  ],
+  done: [
+    "The task is recorded as done by hand, without running it; its dependents become ready.",
+    "The reason is required and kept in the audit log.",
+  ],
+  token: [
+    "token create --role ROLE: admin (everything), operator (run pipelines), viewer (read,",
+    "audit) or worker (connect a worker; --scope limits it to labels). The token is printed",
+    "once, on stdout.",
+    "token generate: prints a new random token without asking the hub, in the format",
+    "drv_tok_<12 hex>_<43 base64url>. Set it as DROVER_ADMIN_TOKEN when the hub first",
+    "starts, and as DROVER_TOKEN for drover:",
+    '  export DROVER_ADMIN_TOKEN="$(drover token generate)"',
+    '  export DROVER_TOKEN="$DROVER_ADMIN_TOKEN"',
+  ],
+  audit: [
+    "Every mutating API call, allowed or refused. A full page ends with a 'More: ...' line.",
+  ],
+  resources: [
+    "LIMIT is how many units of the resource running tasks may hold at once, 0 to 1000000.",
+  ],
+};
+
 /** The help text: everything, or one command's usage and options. */
 export function helpText(topic: string | null): string {
   const spec = topic === null ? undefined : findCommand(topic);
@@ -60,7 +100,7 @@ export function helpText(topic: string | null): string {
     "  drover retry run_0123abcd --wait",
     "  drover done ExtractRaw_2026-11-23_ab12 --reason 'loaded by hand'",
     "  drover pause region eu-west --reason 'maintenance'",
-    "  DROVER_ADMIN_TOKEN=$(drover token generate) deno task hub",
+    "  export DROVER_ADMIN_TOKEN=$(drover token generate)   # before the hub first starts",
     "",
     "Parameters are converted with the family's schema (see `drover families`):",
     "integers and numbers, true/false, JSON for arrays and objects (a list of",
@@ -77,6 +117,8 @@ export function helpText(topic: string | null): string {
 
 function commandHelp(spec: CommandSpec): string {
   const lines = [`Usage: ${usageLine(spec)}`, "", spec.summary];
+  const details = DETAILS[spec.name];
+  if (details) lines.push("", ...details);
   if (spec.options.length > 0) {
     lines.push("", "Options:", indent(optionTable(spec.options)));
   }

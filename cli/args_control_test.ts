@@ -1,0 +1,112 @@
+// parseArgs() on the commands that act on runs, tasks, pauses, tokens and resources.
+import assert from "node:assert/strict";
+import { parseArgs } from "./args.ts";
+
+Deno.test("parseArgs() sends retry and cancel of a run_ id to the run, anything else to a task", () => {
+  assert.deepEqual(parseArgs(["retry", "run_1", "--wait"]).command, {
+    name: "retry",
+    id: "run_1",
+    target: "run",
+    wait: true,
+  });
+  assert.deepEqual(parseArgs(["retry", "A_1_ab"]).command, {
+    name: "retry",
+    id: "A_1_ab",
+    target: "task",
+    wait: false,
+  });
+  assert.throws(() => parseArgs(["retry", "A_1_ab", "--wait"]), {
+    name: "UsageError",
+    message: 'Option "--wait" follows a run; "A_1_ab" is a task id (run ids start with run_)',
+  });
+  assert.deepEqual(parseArgs(["cancel", "run_1", "--reason", "wrong day"]).command, {
+    name: "cancel",
+    id: "run_1",
+    target: "run",
+    reason: "wrong day",
+  });
+  assert.deepEqual(parseArgs(["cancel", "A_1_ab"]).command, {
+    name: "cancel",
+    id: "A_1_ab",
+    target: "task",
+    reason: null,
+  });
+});
+
+Deno.test("parseArgs() wants a --reason to mark a task done", () => {
+  assert.deepEqual(parseArgs(["done", "A_1_ab", "--reason", "loaded by hand"]).command, {
+    name: "done",
+    taskId: "A_1_ab",
+    reason: "loaded by hand",
+  });
+  assert.throws(() => parseArgs(["done", "A_1_ab"]), {
+    name: "UsageError",
+    message: 'Missing --reason for "done"; usage: drover done TASK_ID --reason TEXT',
+  });
+});
+
+Deno.test("parseArgs() reads pause, resume and pauses", () => {
+  assert.deepEqual(parseArgs(["pause", "region", "eu-west", "--reason", "upgrade"]).command, {
+    name: "pause",
+    kind: "region",
+    value: "eu-west",
+    reason: "upgrade",
+  });
+  assert.deepEqual(parseArgs(["resume", "family", "ExtractRaw"]).command, {
+    name: "resume",
+    kind: "family",
+    value: "ExtractRaw",
+  });
+  assert.deepEqual(parseArgs(["pauses"]).command, { name: "pauses" });
+  assert.throws(() => parseArgs(["pause", "worker", "w1"]), {
+    name: "UsageError",
+    message: 'Cannot pause "worker": use "pause family NAME" or "pause region NAME"',
+  });
+  assert.throws(() => parseArgs(["pause", "family"]), /Missing NAME for "pause"/);
+  assert.throws(() => parseArgs(["resume", "family", "A", "--reason", "x"]), /does not apply/);
+});
+
+Deno.test("parseArgs() reads token actions, checking the role and that only workers get a scope", () => {
+  assert.deepEqual(parseArgs(["token", "create", "--role", "viewer", "--name", "ci"]).command, {
+    name: "token",
+    action: "create",
+    id: null,
+    role: "viewer",
+    scope: null,
+    tokenName: "ci",
+  });
+  assert.equal((parseArgs(["token", "generate"]).command as { action: string }).action, "generate");
+  assert.throws(() => parseArgs(["token", "create", "--role", "root"]), {
+    name: "UsageError",
+    message: 'Option "--role" got "root"; use one of: admin, operator, viewer, worker',
+  });
+  assert.throws(
+    () => parseArgs(["token", "create", "--role", "admin", "--scope", "region=eu"]),
+    /Option "--scope" applies to worker tokens only, not to admin tokens$/,
+  );
+  assert.throws(
+    () => parseArgs(["token", "generate", "--role", "admin"]),
+    /"--role" applies to "token create" only/,
+  );
+  assert.throws(() => parseArgs(["token", "mint"]), /use create, list, revoke or generate/);
+});
+
+Deno.test("parseArgs() reads audit filters and resources with its optional set", () => {
+  assert.deepEqual(parseArgs(["audit", "--action", "run.retry", "--limit", "3"]).command, {
+    name: "audit",
+    action: "run.retry",
+    limit: 3,
+    cursor: null,
+  });
+  assert.deepEqual(parseArgs(["resources"]).command, { name: "resources", set: null });
+  assert.deepEqual(parseArgs(["resources", "set", "gpu", "4"]).command, {
+    name: "resources",
+    set: { name: "gpu", limit: 4 },
+  });
+  assert.throws(() => parseArgs(["resources", "gpu"]), /Unknown resources action "gpu"/);
+  assert.throws(() => parseArgs(["resources", "set", "gpu"]), /Missing LIMIT for "resources set"/);
+  assert.throws(
+    () => parseArgs(["resources", "set", "gpu", "1e3"]),
+    /LIMIT needs an integer from 0 to 1000000, got "1e3"$/,
+  );
+});
