@@ -37,9 +37,11 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
         "--wait",
       ]);
       assert.equal(result.code, 0, result.stderr);
-      const summary = result.stdout.match(/^Run (run_\w+) done in \S+: 4\/4 tasks done$/m);
-      assert.ok(summary, result.stdout);
-      runId = summary[1]!;
+      runId = result.stdout.match(/^Submitted run (run_\w+)/m)?.[1] ?? "";
+      assert.match(result.stdout, /^===== Drover execution summary =====$/m);
+      assert.match(result.stdout, new RegExp(`^Run ${runId} done in \\S+ \\(4 tasks\\):$`, "m"));
+      assert.match(result.stdout, /^ {2}\* 4 completed$/m);
+      assert.match(result.stdout, /^This run succeeded\.$/m);
       assert.doesNotMatch(result.stderr, /error/);
     });
 
@@ -110,14 +112,12 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
       );
       const [task] = failed.body.tasks;
       assert.ok(task, "the hub lists the failed task");
+      assert.match(result.stdout, /^Run run_\w+ failed after \S+ \(1 task\):$/m);
       assert.match(
         result.stdout,
-        new RegExp(`^Run run_\\w+ failed after \\S+: 0/1 tasks done`, "m"),
+        new RegExp(`^ {2}\\* 1 failed: +${task.id} \\(RangeError: shardId 5 is not below`, "m"),
       );
-      assert.match(
-        result.stdout,
-        new RegExp(`^${task.id} +RangeError: shardId 5 is not below`, "m"),
-      );
+      assert.match(result.stdout, /^This run failed: 1 task failed\.$/m);
       const lastLine = result.stderr.trimEnd().split("\n").at(-1)!;
       assert.match(lastLine, new RegExp(`^error: Run run_\\w+ failed: task ${task.id} failed`));
     });

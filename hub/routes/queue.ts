@@ -4,6 +4,7 @@ import { describeSelector, parsePinKey } from "../../shared/selector.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { READ } from "../api/roles.ts";
 import { connectedWorkers } from "../scheduler/connected_workers.ts";
+import { pausedSets } from "../scheduler/pauses.ts";
 import { regionOf, unschedulableReason } from "../scheduler/unschedulable.ts";
 
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
@@ -32,11 +33,12 @@ export function queueRoutes(api: ApiRouter): void {
       }),
     },
   }, async (c) => {
-    const { rows, workers } = await deps.scheduler.queue.read(async (db) => ({
+    const { rows, workers, paused } = await deps.scheduler.queue.read(async (db) => ({
       rows: await db.all<{ pin: string; family: string; version: number; n: number }>(sql`
         SELECT pin, family, version, count(*) AS n FROM tasks WHERE state = 'ready'
         GROUP BY pin, family, version ORDER BY n DESC`),
       workers: await connectedWorkers(db),
+      paused: await pausedSets(db),
     }));
     const byRegion = new Map<string, number>();
     for (const r of rows) {
@@ -53,7 +55,7 @@ export function queueRoutes(api: ApiRouter): void {
         family: r.family,
         version: r.version,
         ready: r.n,
-        unschedulable: unschedulableReason(r, workers),
+        unschedulable: unschedulableReason(r, workers, paused),
       })),
     });
   });

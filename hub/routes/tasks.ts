@@ -9,6 +9,7 @@ import { TASK_STATES } from "../db/schema.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
 import { connectedWorkers } from "../scheduler/connected_workers.ts";
 import { unschedulableReason } from "../scheduler/unschedulable.ts";
+import { pausedSets } from "../scheduler/pauses.ts";
 
 const listQuery = z.object({
   run: z.string().min(1).optional(),
@@ -170,7 +171,7 @@ export function taskRoutes(api: ApiRouter): void {
         SELECT key, epoch, worker_id AS workerId, kind, created_at AS createdAt
         FROM publications WHERE task_id = ${id}`);
       const unschedulable = row.state === "ready"
-        ? unschedulableReason(row, await connectedWorkers(db))
+        ? unschedulableReason(row, await connectedWorkers(db), await pausedSets(db))
         : null;
       return { row, deps, dependents: dependents?.n ?? 0, attempts, publication, unschedulable };
     });
