@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   api,
   createWorkerToken,
+  LOCAL_ADMIN_TOKEN,
   ProcessHandle,
   spawnHub,
   waitForRun,
@@ -152,6 +153,34 @@ Deno.test("compile:worker builds a worker that runs a sharded run from outside t
 
     const exit = await worker.stop();
     assert.equal(exit.code, 0, "SIGTERM is a clean exit");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compile:cli builds the drover CLI, which talks to a hub from outside the repository", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-compile-cli-" });
+  try {
+    const out = `${dir}/dist/drover`;
+    const built = await runScript(["cli/main.ts", "--out", out, "--no-verify"]);
+    assert.equal(built.code, 0, built.output);
+    const isBinary = await Deno.stat(out).then((s) => s.isFile, () => false);
+    const command = isBinary ? [out] : [Deno.execPath(), "run", "-A", bundlePath(out)];
+    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    const cwd = `${dir}/run`;
+    await Deno.mkdir(cwd);
+    const result = await new Deno.Command(command[0]!, {
+      args: [...command.slice(1), "token", "list", "--json"],
+      cwd,
+      env: { DROVER_URL: hub.url, DROVER_TOKEN: LOCAL_ADMIN_TOKEN, NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(result.stderr);
+    assert.equal(result.code, 0, stderr);
+    const { tokens } = JSON.parse(new TextDecoder().decode(result.stdout));
+    assert.ok(tokens.some((t: { role: string }) => t.role === "admin"));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
