@@ -11,7 +11,9 @@ export async function cancelCommand(
   if (command.target === "run") {
     const result = await ctx.client.cancelRun(command.id, command.reason);
     if (ctx.json) printJson(ctx, result);
-    else {
+    else if (result.cancelled === 0) {
+      ctx.io.out(`Nothing to cancel in run ${result.runId}: every task of it has finished`);
+    } else {
       const tasks = result.cancelled === 1 ? "task" : "tasks";
       ctx.io.out(
         `Cancelled run ${result.runId}: ${result.cancelled} unfinished ${tasks} cancelled`,

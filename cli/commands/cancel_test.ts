@@ -19,3 +19,10 @@ Deno.test("cancel of a task id cancels that task; --json prints the answer", asy
   assert.deepEqual(requests[0]?.body, {});
   assert.deepEqual(JSON.parse(stdout), { taskId: "Shard_3", state: "cancelled" });
 });
+
+Deno.test("cancel of a finished run says there was nothing to cancel", async () => {
+  const { stdout } = await runAgainst(["cancel", "run_1"], {
+    "POST /api/runs/run_1/cancel": inTurn({ runId: "run_1", cancelled: 0 }),
+  });
+  assert.equal(stdout, "Nothing to cancel in run run_1: every task of it has finished\n");
+});
