@@ -2,15 +2,21 @@
  * `deno task start`: a hub on the embedded database plus one local worker
  * process loaded with the examples. Honours the hub's and worker's
  * `DROVER_*` variables. Ctrl-C stops both.
+ *
+ * For local use it keeps an admin token in `.drover/admin-token` (mode 0600,
+ * made on first start) and hands it to the hub as `DROVER_ADMIN_TOKEN`, so
+ * the CLI in another terminal can use it after any restart. A hub started
+ * any other way never writes its token to disk.
  */
 import { hubConfigOrExit } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
-import { createToken } from "../hub/scheduler/tokens.ts";
+import { createToken, generateToken, TOKEN_PATTERN } from "../hub/scheduler/tokens.ts";
 
 if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());
-  let adminToken: string | null = null;
-  const hub = await startHub(config, { onAdminToken: (token) => adminToken = token });
+  const tokenFile = config.adminToken ? null : await localAdminToken();
+  if (tokenFile) config.adminToken = tokenFile.token;
+  const hub = await startHub(config);
   // The local worker gets its own worker token (stored hashed; shown nowhere).
   const { token } = await hub.scheduler.queue.write((tx) =>
     createToken(tx, { role: "worker", scope: {}, name: "local", now: Date.now() })
@@ -27,16 +33,15 @@ if (import.meta.main) {
     stdin: "null",
   }).spawn();
 
-  const tokenLines = adminToken
+  const tokenLines = tokenFile
     ? [
-      `  This new database's admin token (shown once; the hub keeps only its hash):`,
+      `  For the CLI in another terminal (admin token kept in ${tokenFile.path}):`,
       "",
-      `    export DROVER_URL=${hub.url} DROVER_TOKEN=${adminToken}`,
+      `    export DROVER_URL=${hub.url} DROVER_TOKEN=$(cat ${tokenFile.path})`,
       "",
     ]
     : [
-      `  Use the admin token printed when this database was created (or DROVER_ADMIN_TOKEN):`,
-      `    export DROVER_URL=${hub.url} DROVER_TOKEN=drv_tok_…`,
+      `  For the CLI in another terminal: export DROVER_URL=${hub.url} and your DROVER_TOKEN`,
       "",
     ];
   const banner = [
@@ -70,4 +75,20 @@ if (import.meta.main) {
     console.error(`The local worker exited with code ${status.code}; stopping the hub.`);
     await stop(1);
   }
+}
+
+/** The local admin token in `.drover/admin-token`, made (mode 0600) on first use. */
+async function localAdminToken(): Promise<{ path: string; token: string }> {
+  const path = ".drover/admin-token";
+  try {
+    const token = (await Deno.readTextFile(path)).trim();
+    if (TOKEN_PATTERN.test(token)) return { path, token };
+    console.error(`${path} does not hold a Drover token; making a new one`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const { token } = generateToken();
+  await Deno.mkdir(".drover", { recursive: true });
+  await Deno.writeTextFile(path, `${token}\n`, { mode: 0o600 });
+  return { path, token };
 }

@@ -33,7 +33,7 @@ export async function authenticate(c: Context, scheduler: Scheduler): Promise<To
     throw new HttpError(
       401,
       "unauthorized",
-      "A token is required: send Authorization: Bearer drv_… (the drover CLI reads DROVER_TOKEN)",
+      "A token is required: send Authorization: Bearer drv_…",
     );
   }
   const token = await scheduler.queue.read((db) => findToken(db, bearer));
