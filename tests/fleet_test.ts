@@ -18,6 +18,7 @@ interface Attempt {
   kind: string;
   workerName: string;
   workerLabels: Record<string, string>;
+  region: string | null;
   startedAt: number;
   outcome: string | null;
 }
@@ -147,6 +148,7 @@ Deno.test("a task pinned by its own parameters runs only in its region, whoever 
     const attempts = await f.attempts(taskId);
     const run = attempts.filter((a) => a.kind === "run");
     assert.deepEqual(run.map((a) => a.workerLabels.region), ["us-east"]);
+    assert.deepEqual(run.map((a) => a.region), ["us-east"], "the API names each attempt's region");
     // An eu-west worker that got the expansion handed it back rather than expand it.
     for (const a of attempts.filter((a) => a.kind === "expand" && a.workerName === "eu")) {
       assert.equal(a.outcome, "released");

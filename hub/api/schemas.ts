@@ -68,6 +68,7 @@ export const taskDetailSchema = taskSchema.extend({
     workerId: z.string(),
     workerName: z.string().nullable(),
     workerLabels: labels.nullable().describe("Where it ran: the worker's labels (region …)"),
+    region: z.string().nullable().describe("The worker's `region` label: where it ran"),
     startedAt: ms(),
     endedAt: ms().nullable(),
     outcome: z.string().nullable(),

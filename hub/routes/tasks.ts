@@ -180,11 +180,15 @@ export function taskRoutes(api: ApiRouter): void {
       ...toTask(detail.row),
       dependencies: detail.deps,
       dependents: detail.dependents,
-      attempts: detail.attempts.map((a) => ({
-        ...a,
-        workerLabels: a.workerLabels ? JSON.parse(String(a.workerLabels)) : null,
-        error: a.error ? tryJson(String(a.error)) : null,
-      })),
+      attempts: detail.attempts.map((a) => {
+        const labels = a.workerLabels ? JSON.parse(String(a.workerLabels)) : null;
+        return {
+          ...a,
+          workerLabels: labels,
+          region: typeof labels?.region === "string" ? labels.region : null,
+          error: a.error ? tryJson(String(a.error)) : null,
+        };
+      }),
       publication: detail.publication ?? null,
       /** Why no connected worker can take this ready task (visible starvation), or null. */
       unschedulable: detail.unschedulable,
