@@ -151,3 +151,8 @@ export const backfillSchema = z.looseObject({
 
 /** `{ ok, hubId }`. */
 export const healthSchema = z.looseObject({ ok: z.boolean(), hubId: z.string() });
+
+/** The body of cancel and pause: an optional reason, kept in the audit log. */
+export const optionalReasonSchema = z.strictObject({
+  reason: z.string().min(1).max(500).optional().describe("Why; kept in the audit log"),
+});

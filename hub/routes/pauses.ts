@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { pauseSchema } from "../api/schemas.ts";
+import { optionalReasonSchema, pauseSchema } from "../api/schemas.ts";
 import { listPauses } from "../scheduler/pauses.ts";
 
 const pauseParams = z.object({
@@ -40,7 +40,7 @@ export function pauseRoutes(api: ApiRouter): void {
       "tasks already running finish. Pausing what is paused changes nothing.",
     allow: OPERATE,
     params: pauseParams,
-    body: z.strictObject({ reason: z.string().min(1).max(500).optional() }),
+    body: optionalReasonSchema,
     bodyOptional: true,
     response: { status: 200, description: "Paused", schema: result },
     audit: "pause.set",

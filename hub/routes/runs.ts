@@ -4,7 +4,7 @@ import { z } from "zod";
 import { selectorSchema } from "../../shared/selector.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { runSchema } from "../api/schemas.ts";
+import { optionalReasonSchema, runSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
@@ -31,7 +31,6 @@ const submitSchema = z.strictObject({
   path: ["prefer"],
 });
 
-const reasonSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
 const listQuery = z.object({
@@ -169,7 +168,7 @@ export function runRoutes(api: ApiRouter): void {
       "publish nothing. Tasks shared with other runs are cancelled for those runs too.",
     allow: OPERATE,
     params: idParams,
-    body: reasonSchema,
+    body: optionalReasonSchema,
     bodyOptional: true,
     response: {
       status: 200,

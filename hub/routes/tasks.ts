@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { taskDetailSchema, taskSchema } from "../api/schemas.ts";
+import { optionalReasonSchema, taskDetailSchema, taskSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import { TASK_STATES } from "../db/schema.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
@@ -20,7 +20,6 @@ const listQuery = z.object({
 });
 
 const idParams = z.object({ id: z.string().min(1).max(1000) });
-const reasonSchema = z.strictObject({ reason: z.string().min(1).max(500).optional() });
 const FINAL = ["done", "failed", "cancelled"];
 
 interface TaskRow {
@@ -204,7 +203,7 @@ export function taskRoutes(api: ApiRouter): void {
       "task is blocked.",
     allow: OPERATE,
     params: idParams,
-    body: reasonSchema,
+    body: optionalReasonSchema,
     bodyOptional: true,
     response: {
       status: 200,
