@@ -1,0 +1,85 @@
+/**
+ * `/api/docs` in a real browser (Debian's chromium, driven by
+ * playwright-core) against a real hub: every operation of the OpenAPI
+ * document is listed with its roles, and "Send" makes real, authenticated
+ * requests whose answers the page shows.
+ */
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { api, createWorkerToken, spawnHub } from "../scripts/local_cluster.ts";
+
+/** Debian's chromium, or CHROMIUM_BIN. */
+const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
+
+Deno.test("the /api/docs page lists every operation and sends requests with the token", async () => {
+  const exists = await Deno.stat(CHROMIUM).then(() => true, () => false);
+  assert.ok(
+    exists,
+    `No browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) ` +
+      "or set CHROMIUM_BIN",
+  );
+  const dir = await Deno.makeTempDir({ prefix: "drover-docs-" });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // Root in a container has no user namespace for chromium's sandbox.
+    args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
+  });
+  try {
+    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    const viewer = await api<{ token: string }>(hub.url, "/api/tokens", {
+      body: { role: "viewer", name: "auditor" },
+    });
+    assert.equal(viewer.status, 201);
+    await createWorkerToken(hub.url); // something for the token list to show
+    const doc = await api<{ paths: Record<string, Record<string, unknown>> }>(
+      hub.url,
+      "/api/openapi.json",
+      { token: null },
+    );
+    const operations = Object.entries(doc.body.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+
+    const page = await browser.newPage();
+    await page.goto(`${hub.url}/api/docs`);
+    await page.waitForSelector("details.op");
+    const listed = await page.$$eval("details.op", (els) => els.map((e) => e.dataset.op));
+    assert.deepEqual([...listed].sort(), [...operations].sort());
+    assert.match(await page.title(), /Drover hub API/);
+    const roles = await page.textContent('details.op[data-op="DELETE /api/tokens/{id}"] .roles');
+    assert.equal(roles, "admin");
+
+    // Without a token the hub says 401, and the page shows it.
+    const tokens = page.locator('details.op[data-op="GET /api/tokens"]');
+    await tokens.locator("summary").click();
+    await tokens.locator("button", { hasText: "Send" }).click();
+    await page.locator('details.op[data-op="GET /api/tokens"] pre.result', { hasText: /^401/ })
+      .waitFor();
+
+    // With the viewer's token: the list arrives, and a change is refused.
+    await page.fill("#token", viewer.body.token);
+    await tokens.locator("button", { hasText: "Send" }).click();
+    await page.locator('details.op[data-op="GET /api/tokens"] pre.result', { hasText: /^200/ })
+      .waitFor();
+    const listing = await tokens.locator("pre.result").textContent();
+    assert.match(listing ?? "", /"role": "worker"/);
+    assert.doesNotMatch(listing ?? "", /drv_tok_/, "no secret is ever listed");
+
+    const create = page.locator('details.op[data-op="POST /api/tokens"]');
+    await create.locator("summary").click();
+    await create.locator("textarea").fill('{"role":"admin"}');
+    await create.locator("button", { hasText: "Send" }).click();
+    await page.locator('details.op[data-op="POST /api/tokens"] pre.result', { hasText: /^403/ })
+      .waitFor();
+    assert.match(await create.locator("pre.result").textContent() ?? "", /"code": "forbidden"/);
+
+    // The token stays in this tab's session storage, never in local storage.
+    const stored = await page.evaluate(() => [
+      sessionStorage.getItem("droverToken"),
+      localStorage.length,
+    ]);
+    assert.deepEqual(stored, [viewer.body.token, 0]);
+  } finally {
+    await browser.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
