@@ -10,6 +10,7 @@ import {
   spawnWorker,
   waitForRun,
 } from "../scripts/local_cluster.ts";
+import { delay } from "../shared/delay.ts";
 import { inspectDatabase } from "./fixtures/db.ts";
 import { drover } from "./fixtures/drover.ts";
 import { openGate, readStarts } from "./fixtures/tasks.ts";
@@ -209,4 +210,53 @@ Deno.test("drover cordon, workers and uncordon work on a worker by name", async 
   const unknown = await drover(f.hub.url, ["drain", "nobody"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /No worker is named "nobody"/);
+});
+
+Deno.test("pausing a region lets its running task finish and starts nothing new there until resumed", async () => {
+  await using f = await fleet("pause", [{ name: "eu", region: "eu-west", slots: 2 }, {
+    name: "us",
+    region: "us-east",
+  }]);
+  const running = await f.submit("Gate", { id: "paused" }, { pin: { region: "eu-west" } });
+  await f.worker("eu").waitFor((l) => l.msg === "task started" && l.taskId === running.taskId);
+  const paused = await api(f.hub.url, "/api/pauses/region/eu-west", {
+    method: "PUT",
+    body: { reason: "maintenance" },
+  });
+  assert.equal(paused.status, 200, JSON.stringify(paused.body));
+
+  // New eu-west work waits and says why; us-east work goes on.
+  const held = await f.submit("RegionalSleep", { region: "eu-west", id: 7 });
+  const other = await f.submit("RegionalSleep", { region: "us-east", id: 8 });
+  assert.equal((await waitForRun(f.hub.url, other.runId)).state, "done");
+  // The running task finishes where it is, once, while the region is paused.
+  await openGate(f.dataDir, "paused");
+  assert.equal((await waitForRun(f.hub.url, running.runId)).state, "done");
+  const starts = (await readStarts(f.dataDir)).filter((s) => s.taskId === running.taskId);
+  assert.equal(starts.length, 1);
+  // The held task stays ready and, once the hub has seen it, names the pause.
+  const deadline = Date.now() + 15_000;
+  let task;
+  do {
+    if (task) await delay(25);
+    task = await api<{ state: string; unschedulable: string | null }>(
+      f.hub.url,
+      `/api/tasks/${held.taskId}`,
+    );
+  } while (!task.body.unschedulable && Date.now() < deadline);
+  assert.equal(task.body.state, "ready");
+  assert.match(task.body.unschedulable ?? "", /paused region \(eu-west\)/);
+  assert.equal(
+    (await f.attempts(held.taskId)).filter((a) => a.kind === "run").length,
+    0,
+    "nothing ran in the paused region",
+  );
+
+  const resumed = await api(f.hub.url, "/api/pauses/region/eu-west", { method: "DELETE" });
+  assert.equal(resumed.status, 200);
+  assert.equal((await waitForRun(f.hub.url, held.runId)).state, "done");
+  assert.deepEqual(
+    (await f.attempts(held.taskId)).filter((a) => a.kind === "run").map((a) => a.workerName),
+    ["eu"],
+  );
 });
