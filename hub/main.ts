@@ -1,12 +1,16 @@
 /**
  * The hub process: reads the environment, starts the hub, and shuts down
- * cleanly on SIGTERM or SIGINT.
+ * cleanly on SIGTERM or SIGINT. `drover hub` runs the same function.
  */
 import { hubConfigOrExit } from "./config.ts";
-import { startHub } from "./server.ts";
+import { type RunningHub, startHub } from "./server.ts";
 
-if (import.meta.main) {
-  const config = hubConfigOrExit(Deno.env.toObject());
+/**
+ * Starts the hub configured by `env` (`DROVER_*`; exits 2 naming every bad
+ * variable) and exits the process with 0 once SIGTERM or SIGINT has closed it.
+ */
+export async function runHubProcess(env: Record<string, string | undefined>): Promise<RunningHub> {
+  const config = hubConfigOrExit(env);
   const hub = await startHub(config);
   const stop = async () => {
     await hub.close();
@@ -14,4 +18,9 @@ if (import.meta.main) {
   };
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGINT", stop);
+  return hub;
+}
+
+if (import.meta.main) {
+  await runHubProcess(Deno.env.toObject());
 }

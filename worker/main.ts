@@ -6,9 +6,11 @@
  * `createTasks({ dataDir })` returning such an array (or an object with `all`).
  *
  *     DROVER_TASK_MODULES=./examples/tasks.ts deno run -A worker/main.ts
+ *
+ * `drover worker` runs the same function.
  */
 import type { TaskFamily } from "../shared/task.ts";
-import { runWorkerProcess } from "./mod.ts";
+import { runWorkerProcess, type Worker } from "./mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFamily = TaskFamily<any, any>;
@@ -36,9 +38,14 @@ export async function loadTaskModules(specifiers: string[], dataDir: string): Pr
   return families;
 }
 
-if (import.meta.main) {
-  await runWorkerProcess(Deno.env.toObject(), (config) => {
-    const modules = (Deno.env.get("DROVER_TASK_MODULES") ?? "").split(",").map((s) => s.trim())
+/**
+ * Runs a worker configured by `env` with the families of the task modules
+ * `DROVER_TASK_MODULES` names; a bad variable or module exits 2 saying why.
+ * Resolves with the running worker; SIGTERM or SIGINT (or a drain) exits 0.
+ */
+export function runTaskModulesWorker(env: Record<string, string | undefined>): Promise<Worker> {
+  return runWorkerProcess(env, (config) => {
+    const modules = (env.DROVER_TASK_MODULES ?? "").split(",").map((s) => s.trim())
       .filter(Boolean);
     if (modules.length === 0) {
       throw new TypeError(
@@ -47,4 +54,8 @@ if (import.meta.main) {
     }
     return loadTaskModules(modules, config.dataDir);
   });
+}
+
+if (import.meta.main) {
+  await runTaskModulesWorker(Deno.env.toObject());
 }
