@@ -119,6 +119,8 @@ export const taskDetailSchema = taskSchema.extend({
     kind: z.string().nullish(),
     createdAt: z.number().nullish(),
   }).nullable(),
+  /** Why no connected worker can take this ready task, or null (absent from older hubs). */
+  unschedulable: z.string().nullish(),
 });
 
 /** One task with its dependencies, attempts and publication. */

@@ -29,6 +29,8 @@ export interface CliResult {
 export interface RunAgainstOptions {
   env?: Record<string, string | undefined>;
   stderrIsTerminal?: boolean;
+  /** The terminal's width, for a progress line drawn on one. */
+  columns?: number;
 }
 
 /**
@@ -57,7 +59,10 @@ export async function runAgainst(
     if (route) return await route(body, request);
     return problem(404, "not_found", `No route for ${request.method} ${url.pathname}`);
   };
-  const io = createMemoryIo({ stderrIsTerminal: options.stderrIsTerminal });
+  const io = createMemoryIo({
+    stderrIsTerminal: options.stderrIsTerminal,
+    columns: options.columns,
+  });
   let now = 0;
   const code = await runCli(argv, {
     env: options.env ?? { DROVER_URL: "http://hub.test" },

@@ -7,27 +7,36 @@ import { type CommandContext, printJson } from "./command_context.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { describeRunFailure } from "./format_run.ts";
 import { formatExecutionSummary } from "./format_summary.ts";
-import { createProgressReporter, formatProgress } from "./progress.ts";
+import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";
+import { createProgressReporter } from "./progress.ts";
 import { waitForRun } from "./wait_for_run.ts";
 
-/** Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it failed. */
+/**
+ * Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it
+ * failed. While nothing of it runs, the progress line says why, if the hub knows.
+ */
 export async function followRun(
   ctx: CommandContext,
   runId: string,
   startedAt: number,
 ): Promise<ExitCode> {
   // With --json and no terminal, stderr stays quiet for scripts that merge the streams.
-  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter({
+  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter<HeldRun>({
     write: ctx.io.errRaw,
     tty: ctx.io.stderrIsTerminal,
     now: ctx.now,
     startedAt,
-    format: formatProgress,
+    format: formatHeldProgress,
+    columns: () => ctx.io.terminalColumns?.() ?? null,
   });
+  const whyHeld = createHoldProbe(ctx.client, runId);
   let run;
   try {
     run = await waitForRun(ctx.client, runId, {
-      onUpdate: (r) => progress?.update(r),
+      // Only a progress line shows why the run is held: no line, no question.
+      onUpdate: progress
+        ? async (r) => progress.update({ run: r, held: await whyHeld(r) })
+        : () => {},
       intervalMs: ctx.pollMs,
       sleep: ctx.sleep,
     });

@@ -10,6 +10,8 @@ export interface Io {
   errRaw(text: string): void;
   /** Whether standard error is a terminal (live progress is drawn there). */
   readonly stderrIsTerminal: boolean;
+  /** The terminal's width in columns, or null when unknown. */
+  terminalColumns?(): number | null;
 }
 
 /** The process's real streams. */
@@ -20,12 +22,19 @@ export function createDenoIo(): Io {
     err: (text) => writeAll(Deno.stderr, encoder.encode(`${text}\n`)),
     errRaw: (text) => writeAll(Deno.stderr, encoder.encode(text)),
     stderrIsTerminal: Deno.stderr.isTerminal(),
+    terminalColumns: () => {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return null; // no terminal
+      }
+    },
   };
 }
 
 /** Streams kept in memory, for tests. */
 export function createMemoryIo(
-  options: { stderrIsTerminal?: boolean } = {},
+  options: { stderrIsTerminal?: boolean; columns?: number } = {},
 ): Io & { readonly stdout: string; readonly stderr: string } {
   let stdout = "";
   let stderr = "";
@@ -40,6 +49,7 @@ export function createMemoryIo(
       stderr += text;
     },
     stderrIsTerminal: options.stderrIsTerminal ?? false,
+    terminalColumns: () => options.columns ?? null,
     get stdout() {
       return stdout;
     },

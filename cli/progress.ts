@@ -64,6 +64,8 @@ export interface ProgressOptions<T> {
   format: (value: T, elapsedMs: number) => string;
   /** Without a terminal, print at most one line per this long. Default 1000. */
   intervalMs?: number;
+  /** The terminal's width, if known: a longer live line would wrap and break the redraw. */
+  columns?: () => number | null;
 }
 
 /** Creates a reporter that writes through `options.write`. */
@@ -77,7 +79,7 @@ export function createProgressReporter<T>(options: ProgressOptions<T>): Progress
       const line = options.format(value, now - options.startedAt);
       if (options.tty) {
         // \x1b[K clears what a longer previous line left behind.
-        options.write(`\r${line}\x1b[K`);
+        options.write(`\r${fitLine(line, options.columns?.() ?? null)}\x1b[K`);
         drawn = true;
         return;
       }
@@ -90,4 +92,14 @@ export function createProgressReporter<T>(options: ProgressOptions<T>): Progress
       drawn = false;
     },
   };
+}
+
+/**
+ * `line` cut to `columns - 1` characters, the last one `…`, so that it never
+ * reaches the terminal's last column (where it would wrap). Null: as is.
+ */
+export function fitLine(line: string, columns: number | null): string {
+  if (columns === null || columns < 2) return line;
+  const chars = [...line];
+  return chars.length < columns ? line : `${chars.slice(0, columns - 2).join("")}…`;
 }

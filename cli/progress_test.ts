@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "./api_schemas.ts";
-import { createProgressReporter, formatProgress, formatTally } from "./progress.ts";
+import { createProgressReporter, fitLine, formatProgress, formatTally } from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
   return {
@@ -83,4 +83,11 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     "[##--------] 5/20 done · 0 running · 0 failed · 1.0s\n",
     "[#####-----] 10/20 done · 0 running · 0 failed · 2.0s\n",
   ]);
+});
+
+Deno.test("fitLine() keeps a line off the terminal's last column, ending a cut one with …", () => {
+  assert.equal(fitLine("abcdef", 7), "abcdef");
+  assert.equal(fitLine("abcdef", 6), "abcd…");
+  assert.equal(fitLine("a · b · c", 6), "a · …");
+  assert.equal(fitLine("abcdef", null), "abcdef");
 });

@@ -5,8 +5,8 @@ import type { RunStatus } from "./api_schemas.ts";
 
 /** Options for {@link waitForRun}. */
 export interface WaitOptions {
-  /** Called with every status fetched, the final one included. */
-  onUpdate: (run: RunStatus) => void;
+  /** Called with every status fetched, the final one included; awaited before the next poll. */
+  onUpdate: (run: RunStatus) => void | Promise<void>;
   /** Pause between polls. Default 200 ms. */
   intervalMs?: number;
   /** Injected in tests. */
@@ -23,7 +23,7 @@ export async function waitForRun(
   const intervalMs = options.intervalMs ?? 200;
   while (true) {
     const run = await client.getRun(runId);
-    options.onUpdate(run);
+    await options.onUpdate(run);
     if (run.state !== "running") return run;
     await sleep(intervalMs);
   }
