@@ -74,6 +74,10 @@ export interface RunFilter {
 /** Filters and paging of `GET /api/audit`. */
 export interface AuditFilter {
   action?: string | null;
+  /** A token id or name: who did it. */
+  actor?: string | null;
+  /** The run, task, worker, token, family or region acted on. */
+  target?: string | null;
   limit?: number | null;
   cursor?: string | null;
 }
@@ -155,7 +159,7 @@ export interface ApiClient {
   pause(kind: PauseKind, value: string, reason: string | null): Promise<PauseChanged>;
   /** `DELETE /api/pauses/:kind/:value`. */
   resume(kind: PauseKind, value: string): Promise<PauseChanged>;
-  /** `GET /api/audit?action=&limit=&cursor=`: one page, newest first. */
+  /** `GET /api/audit?action=&actor=&target=&limit=&cursor=`: one page, newest first. */
   listAudit(filter?: AuditFilter): Promise<AuditList>;
   /** `GET /api/resources`. */
   listResources(): Promise<Resource[]>;
@@ -213,7 +217,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     resume: (kind, value) =>
       request("DELETE", `/api/pauses/${kind}/${id(value)}`, pauseChangedSchema),
     listAudit: (filter = {}) =>
-      request("GET", `/api/audit${query(filter, ["action", "limit", "cursor"])}`, auditListSchema),
+      request(
+        "GET",
+        `/api/audit${query(filter, ["action", "actor", "target", "limit", "cursor"])}`,
+        auditListSchema,
+      ),
     listResources: async () =>
       (await request("GET", "/api/resources", resourceListSchema)).resources,
     setResourceLimit: (name, limit) =>

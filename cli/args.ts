@@ -153,6 +153,8 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       return {
         name,
         action: opt("action"),
+        actor: opt("actor"),
+        target: opt("target"),
         limit: parseLimit(opt("limit")),
         cursor: opt("cursor"),
       };

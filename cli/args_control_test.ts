@@ -95,7 +95,17 @@ Deno.test("parseArgs() reads audit filters and resources with its optional set",
   assert.deepEqual(parseArgs(["audit", "--action", "run.retry", "--limit", "3"]).command, {
     name: "audit",
     action: "run.retry",
+    actor: null,
+    target: null,
     limit: 3,
+    cursor: null,
+  });
+  assert.deepEqual(parseArgs(["audit", "--actor", "ci", "--target", "run_1"]).command, {
+    name: "audit",
+    action: null,
+    actor: "ci",
+    target: "run_1",
+    limit: null,
     cursor: null,
   });
   assert.deepEqual(parseArgs(["resources"]).command, { name: "resources", set: null });

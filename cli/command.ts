@@ -63,7 +63,16 @@ export type Command =
     scope: string | null;
     tokenName: string | null;
   }
-  | { name: "audit"; action: string | null; limit: number | null; cursor: string | null }
+  | {
+    name: "audit";
+    action: string | null;
+    /** `--actor`: a token id or name. */
+    actor: string | null;
+    /** `--target`: the id the entries are about. */
+    target: string | null;
+    limit: number | null;
+    cursor: string | null;
+  }
   | { name: "resources"; set: { name: string; limit: number } | null }
   | { name: "families" };
 

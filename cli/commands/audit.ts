@@ -1,4 +1,4 @@
-/** `drover audit [--action A] [--limit N] [--cursor C]`. */
+/** `drover audit [--action A] [--actor ID_OR_NAME] [--target ID] [--limit N] [--cursor C]`. */
 import type { AuditEntry } from "../api_schemas_control.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
@@ -19,8 +19,8 @@ export async function auditCommand(
   }
   ctx.io.out(formatAudit(page.entries));
   if (page.next !== null) {
-    const { action, limit } = command;
-    ctx.io.out(formatNextPage("audit", { action, limit }, page.next));
+    const { action, actor, target, limit } = command;
+    ctx.io.out(formatNextPage("audit", { action, actor, target, limit }, page.next));
   }
   return EXIT.ok;
 }

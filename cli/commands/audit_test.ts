@@ -33,6 +33,19 @@ Deno.test("audit sends its filters and prints a table, then how to see the next 
   );
 });
 
+Deno.test("audit --actor and --target filter by who and what, and the next page keeps them", async () => {
+  const { code, stdout, requests } = await runAgainst(
+    ["audit", "--actor", "tok_0123456789ab", "--target", "run 1", "--limit", "1"],
+    { "GET /api/audit": inTurn({ entries: [ENTRY], next: "7" }) },
+  );
+  assert.equal(code, 0);
+  assert.equal(requests[0]?.path, "/api/audit?actor=tok_0123456789ab&target=run+1&limit=1");
+  assert.match(
+    stdout,
+    /^More: drover audit --actor tok_0123456789ab --target 'run 1' --limit 1 --cursor 7$/m,
+  );
+});
+
 Deno.test("audit --json prints the page as the hub sent it", async () => {
   const { stdout } = await runAgainst(["audit", "--json"], {
     "GET /api/audit": inTurn({ entries: [ENTRY], next: null }),

@@ -63,6 +63,8 @@ const DETAILS: Readonly<Record<string, readonly string[]>> = {
   ],
   audit: [
     "Every mutating API call, allowed or refused. A full page ends with a 'More: ...' line.",
+    "--actor takes a token's id or its name; --target the exact id acted on:",
+    "  drover audit --actor ci --target run_0123abcd",
   ],
   resources: [
     "LIMIT is how many units of the resource running tasks may hold at once, 0 to 1000000.",

@@ -1,0 +1,140 @@
+/**
+ * The options of `drover`: how each takes its value and what it does. The
+ * commands that take them are in `command_specs.ts`.
+ */
+
+/** How an option takes its value. */
+export type OptionKind = "flag" | "value" | "list";
+
+/** One `--option`. */
+export interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: OptionKind;
+  /** The value's placeholder in the help text. */
+  readonly placeholder?: string;
+  readonly help: string;
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = ["url", "token", "json", "help"] as const;
+
+/** Every option `drover` knows, by name. */
+export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  url: {
+    name: "url",
+    kind: "value",
+    placeholder: "URL",
+    help: "Hub base URL (default: $DROVER_URL, then http://127.0.0.1:8080)",
+  },
+  token: {
+    name: "token",
+    kind: "value",
+    placeholder: "TOKEN",
+    help: "Sent as 'Authorization: Bearer TOKEN' (default: $DROVER_TOKEN)",
+  },
+  json: { name: "json", kind: "flag", help: "Print machine-readable JSON on stdout" },
+  help: { name: "help", short: "h", kind: "flag", help: "Show help" },
+  param: {
+    name: "param",
+    short: "p",
+    kind: "list",
+    placeholder: "NAME=VALUE",
+    help: "A parameter, converted with the family's schema; repeat for each",
+  },
+  wait: {
+    name: "wait",
+    short: "w",
+    kind: "flag",
+    help: "Follow the run (or backfill) until it ends, with a progress line",
+  },
+  from: { name: "from", kind: "value", placeholder: "DATE", help: "First day, as YYYY-MM-DD" },
+  to: {
+    name: "to",
+    kind: "value",
+    placeholder: "DATE",
+    help: "Last day (included), as YYYY-MM-DD",
+  },
+  "param-name": {
+    name: "param-name",
+    kind: "value",
+    placeholder: "NAME",
+    help: "The parameter that takes each day (default: the family's only date parameter)",
+  },
+  "max-concurrent": {
+    name: "max-concurrent",
+    kind: "value",
+    placeholder: "N",
+    help: "At most N days unfinished at once (default: no limit)",
+  },
+  priority: {
+    name: "priority",
+    kind: "value",
+    placeholder: "N",
+    help: "Higher runs first (default: the family's priority)",
+  },
+  pin: {
+    name: "pin",
+    kind: "list",
+    placeholder: "LABEL=VALUE",
+    help: "Run only on workers with this label; repeat (or a,b) to allow several values",
+  },
+  run: { name: "run", kind: "value", placeholder: "RUN_ID", help: "Only the tasks of this run" },
+  state: {
+    name: "state",
+    kind: "value",
+    placeholder: "STATE",
+    help: "Only those in this state; tasks: ready, leased, waiting, done, failed, blocked, " +
+      "cancelled; runs: running, done, failed, cancelled",
+  },
+  family: { name: "family", kind: "value", placeholder: "FAMILY", help: "Only this family" },
+  role: {
+    name: "role",
+    kind: "value",
+    placeholder: "ROLE",
+    help: "token create: admin, operator, viewer or worker (default: worker)",
+  },
+  scope: {
+    name: "scope",
+    kind: "value",
+    placeholder: "LABELS",
+    help: "token create, worker tokens only: labels the worker must carry, e.g. region=eu-west",
+  },
+  name: {
+    name: "name",
+    kind: "value",
+    placeholder: "NAME",
+    help: "token create: a name to recognise it by",
+  },
+  limit: { name: "limit", kind: "value", placeholder: "N", help: "Show at most N rows" },
+  cursor: {
+    name: "cursor",
+    kind: "value",
+    placeholder: "CURSOR",
+    help: "Show the page after this one (printed as More: … below a full page)",
+  },
+  reason: {
+    name: "reason",
+    kind: "value",
+    placeholder: "TEXT",
+    help: "Why, recorded with the change and in the audit log",
+  },
+  action: {
+    name: "action",
+    kind: "value",
+    placeholder: "ACTION",
+    help: "Only entries of this action, e.g. run.submit or token.create",
+  },
+  actor: {
+    name: "actor",
+    kind: "value",
+    placeholder: "ID_OR_NAME",
+    help: "Only entries of the token with this id or name (who did it)",
+  },
+  target: {
+    name: "target",
+    kind: "value",
+    placeholder: "ID",
+    help: "Only entries about this run, task, worker, token, family or region (exact)",
+  },
+};
