@@ -32,6 +32,12 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (values.has("help") && name !== "help") return invocation({ name: "help", topic: name });
 
   for (const option of options) {
+    if (spec.launches && option.spec.name !== "help") {
+      throw new UsageError(
+        `Option "${option.spelled}" does not apply to "${name}": it runs a ${name} here, ` +
+          "configured by DROVER_* variables (see the README's Configuration)",
+      );
+    }
     const allowed = (GLOBAL_OPTIONS as readonly string[]).includes(option.spec.name) ||
       spec.options.includes(option.spec.name);
     if (!allowed) {
@@ -139,6 +145,8 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
         ? { name, kind, value, reason: opt("reason") }
         : { name, kind, value };
     }
+    case "hub":
+    case "worker":
     case "pauses":
     case "workers":
     case "families":

@@ -120,3 +120,24 @@ Deno.test("parseArgs() reads audit filters and resources with its optional set",
     /LIMIT needs an integer from 0 to 1000000, got "1e3"$/,
   );
 });
+
+Deno.test("parseArgs() reads hub and worker, which take no arguments and no global option", () => {
+  assert.deepEqual(parseArgs(["hub"]).command, { name: "hub" });
+  assert.deepEqual(parseArgs(["worker"]).command, { name: "worker" });
+  assert.deepEqual(parseArgs(["worker", "--help"]).command, { name: "help", topic: "worker" });
+  for (const option of [["--url", "http://x"], ["--token", "t"], ["--json"]]) {
+    assert.throws(() => parseArgs(["hub", ...option]), {
+      name: "UsageError",
+      message: `Option "${option[0]}" does not apply to "hub": it runs a hub here, ` +
+        "configured by DROVER_* variables (see the README's Configuration)",
+    });
+  }
+  assert.throws(
+    () => parseArgs(["--token", "t", "worker"]),
+    /"--token" does not apply to "worker"/,
+  );
+  assert.throws(() => parseArgs(["worker", "examples/tasks.ts"]), {
+    name: "UsageError",
+    message: 'Unexpected argument "examples/tasks.ts" for "worker"; usage: drover worker',
+  });
+});

@@ -10,6 +10,9 @@ export type Target = "run" | "task";
 /** What to do, with its arguments. */
 export type Command =
   | { name: "help"; topic: string | null }
+  /** Runs a hub or a worker in this process, configured by `DROVER_*` variables. */
+  | { name: "hub" }
+  | { name: "worker" }
   | {
     name: "submit";
     family: string;

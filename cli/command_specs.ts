@@ -20,6 +20,11 @@ export interface CommandSpec {
   /** The arguments as the usage line shows them, when `args` and `optionalArgs` do not say it. */
   readonly synopsis?: string;
   readonly summary: string;
+  /**
+   * Runs a Drover process here (`hub`, `worker`) instead of calling a hub:
+   * configured by `DROVER_*` variables, so no global option but `--help` applies.
+   */
+  readonly launches?: boolean;
 }
 
 /** The commands, in the order the help lists them. */
@@ -135,6 +140,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "List global resources with their limits and use, or set one's limit",
   },
   { name: "families", args: [], options: [], summary: "List task families and their parameters" },
+  {
+    name: "hub",
+    args: [],
+    options: [],
+    launches: true,
+    summary: "Run a hub in this process (configured by DROVER_* variables)",
+  },
+  {
+    name: "worker",
+    args: [],
+    options: [],
+    launches: true,
+    summary: "Run a worker in this process (DROVER_TASK_MODULES names the task modules)",
+  },
   { name: "help", args: [], options: [], summary: "Show help (for one command: help COMMAND)" },
 ];
 

@@ -4,6 +4,8 @@ export const EXIT = {
   ok: 0,
   /** `submit --wait`/`retry --wait`: the run failed; `backfill --wait`: a day failed. */
   runFailed: 1,
+  /** `hub`, `worker`: it could not start (port taken, …), as `deno task hub` would exit. */
+  notStarted: 1,
   /** Bad command, option or parameter. */
   usage: 2,
   /** The hub could not be reached. */

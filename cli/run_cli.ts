@@ -12,6 +12,7 @@ import { backfillCommand } from "./commands/backfill.ts";
 import { cancelCommand } from "./commands/cancel.ts";
 import { familiesCommand } from "./commands/families.ts";
 import { helpText } from "./commands/help.ts";
+import { launchCommand, type Launchers, PROCESS_LAUNCHERS } from "./commands/launch.ts";
 import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
 import { resourcesCommand } from "./commands/resources.ts";
@@ -40,6 +41,8 @@ export interface CliDeps {
   sleep?: (ms: number) => Promise<void>;
   /** How often `submit --wait` and `backfill --wait` poll. Default 200 ms. */
   pollMs?: number;
+  /** What `drover hub` and `drover worker` start; injected in tests. */
+  launchers?: Launchers;
 }
 
 /** Parses `argv`, runs the command, reports any failure; resolves with the exit code. */
@@ -54,6 +57,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     }
     if (command.name === "token" && command.action === "generate") {
       return generateTokenCommand(deps.io, invocation.json);
+    }
+    if (command.name === "hub" || command.name === "worker") {
+      return await launchCommand(command, deps.env, deps.io, deps.launchers ?? PROCESS_LAUNCHERS);
     }
     const config = loadClientConfig(invocation, deps.env);
     const ctx: CommandContext = {
@@ -70,7 +76,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
   }
 }
 
-function dispatch(command: Exclude<Command, { name: "help" }>, ctx: CommandContext) {
+function dispatch(
+  command: Exclude<Command, { name: "help" | "hub" | "worker" }>,
+  ctx: CommandContext,
+) {
   switch (command.name) {
     case "submit":
       return submitCommand(command, ctx);

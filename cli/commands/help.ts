@@ -17,7 +17,7 @@ const EXIT_CODES: readonly (readonly [number, string])[] = [
   [
     EXIT.runFailed,
     "the run failed (submit --wait, retry --wait) or a day failed (backfill --wait); " +
-    "the failed tasks are named",
+    "the failed tasks are named. hub, worker: it could not start (e.g. its port is taken)",
   ],
   [EXIT.usage, "usage error: bad command, option, date, --param or --pin"],
   [EXIT.unreachable, "the hub could not be reached (connection refused, unknown host, timeout)"],
@@ -31,6 +31,20 @@ const EXIT_CODES: readonly (readonly [number, string])[] = [
 
 /** More about a command, shown by `drover help COMMAND`. */
 const DETAILS: Readonly<Record<string, readonly string[]>> = {
+  hub: [
+    "Does what 'deno task hub' does: DROVER_HOST, DROVER_PORT, DROVER_DB_URL,",
+    "DROVER_ADMIN_TOKEN and the other DROVER_* variables of the README configure it;",
+    "a bad one exits 2 naming it. SIGTERM or SIGINT closes the hub cleanly, exit 0.",
+    "  DROVER_PORT=8080 DROVER_DB_URL=file:.drover/drover.db drover hub",
+  ],
+  worker: [
+    "Does what worker/main.ts does: DROVER_TASK_MODULES names the task modules",
+    "(comma-separated paths or URLs, each exporting 'tasks' or 'createTasks({ dataDir })');",
+    "DROVER_HUB_URL, DROVER_WORKER_TOKEN, DROVER_WORKER_LABELS and the other DROVER_*",
+    "variables configure the rest. SIGTERM or SIGINT lets running tasks finish",
+    "(DROVER_WORKER_GRACE_MS), then exits 0; so does a drain by the hub.",
+    "  DROVER_TASK_MODULES=./examples/tasks.ts DROVER_WORKER_TOKEN=drv_tok_... drover worker",
+  ],
   submit: [
     "--pin LABEL=VALUE pins the run's root task to workers with that label;",
     "repeat a label (or write a,b) to allow any of several values:",
@@ -76,7 +90,7 @@ export function helpText(topic: string | null): string {
   const spec = topic === null ? undefined : findCommand(topic);
   if (spec && spec.name !== "help") return commandHelp(spec);
   return [
-    "drover: the command-line client of a Drover hub",
+    "drover: the command-line client of a Drover hub; it also runs a hub or a worker",
     "",
     "Usage: drover COMMAND [ARGS] [OPTIONS]",
     "",
@@ -90,10 +104,12 @@ export function helpText(topic: string | null): string {
       indent(optionTable(c.options)),
     ]),
     "",
-    "Options for every command:",
+    "Options for every command but hub and worker (configured by DROVER_* variables):",
     indent(optionTable(GLOBAL_OPTIONS)),
     "",
     "Examples:",
+    "  DROVER_DB_URL=file:.drover/drover.db drover hub",
+    "  DROVER_HUB_URL=http://127.0.0.1:8080 DROVER_TASK_MODULES=./examples/tasks.ts drover worker",
     "  drover submit AggregateShards --param totalShards=10 --wait",
     "  drover submit TransformTable -p runDate=2026-11-23 -p table=orders --json",
     "  drover backfill ExtractRaw --from 2026-11-01 --to 2026-11-30 --max-concurrent 4 --wait",
@@ -124,7 +140,12 @@ function commandHelp(spec: CommandSpec): string {
   if (spec.options.length > 0) {
     lines.push("", "Options:", indent(optionTable(spec.options)));
   }
-  lines.push("", "Options for every command:", indent(optionTable(GLOBAL_OPTIONS)));
+  if (spec.launches) {
+    lines.push("", "Configured by DROVER_* variables (see the README's Configuration): --url,");
+    lines.push("--token and --json do not apply.");
+  } else {
+    lines.push("", "Options for every command:", indent(optionTable(GLOBAL_OPTIONS)));
+  }
   lines.push("", 'Exit codes: see "drover help".');
   return lines.join("\n");
 }
