@@ -220,8 +220,11 @@ export async function compileWorker(
         return 1;
       }
     }
-    console.log(`Worker binary: ${a.out}${crossTarget ? ` (for ${a.target}, not run here)` : ""}`);
-    console.log(`Run it with:   DROVER_HUB_URL=http://hub:8080 ${a.out}`);
+    console.log(
+      `${a.verify ? "Worker binary" : "Binary"}: ${a.out}` +
+        `${crossTarget ? ` (for ${a.target}, not run here)` : ""}`,
+    );
+    console.log(`Run it with:   ${hubHint(a)}${a.out}`);
     return 0;
   }
 
@@ -260,11 +263,17 @@ export async function compileWorker(
   }
   const runFlags = a.minimalPermissions ? MINIMAL_PERMISSIONS.join(" ") : "-A";
   console.log(
-    `Worker bundle: ${bundle} (one file, npm dependencies included, built with Deno ${Deno.version.deno}` +
+    `${a.verify ? "Worker bundle" : "Bundle"}: ${bundle} (one file, npm dependencies included, ` +
+      `built with Deno ${Deno.version.deno}` +
       `${a.target ? `; not tied to ${a.target}` : ""})`,
   );
-  console.log(`Run it with:   DROVER_HUB_URL=http://hub:8080 deno run ${runFlags} ${bundle}`);
+  console.log(`Run it with:   ${hubHint(a)}deno run ${runFlags} ${bundle}`);
   return 0;
+}
+
+/** For a worker (verified as one), the variable it needs first; nothing for other entries. */
+function hubHint(a: CompileArgs): string {
+  return a.verify ? "DROVER_HUB_URL=http://hub:8080 " : "";
 }
 
 if (import.meta.main) {
