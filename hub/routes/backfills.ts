@@ -12,10 +12,9 @@ import { backfillSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import type { BackfillDay } from "../scheduler/backfill_days.ts";
 import { backfillStatus, listBackfills } from "../scheduler/backfill_status.ts";
+import { findFamily } from "./find_family.ts";
 import { chooseDateParam } from "../scheduler/date_param.ts";
 import { dateRange } from "../scheduler/date_range.ts";
-import type { RegisteredFamily } from "../scheduler/family_registry.ts";
-import type { Scheduler } from "../scheduler/scheduler.ts";
 
 const createSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -165,31 +164,4 @@ export function backfillRoutes(api: ApiRouter): void {
     if (!status) throw new HttpError(404, "backfill_not_found", `Backfill "${id}" does not exist`);
     return c.json(status);
   });
-}
-
-/** The family@version (latest when no version), reloading the registry once on a miss. */
-async function findFamily(
-  scheduler: Scheduler,
-  name: string,
-  version: number | undefined,
-): Promise<RegisteredFamily> {
-  const lookup = () =>
-    version ? scheduler.registry.get(name, version) : scheduler.registry.latest(name);
-  let family = lookup();
-  if (!family) {
-    // Another hub may have registered it since this one loaded the registry.
-    await scheduler.queue.read((db) => scheduler.registry.load(db));
-    family = lookup();
-  }
-  if (family) return family;
-  const known = [...new Set(scheduler.registry.list().map((f) => f.name))];
-  throw new HttpError(
-    400,
-    "unknown_family",
-    `Unknown task family "${name}"${version ? ` version ${version}` : ""}: ` +
-      (known.length
-        ? `no worker has advertised it (known: ${known.join(", ")})`
-        : "no worker has connected yet"),
-    { field: "family" },
-  );
 }

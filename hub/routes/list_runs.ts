@@ -61,17 +61,24 @@ export async function listRuns(
       break;
     }
   }
-  if (finished.length > 0) {
-    const now = scheduler.now();
-    await scheduler.queue.write(async (tx) => {
-      for (const s of finished) {
-        await tx.run(sql`UPDATE runs SET state = ${s.state},
-          finished_at = coalesce(finished_at, ${s.finishedAt ?? now})
-          WHERE id = ${s.runId} AND state = 'running'`);
-      }
-    });
-  }
+  await storeFinalStates(scheduler, finished);
   return { runs, next: more && after ? encodeCursor(after) : null };
+}
+
+/** Stores the final state of runs derived as finished (still `running` in the table). */
+export async function storeFinalStates(
+  scheduler: Scheduler,
+  finished: readonly RunStatus[],
+): Promise<void> {
+  if (finished.length === 0) return;
+  const now = scheduler.now();
+  await scheduler.queue.write(async (tx) => {
+    for (const s of finished) {
+      await tx.run(sql`UPDATE runs SET state = ${s.state},
+        finished_at = coalesce(finished_at, ${s.finishedAt ?? now})
+        WHERE id = ${s.runId} AND state = 'running'`);
+    }
+  });
 }
 
 function encodeCursor(c: { createdAt: number; id: string }): string {

@@ -8,7 +8,8 @@ import { optionalReasonSchema, runSchema } from "../api/schemas.ts";
 import { HttpError } from "../http_error.ts";
 import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
-import { listRuns, RUN_STATES } from "./list_runs.ts";
+import { findFamily } from "./find_family.ts";
+import { listRuns, RUN_STATES, storeFinalStates } from "./list_runs.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -60,29 +61,8 @@ export function runRoutes(api: ApiRouter): void {
     },
     audit: "run.submit",
   }, async (c, { body, audit }) => {
-    let family = body.version
-      ? scheduler.registry.get(body.family, body.version)
-      : scheduler.registry.latest(body.family);
-    if (!family) {
-      // Another hub may have registered it since this one loaded the registry.
-      await scheduler.queue.read((db) => scheduler.registry.load(db));
-      family = body.version
-        ? scheduler.registry.get(body.family, body.version)
-        : scheduler.registry.latest(body.family);
-    }
     audit.detail.family = body.family;
-    if (!family) {
-      const known = [...new Set(scheduler.registry.list().map((f) => f.name))];
-      throw new HttpError(
-        400,
-        "unknown_family",
-        `Unknown task family "${body.family}"${body.version ? ` version ${body.version}` : ""}: ` +
-          (known.length
-            ? `no worker has advertised it (known: ${known.join(", ")})`
-            : "no worker has connected yet"),
-        { field: "family" },
-      );
-    }
+    const family = await findFamily(scheduler, body.family, body.version);
     let parsed: { params: unknown; id: string };
     try {
       parsed = scheduler.registry.parseSubmission(family, body.params);
@@ -148,14 +128,8 @@ export function runRoutes(api: ApiRouter): void {
   }, async (c, { params }) => {
     const status = await scheduler.queue.read((db) => runStatus(db, params.id));
     if (!status) throw new HttpError(404, "run_not_found", `Run "${params.id}" does not exist`);
-    if (status.state !== "running") {
-      // Persist the final state once, so listings need not derive it again.
-      await scheduler.queue.write((tx) =>
-        tx.run(sql`UPDATE runs SET state = ${status.state},
-          finished_at = coalesce(finished_at, ${status.finishedAt ?? scheduler.now()})
-          WHERE id = ${params.id} AND state = 'running'`)
-      );
-    }
+    // Store the final state once, so listings need not derive it again.
+    if (status.state !== "running") await storeFinalStates(scheduler, [status]);
     return c.json(status);
   });
 
