@@ -10,7 +10,7 @@
  * (copy the processes' logs to standard error).
  */
 import { parseArgs } from "node:util";
-import { formatTable } from "./format_table.ts";
+import { formatTable } from "../shared/text_table.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
 const WORKLOADS: readonly Workload[] = [
@@ -134,6 +134,7 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
       fixed(r.runSeconds, 2),
       String(r.retried),
     ]),
+    { rule: true },
   );
   const commits = formatTable(
     [
@@ -161,6 +162,7 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
         fixed(r.statusQueryMs, 1),
       ];
     }),
+    { rule: true },
   );
   const warnings = results.flatMap((r) =>
     Object.entries(r.warnings).map(([k, n]) => `  ${r.name}: ${n} × ${k}`)

@@ -3,7 +3,7 @@
  * failure becomes one of the errors in `errors.ts` (see `hub_request.ts`).
  */
 import type { Selector } from "../shared/selector.ts";
-import type { TaskState } from "../shared/task_states.ts";
+import type { TaskState } from "../shared/states.ts";
 import {
   type BackfillCreated,
   backfillCreatedSchema,

@@ -3,7 +3,7 @@
  * in `command_specs.ts`; global options may come before or after the
  * command. Every mistake is a {@link UsageError} naming the bad value.
  */
-import { TASK_STATES } from "../shared/task_states.ts";
+import { TASK_STATES } from "../shared/states.ts";
 import { RUN_STATES } from "./api_schemas.ts";
 import { PAUSE_KINDS, TOKEN_ROLES } from "./api_schemas_control.ts";
 import type { Command, Invocation, Target } from "./command.ts";

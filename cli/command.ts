@@ -1,6 +1,6 @@
 /** What a parsed `drover` command line asks for (see `args.ts`). */
 import type { Selector } from "../shared/selector.ts";
-import type { TaskState } from "../shared/task_states.ts";
+import type { TaskState } from "../shared/states.ts";
 import type { RunState } from "./api_schemas.ts";
 import type { PauseKind, TokenRole } from "./api_schemas_control.ts";
 

@@ -1,6 +1,6 @@
 /** Human text about a backfill: its progress line, its summary, its failure line. */
 import type { BackfillStatus } from "./api_schemas.ts";
-import { formatTable } from "./format_table.ts";
+import { formatTable } from "../shared/text_table.ts";
 import { formatDuration } from "./format_time.ts";
 import { formatTally } from "./progress.ts";
 

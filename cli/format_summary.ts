@@ -5,7 +5,7 @@
  */
 import type { RunStatus, RunSummary } from "./api_schemas.ts";
 import { describeError } from "./describe_error.ts";
-import { formatFields } from "./format_table.ts";
+import { formatFields } from "../shared/text_table.ts";
 import { formatDuration } from "./format_time.ts";
 
 const TITLE = "===== Drover execution summary =====";

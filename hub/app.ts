@@ -72,7 +72,7 @@ export function createHubApp(deps: AppDeps): HubApp {
     tag: "workers",
     summary: "Connect a worker",
     description: "The worker WebSocket (protocol v1, JSON frames; see DESIGN.md). Send " +
-      "`Authorization: Bearer` with a worker token; the session is refused (close code 4003) " +
+      "`Authorization: Bearer` with a worker token; the session is refused (close code 1008) " +
       "without one.",
     allow: PUBLIC,
     response: { status: 101, description: "Switching Protocols: the worker session begins" },

@@ -2,7 +2,7 @@
  * Hub configuration from the environment, validated with every problem
  * reported at once.
  */
-import { TOKEN_PATTERN } from "./scheduler/tokens.ts";
+import { TOKEN_PATTERN } from "../shared/token_format.ts";
 import { z } from "zod";
 
 const logLevel = z.enum(["debug", "info", "warn", "error"]);

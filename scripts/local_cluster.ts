@@ -4,7 +4,7 @@
  * is ended by its own PID; nothing else is touched.
  */
 
-import { generateToken } from "../hub/scheduler/tokens.ts";
+import { generateToken } from "../shared/token_format.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

@@ -10,7 +10,8 @@
  */
 import { hubConfigOrExit } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
-import { createToken, generateToken, TOKEN_PATTERN } from "../hub/scheduler/tokens.ts";
+import { createToken } from "../hub/scheduler/tokens.ts";
+import { generateToken, TOKEN_PATTERN } from "../shared/token_format.ts";
 
 if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { familyOptionsSchema } from "./family_options.ts";
 import { labelsSchema, selectorSchema } from "./selector.ts";
-import { retryPolicySchema } from "./task.ts";
+import { retryPolicySchema } from "./retry_policy.ts";
 
 /** The protocol version this code speaks. */
 export const PROTOCOL_VERSION = 1;
@@ -17,7 +17,22 @@ export const PROTOCOL_VERSION = 1;
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
 /** Frames larger than this are refused (close code 1009). */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
-/** WebSocket close codes used by Drover. */
+/**
+ * Every WebSocket close code Drover uses, on both sides.
+ *
+ * - `normal` (1000): a worker stopping; `goingAway` (1001): a hub shutting
+ *   down (reconnect to another hub).
+ * - `protocolError` (1002): a binary frame, a first frame that is not a
+ *   valid `hello`, or a protocol version the hub does not speak.
+ * - `policy` (1008): refused: no worker token, an unknown or revoked one, a
+ *   token of another role, labels outside the token's scope, no hello in
+ *   time, a family registered with another schema. The worker retries with
+ *   backoff, so an operator can fix the token without restarting it.
+ * - `tooBig` (1009): a frame over {@link MAX_FRAME_BYTES}.
+ * - `internal` (1011): the hub could not register the worker.
+ * - `replaced` (4000): a newer connection of the same worker took over.
+ * - `drained` (4001): the worker was drained: it stops and does not reconnect.
+ */
 export const CLOSE = {
   normal: 1000,
   goingAway: 1001,
@@ -25,6 +40,8 @@ export const CLOSE = {
   policy: 1008,
   tooBig: 1009,
   internal: 1011,
+  replaced: 4000,
+  drained: 4001,
 } as const;
 
 const taskIdSchema = z.string().min(1).max(400);

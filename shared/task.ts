@@ -9,27 +9,10 @@ import type { Logger } from "./log.ts";
 import { type Selector, selectorSchema } from "./selector.ts";
 import type { StagedOutput, Target } from "./targets/target.ts";
 import { FAMILY_NAME, taskId } from "./task_id.ts";
+import { formatIssues } from "./format_issues.ts";
+import { type RetryPolicy, retryPolicySchema } from "./retry_policy.ts";
 
-/** Retry policy of a family, as advertised to the hub. */
-export const retryPolicySchema = z.strictObject({
-  /** Runs allowed in all, the first included. */
-  maxAttempts: z.int().min(1).max(1000).default(3),
-  /** Delay before the second attempt. */
-  baseDelayMs: z.int().min(0).max(86_400_000).default(1_000),
-  /** Cap on any delay. */
-  maxDelayMs: z.int().min(0).max(86_400_000).default(60_000),
-});
-
-/**
- * How a family retries failed runs.
- *
- * @example
- * ```ts
- * import type { RetryPolicy } from "./task.ts";
- * const p: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
- * ```
- */
-export type RetryPolicy = z.output<typeof retryPolicySchema>;
+export type { RetryPolicy };
 
 /** What `output()` may return: nothing, one target, or named targets. */
 export type Outputs = Target | Record<string, Target> | undefined;
@@ -414,27 +397,6 @@ function normaliseOptions(
   const parsed = familyOptionsSchema.safeParse(raw);
   if (!parsed.success) return fail(`has invalid options: ${formatIssues(parsed.error.issues)}`);
   return parsed.data;
-}
-
-/**
- * Formats zod issues as `field: reason; other.field: reason`.
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { formatIssues } from "./task.ts";
- * const r = z.object({ n: z.number() }).safeParse({ n: "x" });
- * console.assert(!r.success && formatIssues(r.error.issues).startsWith("n: "));
- * ```
- */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  // One message per field: a date that fails both its format and its pattern says so once.
-  const byField = new Map<string, string>();
-  for (const i of issues) {
-    const field = i.path.length ? i.path.join(".") : "(root)";
-    if (!byField.has(field)) byField.set(field, i.message);
-  }
-  return [...byField].map(([field, message]) => `${field}: ${message}`).join("; ");
 }
 
 /**

@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { StagedOutput, Target } from "./targets/target.ts";
 import {
   defineTask,
-  formatIssues,
   isComplete,
   isTarget,
   mapRequirements,
@@ -11,6 +10,7 @@ import {
   requirementList,
 } from "./task.ts";
 import { taskId } from "./task_id.ts";
+import { formatIssues } from "./format_issues.ts";
 
 /** A target whose existence the test controls. */
 function fakeTarget(uri: string, present: Set<string>): Target {

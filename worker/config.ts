@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { type Labels, labelsSchema } from "../shared/selector.ts";
+import { TOKEN_PATTERN } from "../shared/token_format.ts";
 
 /** Parses `region=eu-west,zone=b` into labels. */
 export function parseLabels(text: string): Labels {
@@ -48,7 +49,7 @@ const workerConfigSchema = z.object({
     }
   }),
   DROVER_WORKER_SLOTS: z.coerce.number().int().min(1).max(10_000).default(4),
-  DROVER_WORKER_TOKEN: z.string().regex(/^drv_tok_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, {
+  DROVER_WORKER_TOKEN: z.string().regex(TOKEN_PATTERN, {
     message: 'expected a worker token from "drover token create --role worker" (drv_tok_…)',
   }).optional(),
   DROVER_WORKER_STATE_DIR: z.string().min(1).optional(),

@@ -4,7 +4,7 @@
  */
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
-import { type HubFrame, hubFrameSchema, type WorkerFrame } from "../shared/protocol.ts";
+import { CLOSE, type HubFrame, hubFrameSchema, type WorkerFrame } from "../shared/protocol.ts";
 
 /** Callbacks from the connection. */
 export interface ConnectionHandlers {
@@ -33,9 +33,6 @@ export interface ConnectionOptions {
    */
   maxDelayMs?: () => number | undefined;
 }
-
-/** Close code a hub uses when it drained a worker: stop, do not reconnect. */
-export const DRAINED = 4001;
 
 /** Turns a hub URL into its worker WebSocket URL. */
 export function workerSocketUrl(hubUrl: string): string {
@@ -160,8 +157,8 @@ export class Connection {
     socket.onerror = () => {};
     socket.onclose = (event) => {
       if (this.#socket === socket) this.#socket = null;
-      // 4001: the hub drained this worker; it must stop, not come back.
-      if (event.code === DRAINED) this.#stopped = true;
+      // A drained worker must stop, not come back.
+      if (event.code === CLOSE.drained) this.#stopped = true;
       // Next time, try the next hub (a hub that went away may not come back).
       this.#next = (this.#next + 1) % this.#urls.length;
       this.#handlers.onClose(event.code, event.reason);

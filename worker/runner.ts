@@ -15,6 +15,7 @@ import {
 } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import {
+  CLOSE,
   type ExpandNode,
   type FamilyInfo,
   type HubFrame,
@@ -24,7 +25,7 @@ import {
 import type { Labels } from "../shared/selector.ts";
 import type { StagedDescription } from "../shared/targets/target.ts";
 import type { AnyTaskInstance, TaskFamily } from "../shared/task.ts";
-import { Connection, DRAINED } from "./connection.ts";
+import { Connection } from "./connection.ts";
 import { executeBatch, executeRun, ParkRequest } from "./execute.ts";
 import { expandLocally } from "./expand.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
@@ -228,7 +229,7 @@ export class Runner {
   #onClose(code: number, reason: string): void {
     this.#session = false;
     this.#stopRenewals();
-    if (code === DRAINED && !this.#closing) {
+    if (code === CLOSE.drained && !this.#closing) {
       this.#log.info("drained by the hub: stopping", { reason });
       void this.close(0);
       return;

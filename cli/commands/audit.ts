@@ -4,7 +4,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatNextPage } from "../format_next_page.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 import { formatTimestamp } from "../format_time.ts";
 
 /** Shows a page of the audit log, newest first, and how to show the next page. */

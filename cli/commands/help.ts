@@ -10,7 +10,7 @@ import {
 } from "../command_specs.ts";
 import { DEFAULT_HUB_URL } from "../config.ts";
 import { EXIT } from "../exit_codes.ts";
-import { formatFields } from "../format_table.ts";
+import { formatFields } from "../../shared/text_table.ts";
 
 const EXIT_CODES: readonly (readonly [number, string])[] = [
   [EXIT.ok, "success"],

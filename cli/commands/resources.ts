@@ -3,7 +3,7 @@ import type { Resource } from "../api_schemas_control.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 
 /** Lists the global resources with their limits and use, or sets one's limit. */
 export async function resourcesCommand(

@@ -3,7 +3,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatNextPage } from "../format_next_page.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";
 
 /** Lists a page of runs, newest first, and how to show the next page. */

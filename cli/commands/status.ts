@@ -4,7 +4,7 @@ import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatCounts } from "../format_run.ts";
 import { formatExecutionSummary } from "../format_summary.ts";
-import { formatFields } from "../format_table.ts";
+import { formatFields } from "../../shared/text_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";
 
 /** Shows a run: state, family and params, task counts, then its execution summary. */

@@ -4,7 +4,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { describeError } from "../describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatFields, formatTable } from "../format_table.ts";
+import { formatFields, formatTable } from "../../shared/text_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";
 import { formatStatus } from "./tasks.ts";
 

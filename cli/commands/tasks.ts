@@ -4,7 +4,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { describeError } from "../describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 
 /** Lists tasks, filtered by run, state and family. */
 export async function tasksCommand(

@@ -3,9 +3,9 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 import { formatTimestamp } from "../format_time.ts";
-import { generateToken } from "../generate_token.ts";
+import { generateToken } from "../../shared/token_format.ts";
 import type { Io } from "../io.ts";
 
 /** Parses `region=eu-west,zone=b` into a label scope. */
@@ -26,7 +26,7 @@ export function parseScope(text: string | null): Record<string, string> {
  * as `DROVER_ADMIN_TOKEN` before the hub first starts.
  */
 export function generateTokenCommand(io: Io, json: boolean): ExitCode {
-  const token = generateToken();
+  const { token } = generateToken();
   if (json) io.out(JSON.stringify({ token }, null, 2));
   else io.out(token);
   return EXIT.ok;

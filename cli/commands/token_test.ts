@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runAgainst } from "../fake_hub.ts";
-import { TOKEN_PATTERN } from "../generate_token.ts";
+import { TOKEN_PATTERN } from "../../shared/token_format.ts";
 
 const created = (role: string, scope: Record<string, string>) => ({
   id: "tok_0123456789ab",

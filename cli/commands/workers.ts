@@ -2,7 +2,7 @@
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
-import { formatTable } from "../format_table.ts";
+import { formatTable } from "../../shared/text_table.ts";
 import { formatAge } from "../format_time.ts";
 
 /** Lists the workers the hub has seen, connected ones first. */

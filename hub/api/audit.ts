@@ -3,26 +3,9 @@
  * it (the token), what it did, its target, when, and how it ended.
  */
 import { sql } from "drizzle-orm";
-import { z } from "zod";
+import type { AuditEntry } from "../../shared/api_schemas_admin.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { TokenInfo } from "../scheduler/tokens.ts";
-
-/** One audit entry as the API shows it. */
-export const auditEntrySchema = z.object({
-  id: z.int(),
-  at: z.int().describe("Milliseconds since the epoch, hub clock"),
-  tokenId: z.string().nullable().describe("The acting token (`tok_…`)"),
-  actor: z.string().nullable().describe("The acting token's name"),
-  role: z.string().nullable(),
-  action: z.string().describe("e.g. `run.submit`, `task.retry`, `worker.drain`"),
-  target: z.string().nullable().describe("The run, task, worker, token, family or region acted on"),
-  outcome: z.enum(["ok", "denied", "failed"]),
-  status: z.int().describe("The HTTP status answered"),
-  detail: z.record(z.string(), z.unknown()).describe("The reason given, the error code, counts"),
-});
-
-/** An audit entry. */
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** What a handler adds to its audit entry. */
 export interface AuditNote {

@@ -2,24 +2,11 @@
  * Errors as RFC 9457 problem details (`application/problem+json`), each
  * with a stable `code` that clients branch on (the `type` is its URN).
  */
-import { z } from "zod";
 import { HttpError } from "../http_error.ts";
 
-/** The media type of every error the API returns. */
-export const PROBLEM_TYPE = "application/problem+json";
-
-/** The body of an error response. */
-export const problemSchema = z.object({
-  type: z.string().describe("`urn:drover:problem:<code>`"),
-  title: z.string().describe("A short, fixed summary of the code"),
-  status: z.int(),
-  detail: z.string().describe("What went wrong in this request"),
-  code: z.string().describe("Stable machine-readable code, e.g. `run_not_found`"),
-  field: z.string().optional().describe("The request field at fault, when there is one"),
-});
-
-/** A problem body. */
-export type Problem = z.infer<typeof problemSchema>;
+export { type Problem, PROBLEM_TYPE, problemSchema } from "../../shared/api_schemas_admin.ts";
+import type { Problem } from "../../shared/api_schemas_admin.ts";
+import { PROBLEM_TYPE } from "../../shared/api_schemas_admin.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad request",

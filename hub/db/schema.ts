@@ -13,9 +13,9 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-/** Task states (see shared/task_states.ts). */
-export { TASK_STATES, type TaskState } from "../../shared/task_states.ts";
-import type { TaskState } from "../../shared/task_states.ts";
+/** Task states (see shared/states.ts). */
+export { TASK_STATES, type TaskState } from "../../shared/states.ts";
+import type { TaskState } from "../../shared/states.ts";
 /** What a lease on a task does. */
 export type LeaseKind = "expand" | "run";
 

@@ -1,6 +1,7 @@
 /** The audit log, for admins and auditors. */
 import { z } from "zod";
-import { auditEntrySchema, readAudit } from "../api/audit.ts";
+import { readAudit } from "../api/audit.ts";
+import { auditListSchema } from "../../shared/api_schemas_admin.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { AUDIT } from "../api/roles.ts";
 
@@ -25,7 +26,7 @@ export function auditRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "A page of entries",
-      schema: z.object({ entries: z.array(auditEntrySchema), next: z.string().nullable() }),
+      schema: auditListSchema,
     },
   }, async (c, { query }) => {
     const page = await scheduler.queue.read((db) =>

@@ -8,7 +8,11 @@ import { z } from "zod";
 import { canonicalJson } from "../../shared/canonical_json.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { backfillSchema } from "../api/schemas.ts";
+import {
+  backfillCreatedSchema,
+  backfillListSchema,
+  backfillStatusSchema,
+} from "../../shared/api_schemas.ts";
 import { HttpError } from "../http_error.ts";
 import type { BackfillDay } from "../scheduler/backfill_days.ts";
 import { backfillStatus, listBackfills } from "../scheduler/backfill_status.ts";
@@ -48,12 +52,7 @@ export function backfillRoutes(api: ApiRouter): void {
     response: {
       status: 201,
       description: "The backfill was created",
-      schema: z.object({
-        backfillId: z.string(),
-        days: z.int(),
-        skipped: z.int(),
-        submitted: z.int(),
-      }),
+      schema: backfillCreatedSchema,
     },
     audit: "backfill.create",
   }, async (c, { body, audit }) => {
@@ -142,7 +141,7 @@ export function backfillRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "Backfills, newest first",
-      schema: z.object({ backfills: z.array(backfillSchema) }),
+      schema: backfillListSchema,
     },
   }, async (c, { query: { limit } }) => {
     const backfills = await scheduler.queue.read((db) => listBackfills(db, limit));
@@ -157,7 +156,7 @@ export function backfillRoutes(api: ApiRouter): void {
     description: "Its days, and the run of each day submitted so far.",
     allow: READ,
     params: z.object({ id: z.string().min(1).max(200) }),
-    response: { status: 200, description: "The backfill", schema: backfillSchema },
+    response: { status: 200, description: "The backfill", schema: backfillStatusSchema },
     errors: [404],
   }, async (c, { params: { id } }) => {
     const status = await scheduler.queue.read((db) => backfillStatus(db, id, { runs: true }));

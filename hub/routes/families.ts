@@ -3,7 +3,11 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { familySchema } from "../api/schemas.ts";
+import {
+  familyDetailSchema,
+  familyEnabledSchema,
+  familyListSchema,
+} from "../../shared/api_schemas.ts";
 import { HttpError } from "../http_error.ts";
 
 const nameParams = z.object({ name: z.string().min(1).max(100) });
@@ -23,7 +27,7 @@ export function familyRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The families",
-      schema: z.object({ families: z.array(familySchema) }),
+      schema: familyListSchema,
     },
   }, async (c) => {
     await queue.read((db) => registry.load(db));
@@ -41,7 +45,7 @@ export function familyRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The family",
-      schema: familySchema.extend({ versions: z.array(z.int()) }),
+      schema: familyDetailSchema,
     },
     errors: [404],
   }, async (c, { params: { name } }) => {
@@ -64,7 +68,7 @@ export function familyRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The family is enabled",
-      schema: z.object({ family: z.string(), disabledUntil: z.null() }),
+      schema: familyEnabledSchema,
     },
     errors: [404],
     audit: "family.enable",

@@ -1,10 +1,9 @@
 import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { deadline } from "../../shared/deadline.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { PUBLIC } from "../api/roles.ts";
 import { problemResponse } from "../api/problem.ts";
-import { healthSchema } from "../api/schemas.ts";
+import { healthSchema, readySchema } from "../../shared/api_schemas_admin.ts";
 import { HttpError } from "../http_error.ts";
 
 /** `GET /healthz` (the process answers) and `GET /readyz` (the database answers). */
@@ -29,7 +28,7 @@ export function healthRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "Ready",
-      schema: healthSchema.extend({ dbMs: z.int() }),
+      schema: readySchema,
     },
     errors: [503],
   }, async (c) => {

@@ -4,12 +4,10 @@
  * seen, so a filter reads stored states and derives only running ones.
  */
 import { sql } from "drizzle-orm";
+import type { RunState } from "../../shared/states.ts";
 import { HttpError } from "../http_error.ts";
 import { type RunStatus, runStatus } from "../scheduler/run_status.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
-
-/** The states a run can be in. */
-export const RUN_STATES = ["running", "done", "failed", "cancelled"] as const;
 
 /** Most rows read for one page when a state filter skips most of them. */
 const MAX_SCAN = 5_000;
@@ -23,7 +21,7 @@ interface RunRow {
 /** A page of runs and the cursor of the next one (null at the end). */
 export async function listRuns(
   scheduler: Scheduler,
-  q: { state?: (typeof RUN_STATES)[number]; family?: string; limit: number; cursor?: string },
+  q: { state?: RunState; family?: string; limit: number; cursor?: string },
 ): Promise<{ runs: RunStatus[]; next: string | null }> {
   let after = q.cursor ? decodeCursor(q.cursor) : null;
   const runs: RunStatus[] = [];

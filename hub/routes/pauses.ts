@@ -2,17 +2,20 @@
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema, pauseSchema } from "../api/schemas.ts";
+import { optionalReasonSchema } from "../api/schemas.ts";
+import {
+  PAUSE_KINDS,
+  pauseChangedSchema,
+  pauseListSchema,
+} from "../../shared/api_schemas_admin.ts";
 import { listPauses } from "../scheduler/pauses.ts";
 
 const pauseParams = z.object({
-  kind: z.enum(["family", "region"]).describe(
+  kind: z.enum(PAUSE_KINDS).describe(
     "`family`: its tasks (every version); `region`: workers whose `region` label is the value",
   ),
   value: z.string().min(1).max(200).describe("The family's name, or the region"),
 });
-
-const result = z.object({ kind: z.string(), value: z.string(), paused: z.boolean() });
 
 /** Pauses: list, pause, resume. */
 export function pauseRoutes(api: ApiRouter): void {
@@ -27,7 +30,7 @@ export function pauseRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "What is paused, newest first",
-      schema: z.object({ pauses: z.array(pauseSchema) }),
+      schema: pauseListSchema,
     },
   }, async (c) => c.json({ pauses: await scheduler.queue.read((db) => listPauses(db)) }));
 
@@ -42,7 +45,7 @@ export function pauseRoutes(api: ApiRouter): void {
     params: pauseParams,
     body: optionalReasonSchema,
     bodyOptional: true,
-    response: { status: 200, description: "Paused", schema: result },
+    response: { status: 200, description: "Paused", schema: pauseChangedSchema },
     audit: "pause.set",
   }, async (c, { params, body, token, audit }) => {
     const added = await scheduler.pause(params.kind, params.value, body.reason ?? null, token!.id);
@@ -59,7 +62,7 @@ export function pauseRoutes(api: ApiRouter): void {
     description: "Its tasks can be leased again. Resuming what is not paused changes nothing.",
     allow: OPERATE,
     params: pauseParams,
-    response: { status: 200, description: "Resumed", schema: result },
+    response: { status: 200, description: "Resumed", schema: pauseChangedSchema },
     audit: "pause.clear",
   }, async (c, { params, audit }) => {
     const removed = await scheduler.resume(params.kind, params.value);

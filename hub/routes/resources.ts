@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { ADMIN, READ } from "../api/roles.ts";
-import { resourceSchema } from "../api/schemas.ts";
+import { resourceListSchema, resourceSetSchema } from "../../shared/api_schemas_admin.ts";
 import { DEFAULT_RESOURCE_LIMIT } from "../scheduler/claim_tasks.ts";
 
 const NAME = /^[a-z][a-z0-9_.\-]{0,62}$/;
@@ -23,7 +23,7 @@ export function resourceRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The resources",
-      schema: z.object({ resources: z.array(resourceSchema) }),
+      schema: resourceListSchema,
     },
   }, async (c) => {
     const { limits, held, families } = await queue.read(async (db) => ({
@@ -77,7 +77,7 @@ export function resourceRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The new limit",
-      schema: z.object({ name: z.string(), limit: z.int() }),
+      schema: resourceSetSchema,
     },
     audit: "resource.set_limit",
   }, async (c, { params: { name }, body, audit }) => {

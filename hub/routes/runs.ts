@@ -4,12 +4,20 @@ import { z } from "zod";
 import { selectorSchema } from "../../shared/selector.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema, runSchema } from "../api/schemas.ts";
+import { optionalReasonSchema } from "../api/schemas.ts";
+import {
+  runCancelledSchema,
+  runListSchema,
+  runRetriedSchema,
+  runStatusSchema,
+  submittedSchema,
+} from "../../shared/api_schemas.ts";
+import { RUN_STATES } from "../../shared/states.ts";
 import { HttpError } from "../http_error.ts";
 import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
 import { submitRun } from "../scheduler/submit_run.ts";
 import { findFamily } from "./find_family.ts";
-import { listRuns, RUN_STATES, storeFinalStates } from "./list_runs.ts";
+import { listRuns, storeFinalStates } from "./list_runs.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -57,7 +65,7 @@ export function runRoutes(api: ApiRouter): void {
     response: {
       status: 201,
       description: "The run was submitted",
-      schema: z.object({ runId: z.string(), taskId: z.string(), rootState: z.string() }),
+      schema: submittedSchema,
     },
     audit: "run.submit",
   }, async (c, { body, audit }) => {
@@ -109,7 +117,7 @@ export function runRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "A page of runs",
-      schema: z.object({ runs: z.array(runSchema), next: z.string().nullable() }),
+      schema: runListSchema,
     },
   }, async (c, { query }) => {
     return c.json(await listRuns(scheduler, query));
@@ -123,7 +131,7 @@ export function runRoutes(api: ApiRouter): void {
     description: "The run's state, task counts, execution summary, failed and blocked tasks.",
     allow: READ,
     params: idParams,
-    response: { status: 200, description: "The run", schema: runSchema },
+    response: { status: 200, description: "The run", schema: runStatusSchema },
     errors: [404],
   }, async (c, { params }) => {
     const status = await scheduler.queue.read((db) => runStatus(db, params.id));
@@ -147,7 +155,7 @@ export function runRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "What was cancelled",
-      schema: z.object({ runId: z.string(), cancelled: z.int() }),
+      schema: runCancelledSchema,
     },
     errors: [404],
     audit: "run.cancel",
@@ -175,11 +183,7 @@ export function runRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "What was retried",
-      schema: z.object({
-        runId: z.string(),
-        retried: z.array(z.string()),
-        unblocked: z.int(),
-      }),
+      schema: runRetriedSchema,
     },
     errors: [404],
     audit: "run.retry",

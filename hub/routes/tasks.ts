@@ -3,9 +3,16 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema, taskDetailSchema, taskSchema } from "../api/schemas.ts";
+import { optionalReasonSchema } from "../api/schemas.ts";
+import {
+  taskCancelledSchema,
+  taskDetailSchema,
+  taskListSchema,
+  taskMarkedDoneSchema,
+  taskRetriedSchema,
+} from "../../shared/api_schemas.ts";
 import { HttpError } from "../http_error.ts";
-import { TASK_STATES } from "../db/schema.ts";
+import { TASK_STATES } from "../../shared/states.ts";
 import { runTaskIds } from "../scheduler/run_status.ts";
 import { connectedWorkers } from "../scheduler/connected_workers.ts";
 import { unschedulableReason } from "../scheduler/unschedulable.ts";
@@ -38,7 +45,7 @@ export function taskRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "A page of tasks",
-      schema: z.object({ tasks: z.array(taskSchema), next: z.string().nullable() }),
+      schema: taskListSchema,
     },
     errors: [404],
   }, async (c, { query }) => {
@@ -138,7 +145,7 @@ export function taskRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The task is cancelled",
-      schema: z.object({ taskId: z.string(), state: z.literal("cancelled") }),
+      schema: taskCancelledSchema,
     },
     errors: [404, 409],
     audit: "task.cancel",
@@ -166,7 +173,7 @@ export function taskRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The task is queued again",
-      schema: z.object({ taskId: z.string(), state: z.string(), unblocked: z.int() }),
+      schema: taskRetriedSchema,
     },
     errors: [404, 409],
     audit: "task.retry",
@@ -199,7 +206,7 @@ export function taskRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The task is done",
-      schema: z.object({ taskId: z.string(), state: z.literal("done"), readied: z.int() }),
+      schema: taskMarkedDoneSchema,
     },
     errors: [404, 409],
     audit: "task.mark_done",

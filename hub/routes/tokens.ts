@@ -4,12 +4,17 @@ import { z } from "zod";
 import { labelsSchema } from "../../shared/selector.ts";
 import type { ApiRouter } from "../api/router.ts";
 import { ADMIN, READ } from "../api/roles.ts";
-import { tokenSchema } from "../api/schemas.ts";
+import {
+  TOKEN_ROLES,
+  tokenCreatedSchema,
+  tokenListSchema,
+  tokenRevokedSchema,
+} from "../../shared/api_schemas_admin.ts";
 import { HttpError } from "../http_error.ts";
 import { createToken, listTokens, revokeToken } from "../scheduler/tokens.ts";
 
 const createSchema = z.strictObject({
-  role: z.enum(["admin", "operator", "viewer", "worker"]),
+  role: z.enum(TOKEN_ROLES),
   /** Labels a worker using this token must carry, e.g. `{ "region": "eu-west" }`. */
   scope: labelsSchema.default({}).describe(
     'Worker tokens only: labels the worker must carry, e.g. {"region":"eu-west"}',
@@ -36,7 +41,7 @@ export function tokenRoutes(api: ApiRouter): void {
     response: {
       status: 201,
       description: "The token, with its secret shown once",
-      schema: tokenSchema.extend({ token: z.string() }),
+      schema: tokenCreatedSchema,
     },
     audit: "token.create",
   }, async (c, { body, audit }) => {
@@ -60,7 +65,7 @@ export function tokenRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The tokens",
-      schema: z.object({ tokens: z.array(tokenSchema) }),
+      schema: tokenListSchema,
     },
   }, async (c) => c.json({ tokens: await scheduler.queue.read((db) => listTokens(db)) }));
 
@@ -75,7 +80,7 @@ export function tokenRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The token is revoked",
-      schema: z.object({ id: z.string(), revoked: z.boolean(), sessionsClosed: z.int() }),
+      schema: tokenRevokedSchema,
     },
     errors: [404, 409],
     audit: "token.revoke",

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ApiRouter } from "../api/router.ts";
 import { OPERATE, READ } from "../api/roles.ts";
-import { workerSchema } from "../api/schemas.ts";
+import { workerListSchema, workerModeSchema } from "../../shared/api_schemas_admin.ts";
 import { HttpError } from "../http_error.ts";
 import type { Scheduler } from "../scheduler/scheduler.ts";
 
@@ -26,7 +26,7 @@ export function workerRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "The workers",
-      schema: z.object({ workers: z.array(workerSchema) }),
+      schema: workerListSchema,
     },
   }, async (c) => {
     const rows = await scheduler.queue.read((db) =>
@@ -59,7 +59,7 @@ export function workerRoutes(api: ApiRouter): void {
       response: {
         status: 200,
         description: "The worker's new mode",
-        schema: z.object({ workerId: z.string(), cordoned: z.boolean(), draining: z.boolean() }),
+        schema: workerModeSchema,
       },
       errors: [404, 409],
       audit: `worker.${mode}`,

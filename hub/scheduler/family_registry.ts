@@ -9,7 +9,7 @@ import { canonicalJson } from "../../shared/canonical_json.ts";
 import type { FamilyOptions } from "../../shared/family_options.ts";
 import type { FamilyInfo } from "../../shared/protocol.ts";
 import { pinKey } from "../../shared/selector.ts";
-import { formatIssues } from "../../shared/task.ts";
+import { formatIssues } from "../../shared/format_issues.ts";
 import { taskId } from "../../shared/task_id.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { FamilyDefaults } from "./family_defaults.ts";

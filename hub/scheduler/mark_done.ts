@@ -3,7 +3,7 @@
  * outside Drover, or good enough), so what waits on it may run.
  */
 import { sql } from "drizzle-orm";
-import type { TaskState } from "../../shared/task_states.ts";
+import type { TaskState } from "../../shared/states.ts";
 import type { Tx } from "../db/client.ts";
 import type { RevokedLease } from "./cancel_tasks.ts";
 import { insertPublication, propagateDone, type Propagation } from "./propagate_done.ts";

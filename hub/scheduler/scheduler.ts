@@ -194,8 +194,8 @@ export class Scheduler {
 
   /**
    * Picks up cordons and drains set through other hubs, and disconnects
-   * draining workers whose leases are all done (close code 4001: the worker
-   * stops instead of reconnecting).
+   * draining workers whose leases are all done (close code `drained`: the
+   * worker stops instead of reconnecting).
    */
   async finishDrains(): Promise<void> {
     const mine = this.links();
@@ -219,7 +219,7 @@ export class Scheduler {
       link.draining = Boolean(r.draining);
       if (link.draining && r.leases === 0) {
         this.#log.info("worker drained", { workerId: r.id });
-        link.close(4001, "worker drained: stop, do not reconnect");
+        link.close(CLOSE.drained, "worker drained: stop, do not reconnect");
       }
     }
   }
@@ -299,7 +299,9 @@ export class Scheduler {
       if (pin !== undefined) this.#pins.add(pin);
     }
     const previous = this.#links.get(link.workerId);
-    if (previous && previous !== link) previous.close(4000, "replaced by a newer connection");
+    if (previous && previous !== link) {
+      previous.close(CLOSE.replaced, "replaced by a newer connection");
+    }
     this.#links.set(link.workerId, link);
     this.counters.renewalsRefused += refused.length;
     return refused;

@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Labels } from "../../shared/selector.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { generateToken, TOKEN_PATTERN, tokenIdOf } from "../../shared/token_format.ts";
 
-/** Token roles: `worker` opens the worker WebSocket; the others use the admin API. */
-export type TokenRole = "admin" | "operator" | "viewer" | "worker";
+export type { TokenRole } from "../../shared/api_schemas_admin.ts";
+import type { TokenRole } from "../../shared/api_schemas_admin.ts";
 
 /** A token as stored (no secret). */
 export interface TokenInfo {
@@ -21,10 +22,6 @@ export interface TokenInfo {
   revokedAt: number | null;
   lastUsedAt: number | null;
 }
-
-/** What a token looks like: `drv_tok_<12 hex>_<43 base64url>` (256 random bits). */
-export const TOKEN_PATTERN = /^drv_(tok_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
-const TOKEN = TOKEN_PATTERN;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
@@ -40,14 +37,6 @@ function toInfo(r: Record<string, unknown>): TokenInfo {
     revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
     lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
   };
-}
-
-/** A fresh random token and its id. */
-export function generateToken(): { id: string; token: string } {
-  const id = `tok_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  return { id, token: `drv_${id}_${secret}` };
 }
 
 /** Creates a token; the secret is returned once and never stored. */
@@ -77,7 +66,7 @@ export async function createToken(
 
 /** The live (not revoked) token `token` is, or undefined. */
 export async function findToken(db: Db | Tx, token: string): Promise<TokenInfo | undefined> {
-  if (!TOKEN.test(token)) return undefined;
+  if (!TOKEN_PATTERN.test(token)) return undefined;
   const [row] = await db.all<Record<string, unknown>>(
     sql`SELECT * FROM tokens WHERE hash = ${hashToken(token)} AND revoked_at IS NULL`,
   );
@@ -140,7 +129,7 @@ export async function ensureAdminToken(
   now: number,
 ): Promise<AdminBootstrap> {
   if (preset !== undefined) {
-    const id = TOKEN.exec(preset)?.[1];
+    const id = tokenIdOf(preset);
     if (!id) throw new TypeError("DROVER_ADMIN_TOKEN is not a Drover token (drv_tok_…)");
     const inserted = await tx.all<{ id: string }>(sql`
       INSERT INTO tokens (id, hash, role, scope, name, created_at)

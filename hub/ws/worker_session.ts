@@ -3,7 +3,7 @@
  * the protocol schema and handed to the scheduler. A bad frame gets an error
  * frame (or a close with a reason); nothing throws out of the socket handler.
  */
-import { formatIssues } from "../../shared/task.ts";
+import { formatIssues } from "../../shared/format_issues.ts";
 import type { Logger } from "../../shared/log.ts";
 import {
   CLOSE,
