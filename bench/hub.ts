@@ -4,8 +4,7 @@
  * clean close) the write queue's group-commit figures and the scheduler's
  * counters. Those figures live only in the hub's memory; no route shows them.
  */
-import { hubConfigOrExit } from "../hub/config.ts";
-import { startHub } from "../hub/server.ts";
+import { hubConfigOrExit, startHub } from "../hub/mod.ts";
 import { createLogger } from "../shared/log.ts";
 
 if (import.meta.main) {
@@ -15,10 +14,7 @@ if (import.meta.main) {
   benchLog.info("bench hub listening", { url: hub.url, hubId: hub.hubId });
   const stop = async () => {
     await hub.close();
-    benchLog.info("bench hub stats", {
-      writeQueue: { ...hub.scheduler.queue.stats },
-      counters: { ...hub.scheduler.counters },
-    });
+    benchLog.info("bench hub stats", hub.stats());
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGTERM", stop);

@@ -7,7 +7,8 @@ import { CLOSE } from "../shared/protocol.ts";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import { openDatabase, redactUrl } from "./db/client.ts";
-import { Scheduler } from "./scheduler/scheduler.ts";
+import { Scheduler, type SchedulerCounters } from "./scheduler/scheduler.ts";
+import type { WriteQueueStats } from "./db/write_queue.ts";
 import { ensureAdminToken } from "./scheduler/tokens.ts";
 
 /** A running hub. */
@@ -16,9 +17,17 @@ export interface RunningHub {
   readonly port: number;
   readonly hubId: string;
   readonly scheduler: Scheduler;
+  /** In-memory figures: the write queue's group commits and the lease counters. */
+  stats(): HubStats;
   /** Stops accepting, tells workers to reconnect elsewhere, closes the database. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** What a hub counted since it started (its memory only; no route shows it). */
+export interface HubStats {
+  writeQueue: WriteQueueStats;
+  counters: SchedulerCounters;
 }
 
 /** Options beyond the configuration. */
@@ -119,6 +128,10 @@ export async function startHub(
     port: addr.port,
     hubId,
     scheduler,
+    stats: () => ({
+      writeQueue: { ...scheduler.queue.stats },
+      counters: { ...scheduler.counters },
+    }),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -3,7 +3,7 @@
  * happened to workers, links and hubs. Used by tests and the chaos suite.
  */
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "./client.ts";
+import { type Db, openDatabase, type Tx } from "./client.ts";
 
 /** One broken invariant, with a few example task ids. */
 export interface Violation {
@@ -88,4 +88,20 @@ export async function checkInvariants(db: Db | Tx): Promise<Violation[]> {
     }
   }
   return violations;
+}
+
+/**
+ * Opens the database at `dbUrl`, runs every check, and closes it: for tests
+ * and the chaos suite, which look at a hub's database from outside.
+ */
+export async function checkInvariantsAt(
+  dbUrl: string,
+  busyTimeoutMs = 5_000,
+): Promise<Violation[]> {
+  const database = await openDatabase(dbUrl, { busyTimeoutMs });
+  try {
+    return await checkInvariants(database.db);
+  } finally {
+    database.close();
+  }
 }
