@@ -6,11 +6,11 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { Logger } from "../shared/log.ts";
-import { DOCS_PAGE } from "./api/docs_page.ts";
-import { problemResponse } from "./api/problem.ts";
-import { PUBLIC } from "./api/roles.ts";
-import { ApiRouter } from "./api/router.ts";
-import { HttpError } from "./http_error.ts";
+import { DOCS_PAGE } from "./http/docs_page.ts";
+import { problemResponse } from "./http/problem.ts";
+import { PUBLIC } from "./http/roles.ts";
+import { ApiRouter } from "./http/router.ts";
+import { HttpError } from "./http/http_error.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
@@ -22,8 +22,8 @@ import { runRoutes } from "./routes/runs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { workerRoutes } from "./routes/workers.ts";
-import type { Scheduler } from "./scheduler/scheduler.ts";
-import { findToken } from "./scheduler/tokens.ts";
+import type { Scheduler } from "./core/scheduler.ts";
+import { findToken } from "./ops/tokens.ts";
 import { attachWorkerSession } from "./ws/worker_session.ts";
 import { VERSION } from "../shared/version.ts";
 

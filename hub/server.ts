@@ -7,9 +7,9 @@ import { CLOSE } from "../shared/protocol.ts";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import { openDatabase, redactUrl } from "./db/client.ts";
-import { Scheduler, type SchedulerCounters } from "./scheduler/scheduler.ts";
+import { Scheduler, type SchedulerCounters } from "./core/scheduler.ts";
 import type { WriteQueueStats } from "./db/write_queue.ts";
-import { ensureAdminToken } from "./scheduler/tokens.ts";
+import { ensureAdminToken } from "./ops/tokens.ts";
 
 /** A running hub. */
 export interface RunningHub {

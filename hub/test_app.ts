@@ -5,14 +5,14 @@
  * Authorization header.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiRouter } from "./api/router.ts";
+import type { ApiRouter } from "./http/router.ts";
 import { familyInfo } from "../shared/family_info.ts";
 import { silentLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
 import { createHubApp } from "./app.ts";
 import { type Database, openDatabase } from "./db/client.ts";
-import { Scheduler, type WorkerLink } from "./scheduler/scheduler.ts";
-import { createToken, type TokenRole } from "./scheduler/tokens.ts";
+import { Scheduler, type WorkerLink } from "./core/scheduler.ts";
+import { createToken, type TokenRole } from "./ops/tokens.ts";
 
 /** Requests to the app, as an admin unless the request says otherwise. */
 export interface TestRequester {

@@ -10,7 +10,7 @@
  */
 import { hubConfigOrExit } from "../hub/config.ts";
 import { startHub } from "../hub/server.ts";
-import { createToken } from "../hub/scheduler/tokens.ts";
+import { createToken } from "../hub/ops/tokens.ts";
 import { generateToken, TOKEN_PATTERN } from "../shared/token_format.ts";
 
 if (import.meta.main) {

@@ -1,9 +1,9 @@
 /** The audit log, for admins and auditors. */
 import { z } from "zod";
-import { readAudit } from "../api/audit.ts";
+import { readAudit } from "../http/audit.ts";
 import { auditListSchema } from "../../shared/api_schemas_admin.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { AUDIT } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { AUDIT } from "../http/roles.ts";
 
 /** `GET /api/audit`. */
 export function auditRoutes(api: ApiRouter): void {

@@ -6,19 +6,19 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { canonicalJson } from "../../shared/canonical_json.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
 import {
   backfillCreatedSchema,
   backfillListSchema,
   backfillStatusSchema,
 } from "../../shared/api_schemas.ts";
-import { HttpError } from "../http_error.ts";
-import type { BackfillDay } from "../scheduler/backfill_days.ts";
-import { backfillStatus, listBackfills } from "../scheduler/backfill_status.ts";
-import { findFamily } from "./find_family.ts";
-import { chooseDateParam } from "../scheduler/date_param.ts";
-import { dateRange } from "../scheduler/date_range.ts";
+import { HttpError } from "../http/http_error.ts";
+import type { BackfillDay } from "../db/backfill_days.ts";
+import { backfillStatus, listBackfills } from "../queries/backfill_status.ts";
+import { findFamily } from "../core/find_family.ts";
+import { chooseDateParam } from "../core/date_param.ts";
+import { dateRange } from "../core/date_range.ts";
 
 const createSchema = z.strictObject({
   family: z.string().min(1).max(100),

@@ -1,14 +1,14 @@
 /** The family registry: what workers advertised (parameter JSON Schemas included). */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
 import {
   familyDetailSchema,
   familyEnabledSchema,
   familyListSchema,
 } from "../../shared/api_schemas.ts";
-import { HttpError } from "../http_error.ts";
+import { HttpError } from "../http/http_error.ts";
 
 const nameParams = z.object({ name: z.string().min(1).max(100) });
 

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { deadline } from "../../shared/deadline.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { PUBLIC } from "../api/roles.ts";
-import { problemResponse } from "../api/problem.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { PUBLIC } from "../http/roles.ts";
+import { problemResponse } from "../http/problem.ts";
 import { healthSchema, readySchema } from "../../shared/api_schemas_admin.ts";
-import { HttpError } from "../http_error.ts";
+import { HttpError } from "../http/http_error.ts";
 
 /** `GET /healthz` (the process answers) and `GET /readyz` (the database answers). */
 export function healthRoutes(api: ApiRouter): void {

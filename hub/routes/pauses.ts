@@ -1,14 +1,14 @@
 /** Pauses: while a family or a region is paused, nothing new of it starts; running work finishes. */
 import { z } from "zod";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema } from "../api/schemas.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import { optionalReasonSchema } from "../http/request_schemas.ts";
 import {
   PAUSE_KINDS,
   pauseChangedSchema,
   pauseListSchema,
 } from "../../shared/api_schemas_admin.ts";
-import { listPauses } from "../scheduler/pauses.ts";
+import { listPauses } from "../ops/set_pause.ts";
 
 const pauseParams = z.object({
   kind: z.enum(PAUSE_KINDS).describe(

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { describeSelector, parsePinKey } from "../../shared/selector.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { READ } from "../api/roles.ts";
-import { connectedWorkers } from "../scheduler/connected_workers.ts";
-import { pausedSets } from "../scheduler/pauses.ts";
-import { regionOf, unschedulableReason } from "../scheduler/unschedulable.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { READ } from "../http/roles.ts";
+import { connectedWorkers } from "../queries/connected_workers.ts";
+import { pausedSets } from "../ops/set_pause.ts";
+import { regionOf, unschedulableReason } from "../queries/unschedulable.ts";
 
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
 export function queueRoutes(api: ApiRouter): void {

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ApiRouter } from "../api/router.ts";
-import { ADMIN, READ } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { ADMIN, READ } from "../http/roles.ts";
 import { resourceListSchema, resourceSetSchema } from "../../shared/api_schemas_admin.ts";
-import { DEFAULT_RESOURCE_LIMIT } from "../scheduler/claim_tasks.ts";
+import { DEFAULT_RESOURCE_LIMIT } from "../ops/claim_tasks.ts";
 
 const NAME = /^[a-z][a-z0-9_.\-]{0,62}$/;
 

@@ -2,9 +2,9 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { selectorSchema } from "../../shared/selector.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema } from "../api/schemas.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import { optionalReasonSchema } from "../http/request_schemas.ts";
 import {
   runCancelledSchema,
   runListSchema,
@@ -13,11 +13,11 @@ import {
   submittedSchema,
 } from "../../shared/api_schemas.ts";
 import { RUN_STATES } from "../../shared/states.ts";
-import { HttpError } from "../http_error.ts";
-import { runStatus, runTaskIds } from "../scheduler/run_status.ts";
-import { submitRun } from "../scheduler/submit_run.ts";
-import { findFamily } from "./find_family.ts";
-import { listRuns, storeFinalStates } from "./list_runs.ts";
+import { HttpError } from "../http/http_error.ts";
+import { runStatus, runTaskIds } from "../queries/run_status.ts";
+import { submitRun } from "../ops/submit_run.ts";
+import { findFamily } from "../core/find_family.ts";
+import { listRuns, storeFinalStates } from "../queries/list_runs.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),

@@ -1,9 +1,9 @@
 /** Tasks: list, inspect, cancel, retry, mark done. */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
-import { optionalReasonSchema } from "../api/schemas.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import { optionalReasonSchema } from "../http/request_schemas.ts";
 import {
   taskCancelledSchema,
   taskDetailSchema,
@@ -11,13 +11,13 @@ import {
   taskMarkedDoneSchema,
   taskRetriedSchema,
 } from "../../shared/api_schemas.ts";
-import { HttpError } from "../http_error.ts";
+import { HttpError } from "../http/http_error.ts";
 import { TASK_STATES } from "../../shared/states.ts";
-import { runTaskIds } from "../scheduler/run_status.ts";
-import { connectedWorkers } from "../scheduler/connected_workers.ts";
-import { unschedulableReason } from "../scheduler/unschedulable.ts";
-import { pausedSets } from "../scheduler/pauses.ts";
-import { type TaskRow, toTask, tryJson } from "./task_view.ts";
+import { runTaskIds } from "../queries/run_status.ts";
+import { connectedWorkers } from "../queries/connected_workers.ts";
+import { unschedulableReason } from "../queries/unschedulable.ts";
+import { pausedSets } from "../ops/set_pause.ts";
+import { type TaskRow, toTask, tryJson } from "../queries/task_view.ts";
 
 const listQuery = z.object({
   run: z.string().min(1).optional(),

@@ -2,16 +2,16 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { labelsSchema } from "../../shared/selector.ts";
-import type { ApiRouter } from "../api/router.ts";
-import { ADMIN, READ } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { ADMIN, READ } from "../http/roles.ts";
 import {
   TOKEN_ROLES,
   tokenCreatedSchema,
   tokenListSchema,
   tokenRevokedSchema,
 } from "../../shared/api_schemas_admin.ts";
-import { HttpError } from "../http_error.ts";
-import { createToken, listTokens, revokeToken } from "../scheduler/tokens.ts";
+import { HttpError } from "../http/http_error.ts";
+import { createToken, listTokens, revokeToken } from "../ops/tokens.ts";
 
 const createSchema = z.strictObject({
   role: z.enum(TOKEN_ROLES),

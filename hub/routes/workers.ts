@@ -1,11 +1,11 @@
 /** Workers: list; cordon, uncordon and drain by id or name. */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ApiRouter } from "../api/router.ts";
-import { OPERATE, READ } from "../api/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { OPERATE, READ } from "../http/roles.ts";
 import { workerListSchema, workerModeSchema } from "../../shared/api_schemas_admin.ts";
-import { HttpError } from "../http_error.ts";
-import type { Scheduler } from "../scheduler/scheduler.ts";
+import { HttpError } from "../http/http_error.ts";
+import type { Scheduler } from "../core/scheduler.ts";
 
 const MODES = {
   cordon: "Stop giving a worker new leases; its running tasks go on",

@@ -15,9 +15,9 @@ import {
   workerFrameSchema,
 } from "../../shared/protocol.ts";
 import type { Labels } from "../../shared/selector.ts";
-import { FamilyConflictError } from "../scheduler/family_registry.ts";
-import { scopeViolation, type TokenInfo } from "../scheduler/tokens.ts";
-import type { Scheduler, WorkerLink } from "../scheduler/scheduler.ts";
+import { FamilyConflictError } from "../core/family_registry.ts";
+import { scopeViolation, type TokenInfo } from "../ops/tokens.ts";
+import type { Scheduler, WorkerLink } from "../core/scheduler.ts";
 
 /** Options for {@link attachWorkerSession}. */
 export interface WorkerSessionOptions {

@@ -1,0 +1,67 @@
+/**
+ * Backfills: submits the next days of each backfill while fewer than its
+ * `maxConcurrent` runs are unfinished. Called on every dispatch tick by any hub.
+ */
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client.ts";
+import { parseBackfillDays } from "../db/backfill_days.ts";
+import type { FamilyLookup } from "./family_defaults.ts";
+import { submitRun } from "./submit_run.ts";
+
+/** Root states after which a day's run holds no slot of its backfill. */
+const FINISHED = ["done", "failed", "cancelled", "blocked"];
+
+/** Submits what each backfill may start now; returns how many runs were submitted. */
+export async function advanceBackfills(
+  tx: Tx,
+  families: FamilyLookup,
+  now: number,
+): Promise<number> {
+  // The write queue's transaction is IMMEDIATE: no other hub moves next_index
+  // between this read and the update below.
+  const rows = await tx.all<{
+    id: string;
+    family: string;
+    version: number;
+    dates: string;
+    next_index: number;
+    max_concurrent: number | null;
+    priority: number;
+    unfinished: number;
+  }>(sql`
+    SELECT b.id, b.family, b.version, b.dates, b.next_index, b.max_concurrent, b.priority,
+      (SELECT count(*) FROM runs r JOIN tasks t ON t.id = r.root_task_id
+        WHERE r.backfill_id = b.id AND t.state NOT IN ${FINISHED}) AS unfinished
+    FROM backfills b
+    WHERE b.next_index < json_array_length(b.dates)
+    ORDER BY b.created_at`);
+  let submitted = 0;
+  for (const b of rows) {
+    const days = parseBackfillDays(b.dates);
+    let slots = b.max_concurrent === null ? Infinity : b.max_concurrent - b.unfinished;
+    let next = b.next_index;
+    // Days found complete at creation take no slot, so they are passed over even when full.
+    while (next < days.length && (slots > 0 || days[next]!.skipped)) {
+      const day = days[next++]!;
+      if (day.skipped) continue;
+      const { rootState } = await submitRun(tx, {
+        runId: `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`,
+        taskId: day.taskId,
+        family: b.family,
+        version: b.version,
+        params: day.params,
+        families,
+        priority: b.priority,
+        backfillId: b.id,
+        now,
+      });
+      submitted++;
+      // A day that became complete since the backfill was created holds no slot.
+      if (!FINISHED.includes(rootState)) slots--;
+    }
+    if (next !== b.next_index) {
+      await tx.run(sql`UPDATE backfills SET next_index = ${next} WHERE id = ${b.id}`);
+    }
+  }
+  return submitted;
+}

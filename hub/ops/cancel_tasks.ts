@@ -1,0 +1,46 @@
+/**
+ * Cancellation: tasks end as `cancelled` (whatever runs them is told to
+ * stop and publishes nothing), and what waits on them is blocked.
+ */
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client.ts";
+import { chunks } from "../db/chunks.ts";
+import { blockDependents } from "./steps/block_dependents.ts";
+
+/** A lease taken back by a cancellation: its worker must be told. */
+export interface RevokedLease {
+  taskId: string;
+  epoch: number;
+  workerId: string;
+}
+
+/** Cancels the tasks among `ids` that are not final; returns how many, and the leases revoked. */
+export async function cancelTasks(
+  tx: Tx,
+  ids: readonly string[],
+  reason: string,
+  now: number,
+): Promise<{ cancelled: string[]; revoked: RevokedLease[] }> {
+  const cancelled: string[] = [];
+  const revoked: RevokedLease[] = [];
+  const error = JSON.stringify({ name: "TaskCancelledError", message: reason, retryable: false });
+  for (const part of chunks(ids, 400)) {
+    const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
+    const leased = await tx.all<{ id: string; lease_epoch: number; lease_owner: string }>(sql`
+      SELECT id, lease_epoch, lease_owner FROM tasks WHERE id IN (${list}) AND state = 'leased'`);
+    const rows = await tx.all<{ id: string }>(sql`
+      UPDATE tasks SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
+        last_error = ${error}, status_message = ${reason}, finished_at = ${now}, updated_at = ${now}
+      WHERE id IN (${list}) AND state NOT IN ('done', 'failed', 'cancelled')
+      RETURNING id`);
+    for (const l of leased) {
+      revoked.push({ taskId: l.id, epoch: l.lease_epoch, workerId: l.lease_owner });
+      await tx.run(sql`
+        UPDATE attempts SET ended_at = ${now}, outcome = 'cancelled', error = ${error}
+        WHERE task_id = ${l.id} AND epoch = ${l.lease_epoch}`);
+    }
+    cancelled.push(...rows.map((r) => r.id));
+  }
+  for (const id of cancelled) await blockDependents(tx, id, now);
+  return { cancelled, revoked };
+}

@@ -1,0 +1,100 @@
+/**
+ * Readiness: when tasks become done, their dependents' pending counts drop;
+ * a dependent at zero becomes ready (or, for a wrapper, done itself).
+ */
+import { type SQL, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client.ts";
+import { chunks } from "../../db/chunks.ts";
+
+/** What propagation changed. */
+export interface Propagation {
+  /** Tasks that became ready to run. */
+  readied: number;
+  /** Wrappers that became done because their requirements are. */
+  wrappersDone: string[];
+}
+
+/**
+ * Applies "these tasks are now done" to their dependents, transitively
+ * through wrappers. Only `waiting` dependents are touched: a dependent still
+ * being expanded computes its own count from the tasks' states.
+ */
+export async function propagateDone(
+  tx: Tx,
+  doneIds: readonly string[],
+  now: number,
+): Promise<Propagation> {
+  const result: Propagation = { readied: 0, wrappersDone: [] };
+  // "+state" keeps SQLite on the primary key: the state index would walk
+  // every waiting task in the database on each completion.
+  let frontier = [...doneIds];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const part of chunks(frontier, 400)) {
+      const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
+      const dependents = sql`SELECT task_id FROM edges WHERE dep_id IN (${list})`;
+      await tx.run(sql`
+        UPDATE tasks SET
+          pending_deps = pending_deps - (
+            SELECT count(*) FROM edges e WHERE e.task_id = tasks.id AND e.dep_id IN (${list})),
+          updated_at = ${now}
+        WHERE +state = 'waiting' AND id IN (${dependents})`);
+      const settled = await settleWaiting(tx, dependents, now);
+      result.readied += settled.readied;
+      result.wrappersDone.push(...settled.wrappersDone);
+      next.push(...settled.wrappersDone);
+    }
+    frontier = next;
+  }
+  return result;
+}
+
+/**
+ * Waiting tasks among `ids` (a list or a subquery) with nothing pending
+ * become ready, or, for wrappers, done and published. The caller propagates
+ * the wrappers returned.
+ */
+export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Propagation> {
+  const result: Propagation = { readied: 0, wrappersDone: [] };
+  const rows = await tx.all<{ id: string; state: string; lease_epoch: number }>(sql`
+    UPDATE tasks SET
+      state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
+      kind = 'run',
+      ready_at = ${now},
+      finished_at = CASE WHEN has_run = 0 THEN ${now} ELSE NULL END,
+      updated_at = ${now}
+    WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN (${ids})
+    RETURNING id, state, lease_epoch`);
+  for (const row of rows) {
+    if (row.state === "done") {
+      await insertPublication(
+        tx,
+        `wrapper:${row.id}`,
+        row.id,
+        row.lease_epoch,
+        null,
+        "wrapper",
+        now,
+      );
+      result.wrappersDone.push(row.id);
+    } else {
+      result.readied++;
+    }
+  }
+  return result;
+}
+
+/** Records how a task became done (unique per key and per task). */
+export async function insertPublication(
+  tx: Tx,
+  key: string,
+  taskId: string,
+  epoch: number,
+  workerId: string | null,
+  kind: "run" | "found" | "wrapper" | "manual",
+  now: number,
+): Promise<void> {
+  await tx.run(sql`
+    INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
+    VALUES (${key}, ${taskId}, ${epoch}, ${workerId}, ${kind}, ${now})`);
+}

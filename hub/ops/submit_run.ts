@@ -1,0 +1,77 @@
+/**
+ * Submission: a run is a root task; the root is created ready to expand
+ * unless it already exists (same id ⇒ same task, so a repeat runs nothing
+ * that is done).
+ */
+import { sql } from "drizzle-orm";
+import { canonicalJson } from "../../shared/canonical_json.ts";
+import type { Tx } from "../db/client.ts";
+import type { Selector } from "../../shared/selector.ts";
+import type { FamilyLookup } from "./family_defaults.ts";
+import { inheritPriority } from "./steps/inherit_priority.ts";
+import { insertTasks } from "./steps/insert_tasks.ts";
+
+/** A validated submission. */
+export interface Submission {
+  runId: string;
+  taskId: string;
+  family: string;
+  version: number;
+  params: unknown;
+  families: FamilyLookup;
+  /** The run's priority (at least the family's); inherited by everything the root needs. */
+  priority?: number;
+  /** Overrides the family's pin for the root task. */
+  pin?: Selector;
+  /** An ordered regional preference for the root task, with spill-over. */
+  prefer?: { label: string; values: string[]; spillAfterMs: number };
+  backfillId?: string;
+  now: number;
+}
+
+/** Inserts the run and (if new) its root task; returns the root's state. */
+export async function submitRun(
+  tx: Tx,
+  s: Submission,
+): Promise<{ rootState: string; created: boolean }> {
+  const params = canonicalJson(s.params);
+  const created = await insertTasks(
+    tx,
+    [{
+      id: s.taskId,
+      family: s.family,
+      version: s.version,
+      params: s.params,
+      priority: s.priority,
+      pinOverride: s.pin,
+      spill: s.prefer,
+    }],
+    s.families,
+    s.now,
+  );
+  const priority = s.priority ?? 0;
+  if (created.length === 0 && priority > 0) {
+    // A task already known: a more urgent run raises it and what it needs.
+    await tx.run(
+      sql`UPDATE tasks SET priority = ${priority} WHERE id = ${s.taskId} AND priority < ${priority}`,
+    );
+    await inheritPriority(tx, s.taskId);
+  }
+  const [root] = await tx.all<{ state: string }>(
+    sql`SELECT state FROM tasks WHERE id = ${s.taskId}`,
+  );
+  const rootState = root!.state;
+  const runState = rootState === "done"
+    ? "done"
+    : rootState === "failed" || rootState === "blocked"
+    ? "failed"
+    : rootState === "cancelled"
+    ? "cancelled"
+    : "running";
+  await tx.run(sql`
+    INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id, created_at,
+      finished_at)
+    VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
+      ${s.backfillId ?? null}, ${s.now}, ${runState === "running" ? null : s.now})`);
+  return { rootState, created: created.length > 0 };
+}
