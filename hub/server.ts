@@ -1,22 +1,25 @@
 /**
- * Starts a hub: opens (and migrates) the database, starts the scheduler,
- * serves HTTP and WebSocket. Used by `main.ts`, `deno task start` and tests.
+ * Starts a hub: opens (and migrates) the database, starts the service
+ * layer, serves HTTP and WebSocket. Used by `main.ts`, `deno task start`,
+ * the benchmark and tests.
  */
 import { createLogger, type Logger } from "../shared/log.ts";
 import { CLOSE } from "../shared/protocol.ts";
 import { createApp } from "./app.ts";
 import type { HubConfig } from "./config.ts";
 import { openDatabase, redactUrl } from "./db/client.ts";
-import { Scheduler, type SchedulerCounters } from "./core/scheduler.ts";
+import { HubCore } from "./core/hub_core.ts";
+import type { HubCounters } from "./core/counters.ts";
 import type { WriteQueueStats } from "./db/write_queue.ts";
-import { ensureAdminToken } from "./ops/tokens.ts";
+import { ensureAdminToken } from "./ops/ensure_admin_token.ts";
 
 /** A running hub. */
 export interface RunningHub {
   readonly url: string;
   readonly port: number;
   readonly hubId: string;
-  readonly scheduler: Scheduler;
+  /** The service layer: what routes and sessions call. */
+  readonly core: HubCore;
   /** In-memory figures: the write queue's group commits and the lease counters. */
   stats(): HubStats;
   /** Stops accepting, tells workers to reconnect elsewhere, closes the database. */
@@ -27,7 +30,7 @@ export interface RunningHub {
 /** What a hub counted since it started (its memory only; no route shows it). */
 export interface HubStats {
   writeQueue: WriteQueueStats;
-  counters: SchedulerCounters;
+  counters: HubCounters;
 }
 
 /** Options beyond the configuration. */
@@ -54,21 +57,18 @@ export async function startHub(
   });
   log.info("database ready", { db: redactUrl(config.dbUrl) });
   let url = `http://${config.host}:${config.port}`;
-  const scheduler = new Scheduler({
+  const core = new HubCore({
     database,
     hubId,
-    get hubUrl() {
-      return url;
-    },
+    hubUrl: () => url,
     leaseTtlMs: config.leaseTtlMs,
     log,
     now: options.now,
   });
-  await scheduler.start();
-  await scheduler.setResourceLimits(config.resources);
-  const admin = await scheduler.queue.write((tx) =>
-    ensureAdminToken(tx, config.adminToken, scheduler.now())
-  );
+  await core.start();
+  await core.fleet.setResourceLimits(config.resources);
+  const now = core.now();
+  const admin = await core.queue.write((tx) => ensureAdminToken(tx, config.adminToken, now));
   if (admin.kind === "generated") {
     log.warn("admin token created; it is shown once", { tokenId: admin.id });
     (options.onAdminToken ?? printAdminToken)(admin.token, admin.id);
@@ -78,7 +78,7 @@ export async function startHub(
   const sockets = new Set<WebSocket>();
   let accepting = true;
   const app = createApp({
-    scheduler,
+    core,
     log,
     sockets,
     accepting: () => accepting,
@@ -119,7 +119,7 @@ export async function startHub(
       ]);
       clearTimeout(timer);
       await server.shutdown();
-      await scheduler.stop();
+      await core.stop();
       database.close();
       log.info("hub stopped");
     })();
@@ -127,11 +127,8 @@ export async function startHub(
     url,
     port: addr.port,
     hubId,
-    scheduler,
-    stats: () => ({
-      writeQueue: { ...scheduler.queue.stats },
-      counters: { ...scheduler.counters },
-    }),
+    core,
+    stats: () => core.stats(),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,31 +1,32 @@
 /**
- * An in-memory hub app for route tests: a `:memory:` database, a scheduler
- * (timers not started), a worker's hello registering `families`, and an
- * admin token that `app.request` sends unless the request has its own
+ * An in-memory hub app for route tests: a `:memory:` database, the service
+ * layer (timers not started), a worker's hello registering `families`, and
+ * an admin token that `app.request` sends unless the request has its own
  * Authorization header.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { ApiRouter } from "./http/router.ts";
+import type { TokenRole } from "../shared/api_schemas_admin.ts";
 import { familyInfo } from "../shared/family_info.ts";
 import { silentLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
 import { createHubApp } from "./app.ts";
+import { HubCore } from "./core/hub_core.ts";
+import type { WorkerLink } from "./core/worker_links.ts";
 import { type Database, openDatabase } from "./db/client.ts";
-import { Scheduler, type WorkerLink } from "./core/scheduler.ts";
-import { createToken, type TokenRole } from "./ops/tokens.ts";
+import type { ApiRouter } from "./http/router.ts";
 
 /** Requests to the app, as an admin unless the request says otherwise. */
 export interface TestRequester {
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** The app, its scheduler and database, disposed together. */
+/** The app, its service layer and database, disposed together. */
 export interface TestApp extends AsyncDisposable {
   app: TestRequester;
   /** The app itself (requests carry no token). */
   raw: OpenAPIHono;
   api: ApiRouter;
-  scheduler: Scheduler;
+  core: HubCore;
   database: Database;
   adminToken: string;
   /** Creates a token with `role`. */
@@ -36,10 +37,10 @@ export interface TestApp extends AsyncDisposable {
 // deno-lint-ignore no-explicit-any
 export async function testApp(families: readonly TaskFamily<any, any>[]): Promise<TestApp> {
   const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
-  const scheduler = new Scheduler({
+  const core = new HubCore({
     database,
     hubId: "h",
-    hubUrl: "http://x",
+    hubUrl: () => "http://x",
     leaseTtlMs: 1_000,
     log: silentLogger,
   });
@@ -53,7 +54,7 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     send: () => true,
     close: () => {},
   };
-  await scheduler.hello(link, {
+  await core.workers.hello(link, {
     type: "hello",
     protocol: 1,
     workerId: "w",
@@ -64,11 +65,9 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     families: families.map(familyInfo),
     leases: [],
   });
-  const { app, api } = createHubApp({ scheduler, log: silentLogger });
+  const { app, api } = createHubApp({ core, log: silentLogger });
   const token = async (role: TokenRole) =>
-    (await scheduler.queue.write((tx) =>
-      createToken(tx, { role, scope: {}, name: `test ${role}`, now: scheduler.now() })
-    )).token;
+    (await core.fleet.createToken({ role, scope: {}, name: `test ${role}` })).token;
   const adminToken = await token("admin");
   return {
     app: {
@@ -80,12 +79,13 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     },
     raw: app,
     api,
-    scheduler,
+    core,
     database,
     adminToken,
     token,
     async [Symbol.asyncDispose]() {
-      await scheduler.queue.close();
+      await core.dispatcher.stop();
+      await core.queue.close();
       database.close();
     },
   };

@@ -8,9 +8,7 @@
  * the CLI in another terminal can use it after any restart. A hub started
  * any other way never writes its token to disk.
  */
-import { hubConfigOrExit } from "../hub/config.ts";
-import { startHub } from "../hub/server.ts";
-import { createToken } from "../hub/ops/tokens.ts";
+import { hubConfigOrExit, startHub } from "../hub/mod.ts";
 import { generateToken, TOKEN_PATTERN } from "../shared/token_format.ts";
 
 if (import.meta.main) {
@@ -19,9 +17,7 @@ if (import.meta.main) {
   if (tokenFile) config.adminToken = tokenFile.token;
   const hub = await startHub(config);
   // The local worker gets its own worker token (stored hashed; shown nowhere).
-  const { token } = await hub.scheduler.queue.write((tx) =>
-    createToken(tx, { role: "worker", scope: {}, name: "local", now: Date.now() })
-  );
+  const { token } = await hub.core.fleet.createToken({ role: "worker", scope: {}, name: "local" });
   const workerEntry = new URL("../examples/worker.ts", import.meta.url).pathname;
   const worker = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", workerEntry],

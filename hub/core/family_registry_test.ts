@@ -4,6 +4,8 @@ import { familyInfo } from "../../shared/family_info.ts";
 import { defineTask } from "../../shared/task.ts";
 import { FamilyRegistry, type RegisteredFamily } from "./family_registry.ts";
 import { testDatabase } from "../ops/test_db.ts";
+import { registerFamilies } from "../ops/register_families.ts";
+import { loadFamilies } from "../queries/families.ts";
 
 const Everything = defineTask({
   family: "Everything",
@@ -28,7 +30,8 @@ async function registered(): Promise<
 > {
   const db = await testDatabase();
   const registry = new FamilyRegistry();
-  await db.tx((tx) => registry.register(tx, "w", [familyInfo(Everything)], 0));
+  await db.tx((tx) => registerFamilies(tx, "w", [familyInfo(Everything)], 0));
+  registry.replace(await db.tx((tx) => loadFamilies(tx)));
   return {
     registry,
     family: registry.get("Everything", 1)!,

@@ -1,25 +1,27 @@
 /** Finding the family a submission names. */
-import { HttpError } from "../http/http_error.ts";
-import type { RegisteredFamily } from "./family_registry.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { FamilyRegistry, RegisteredFamily } from "./family_registry.ts";
+import { RequestError } from "./request_error.ts";
 
-/** The family@version (latest when no version), reloading the registry once on a miss. */
+/**
+ * The family@version (latest when no version), reloading the registry once
+ * on a miss: another hub may have registered it since this one loaded it.
+ * A 400 naming the families known otherwise.
+ */
 export async function findFamily(
-  scheduler: Scheduler,
+  registry: FamilyRegistry,
+  reload: () => Promise<void>,
   name: string,
   version: number | undefined,
 ): Promise<RegisteredFamily> {
-  const lookup = () =>
-    version ? scheduler.registry.get(name, version) : scheduler.registry.latest(name);
+  const lookup = () => version ? registry.get(name, version) : registry.latest(name);
   let family = lookup();
   if (!family) {
-    // Another hub may have registered it since this one loaded the registry.
-    await scheduler.queue.read((db) => scheduler.registry.load(db));
+    await reload();
     family = lookup();
   }
   if (family) return family;
-  const known = [...new Set(scheduler.registry.list().map((f) => f.name))];
-  throw new HttpError(
+  const known = [...new Set(registry.list().map((f) => f.name))];
+  throw new RequestError(
     400,
     "unknown_family",
     `Unknown task family "${name}"${version ? ` version ${version}` : ""}: ` +

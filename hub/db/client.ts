@@ -10,6 +10,8 @@ import * as schema from "./schema.ts";
 export type Db = LibSQLDatabase<typeof schema>;
 /** A transaction (or savepoint) handle; every db operation takes one. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** What a read model reads through: the database, or a transaction. */
+export type Reader = Db | Tx;
 
 /** An open database. */
 export interface Database {

@@ -1,20 +1,17 @@
 /** Bearer-token authentication for the admin API. */
-import { sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { HttpError } from "./http_error.ts";
-import type { Scheduler } from "../core/scheduler.ts";
-import { findToken, type TokenInfo } from "../ops/tokens.ts";
+import type { TokenInfo } from "../../shared/api_schemas_admin.ts";
+import type { HubCore } from "../core/hub_core.ts";
+import { RequestError } from "../core/request_error.ts";
+import { findToken } from "../queries/tokens.ts";
 
-/** How often a token's `lastUsedAt` is brought up to date, at most. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
-/** The bearer token of a request, or null when there is none. */
+/** The bearer token of a request, or null when there is none; a 401 when the header is malformed. */
 export function bearerOf(c: Context): string | null {
   const header = c.req.header("authorization");
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) {
-    throw new HttpError(
+    throw new RequestError(
       401,
       "unauthorized",
       'The Authorization header must be "Bearer <token>"',
@@ -25,20 +22,21 @@ export function bearerOf(c: Context): string | null {
 
 /**
  * The live token a request carries. Throws a 401 when it carries none, or
- * one that is unknown or revoked.
+ * one that is unknown or revoked. The use is noted, and written later by
+ * a timer: authenticating writes nothing.
  */
-export async function authenticate(c: Context, scheduler: Scheduler): Promise<TokenInfo> {
+export async function authenticate(c: Context, core: HubCore): Promise<TokenInfo> {
   const bearer = bearerOf(c);
   if (!bearer) {
-    throw new HttpError(
+    throw new RequestError(
       401,
       "unauthorized",
       "A token is required: send Authorization: Bearer drv_…",
     );
   }
-  const token = await scheduler.queue.read((db) => findToken(db, bearer));
+  const token = await core.read((db) => findToken(db, bearer));
   if (!token) {
-    throw new HttpError(
+    throw new RequestError(
       401,
       "unauthorized",
       bearer.startsWith("drv_")
@@ -46,11 +44,6 @@ export async function authenticate(c: Context, scheduler: Scheduler): Promise<To
         : "The token is not a Drover token (they start with drv_)",
     );
   }
-  const now = scheduler.now();
-  if (token.lastUsedAt === null || now - token.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
-    await scheduler.queue.write((tx) =>
-      tx.run(sql`UPDATE tokens SET last_used_at = ${now} WHERE id = ${token.id}`)
-    );
-  }
+  core.tokenUses.note(token, core.now());
   return token;
 }

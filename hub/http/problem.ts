@@ -2,11 +2,8 @@
  * Errors as RFC 9457 problem details (`application/problem+json`), each
  * with a stable `code` that clients branch on (the `type` is its URN).
  */
-import { HttpError } from "./http_error.ts";
-
-export { type Problem, PROBLEM_TYPE, problemSchema } from "../../shared/api_schemas_admin.ts";
-import type { Problem } from "../../shared/api_schemas_admin.ts";
-import { PROBLEM_TYPE } from "../../shared/api_schemas_admin.ts";
+import { type Problem, PROBLEM_TYPE } from "../../shared/api_schemas_admin.ts";
+import type { RequestError } from "../core/request_error.ts";
 
 const TITLES: Record<number, string> = {
   400: "Bad request",
@@ -21,7 +18,7 @@ const TITLES: Record<number, string> = {
 };
 
 /** The problem body for an error. */
-export function toProblem(error: HttpError): Problem {
+export function toProblem(error: RequestError): Problem {
   return {
     type: `urn:drover:problem:${error.code}`,
     title: TITLES[error.status] ?? "Error",
@@ -33,7 +30,7 @@ export function toProblem(error: HttpError): Problem {
 }
 
 /** The response for an error. */
-export function problemResponse(error: HttpError, headers: HeadersInit = {}): Response {
+export function problemResponse(error: RequestError, headers: HeadersInit = {}): Response {
   return new Response(JSON.stringify(toProblem(error)), {
     status: error.status,
     headers: { "content-type": PROBLEM_TYPE, ...headers },

@@ -2,10 +2,7 @@
  * Who may do what. A token has one role; each route names the roles it
  * allows. `worker` tokens open the worker WebSocket and nothing else.
  */
-import type { TokenRole } from "../ops/tokens.ts";
-
-/** Every role a token can have. */
-export const ROLES = ["admin", "operator", "viewer", "worker"] as const satisfies TokenRole[];
+import type { TokenRole } from "../../shared/api_schemas_admin.ts";
 
 /** Read anything: runs, tasks, workers, tokens (never their secrets), resources. */
 export const READ: readonly TokenRole[] = ["admin", "operator", "viewer"];

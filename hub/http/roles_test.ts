@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { defineTask } from "../../shared/task.ts";
 import { type TestApp, testApp } from "../test_app.ts";
-import type { TokenRole } from "../ops/tokens.ts";
+import type { TokenRole } from "../../shared/api_schemas_admin.ts";
 
 const Load = defineTask({
   family: "Load",
@@ -54,7 +54,7 @@ const submit = async (t: TestApp, day = "2026-11-23") => {
 
 const cancelled = async (t: TestApp) => {
   const run = await submit(t);
-  await t.scheduler.cancel([run.taskId], "test");
+  await t.core.runs.cancelTask(run.taskId, "test");
   return run;
 };
 
@@ -145,7 +145,7 @@ const TABLE: Record<string, Case> = {
   "DELETE /api/pauses/{kind}/{value}": {
     allowed: OPERATORS,
     prepare: async (t) => {
-      await t.scheduler.pause("family", "Load", null, null);
+      await t.core.fleet.pause("family", "Load", null, null);
       return { path: "/api/pauses/family/Load" };
     },
   },
@@ -185,7 +185,7 @@ async function snapshot(t: TestApp): Promise<string> {
     "pauses",
   ];
   const out: Record<string, unknown> = {};
-  await t.scheduler.queue.read(async (db) => {
+  await t.core.read(async (db) => {
     for (const table of tables) {
       out[table] = await db.all(sql.raw(`SELECT * FROM ${table} ORDER BY rowid`));
     }
@@ -290,7 +290,7 @@ Deno.test("the audit log says who did what to which target, and how it ended", a
 });
 
 async function auditCount(t: TestApp): Promise<number> {
-  const [row] = await t.scheduler.queue.read((db) =>
+  const [row] = await t.core.read((db) =>
     db.all<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log`)
   );
   return row?.n ?? 0;

@@ -8,9 +8,6 @@ import { parseBackfillDays } from "../db/backfill_days.ts";
 import type { FamilyLookup } from "./family_defaults.ts";
 import { submitRun } from "./submit_run.ts";
 
-/** Root states after which a day's run holds no slot of its backfill. */
-const FINISHED = ["done", "failed", "cancelled", "blocked"];
-
 /** Submits what each backfill may start now; returns how many runs were submitted. */
 export async function advanceBackfills(
   tx: Tx,
@@ -30,8 +27,8 @@ export async function advanceBackfills(
     unfinished: number;
   }>(sql`
     SELECT b.id, b.family, b.version, b.dates, b.next_index, b.max_concurrent, b.priority,
-      (SELECT count(*) FROM runs r JOIN tasks t ON t.id = r.root_task_id
-        WHERE r.backfill_id = b.id AND t.state NOT IN ${FINISHED}) AS unfinished
+      (SELECT count(*) FROM runs r
+        WHERE r.backfill_id = b.id AND r.state = 'running') AS unfinished
     FROM backfills b
     WHERE b.next_index < json_array_length(b.dates)
     ORDER BY b.created_at`);
@@ -44,7 +41,7 @@ export async function advanceBackfills(
     while (next < days.length && (slots > 0 || days[next]!.skipped)) {
       const day = days[next++]!;
       if (day.skipped) continue;
-      const { rootState } = await submitRun(tx, {
+      const { runState } = await submitRun(tx, {
         runId: `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`,
         taskId: day.taskId,
         family: b.family,
@@ -57,7 +54,7 @@ export async function advanceBackfills(
       });
       submitted++;
       // A day that became complete since the backfill was created holds no slot.
-      if (!FINISHED.includes(rootState)) slots--;
+      if (runState === "running") slots--;
     }
     if (next !== b.next_index) {
       await tx.run(sql`UPDATE backfills SET next_index = ${next} WHERE id = ${b.id}`);

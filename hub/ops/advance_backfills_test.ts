@@ -5,7 +5,9 @@ import { advanceBackfills } from "./advance_backfills.ts";
 import type { BackfillDay } from "../db/backfill_days.ts";
 import { backfillStatus } from "../queries/backfill_status.ts";
 import { UNKNOWN_FAMILY } from "./family_defaults.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 import { insertTask, testDatabase } from "./test_db.ts";
+import { insertEdges } from "./test_tasks.ts";
 
 const families = () => UNKNOWN_FAMILY;
 
@@ -35,8 +37,20 @@ async function roots(tx: Tx, backfillId: string) {
   );
 }
 
-const setRoot = (tx: Tx, date: string, state: string) =>
-  tx.run(sql`UPDATE tasks SET state = ${state} WHERE id = ${`D_${date}`}`);
+/**
+ * Moves a day's root task to `state` and lets the run-state rule see it, as
+ * the operation that changed it would. A blocked root gets a failed
+ * requirement, its culprit, as it would have in a real run.
+ */
+async function setRoot(tx: Tx, date: string, state: string): Promise<void> {
+  const id = `D_${date}`;
+  if (state === "blocked") {
+    await insertTask(tx, { id: `X_${date}`, family: "X", state: "failed" });
+    await insertEdges(tx, id, [`X_${date}`]);
+  }
+  await tx.run(sql`UPDATE tasks SET state = ${state} WHERE id = ${id}`);
+  await refreshRunStates(tx, [id], 0);
+}
 
 Deno.test("advanceBackfills() keeps at most maxConcurrent runs unfinished, then goes on as they end", async (t) => {
   await using db = await testDatabase();
@@ -65,7 +79,7 @@ Deno.test("advanceBackfills() keeps at most maxConcurrent runs unfinished, then 
     assert.equal((await db.tx((tx) => roots(tx, "bf"))).length, 5);
   });
 
-  await t.step("the status counts each day by its root's state", async () => {
+  await t.step("the status counts each day by its run's state", async () => {
     await db.tx((tx) => setRoot(tx, "2026-11-04", "done"));
     const status = await db.tx((tx) => backfillStatus(tx, "bf", { runs: true }));
     assert.equal(status?.state, "running");

@@ -6,15 +6,18 @@
  */
 import { sql } from "drizzle-orm";
 import type { ExpandNode } from "../../shared/protocol.ts";
-import { pinKey, type Selector } from "../../shared/selector.ts";
+import { pinKey } from "../../shared/selector.ts";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
-import { blockDependents } from "./steps/block_dependents.ts";
+import { failParked, repin } from "./steps/expansion_refusals.ts";
+import { recheckExternal } from "./steps/recheck_external.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
-import { insertPublication, propagateDone } from "./steps/propagate_done.ts";
-import { staleReason } from "./renew_leases.ts";
+import { insertPublication } from "./steps/insert_publication.ts";
+import { propagateDone } from "./steps/propagate_done.ts";
+import { staleReason } from "./steps/stale_reason.ts";
 
 /** An expansion (or a park) as a worker sends it. */
 export interface Expansion {
@@ -49,9 +52,6 @@ const refused = (message: string): ExpansionResult => ({
   readied: 0,
   done: 0,
 });
-
-/** Longest wait between two checks of external data. */
-const EXTERNAL_CHECK_MAX_MS = 60_000;
 
 /**
  * Checks the lease, then: inserts unknown tasks as "ready to expand"; for
@@ -146,6 +146,7 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     await tx.run(sql`INSERT INTO edges (task_id, dep_id) VALUES ${sql.join(part, sql`, `)}
       ON CONFLICT DO NOTHING`);
   }
+  await refreshRunsJoiningFailures(tx, ours, e.now);
 
   // 4. Tasks whose outputs already exist are done, published as `found`.
   const found = ours.filter((n) => n.complete).map((n) => n.id);
@@ -235,91 +236,23 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
   };
 }
 
-async function recheckExternal(
+/**
+ * A task that now requires one already failed or cancelled (or blocked by
+ * such a one) brings that failure into every run above it.
+ */
+async function refreshRunsJoiningFailures(
   tx: Tx,
-  taskId: string,
-  family: { options: { external?: { checkEveryMs: number; deadlineMs: number } } },
+  nodes: readonly ExpandNode[],
   now: number,
 ): Promise<void> {
-  const every = family.options.external?.checkEveryMs ?? 10_000;
-  const [row] = await tx.all<{ external_checks: number; external_deadline_at: number | null }>(
-    sql`SELECT external_checks, external_deadline_at FROM tasks WHERE id = ${taskId}`,
-  );
-  const checks = (row?.external_checks ?? 0) + 1;
-  const deadline = row?.external_deadline_at ??
-    now + (family.options.external?.deadlineMs ?? 86_400_000);
-  if (now >= deadline) {
-    const error = JSON.stringify({
-      name: "ExternalDataMissingError",
-      message:
-        `External data for "${taskId}" did not appear by ${new Date(deadline).toISOString()} ` +
-        `(checked ${checks} times)`,
-      retryable: false,
-    });
-    await tx.run(sql`
-      UPDATE tasks SET state = 'failed', kind = 'expand', external_checks = ${checks},
-        lease_owner = NULL, lease_expires_at = NULL, last_error = ${error},
-        finished_at = ${now}, updated_at = ${now}
-      WHERE id = ${taskId}`);
-    await blockDependents(tx, taskId, now);
-    return;
+  const open = nodes.filter((n) => !n.complete && n.deps.length > 0);
+  const joining: string[] = [];
+  for (const part of chunks(open, 400)) {
+    const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
+    const rows = await tx.all<{ task_id: string }>(sql`
+      SELECT DISTINCT e.task_id FROM edges e JOIN tasks d ON d.id = e.dep_id
+      WHERE e.task_id IN (${list}) AND d.state IN ('failed', 'cancelled', 'blocked')`);
+    joining.push(...rows.map((r) => r.task_id));
   }
-  const wait = Math.min(
-    EXTERNAL_CHECK_MAX_MS,
-    every * 2 ** Math.min(checks - 1, 20),
-    deadline - now,
-  );
-  await tx.run(sql`
-    UPDATE tasks SET state = 'ready', kind = 'expand', external_checks = ${checks},
-      external_deadline_at = ${deadline}, has_run = 0,
-      lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ${now + wait},
-      status_message = ${`waiting for external data (check ${checks})`}, updated_at = ${now}
-    WHERE id = ${taskId}`);
-}
-
-async function failParked(tx: Tx, e: Expansion, limit: number): Promise<ExpansionResult> {
-  const error = JSON.stringify({
-    name: "PermanentError",
-    message: `"${e.taskId}" kept asking for new dynamic requirements: ${limit} rounds allowed`,
-    retryable: false,
-  });
-  await tx.run(sql`
-    UPDATE tasks SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL,
-      last_error = ${error}, finished_at = ${e.now}, updated_at = ${e.now}
-    WHERE id = ${e.taskId}`);
-  await tx.run(sql`
-    UPDATE attempts SET ended_at = ${e.now}, outcome = 'failed', error = ${error}
-    WHERE task_id = ${e.taskId} AND epoch = ${e.epoch}`);
-  await blockDependents(tx, e.taskId, e.now);
-  return {
-    outcome: "accepted",
-    message: `failed: more than ${limit} dynamic rounds`,
-    inserted: 0,
-    readied: 0,
-    done: 0,
-  };
-}
-
-/**
- * The worker could not expand the task: its own pin (computed from its
- * params) excludes that worker. The task takes that pin and goes back to
- * ready at once, for a worker where it belongs.
- */
-async function repin(tx: Tx, e: Expansion, pin: Selector): Promise<ExpansionResult> {
-  const key = pinKey(pin);
-  await tx.run(sql`
-    UPDATE tasks SET pin = ${key}, state = 'ready', lease_owner = NULL, lease_expires_at = NULL,
-      next_attempt_at = ${e.now}, ready_at = ${e.now}, updated_at = ${e.now}
-    WHERE id = ${e.taskId}`);
-  await tx.run(sql`
-    UPDATE attempts SET ended_at = ${e.now}, outcome = 'released', error = ${`re-pinned to ${key}`}
-    WHERE task_id = ${e.taskId} AND epoch = ${e.epoch}`);
-  return {
-    outcome: "accepted",
-    message: `re-pinned to ${key}`,
-    inserted: 0,
-    readied: 1,
-    done: 0,
-    pin: key,
-  };
+  await refreshRunStates(tx, joining, now);
 }

@@ -5,7 +5,9 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
+import { runTaskIds } from "../db/subgraph.ts";
 import { blockDependents } from "./steps/block_dependents.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 
 /** A lease taken back by a cancellation: its worker must be told. */
 export interface RevokedLease {
@@ -42,5 +44,20 @@ export async function cancelTasks(
     cancelled.push(...rows.map((r) => r.id));
   }
   for (const id of cancelled) await blockDependents(tx, id, now);
+  await refreshRunStates(tx, cancelled, now);
   return { cancelled, revoked };
+}
+
+/** Cancels every unfinished task of the run rooted at `rootTaskId`, as {@link cancelTasks}. */
+export async function cancelRunTasks(
+  tx: Tx,
+  rootTaskId: string,
+  reason: string,
+  now: number,
+): Promise<{ cancelled: string[]; revoked: RevokedLease[] }> {
+  const rows = await tx.all<{ id: string }>(sql`
+    SELECT id FROM tasks WHERE state NOT IN ('done', 'failed', 'cancelled')
+      AND id IN (${runTaskIds(rootTaskId)})
+    ORDER BY id`);
+  return await cancelTasks(tx, rows.map((r) => r.id), reason, now);
 }

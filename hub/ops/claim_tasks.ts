@@ -7,6 +7,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import type { LeaseKind } from "../db/schema.ts";
+import { DEFAULT_RESOURCE_LIMIT, resourceLimits, resourcesInUse } from "../queries/resources.ts";
 
 /** A lease just granted. */
 export interface ClaimedTask {
@@ -40,9 +41,6 @@ export interface ClaimRequest {
   now: number;
   ttlMs: number;
 }
-
-/** The limit of a resource nobody configured (as in Luigi). */
-export const DEFAULT_RESOURCE_LIMIT = 1;
 
 interface Candidate {
   id: string;
@@ -189,18 +187,8 @@ async function withinResourceLimits(
   limit: number,
 ): Promise<Candidate[]> {
   if (candidates.every((c) => c.resources === "{}")) return candidates.slice(0, limit);
-  const limits = new Map(
-    (await tx.all<{ name: string; limit: number }>(sql`SELECT name, "limit" FROM resource_limits`))
-      .map((r) => [r.name, r.limit]),
-  );
-  const used = new Map<string, number>();
-  const held = await tx.all<{ resources: string }>(sql`
-    SELECT resources FROM tasks WHERE state = 'leased' AND kind = 'run' AND resources != '{}'`);
-  for (const h of held) {
-    for (const [name, n] of Object.entries(JSON.parse(h.resources) as Record<string, number>)) {
-      used.set(name, (used.get(name) ?? 0) + n);
-    }
-  }
+  const limits = await resourceLimits(tx);
+  const used = await resourcesInUse(tx);
   const chosen: Candidate[] = [];
   for (const c of candidates) {
     if (chosen.length >= limit) break;

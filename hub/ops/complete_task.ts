@@ -3,8 +3,9 @@
  */
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
-import { insertPublication, propagateDone } from "./steps/propagate_done.ts";
-import { staleReason } from "./renew_leases.ts";
+import { insertPublication } from "./steps/insert_publication.ts";
+import { propagateDone } from "./steps/propagate_done.ts";
+import { staleReason } from "./steps/stale_reason.ts";
 
 /** A completion as a worker sends it. */
 export interface Completion {

@@ -6,7 +6,8 @@ import { sql } from "drizzle-orm";
 import type { WireError } from "../../shared/errors.ts";
 import type { Tx } from "../db/client.ts";
 import { blockDependents } from "./steps/block_dependents.ts";
-import { staleReason } from "./renew_leases.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
+import { staleReason } from "./steps/stale_reason.ts";
 
 /** A failure as a worker reports it. */
 export interface Failure {
@@ -94,7 +95,10 @@ export async function failTask(
   await tx.run(sql`
     UPDATE attempts SET ended_at = ${f.now}, outcome = 'failed', error = ${error}
     WHERE task_id = ${f.taskId} AND epoch = ${f.epoch}`);
-  if (row.state === "failed") await blockDependents(tx, f.taskId, f.now);
+  if (row.state === "failed") {
+    await blockDependents(tx, f.taskId, f.now);
+    await refreshRunStates(tx, [f.taskId], f.now);
+  }
   const policy = disablePolicy?.(row.family, row.version);
   const disabledUntil = policy
     ? await applyDisablePolicy(tx, row.family, row.version, policy, f.now)

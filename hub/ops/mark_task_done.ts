@@ -6,8 +6,10 @@ import { sql } from "drizzle-orm";
 import type { TaskState } from "../../shared/states.ts";
 import type { Tx } from "../db/client.ts";
 import type { RevokedLease } from "./cancel_tasks.ts";
-import { insertPublication, propagateDone, type Propagation } from "./steps/propagate_done.ts";
+import { insertPublication } from "./steps/insert_publication.ts";
+import { propagateDone, type Propagation } from "./steps/propagate_done.ts";
 import { unblockDependents } from "./steps/unblock_dependents.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 
 /** What marking a task done changed. */
 export interface MarkedDone {
@@ -78,6 +80,8 @@ export async function markTaskDone(
   // ones are recounted from the edges, so they must not be decremented too.
   const propagation = await propagateDone(tx, [id], now);
   const { unblocked, propagation: more } = await unblockDependents(tx, { above: id }, now);
+  // A failed or cancelled task marked done may end a run's failure.
+  if (task.state === "failed" || task.state === "cancelled") await refreshRunStates(tx, [id], now);
   return {
     previous: task.state,
     revoked,

@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { blockDependents } from "./steps/block_dependents.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 
 /** A lease the reaper took back. */
 export interface ReapedLease {
@@ -43,5 +44,6 @@ export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
       WHERE task_id = ${r.id} AND epoch = ${r.epoch}`);
     if (r.state === "failed") await blockDependents(tx, r.id, now);
   }
+  await refreshRunStates(tx, reaped.filter((r) => r.state === "failed").map((r) => r.id), now);
   return reaped;
 }

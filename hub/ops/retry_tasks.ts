@@ -5,7 +5,8 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
-import { runTaskIds } from "../queries/run_status.ts";
+import { runTaskIds } from "../db/subgraph.ts";
+import { refreshRunStates } from "./steps/run_states.ts";
 import { PENDING_DEPS, reopenBlocked, settleReopened } from "./steps/unblock_dependents.ts";
 
 /** What a retry changed. */
@@ -50,6 +51,7 @@ export async function retryTasks(tx: Tx, ids: readonly string[], now: number): P
   if (retried.length === 0) return { retried, unblocked: [] };
   const reopened = await reopenBlocked(tx, { blockedBy: retried }, now);
   const { reblocked } = await settleReopened(tx, [...waiting, ...reopened], now);
+  await refreshRunStates(tx, retried, now);
   const still = new Set(reblocked);
   return { retried, unblocked: reopened.filter((id) => !still.has(id)) };
 }

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { claimTasks } from "./claim_tasks.ts";
 import { completeTask } from "./complete_task.ts";
-import { listPauses, pause, pausedSets, resume } from "./set_pause.ts";
+import { setPause } from "./set_pause.ts";
+import { liftPause } from "./lift_pause.ts";
+import { listPauses, pausedSets } from "../queries/pauses.ts";
 import { renewLeases } from "./renew_leases.ts";
 import { insertTask, taskRow, testDatabase } from "./test_db.ts";
 
@@ -19,9 +21,9 @@ const claim = (extra: Partial<Parameters<typeof claimTasks>[1]> = {}) => ({
 
 Deno.test("pause() is idempotent, resume() says whether it lifted one, listPauses() shows newest first", async () => {
   await using db = await testDatabase();
-  assert.equal(await db.tx((tx) => pause(tx, "family", "F", "flaky", "tok_a", 100)), true);
-  assert.equal(await db.tx((tx) => pause(tx, "family", "F", "again", "tok_b", 150)), false);
-  assert.equal(await db.tx((tx) => pause(tx, "region", "eu-west", null, null, 200)), true);
+  assert.equal(await db.tx((tx) => setPause(tx, "family", "F", "flaky", "tok_a", 100)), true);
+  assert.equal(await db.tx((tx) => setPause(tx, "family", "F", "again", "tok_b", 150)), false);
+  assert.equal(await db.tx((tx) => setPause(tx, "region", "eu-west", null, null, 200)), true);
   assert.deepEqual(await db.tx((tx) => listPauses(tx)), [
     { kind: "region", value: "eu-west", reason: null, createdBy: null, createdAt: 200 },
     { kind: "family", value: "F", reason: "flaky", createdBy: "tok_a", createdAt: 100 },
@@ -30,9 +32,9 @@ Deno.test("pause() is idempotent, resume() says whether it lifted one, listPause
     families: new Set(["F"]),
     regions: new Set(["eu-west"]),
   });
-  assert.equal(await db.tx((tx) => resume(tx, "family", "F")), true);
-  assert.equal(await db.tx((tx) => resume(tx, "family", "F")), false);
-  assert.equal(await db.tx((tx) => resume(tx, "region", "F")), false, "kinds are separate");
+  assert.equal(await db.tx((tx) => liftPause(tx, "family", "F")), true);
+  assert.equal(await db.tx((tx) => liftPause(tx, "family", "F")), false);
+  assert.equal(await db.tx((tx) => liftPause(tx, "region", "F")), false, "kinds are separate");
   assert.deepEqual((await db.tx((tx) => pausedSets(tx))).families, new Set());
 });
 
@@ -44,11 +46,11 @@ Deno.test("claimTasks() grants nothing of a paused family, every version, while 
     await insertTask(tx, { id: "f2", family: "F", createdAt: 2 });
     await tx.run(sql`UPDATE tasks SET version = 2 WHERE id = 'f2'`);
     await insertTask(tx, { id: "g1", family: "G" });
-    await pause(tx, "family", "F", "bad data", null, 0);
+    await setPause(tx, "family", "F", "bad data", null, 0);
   });
   const got = await db.tx((tx) => claimTasks(tx, claim({ families })));
   assert.deepEqual(got.map((c) => c.id), ["g1"]);
-  await db.tx((tx) => resume(tx, "family", "F"));
+  await db.tx((tx) => liftPause(tx, "family", "F"));
   const after = await db.tx((tx) => claimTasks(tx, claim({ families })));
   assert.deepEqual(after.map((c) => c.id), ["f1", "f2"], "resume() restores claims");
 });
@@ -58,12 +60,12 @@ Deno.test("claimTasks() grants nothing to a worker in a paused region until it i
   await db.tx(async (tx) => {
     await insertTask(tx, { id: "a", createdAt: 1 });
     await insertTask(tx, { id: "b", createdAt: 2 });
-    await pause(tx, "region", "eu-west", "maintenance", null, 0);
+    await setPause(tx, "region", "eu-west", "maintenance", null, 0);
   });
   assert.deepEqual(await db.tx((tx) => claimTasks(tx, claim({ region: "eu-west" }))), []);
   const us = await db.tx((tx) => claimTasks(tx, claim({ region: "us-east", limit: 1 })));
   assert.deepEqual(us.map((c) => c.id), ["a"], "other regions are served");
-  await db.tx((tx) => resume(tx, "region", "eu-west"));
+  await db.tx((tx) => liftPause(tx, "region", "eu-west"));
   const eu = await db.tx((tx) => claimTasks(tx, claim({ region: "eu-west" })));
   assert.deepEqual(eu.map((c) => c.id), ["b"]);
 });
@@ -74,8 +76,8 @@ Deno.test("pausing leaves leased tasks alone: they renew and complete", async ()
   const [lease] = await db.tx((tx) => claimTasks(tx, claim({ region: "eu-west" })));
   const before = await db.tx((tx) => taskRow(tx, "t"));
   await db.tx(async (tx) => {
-    await pause(tx, "family", "F", null, null, 1_100);
-    await pause(tx, "region", "eu-west", null, null, 1_100);
+    await setPause(tx, "family", "F", null, null, 1_100);
+    await setPause(tx, "region", "eu-west", null, null, 1_100);
   });
   assert.deepEqual(await db.tx((tx) => taskRow(tx, "t")), before);
   assert.deepEqual(

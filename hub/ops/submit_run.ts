@@ -10,6 +10,8 @@ import type { Selector } from "../../shared/selector.ts";
 import type { FamilyLookup } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
+import { runFacts, runStateOf } from "./steps/run_states.ts";
+import type { RunState, TaskState } from "../../shared/states.ts";
 
 /** A validated submission. */
 export interface Submission {
@@ -29,11 +31,14 @@ export interface Submission {
   now: number;
 }
 
-/** Inserts the run and (if new) its root task; returns the root's state. */
+/**
+ * Inserts the run and (if new) its root task; returns the root's state. The
+ * run starts in the state the run-state rule gives its graph as it is now.
+ */
 export async function submitRun(
   tx: Tx,
   s: Submission,
-): Promise<{ rootState: string; created: boolean }> {
+): Promise<{ rootState: TaskState; runState: RunState; created: boolean }> {
   const params = canonicalJson(s.params);
   const created = await insertTasks(
     tx,
@@ -57,21 +62,16 @@ export async function submitRun(
     );
     await inheritPriority(tx, s.taskId);
   }
-  const [root] = await tx.all<{ state: string }>(
-    sql`SELECT state FROM tasks WHERE id = ${s.taskId}`,
-  );
-  const rootState = root!.state;
-  const runState = rootState === "done"
-    ? "done"
-    : rootState === "failed" || rootState === "blocked"
-    ? "failed"
-    : rootState === "cancelled"
-    ? "cancelled"
-    : "running";
+  // A new root is ready to expand; a known one brings its whole graph along.
+  const facts = created.length > 0
+    ? { root: "ready" as const, failed: 0, cancelled: 0 }
+    : await runFacts(tx, s.taskId);
+  const rootState = facts.root!;
+  const runState = runStateOf(facts);
   await tx.run(sql`
     INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id, created_at,
       finished_at)
     VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
       ${s.backfillId ?? null}, ${s.now}, ${runState === "running" ? null : s.now})`);
-  return { rootState, created: created.length > 0 };
+  return { rootState, runState, created: created.length > 0 };
 }

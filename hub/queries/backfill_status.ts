@@ -1,10 +1,11 @@
 /**
  * A backfill as the API shows it: its range, how many days were skipped as
  * already complete, submitted, done and failed, and a state derived from
- * the root tasks of its runs.
+ * the states of its runs.
  */
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.ts";
+import type { RunState } from "../../shared/states.ts";
+import type { Reader } from "../db/client.ts";
 import { type BackfillDay, parseBackfillDays } from "../db/backfill_days.ts";
 
 /** One day's run. */
@@ -12,8 +13,7 @@ export interface BackfillRun {
   runId: string;
   date: string;
   taskId: string;
-  /** From the root task: `running`, `done`, `failed` (failed or blocked) or `cancelled`. */
-  state: "running" | "done" | "failed" | "cancelled";
+  state: RunState;
 }
 
 /** A backfill's progress. */
@@ -58,7 +58,7 @@ interface BackfillRow {
 
 /** The backfill, or undefined; with `runs`, each day's run too. */
 export async function backfillStatus(
-  db: Db | Tx,
+  db: Reader,
   id: string,
   options: { runs?: boolean } = {},
 ): Promise<BackfillStatus | undefined> {
@@ -67,7 +67,7 @@ export async function backfillStatus(
 }
 
 /** The most recent backfills first, without their runs. */
-export async function listBackfills(db: Db | Tx, limit: number): Promise<BackfillStatus[]> {
+export async function listBackfills(db: Reader, limit: number): Promise<BackfillStatus[]> {
   const rows = await db.all<BackfillRow>(
     sql`SELECT * FROM backfills ORDER BY created_at DESC, rowid DESC LIMIT ${limit}`,
   );
@@ -76,18 +76,17 @@ export async function listBackfills(db: Db | Tx, limit: number): Promise<Backfil
   return out;
 }
 
-async function describe(db: Db | Tx, b: BackfillRow, withRuns: boolean): Promise<BackfillStatus> {
+async function describe(db: Reader, b: BackfillRow, withRuns: boolean): Promise<BackfillStatus> {
   const days = parseBackfillDays(b.dates);
-  const runs = await db.all<{ run_id: string; task_id: string; root_state: string | null }>(sql`
-    SELECT r.id AS run_id, r.root_task_id AS task_id, t.state AS root_state
-    FROM runs r LEFT JOIN tasks t ON t.id = r.root_task_id
-    WHERE r.backfill_id = ${b.id} ORDER BY r.created_at, r.id`);
+  const runs = await db.all<{ run_id: string; task_id: string; state: RunState }>(sql`
+    SELECT id AS run_id, root_task_id AS task_id, state FROM runs
+    WHERE backfill_id = ${b.id} ORDER BY created_at, id`);
   const byTask = new Map<string, BackfillDay>(days.map((d) => [d.taskId, d]));
   const dayRuns: BackfillRun[] = runs.map((r) => ({
     runId: r.run_id,
     date: byTask.get(r.task_id)?.date ?? "",
     taskId: r.task_id,
-    state: runState(r.root_state),
+    state: r.state,
   }));
   const count = (state: BackfillRun["state"]) => dayRuns.filter((r) => r.state === state).length;
   const skipped = days.filter((d) => d.skipped).length;
@@ -117,18 +116,4 @@ async function describe(db: Db | Tx, b: BackfillRow, withRuns: boolean): Promise
     state,
     ...(withRuns ? { runs: dayRuns } : {}),
   };
-}
-
-function runState(root: string | null): BackfillRun["state"] {
-  switch (root) {
-    case "done":
-      return "done";
-    case "failed":
-    case "blocked":
-      return "failed";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "running";
-  }
 }

@@ -1,12 +1,20 @@
 /** How the API shows a task row. */
+import { sql } from "drizzle-orm";
+import type { Task } from "../../shared/api_schemas.ts";
+import type { TaskState } from "../../shared/states.ts";
+
+/** The columns {@link toTask} reads: the task's, and its family's `disabled_until`. */
+export const TASK_COLUMNS = sql.raw(`tasks.*, (SELECT disabled_until FROM families f
+  WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until`);
+
 /** A `tasks` row, with its family's `disabled_until`. */
 export interface TaskRow {
   id: string;
   family: string;
   version: number;
   params: string;
-  state: string;
-  kind: string;
+  state: TaskState;
+  kind: "expand" | "run";
   pin: string;
   priority: number;
   has_run: number | null;
@@ -33,8 +41,8 @@ export interface TaskRow {
   finished_at: number | null;
 }
 
-/** A task as the API shows it. */
-export function toTask(r: TaskRow) {
+/** A task as the API shows it; `now` decides whether its family is still disabled. */
+export function toTask(r: TaskRow, now: number): Task {
   return {
     id: r.id,
     family: r.family,
@@ -63,7 +71,7 @@ export function toTask(r: TaskRow) {
       ? { checks: r.external_checks, deadlineAt: r.external_deadline_at }
       : null,
     /** The family is disabled after too many failures: the task will not start before this. */
-    disabledUntil: r.disabled_until && r.disabled_until > Date.now() ? r.disabled_until : null,
+    disabledUntil: r.disabled_until && r.disabled_until > now ? r.disabled_until : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     readyAt: r.ready_at,

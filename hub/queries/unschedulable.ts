@@ -7,7 +7,7 @@ import {
   matchesSelector,
   parsePinKey,
 } from "../../shared/selector.ts";
-import type { PausedSets } from "../ops/set_pause.ts";
+import type { PausedSets } from "./pauses.ts";
 
 /** A worker as the starvation check sees it. */
 export interface WorkerSeen {

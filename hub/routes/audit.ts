@@ -1,13 +1,14 @@
 /** The audit log, for admins and auditors. */
 import { z } from "zod";
-import { readAudit } from "../http/audit.ts";
+
 import { auditListSchema } from "../../shared/api_schemas_admin.ts";
 import type { ApiRouter } from "../http/router.ts";
+import { readAudit } from "../queries/audit_log.ts";
 import { AUDIT } from "../http/roles.ts";
 
 /** `GET /api/audit`. */
 export function auditRoutes(api: ApiRouter): void {
-  const { scheduler } = api.deps;
+  const { core } = api.deps;
   api.route({
     method: "get",
     path: "/api/audit",
@@ -29,7 +30,7 @@ export function auditRoutes(api: ApiRouter): void {
       schema: auditListSchema,
     },
   }, async (c, { query }) => {
-    const page = await scheduler.queue.read((db) =>
+    const page = await core.read((db) =>
       readAudit(db, {
         limit: query.limit,
         before: query.cursor === undefined ? undefined : Number(query.cursor),

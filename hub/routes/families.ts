@@ -1,21 +1,25 @@
 /** The family registry: what workers advertised (parameter JSON Schemas included). */
-import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { ApiRouter } from "../http/router.ts";
-import { OPERATE, READ } from "../http/roles.ts";
 import {
   familyDetailSchema,
   familyEnabledSchema,
   familyListSchema,
 } from "../../shared/api_schemas.ts";
-import { HttpError } from "../http/http_error.ts";
+import { RequestError } from "../core/request_error.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { loadFamilies } from "../queries/families.ts";
 
 const nameParams = z.object({ name: z.string().min(1).max(100) });
 
 /** Families: list, get, re-enable after too many failures. */
 export function familyRoutes(api: ApiRouter): void {
-  const { scheduler, log } = api.deps;
-  const { registry, queue } = scheduler;
+  const { core } = api.deps;
+  /** Every family, newest version first within a name (from the database: any hub's). */
+  const families = async () =>
+    (await core.read((db) => loadFamilies(db))).sort((a, b) =>
+      a.name.localeCompare(b.name) || b.version - a.version
+    );
 
   api.route({
     method: "get",
@@ -24,15 +28,8 @@ export function familyRoutes(api: ApiRouter): void {
     summary: "List task families",
     description: "Every family and version workers advertised, with its parameters' JSON Schema.",
     allow: READ,
-    response: {
-      status: 200,
-      description: "The families",
-      schema: familyListSchema,
-    },
-  }, async (c) => {
-    await queue.read((db) => registry.load(db));
-    return c.json({ families: registry.list() });
-  });
+    response: { status: 200, description: "The families", schema: familyListSchema },
+  }, async (c) => c.json({ families: await families() }));
 
   api.route({
     method: "get",
@@ -42,17 +39,12 @@ export function familyRoutes(api: ApiRouter): void {
     description: "Its latest version, and the list of versions known.",
     allow: READ,
     params: nameParams,
-    response: {
-      status: 200,
-      description: "The family",
-      schema: familyDetailSchema,
-    },
+    response: { status: 200, description: "The family", schema: familyDetailSchema },
     errors: [404],
   }, async (c, { params: { name } }) => {
-    await queue.read((db) => registry.load(db));
-    const versions = registry.list().filter((f) => f.name === name);
+    const versions = (await families()).filter((f) => f.name === name);
     if (versions.length === 0) {
-      throw new HttpError(404, "family_not_found", `Task family "${name}" is not registered`);
+      throw new RequestError(404, "family_not_found", `Task family "${name}" is not registered`);
     }
     return c.json({ ...versions[0], versions: versions.map((f) => f.version) });
   });
@@ -65,24 +57,11 @@ export function familyRoutes(api: ApiRouter): void {
     description: "Lifts the disable a family earns by failing too often (its `disable` option).",
     allow: OPERATE,
     params: nameParams,
-    response: {
-      status: 200,
-      description: "The family is enabled",
-      schema: familyEnabledSchema,
-    },
+    response: { status: 200, description: "The family is enabled", schema: familyEnabledSchema },
     errors: [404],
     audit: "family.enable",
   }, async (c, { params: { name } }) => {
-    await queue.read((db) => registry.load(db));
-    if (!registry.list().some((f) => f.name === name)) {
-      throw new HttpError(404, "family_not_found", `Task family "${name}" is not registered`);
-    }
-    await queue.write((tx) =>
-      tx.run(sql`UPDATE families SET disabled_until = NULL WHERE name = ${name}`)
-    );
-    await queue.read((db) => registry.load(db));
-    scheduler.kick(true);
-    log.info("family enabled", { family: name });
+    await core.fleet.enableFamily(name);
     return c.json({ family: name, disabledUntil: null });
   });
 }

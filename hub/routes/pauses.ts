@@ -1,14 +1,14 @@
 /** Pauses: while a family or a region is paused, nothing new of it starts; running work finishes. */
 import { z } from "zod";
-import type { ApiRouter } from "../http/router.ts";
-import { OPERATE, READ } from "../http/roles.ts";
-import { optionalReasonSchema } from "../http/request_schemas.ts";
 import {
   PAUSE_KINDS,
   pauseChangedSchema,
   pauseListSchema,
 } from "../../shared/api_schemas_admin.ts";
-import { listPauses } from "../ops/set_pause.ts";
+import { optionalReasonSchema } from "../http/request_schemas.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { listPauses } from "../queries/pauses.ts";
 
 const pauseParams = z.object({
   kind: z.enum(PAUSE_KINDS).describe(
@@ -19,7 +19,7 @@ const pauseParams = z.object({
 
 /** Pauses: list, pause, resume. */
 export function pauseRoutes(api: ApiRouter): void {
-  const { scheduler, log } = api.deps;
+  const { core } = api.deps;
 
   api.route({
     method: "get",
@@ -27,12 +27,8 @@ export function pauseRoutes(api: ApiRouter): void {
     tag: "pauses",
     summary: "List pauses",
     allow: READ,
-    response: {
-      status: 200,
-      description: "What is paused, newest first",
-      schema: pauseListSchema,
-    },
-  }, async (c) => c.json({ pauses: await scheduler.queue.read((db) => listPauses(db)) }));
+    response: { status: 200, description: "What is paused, newest first", schema: pauseListSchema },
+  }, async (c) => c.json({ pauses: await core.read((db) => listPauses(db)) }));
 
   api.route({
     method: "put",
@@ -48,9 +44,8 @@ export function pauseRoutes(api: ApiRouter): void {
     response: { status: 200, description: "Paused", schema: pauseChangedSchema },
     audit: "pause.set",
   }, async (c, { params, body, token, audit }) => {
-    const added = await scheduler.pause(params.kind, params.value, body.reason ?? null, token!.id);
+    const added = await core.fleet.pause(params.kind, params.value, body.reason ?? null, token!.id);
     Object.assign(audit.detail, { reason: body.reason ?? null, changed: added });
-    log.info("paused", { kind: params.kind, value: params.value, reason: body.reason });
     return c.json({ kind: params.kind, value: params.value, paused: true });
   });
 
@@ -65,9 +60,7 @@ export function pauseRoutes(api: ApiRouter): void {
     response: { status: 200, description: "Resumed", schema: pauseChangedSchema },
     audit: "pause.clear",
   }, async (c, { params, audit }) => {
-    const removed = await scheduler.resume(params.kind, params.value);
-    audit.detail.changed = removed;
-    log.info("resumed", { kind: params.kind, value: params.value });
+    audit.detail.changed = await core.fleet.resume(params.kind, params.value);
     return c.json({ kind: params.kind, value: params.value, paused: false });
   });
 }

@@ -1,15 +1,12 @@
-import { sql } from "drizzle-orm";
-import { z } from "zod";
-import { describeSelector, parsePinKey } from "../../shared/selector.ts";
-import type { ApiRouter } from "../http/router.ts";
-import { READ } from "../http/roles.ts";
-import { connectedWorkers } from "../queries/connected_workers.ts";
-import { pausedSets } from "../ops/set_pause.ts";
-import { regionOf, unschedulableReason } from "../queries/unschedulable.ts";
-
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
+import { queueSchema } from "../../shared/api_schemas.ts";
+import { READ } from "../http/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { queueDepth } from "../queries/queue_depth.ts";
+
+/** `GET /api/queue`. */
 export function queueRoutes(api: ApiRouter): void {
-  const deps = api.deps;
+  const { core } = api.deps;
   api.route({
     method: "get",
     path: "/api/queue",
@@ -17,46 +14,6 @@ export function queueRoutes(api: ApiRouter): void {
     summary: "Queue depth",
     description: "Ready tasks per region and per (pin, family), and why any of them starve.",
     allow: READ,
-    response: {
-      status: 200,
-      description: "The queue",
-      schema: z.object({
-        regions: z.array(z.object({ region: z.string(), ready: z.int() })),
-        queues: z.array(z.looseObject({
-          pin: z.string(),
-          region: z.string(),
-          family: z.string(),
-          version: z.int(),
-          ready: z.int(),
-          unschedulable: z.string().nullable(),
-        })),
-      }),
-    },
-  }, async (c) => {
-    const { rows, workers, paused } = await deps.scheduler.queue.read(async (db) => ({
-      rows: await db.all<{ pin: string; family: string; version: number; n: number }>(sql`
-        SELECT pin, family, version, count(*) AS n FROM tasks WHERE state = 'ready'
-        GROUP BY pin, family, version ORDER BY n DESC`),
-      workers: await connectedWorkers(db),
-      paused: await pausedSets(db),
-    }));
-    const byRegion = new Map<string, number>();
-    for (const r of rows) {
-      const region = regionOf(r.pin);
-      byRegion.set(region, (byRegion.get(region) ?? 0) + r.n);
-    }
-    return c.json({
-      regions: [...byRegion].map(([region, ready]) => ({ region, ready })).sort((a, b) =>
-        b.ready - a.ready
-      ),
-      queues: rows.map((r) => ({
-        pin: describeSelector(parsePinKey(r.pin)),
-        region: regionOf(r.pin),
-        family: r.family,
-        version: r.version,
-        ready: r.n,
-        unschedulable: unschedulableReason(r, workers, paused),
-      })),
-    });
-  });
+    response: { status: 200, description: "The queue", schema: queueSchema },
+  }, async (c) => c.json(await core.read((db) => queueDepth(db))));
 }

@@ -1,10 +1,5 @@
 /** Runs: submit, list (filtered, cursor-paged), get, cancel, retry failed tasks. */
-import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { selectorSchema } from "../../shared/selector.ts";
-import type { ApiRouter } from "../http/router.ts";
-import { OPERATE, READ } from "../http/roles.ts";
-import { optionalReasonSchema } from "../http/request_schemas.ts";
 import {
   runCancelledSchema,
   runListSchema,
@@ -12,12 +7,14 @@ import {
   runStatusSchema,
   submittedSchema,
 } from "../../shared/api_schemas.ts";
+import { selectorSchema } from "../../shared/selector.ts";
 import { RUN_STATES } from "../../shared/states.ts";
-import { HttpError } from "../http/http_error.ts";
-import { runStatus, runTaskIds } from "../queries/run_status.ts";
-import { submitRun } from "../ops/submit_run.ts";
-import { findFamily } from "../core/find_family.ts";
-import { listRuns, storeFinalStates } from "../queries/list_runs.ts";
+import { RequestError } from "../core/request_error.ts";
+import { optionalReasonSchema } from "../http/request_schemas.ts";
+import { OPERATE, READ } from "../http/roles.ts";
+import type { ApiRouter } from "../http/router.ts";
+import { decodeRunCursor, listRuns } from "../queries/list_runs.ts";
+import { runStatus } from "../queries/run_status.ts";
 
 const submitSchema = z.strictObject({
   family: z.string().min(1).max(100),
@@ -51,7 +48,7 @@ const listQuery = z.object({
 
 /** Runs: submit, list, inspect, cancel, retry. */
 export function runRoutes(api: ApiRouter): void {
-  const { scheduler, log } = api.deps;
+  const { core } = api.deps;
 
   api.route({
     method: "post",
@@ -62,48 +59,14 @@ export function runRoutes(api: ApiRouter): void {
       "from the family and parameters, so tasks already done are not run again.",
     allow: OPERATE,
     body: submitSchema,
-    response: {
-      status: 201,
-      description: "The run was submitted",
-      schema: submittedSchema,
-    },
+    response: { status: 201, description: "The run was submitted", schema: submittedSchema },
     audit: "run.submit",
   }, async (c, { body, audit }) => {
     audit.detail.family = body.family;
-    const family = await findFamily(scheduler, body.family, body.version);
-    let parsed: { params: unknown; id: string };
-    try {
-      parsed = scheduler.registry.parseSubmission(family, body.params);
-    } catch (error) {
-      const e = error as Error & { field?: string | null };
-      throw new HttpError(400, "invalid_params", e.message, { field: e.field ?? "params" });
-    }
-    const runId = `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-    const now = scheduler.now();
-    const result = await scheduler.queue.write((tx) =>
-      submitRun(tx, {
-        runId,
-        taskId: parsed.id,
-        family: family.name,
-        version: family.version,
-        params: parsed.params,
-        families: scheduler.registry.defaults,
-        priority: body.priority,
-        pin: body.pin,
-        prefer: body.prefer,
-        now,
-      })
-    );
-    scheduler.kick(true);
-    audit.target = runId;
-    audit.detail.taskId = parsed.id;
-    log.info("run submitted", {
-      runId,
-      taskId: parsed.id,
-      family: family.name,
-      created: result.created,
-    });
-    return c.json({ runId, taskId: parsed.id, rootState: result.rootState }, 201);
+    const run = await core.runs.submit(body);
+    audit.target = run.runId;
+    audit.detail.taskId = run.taskId;
+    return c.json(run, 201);
   });
 
   api.route({
@@ -111,16 +74,24 @@ export function runRoutes(api: ApiRouter): void {
     path: "/api/runs",
     tag: "runs",
     summary: "List runs",
-    description: "Newest first. A full page has a `next` cursor: pass it back as `cursor`.",
+    description: "Newest first. A page with more runs after it has a `next` cursor: pass it " +
+      "back as `cursor`.",
     allow: READ,
     query: listQuery,
-    response: {
-      status: 200,
-      description: "A page of runs",
-      schema: runListSchema,
-    },
+    response: { status: 200, description: "A page of runs", schema: runListSchema },
   }, async (c, { query }) => {
-    return c.json(await listRuns(scheduler, query));
+    const after = query.cursor === undefined ? undefined : decodeRunCursor(query.cursor);
+    if (query.cursor !== undefined && !after) {
+      throw new RequestError(
+        400,
+        "invalid_query",
+        `Invalid query parameter "cursor": not a cursor`,
+        {
+          field: "cursor",
+        },
+      );
+    }
+    return c.json(await core.read((db) => listRuns(db, { ...query, after })));
   });
 
   api.route({
@@ -134,10 +105,8 @@ export function runRoutes(api: ApiRouter): void {
     response: { status: 200, description: "The run", schema: runStatusSchema },
     errors: [404],
   }, async (c, { params }) => {
-    const status = await scheduler.queue.read((db) => runStatus(db, params.id));
-    if (!status) throw new HttpError(404, "run_not_found", `Run "${params.id}" does not exist`);
-    // Store the final state once, so listings need not derive it again.
-    if (status.state !== "running") await storeFinalStates(scheduler, [status]);
+    const status = await core.read((db) => runStatus(db, params.id));
+    if (!status) throw new RequestError(404, "run_not_found", `Run "${params.id}" does not exist`);
     return c.json(status);
   });
 
@@ -152,23 +121,14 @@ export function runRoutes(api: ApiRouter): void {
     params: idParams,
     body: optionalReasonSchema,
     bodyOptional: true,
-    response: {
-      status: 200,
-      description: "What was cancelled",
-      schema: runCancelledSchema,
-    },
+    response: { status: 200, description: "What was cancelled", schema: runCancelledSchema },
     errors: [404],
     audit: "run.cancel",
   }, async (c, { params, body, audit }) => {
-    const root = await rootOf(params.id);
-    const ids = await scheduler.queue.read((db) =>
-      db.all<{ id: string }>(sql`${runTaskIds(root)}`)
-    );
     const reason = body.reason ?? `run ${params.id} cancelled`;
-    const { cancelled } = await scheduler.cancel(ids.map((r) => r.id), reason);
-    Object.assign(audit.detail, { reason, cancelled: cancelled.length });
-    log.info("run cancelled", { runId: params.id, cancelled: cancelled.length, reason });
-    return c.json({ runId: params.id, cancelled: cancelled.length });
+    const result = await core.runs.cancelRun(params.id, reason);
+    Object.assign(audit.detail, { reason, cancelled: result.cancelled });
+    return c.json(result);
   });
 
   api.route({
@@ -180,29 +140,12 @@ export function runRoutes(api: ApiRouter): void {
       "attempts reset, and unblocks what waited on them.",
     allow: OPERATE,
     params: idParams,
-    response: {
-      status: 200,
-      description: "What was retried",
-      schema: runRetriedSchema,
-    },
+    response: { status: 200, description: "What was retried", schema: runRetriedSchema },
     errors: [404],
     audit: "run.retry",
   }, async (c, { params, audit }) => {
-    const root = await rootOf(params.id);
-    const { retried, unblocked } = await scheduler.retryRun(root);
-    await scheduler.queue.write((tx) =>
-      tx.run(sql`UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ${params.id}`)
-    );
+    const { runId, retried, unblocked } = await core.runs.retryRun(params.id);
     Object.assign(audit.detail, { retried: retried.length, unblocked: unblocked.length });
-    log.info("run retried", { runId: params.id, retried: retried.length });
-    return c.json({ runId: params.id, retried, unblocked: unblocked.length });
+    return c.json({ runId, retried, unblocked: unblocked.length });
   });
-
-  async function rootOf(runId: string): Promise<string> {
-    const [run] = await scheduler.queue.read((db) =>
-      db.all<{ root_task_id: string }>(sql`SELECT root_task_id FROM runs WHERE id = ${runId}`)
-    );
-    if (!run) throw new HttpError(404, "run_not_found", `Run "${runId}" does not exist`);
-    return run.root_task_id;
-  }
 }

@@ -1,39 +1,58 @@
 /**
  * One worker's WebSocket session: the hello handshake, then frames parsed by
- * the protocol schema and handed to the scheduler. A bad frame gets an error
- * frame (or a close with a reason); nothing throws out of the socket handler.
+ * the protocol schema and handed to the hub's side of the protocol. A bad
+ * frame gets an error frame (or a close with a reason); nothing throws out
+ * of the socket handler.
  */
+import type { TokenInfo } from "../../shared/api_schemas_admin.ts";
 import { formatIssues } from "../../shared/format_issues.ts";
 import type { Logger } from "../../shared/log.ts";
 import {
   CLOSE,
+  type HelloFrame,
   type HubFrame,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
-  type WorkerFrame,
   workerFrameSchema,
 } from "../../shared/protocol.ts";
-import type { Labels } from "../../shared/selector.ts";
-import { FamilyConflictError } from "../core/family_registry.ts";
-import { scopeViolation, type TokenInfo } from "../ops/tokens.ts";
-import type { Scheduler, WorkerLink } from "../core/scheduler.ts";
+import { scopeViolation } from "../core/scope_violation.ts";
+import type { WorkerLink } from "../core/worker_links.ts";
+import type { WorkerProtocol } from "../core/worker_protocol.ts";
+import { FamilyConflictError } from "../ops/register_families.ts";
+import { handleFrame } from "./handle_frame.ts";
+import { closeReason, utf8Length } from "./utf8.ts";
+
+/** What a connection authenticated as; `refusal` closes it at once with that reason. */
+export interface SessionAuth {
+  required: boolean;
+  token?: TokenInfo;
+  refusal?: string;
+}
 
 /** Options for {@link attachWorkerSession}. */
 export interface WorkerSessionOptions {
-  scheduler: Scheduler;
+  workers: WorkerProtocol;
+  hubId: string;
+  leaseTtlMs: number;
   log: Logger;
   /** Close a connection that sends no hello in this time. */
   helloTimeoutMs?: number;
   /** Called when the session ends (for the hub's bookkeeping). */
   onClose?: () => void;
-  /** What the connection authenticated as; `refusal` closes it at once with that reason. */
-  auth?: { required: boolean; token?: TokenInfo; refusal?: string };
+  auth?: SessionAuth;
 }
 
-/** Wires a freshly upgraded WebSocket to the scheduler. */
+/** A refusal: an error frame, then a close with the reason. */
+interface Refusal {
+  code: string;
+  message: string;
+  close: number;
+}
+
+/** Wires a freshly upgraded WebSocket to the hub. */
 export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOptions): void {
-  const { scheduler } = options;
+  const { workers } = options;
   let log = options.log;
   let link: WorkerLink | null = null;
   let helloDone: Promise<boolean> | null = null;
@@ -57,14 +76,20 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       }
     }
   };
-  const refuse = (code: string, message: string, closeCode: number = CLOSE.policy) => {
+  const refuse = ({ code, message, close: closeCode }: Refusal) => {
     log.warn("worker refused", { code, reason: message });
     send({ type: "error", code, message });
     close(closeCode, message);
   };
 
   const helloTimer = setTimeout(() => {
-    if (!helloDone) refuse("hello_timeout", "no hello frame within the time allowed");
+    if (!helloDone) {
+      refuse({
+        code: "hello_timeout",
+        message: "no hello frame within the time allowed",
+        close: CLOSE.policy,
+      });
+    }
   }, options.helloTimeoutMs ?? 10_000);
 
   socket.onmessage = (event) => {
@@ -76,44 +101,31 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   socket.onclose = () => {
     closed = true;
     clearTimeout(helloTimer);
-    if (link) void scheduler.goodbye(link);
+    if (link) void workers.goodbye(link);
     options.onClose?.();
   };
   socket.onerror = () => {};
   socket.onopen = () => {
-    if (options.auth?.refusal) refuse("unauthorized", options.auth.refusal);
+    const refusal = options.auth?.refusal;
+    if (refusal) refuse({ code: "unauthorized", message: refusal, close: CLOSE.policy });
   };
 
   async function onMessage(data: unknown): Promise<void> {
-    if (typeof data !== "string") {
-      refuse("binary_frame", "binary frames are not part of the protocol", CLOSE.protocolError);
-      return;
-    }
-    const bytes = data.length * 3 <= MAX_FRAME_BYTES ? data.length : utf8Length(data);
-    if (bytes > MAX_FRAME_BYTES) {
-      refuse(
-        "frame_too_big",
-        `frame of ${bytes} bytes is over the limit of ${MAX_FRAME_BYTES}`,
-        CLOSE.tooBig,
-      );
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(data);
-    } catch {
-      send({ type: "error", code: "bad_json", message: "frame is not valid JSON" });
+    const json = readFrame(data);
+    if ("refusal" in json) return refuse(json.refusal);
+    if ("error" in json) {
+      send({ type: "error", code: "bad_json", message: json.error });
       return;
     }
     if (!helloDone) {
-      helloDone = onHello(json);
+      helloDone = onHello(json.value);
       await helloDone;
       return;
     }
     if (!(await helloDone) || closed) return;
-    const parsed = workerFrameSchema.safeParse(json);
+    const parsed = workerFrameSchema.safeParse(json.value);
     if (!parsed.success) {
-      const type = (json as { type?: unknown })?.type;
+      const type = (json.value as { type?: unknown })?.type;
       send({
         type: "error",
         code: "bad_frame",
@@ -123,77 +135,50 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       });
       return;
     }
-    await onFrame(parsed.data);
+    await handleFrame(parsed.data, {
+      link: link!,
+      workers,
+      leaseTtlMs: options.leaseTtlMs,
+      send,
+      log,
+    });
   }
 
   async function onHello(json: unknown): Promise<boolean> {
     clearTimeout(helloTimer);
-    const type = (json as { type?: unknown })?.type;
-    if (type !== "hello") {
-      refuse(
-        "hello_expected",
-        `the first frame must be "hello", not ${JSON.stringify(type)}`,
-        CLOSE.protocolError,
-      );
+    const checked = checkHello(json, options.auth);
+    if ("refusal" in checked) {
+      if (checked.refusal) refuse(checked.refusal);
       return false;
     }
-    const protocol = (json as { protocol?: unknown }).protocol;
-    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocol as number)) {
-      refuse(
-        "unsupported_protocol",
-        `hub speaks protocol ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}; worker sent ${
-          JSON.stringify(protocol)
-        }`,
-        CLOSE.protocolError,
-      );
-      return false;
-    }
-    const parsed = workerFrameSchema.safeParse(json);
-    if (!parsed.success || parsed.data.type !== "hello") {
-      refuse(
-        "bad_hello",
-        `Invalid hello: ${parsed.success ? "wrong type" : formatIssues(parsed.error.issues)}`,
-        CLOSE.protocolError,
-      );
-      return false;
-    }
-    const hello = parsed.data;
-    const token = options.auth?.token;
-    if (options.auth?.refusal) return false;
-    if (token) {
-      const violation = scopeViolation(token.scope, hello.labels as Labels);
-      if (violation) {
-        refuse("scope_violation", `Refused: ${violation}`);
-        return false;
-      }
-    }
+    const hello = checked.hello;
     const candidate: WorkerLink = {
       workerId: hello.workerId,
       name: hello.name,
-      labels: hello.labels as Labels,
+      labels: hello.labels,
       families: hello.families.map((f) => ({ name: f.name, version: f.version })),
       free: 0,
       grantsSent: 0,
-      tokenId: token?.id,
+      tokenId: options.auth?.token?.id,
       send,
       close,
     };
     log = options.log.child({ workerId: hello.workerId, worker: hello.name });
     try {
-      const refused = await scheduler.hello(candidate, hello);
+      const refused = await workers.hello(candidate, hello);
       if (closed) {
-        await scheduler.goodbye(candidate);
+        await workers.goodbye(candidate);
         return false;
       }
       link = candidate;
       send({
         type: "welcome",
         protocol: PROTOCOL_VERSION,
-        hubId: scheduler.hubId,
+        hubId: options.hubId,
         workerId: hello.workerId,
-        leaseTtlMs: scheduler.leaseTtlMs,
+        leaseTtlMs: options.leaseTtlMs,
       });
-      if (refused.length > 0) send({ type: "lease.renewed", ttlMs: scheduler.leaseTtlMs, refused });
+      if (refused.length > 0) send({ type: "lease.renewed", ttlMs: options.leaseTtlMs, refused });
       log.info("worker connected", {
         labels: hello.labels,
         slots: hello.slots,
@@ -203,136 +188,98 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       return true;
     } catch (error) {
       if (error instanceof FamilyConflictError) {
-        refuse("family_conflict", error.message);
+        refuse({ code: "family_conflict", message: error.message, close: CLOSE.policy });
       } else {
         log.error("hello failed", { error });
-        refuse(
-          "internal",
-          `hub could not register the worker: ${(error as Error).message}`,
-          CLOSE.internal,
-        );
+        refuse({
+          code: "internal",
+          message: `hub could not register the worker: ${(error as Error).message}`,
+          close: CLOSE.internal,
+        });
       }
       return false;
     }
   }
+}
 
-  /** Answers a result frame (expansion, park, completion, failure) by its key. */
-  function ack(
-    frame: { taskId: string; key: string },
-    r: { outcome: "accepted" | "stale"; message: string },
-  ): void {
-    send({
-      type: "task.ack",
-      taskId: frame.taskId,
-      key: frame.key,
-      outcome: r.outcome,
-      message: r.message,
-    });
+/** A text frame within the size limit, parsed as JSON; or why not. */
+function readFrame(
+  data: unknown,
+): { value: unknown } | { error: string } | { refusal: Refusal } {
+  if (typeof data !== "string") {
+    return {
+      refusal: {
+        code: "binary_frame",
+        message: "binary frames are not part of the protocol",
+        close: CLOSE.protocolError,
+      },
+    };
   }
-
-  async function onFrame(frame: WorkerFrame): Promise<void> {
-    const l = link!;
-    switch (frame.type) {
-      case "hello":
-        send({ type: "error", code: "duplicate_hello", message: "hello was already received" });
-        return;
-      case "lease.credit":
-        scheduler.credit(l, frame.free, frame.grantsSeen);
-        return;
-      case "lease.renew": {
-        const refused = await scheduler.renew(l, frame.leases);
-        send({ type: "lease.renewed", ttlMs: scheduler.leaseTtlMs, refused });
-        for (const r of refused) {
-          log.warn("renewal refused", { taskId: r.taskId, epoch: r.epoch, reason: r.reason });
-        }
-        return;
-      }
-      case "lease.release":
-        await scheduler.release(l, frame.taskId, frame.epoch, frame.reason);
-        return;
-      case "expand.result": {
-        const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes);
-        ack(frame, r);
-        log.info("task expanded", {
-          taskId: frame.taskId,
-          epoch: frame.epoch,
-          outcome: r.outcome,
-          nodes: frame.nodes.length,
-          inserted: r.inserted,
-          readied: r.readied,
-          done: r.done,
-        });
-        return;
-      }
-      case "task.park": {
-        const r = await scheduler.expand(l, frame.taskId, frame.epoch, frame.nodes, "park");
-        ack(frame, r);
-        log.info("task parked", {
-          taskId: frame.taskId,
-          epoch: frame.epoch,
-          outcome: r.outcome,
-          requirements: frame.nodes.length - 1,
-          message: r.message,
-        });
-        return;
-      }
-      case "task.complete": {
-        const r = await scheduler.complete(l, frame.taskId, frame.epoch, frame.key);
-        ack(frame, r);
-        const fields = {
-          taskId: frame.taskId,
-          epoch: frame.epoch,
-          key: frame.key,
-          repeat: r.repeat,
-        };
-        if (r.outcome === "accepted") log.info("task published", fields);
-        else log.warn("stale completion refused", { ...fields, reason: r.message });
-        return;
-      }
-      case "task.fail": {
-        const r = await scheduler.fail(l, frame.taskId, frame.epoch, frame.error);
-        ack(frame, r);
-        log.warn("task attempt failed", {
-          taskId: frame.taskId,
-          epoch: frame.epoch,
-          error: frame.error,
-          next: r.state ?? "ignored",
-          retryAt: r.retryAt,
-        });
-        return;
-      }
-      case "task.status":
-        await scheduler.status(l, frame.taskId, frame.epoch, frame.message, frame.progress);
-        return;
-    }
+  const bytes = data.length * 3 <= MAX_FRAME_BYTES ? data.length : utf8Length(data);
+  if (bytes > MAX_FRAME_BYTES) {
+    return {
+      refusal: {
+        code: "frame_too_big",
+        message: `frame of ${bytes} bytes is over the limit of ${MAX_FRAME_BYTES}`,
+        close: CLOSE.tooBig,
+      },
+    };
+  }
+  try {
+    return { value: JSON.parse(data) };
+  } catch {
+    return { error: "frame is not valid JSON" };
   }
 }
 
-/** Bytes of `text` in UTF-8 (what the limit counts), without encoding it. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
+/**
+ * The first frame as a valid hello the connection may send, or the refusal
+ * (null: the connection is already being refused for its token).
+ */
+function checkHello(
+  json: unknown,
+  auth: SessionAuth | undefined,
+): { hello: HelloFrame } | { refusal: Refusal | null } {
+  const type = (json as { type?: unknown })?.type;
+  if (type !== "hello") {
+    return {
+      refusal: {
+        code: "hello_expected",
+        message: `the first frame must be "hello", not ${JSON.stringify(type)}`,
+        close: CLOSE.protocolError,
+      },
+    };
   }
-  return bytes;
-}
-
-/** A close reason is limited to 123 bytes of UTF-8: cut at a character boundary. */
-function closeReason(reason: string): string {
-  if (reason.length * 3 <= 123) return reason;
-  let out = "";
-  for (const ch of reason) {
-    if (utf8Length(out + ch) > 123) break;
-    out += ch;
+  const protocol = (json as { protocol?: unknown }).protocol;
+  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocol as number)) {
+    return {
+      refusal: {
+        code: "unsupported_protocol",
+        message: `hub speaks protocol ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}; worker sent ${
+          JSON.stringify(protocol)
+        }`,
+        close: CLOSE.protocolError,
+      },
+    };
   }
-  return out;
+  const parsed = workerFrameSchema.safeParse(json);
+  if (!parsed.success || parsed.data.type !== "hello") {
+    return {
+      refusal: {
+        code: "bad_hello",
+        message: `Invalid hello: ${
+          parsed.success ? "wrong type" : formatIssues(parsed.error.issues)
+        }`,
+        close: CLOSE.protocolError,
+      },
+    };
+  }
+  if (auth?.refusal) return { refusal: null };
+  const violation = auth?.token ? scopeViolation(auth.token.scope, parsed.data.labels) : null;
+  if (violation) {
+    return {
+      refusal: { code: "scope_violation", message: `Refused: ${violation}`, close: CLOSE.policy },
+    };
+  }
+  return { hello: parsed.data };
 }

@@ -5,6 +5,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { chunks } from "../../db/chunks.ts";
+import { insertPublication } from "./insert_publication.ts";
+import { finishRunsRootedAt } from "./run_states.ts";
 
 /** What propagation changed. */
 export interface Propagation {
@@ -16,8 +18,9 @@ export interface Propagation {
 
 /**
  * Applies "these tasks are now done" to their dependents, transitively
- * through wrappers. Only `waiting` dependents are touched: a dependent still
- * being expanded computes its own count from the tasks' states.
+ * through wrappers, and to the runs they are the root of (done). Only
+ * `waiting` dependents are touched: a dependent still being expanded
+ * computes its own count from the tasks' states.
  */
 export async function propagateDone(
   tx: Tx,
@@ -30,6 +33,7 @@ export async function propagateDone(
   let frontier = [...doneIds];
   while (frontier.length > 0) {
     const next: string[] = [];
+    await finishRunsRootedAt(tx, frontier, now);
     for (const part of chunks(frontier, 400)) {
       const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
       const dependents = sql`SELECT task_id FROM edges WHERE dep_id IN (${list})`;
@@ -82,19 +86,4 @@ export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Prop
     }
   }
   return result;
-}
-
-/** Records how a task became done (unique per key and per task). */
-export async function insertPublication(
-  tx: Tx,
-  key: string,
-  taskId: string,
-  epoch: number,
-  workerId: string | null,
-  kind: "run" | "found" | "wrapper" | "manual",
-  now: number,
-): Promise<void> {
-  await tx.run(sql`
-    INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
-    VALUES (${key}, ${taskId}, ${epoch}, ${workerId}, ${kind}, ${now})`);
 }

@@ -1,40 +1,11 @@
-/**
- * The audit log: every mutating API call, allowed or refused, with who made
- * it (the token), what it did, its target, when, and how it ended.
- */
+/** The audit log, newest first, filtered and a page at a time. */
 import { sql } from "drizzle-orm";
 import type { AuditEntry } from "../../shared/api_schemas_admin.ts";
-import type { Db, Tx } from "../db/client.ts";
-import type { TokenInfo } from "../ops/tokens.ts";
-
-/** What a handler adds to its audit entry. */
-export interface AuditNote {
-  target?: string;
-  detail: Record<string, unknown>;
-}
-
-/** Appends an entry. */
-export async function writeAudit(
-  tx: Tx,
-  e: {
-    at: number;
-    token: TokenInfo | null;
-    action: string;
-    target: string | null;
-    outcome: AuditEntry["outcome"];
-    status: number;
-    detail: Record<string, unknown>;
-  },
-): Promise<void> {
-  await tx.run(sql`
-    INSERT INTO audit_log (at, token_id, actor, role, action, target, outcome, status, detail)
-    VALUES (${e.at}, ${e.token?.id ?? null}, ${e.token?.name ?? null}, ${e.token?.role ?? null},
-      ${e.action}, ${e.target}, ${e.outcome}, ${e.status}, ${JSON.stringify(e.detail)})`);
-}
+import type { Reader } from "../db/client.ts";
 
 /** Entries newest first; `before` is the `next` cursor of the previous page. */
 export async function readAudit(
-  db: Db | Tx,
+  db: Reader,
   q: { limit: number; before?: number; action?: string; actor?: string; target?: string },
 ): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const where = [sql`1 = 1`];

@@ -1,0 +1,190 @@
+/**
+ * The dispatcher: pushes leases to connected workers that have credit.
+ * Rounds never overlap; a round claims for every worker with free slots in
+ * parallel (each claim is one write-queue operation, so they share a group
+ * commit). It keeps the set of pins ready tasks carry, so a claim only
+ * looks at pins the worker matches. Everything it holds can be lost with
+ * the process: claims are conditional updates in the database.
+ */
+import type { Logger } from "../../shared/log.ts";
+import type { LeaseGrant } from "../../shared/protocol.ts";
+import { matchesSelector, parsePinKey } from "../../shared/selector.ts";
+import type { WriteQueue } from "../db/write_queue.ts";
+import { type ClaimedTask, claimTasks } from "../ops/claim_tasks.ts";
+import { releaseLease } from "../ops/release_lease.ts";
+import { readyPins } from "../queries/ready_pins.ts";
+import type { HubCounters } from "./counters.ts";
+import type { FamilyRegistry } from "./family_registry.ts";
+import type { WorkerLink, WorkerLinks } from "./worker_links.ts";
+
+/** What the dispatcher needs. */
+export interface DispatcherDeps {
+  queue: WriteQueue;
+  registry: FamilyRegistry;
+  links: WorkerLinks;
+  counters: HubCounters;
+  leaseTtlMs: number;
+  now: () => number;
+  log: Logger;
+}
+
+/** Grants leases to workers with credit. */
+export class Dispatcher {
+  readonly #d: DispatcherDeps;
+  readonly #claiming = new Set<string>();
+  readonly #pins = new Set<string>([""]);
+  #dispatching: Promise<void> | null = null;
+  #again = false;
+  /** Bumped whenever tasks become claimable; starved workers wait for a bump. */
+  #readySeq = 0;
+  #forced = false;
+  #stopped = false;
+
+  constructor(deps: DispatcherDeps) {
+    this.#d = deps;
+  }
+
+  /** Remembers pins tasks now carry (new tasks, re-pinned tasks, spilled pins). */
+  addPins(pins: Iterable<string>): void {
+    for (const pin of pins) this.#pins.add(pin);
+  }
+
+  /** Adds the pins of every ready task in the database (other hubs' work included). */
+  async refreshPins(): Promise<void> {
+    this.addPins(await this.#d.queue.read((db) => readyPins(db)));
+  }
+
+  /**
+   * Asks for a dispatch round soon. `newWork` says tasks became claimable,
+   * so workers whose last claim came back short are worth asking again.
+   */
+  kick(newWork = false): void {
+    if (this.#stopped) return;
+    if (newWork) this.#readySeq++;
+    if (this.#dispatching) {
+      this.#again = true;
+      return;
+    }
+    this.#dispatching = this.#loop().finally(() => {
+      this.#dispatching = null;
+    });
+  }
+
+  /**
+   * A round that asks every worker with credit, starved or not: backoff
+   * timers running out and other hubs' work bump no sequence here.
+   */
+  force(): void {
+    this.#forced = true;
+    this.kick();
+  }
+
+  /** A worker's credit: `free` slots after `grantsSeen` grants on this connection. */
+  credit(link: WorkerLink, free: number, grantsSeen: number): void {
+    link.free = Math.max(0, free - Math.max(0, link.grantsSent - grantsSeen));
+    this.kick();
+  }
+
+  /** Stops dispatching; resolves once the round in progress has ended. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    while (this.#dispatching) await this.#dispatching;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      await Promise.resolve();
+      const forced = this.#forced;
+      this.#forced = false;
+      const claims = this.#d.links.all()
+        .filter((l) =>
+          l.free > 0 && !l.cordoned && !this.#claiming.has(l.workerId) &&
+          (forced || !l.starved || l.lastClaimSeq !== this.#readySeq)
+        )
+        .map((l) => this.#grant(l));
+      await Promise.all(claims);
+    } while (this.#again && !this.#stopped);
+  }
+
+  async #grant(link: WorkerLink): Promise<void> {
+    const { queue, registry, links, counters, leaseTtlMs } = this.#d;
+    const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
+    const limit = link.free;
+    const seq = this.#readySeq;
+    this.#claiming.add(link.workerId);
+    try {
+      const now = this.#d.now();
+      const batchSizes = new Map<string, number>();
+      for (const f of link.families) {
+        const size = registry.get(f.name, f.version)?.options.batch?.maxSize;
+        if (size) batchSizes.set(`${f.name}@${f.version}`, size);
+      }
+      const claimed = await queue.write((tx) =>
+        claimTasks(tx, {
+          workerId: link.workerId,
+          region: typeof link.labels.region === "string" ? link.labels.region : undefined,
+          pins,
+          families: link.families,
+          batchSizes,
+          limit,
+          now,
+          ttlMs: leaseTtlMs,
+        })
+      );
+      link.starved = claimed.length < limit;
+      link.lastClaimSeq = seq;
+      for (const c of claimed) {
+        if (links.isCurrent(link) && link.send(grantFrame(c, leaseTtlMs))) {
+          link.free--;
+          link.grantsSent++;
+          counters.grants += 1 + (c.batch?.length ?? 0);
+          continue;
+        }
+        // The worker went away between claim and send: hand the leases back
+        // now rather than after the TTL.
+        const released = await queue.write(async (tx) => {
+          let any = false;
+          for (const m of [c, ...(c.batch ?? [])]) {
+            const reason = "worker disconnected before the grant was sent";
+            any = await releaseLease(tx, m.id, m.epoch, reason, this.#d.now(), link.workerId) ||
+              any;
+          }
+          return any;
+        });
+        if (released) this.kick(true);
+      }
+    } catch (error) {
+      this.#d.log.error("claim failed", { workerId: link.workerId, error });
+    } finally {
+      this.#claiming.delete(link.workerId);
+    }
+  }
+}
+
+/** The `lease.grant` frame of a claim. */
+function grantFrame(c: ClaimedTask, ttlMs: number): LeaseGrant {
+  return {
+    type: "lease.grant",
+    kind: c.kind,
+    taskId: c.id,
+    family: c.family,
+    version: c.version,
+    params: JSON.parse(c.params),
+    attempt: c.attempt,
+    epoch: c.epoch,
+    ttlMs,
+    ...(c.batch?.length
+      ? {
+        batch: c.batch.map((m) => ({
+          taskId: m.id,
+          params: JSON.parse(m.params),
+          attempt: m.attempt,
+          epoch: m.epoch,
+        })),
+      }
+      : {}),
+    ...(c.doneDeps ? { doneDeps: c.doneDeps } : {}),
+    ...(c.pinnedByRun ? { pinnedByRun: true } : {}),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The hub's service layer, behind one small facade: `workers` is what a
+ * worker's session calls, `runs` and `fleet` what the API's routes call,
+ * `read` runs a read model. It owns the write queue (one writer per hub,
+ * group commit), the family registry, the links to connected workers, the
+ * dispatcher and the timers. Every fact lives in the database; what is kept
+ * here (links, credits, pins, cached families) can be lost with the process.
+ */
+import type { Logger } from "../../shared/log.ts";
+import type { Database, Reader } from "../db/client.ts";
+import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
+import { recordTokenUses } from "../ops/record_token_uses.ts";
+import { reapExpired } from "../ops/reap_expired.ts";
+import { spillPins } from "../ops/spill_pins.ts";
+import { removeHub, writeHubHeartbeat } from "../ops/write_hub_heartbeat.ts";
+import { loadFamilies } from "../queries/families.ts";
+import { type HubCounters, newCounters } from "./counters.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { FamilyRegistry } from "./family_registry.ts";
+import { FleetCommands } from "./fleet_commands.ts";
+import { RunCommands } from "./run_commands.ts";
+import { startTimers, type Timers } from "./timers.ts";
+import { TokenUses } from "./token_uses.ts";
+import { WorkerLinks } from "./worker_links.ts";
+import { WorkerProtocol } from "./worker_protocol.ts";
+
+/** What the core needs. */
+export interface HubCoreDeps {
+  database: Database;
+  hubId: string;
+  /** This hub's URL, for its heartbeat row (known once it listens). */
+  hubUrl: () => string;
+  leaseTtlMs: number;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** How often ready tasks are re-checked (backoff timers, other hubs' work). Default 500 ms. */
+  dispatchIntervalMs?: number;
+  /** How often expired leases are reaped; default a quarter of the TTL (50 ms to 5 s). */
+  reapIntervalMs?: number;
+  /** How often this hub's heartbeat row and the tokens' last use are written. Default 5 s. */
+  heartbeatIntervalMs?: number;
+}
+
+/** The hub's service layer. */
+export class HubCore {
+  readonly hubId: string;
+  readonly leaseTtlMs: number;
+  readonly now: () => number;
+  readonly queue: WriteQueue;
+  readonly registry = new FamilyRegistry();
+  readonly counters: HubCounters = newCounters();
+  readonly links: WorkerLinks;
+  readonly dispatcher: Dispatcher;
+  /** What a worker's session calls. */
+  readonly workers: WorkerProtocol;
+  /** Operator actions on runs and tasks. */
+  readonly runs: RunCommands;
+  /** Operator and admin actions on workers, pauses, resources, families and tokens. */
+  readonly fleet: FleetCommands;
+  /** Token uses noted by authentication, written by a timer. */
+  readonly tokenUses = new TokenUses();
+  readonly #d: HubCoreDeps;
+  #timers: Timers | null = null;
+  #stopping = false;
+
+  constructor(deps: HubCoreDeps) {
+    this.#d = deps;
+    this.hubId = deps.hubId;
+    this.leaseTtlMs = deps.leaseTtlMs;
+    this.now = deps.now ?? Date.now;
+    const log = deps.log;
+    const queue = this.queue = new WriteQueue(deps.database);
+    const registry = this.registry;
+    const links = this.links = new WorkerLinks({ queue, log });
+    const shared = { queue, registry, links, now: this.now, log };
+    const dispatcher = this.dispatcher = new Dispatcher({
+      ...shared,
+      counters: this.counters,
+      leaseTtlMs: deps.leaseTtlMs,
+    });
+    this.workers = new WorkerProtocol({
+      ...shared,
+      dispatcher,
+      counters: this.counters,
+      hubId: deps.hubId,
+      leaseTtlMs: deps.leaseTtlMs,
+      random: deps.random ?? Math.random,
+      stopping: () => this.#stopping,
+    });
+    this.runs = new RunCommands({ ...shared, dispatcher });
+    this.fleet = new FleetCommands({ ...shared, dispatcher });
+  }
+
+  /** Runs a read model (on `:memory:`, behind queued writes). */
+  read<T>(fn: (db: Reader) => Promise<T>): Promise<T> {
+    return this.queue.read(fn);
+  }
+
+  /** The write queue's figures and the counters. */
+  stats(): { writeQueue: WriteQueueStats; counters: HubCounters } {
+    return { writeQueue: { ...this.queue.stats }, counters: { ...this.counters } };
+  }
+
+  /** Loads the registry, writes the first heartbeat and starts the timers. */
+  async start(): Promise<void> {
+    this.registry.replace(await this.read((db) => loadFamilies(db)));
+    await this.dispatcher.refreshPins();
+    await this.#heartbeat();
+    const ttl = this.leaseTtlMs;
+    const dispatchMs = this.#d.dispatchIntervalMs ?? 500;
+    this.#timers = startTimers([
+      {
+        what: "reaper",
+        everyMs: this.#d.reapIntervalMs ?? Math.min(5_000, Math.max(50, Math.floor(ttl / 4))),
+        run: () => this.reap(),
+      },
+      { what: "dispatch tick", everyMs: dispatchMs, run: () => this.#dispatchTick() },
+      {
+        what: "heartbeat",
+        everyMs: this.#d.heartbeatIntervalMs ?? 5_000,
+        run: () => this.#heartbeat(),
+      },
+      { what: "backfills", everyMs: dispatchMs, run: () => this.runs.advanceBackfills() },
+    ], this.#d.log);
+  }
+
+  /** Stops the timers and the dispatcher, writes what is pending, removes this hub's row. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#timers?.stop();
+    await this.dispatcher.stop();
+    await this.#flushTokenUses().catch(() => {});
+    await this.queue.write((tx) => removeHub(tx, this.hubId)).catch(() => {});
+    await this.queue.close();
+  }
+
+  /** Returns expired leases to the queue; returns how many. */
+  async reap(): Promise<number> {
+    const now = this.now();
+    const reaped = await this.queue.write((tx) => reapExpired(tx, now));
+    if (reaped.length === 0) return 0;
+    this.counters.leasesExpired += reaped.length;
+    for (const r of reaped) {
+      this.#d.log.warn("lease expired", {
+        taskId: r.id,
+        epoch: r.epoch,
+        workerId: r.owner,
+        kind: r.kind,
+        next: r.state,
+      });
+    }
+    this.dispatcher.kick(true);
+    return reaped.length;
+  }
+
+  async #dispatchTick(): Promise<void> {
+    const now = this.now();
+    this.dispatcher.addPins(await this.queue.write((tx) => spillPins(tx, now)));
+    await this.dispatcher.refreshPins();
+    this.dispatcher.force();
+    await this.links.sync();
+  }
+
+  async #heartbeat(): Promise<void> {
+    const beat = { id: this.hubId, url: this.#d.hubUrl(), now: this.now() };
+    await this.queue.write((tx) => writeHubHeartbeat(tx, beat));
+    await this.#flushTokenUses();
+  }
+
+  async #flushTokenUses(): Promise<void> {
+    const uses = this.tokenUses.take();
+    if (uses.size > 0) await this.queue.write((tx) => recordTokenUses(tx, uses));
+  }
+}

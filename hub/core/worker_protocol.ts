@@ -1,0 +1,203 @@
+/**
+ * What a worker's session asks of the hub, frame by frame: register on
+ * hello, renew (the heartbeat), take credit, apply expansions and parks,
+ * publish completions, record failures and hand-backs, store status. Each
+ * is one write-queue operation around the matching database operation,
+ * then whatever the dispatcher must hear (new work, new pins).
+ */
+import type { WireError } from "../../shared/errors.ts";
+import type { Logger } from "../../shared/log.ts";
+import type { ExpandNode, HelloFrame, LeaseRef } from "../../shared/protocol.ts";
+import { pinKey } from "../../shared/selector.ts";
+import type { WriteQueue } from "../db/write_queue.ts";
+import { applyExpansion, type ExpansionResult } from "../ops/apply_expansion.ts";
+import { completeTask, type CompletionResult } from "../ops/complete_task.ts";
+import { failTask, type FailureResult } from "../ops/fail_task.ts";
+import { markWorkerDisconnected } from "../ops/mark_worker_disconnected.ts";
+import { parkTask } from "../ops/park_task.ts";
+import { familyHash, registerFamilies } from "../ops/register_families.ts";
+import { registerWorker } from "../ops/register_worker.ts";
+import { releaseLease } from "../ops/release_lease.ts";
+import { type RefusedRenewal, renewLeases } from "../ops/renew_leases.ts";
+import { storeTaskStatus } from "../ops/store_task_status.ts";
+import type { HubCounters } from "./counters.ts";
+import type { Dispatcher } from "./dispatcher.ts";
+import type { FamilyRegistry } from "./family_registry.ts";
+import type { WorkerLink, WorkerLinks } from "./worker_links.ts";
+
+/** What the worker protocol needs. */
+export interface WorkerProtocolDeps {
+  queue: WriteQueue;
+  registry: FamilyRegistry;
+  links: WorkerLinks;
+  dispatcher: Dispatcher;
+  counters: HubCounters;
+  hubId: string;
+  leaseTtlMs: number;
+  now: () => number;
+  random: () => number;
+  log: Logger;
+  /** True once the hub is stopping: a goodbye then writes nothing. */
+  stopping: () => boolean;
+}
+
+/** The hub's side of the worker protocol. */
+export class WorkerProtocol {
+  readonly #d: WorkerProtocolDeps;
+
+  constructor(deps: WorkerProtocolDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Registers a worker's hello: its families, its row, and the leases it
+   * still holds (renewed at once). Returns the renewals refused.
+   * @throws FamilyConflictError when a family it advertises conflicts.
+   */
+  async hello(link: WorkerLink, hello: HelloFrame): Promise<RefusedRenewal[]> {
+    const { queue, registry, links, dispatcher } = this.#d;
+    const now = this.#d.now();
+    const advertised = hello.families.map((f) => `${f.name}@${f.version}#${familyHash(f)}`);
+    const registered = await queue.write(async (tx) => {
+      await registerFamilies(tx, link.workerId, hello.families, now);
+      return await registerWorker(tx, {
+        hello,
+        families: advertised,
+        hubId: this.#d.hubId,
+        now,
+        ttlMs: this.#d.leaseTtlMs,
+      });
+    });
+    registry.remember(hello.families);
+    link.cordoned = registered.cordoned;
+    link.draining = registered.draining;
+    dispatcher.addPins(
+      hello.families.flatMap((f) => registry.get(f.name, f.version)?.pin ?? []),
+    );
+    links.add(link);
+    this.#d.counters.renewalsRefused += registered.refused.length;
+    return registered.refused;
+  }
+
+  /** Forgets a worker's connection; its leases run on until they expire or are renewed. */
+  async goodbye(link: WorkerLink): Promise<void> {
+    if (!this.#d.links.remove(link) || this.#d.stopping()) return;
+    const now = this.#d.now();
+    await this.#d.queue.write((tx) => markWorkerDisconnected(tx, link.workerId, this.#d.hubId, now))
+      .catch((error) => this.#d.log.warn("cannot mark worker disconnected", { error }));
+  }
+
+  /** Renews a worker's leases (the heartbeat). */
+  async renew(link: WorkerLink, leases: readonly LeaseRef[]): Promise<RefusedRenewal[]> {
+    const now = this.#d.now();
+    const refused = await this.#d.queue.write((tx) =>
+      renewLeases(tx, link.workerId, leases, now, this.#d.leaseTtlMs)
+    );
+    this.#d.counters.renewalsRefused += refused.length;
+    return refused;
+  }
+
+  /** A worker's credit: `free` slots after `grantsSeen` grants on this connection. */
+  credit(link: WorkerLink, free: number, grantsSeen: number): void {
+    this.#d.dispatcher.credit(link, free, grantsSeen);
+  }
+
+  /** Applies an expansion result, or (`park`) a run's dynamic requirements. */
+  async expand(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    nodes: readonly ExpandNode[],
+    mode: "expand" | "park" = "expand",
+  ): Promise<ExpansionResult> {
+    const { dispatcher, registry } = this.#d;
+    const now = this.#d.now();
+    const expansion = {
+      taskId,
+      epoch,
+      workerId: link.workerId,
+      nodes,
+      now,
+      families: registry.defaults,
+    };
+    const result = await this.#d.queue.write((tx) =>
+      mode === "park" ? parkTask(tx, expansion) : applyExpansion(tx, expansion)
+    );
+    // Pins computed by workers (per-task pins) are new to this hub's cache.
+    if (result.pin !== undefined) dispatcher.addPins([result.pin]);
+    dispatcher.addPins(nodes.flatMap((node) => node.pin ? [pinKey(node.pin)] : []));
+    // A park frees a slot and may leave tasks ready after a backoff: always look again.
+    if (result.readied > 0 || result.inserted > 0 || mode === "park") dispatcher.kick(true);
+    return result;
+  }
+
+  /** Publishes a completed task. */
+  async complete(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    key: string,
+  ): Promise<CompletionResult> {
+    const now = this.#d.now();
+    const result = await this.#d.queue.write((tx) =>
+      completeTask(tx, { taskId, epoch, key, workerId: link.workerId, now })
+    );
+    const { counters } = this.#d;
+    if (result.outcome !== "accepted") counters.completionsStale++;
+    else if (result.repeat) counters.duplicateCompletions++;
+    else counters.completionsAccepted++;
+    if (result.readied > 0 || result.freedResources) this.#d.dispatcher.kick(true);
+    return result;
+  }
+
+  /** Records a failed attempt. */
+  async fail(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    error: WireError,
+  ): Promise<FailureResult> {
+    const { registry } = this.#d;
+    const now = this.#d.now();
+    const result = await this.#d.queue.write((tx) =>
+      failTask(
+        tx,
+        { taskId, epoch, workerId: link.workerId, error, now, random: this.#d.random },
+        (name, version) => registry.get(name, version)?.options.disable,
+      )
+    );
+    if (result.outcome === "accepted") this.#d.counters.failures++;
+    if (result.disabledUntil) {
+      this.#d.log.warn("family disabled after too many failures", {
+        taskId,
+        until: new Date(result.disabledUntil).toISOString(),
+      });
+    }
+    if (result.freedResources) this.#d.dispatcher.kick(true);
+    return result;
+  }
+
+  /** Takes back a lease a worker returned. */
+  async release(link: WorkerLink, taskId: string, epoch: number, reason: string): Promise<boolean> {
+    const now = this.#d.now();
+    const released = await this.#d.queue.write((tx) =>
+      releaseLease(tx, taskId, epoch, reason, now, link.workerId)
+    );
+    if (released) this.#d.dispatcher.kick(true);
+    return released;
+  }
+
+  /** Stores a task's status message and progress (only while its lease is current). */
+  async status(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    message?: string,
+    progress?: number,
+  ): Promise<void> {
+    const now = this.#d.now();
+    await this.#d.queue.write((tx) =>
+      storeTaskStatus(tx, { taskId, epoch, workerId: link.workerId, message, progress, now })
+    );
+  }
+}

@@ -1,0 +1,98 @@
+/** A worker's frames after its hello, each handed to the hub's side of the protocol. */
+import type { Logger } from "../../shared/log.ts";
+import type { HubFrame, WorkerFrame } from "../../shared/protocol.ts";
+import type { WorkerLink } from "../core/worker_links.ts";
+import type { WorkerProtocol } from "../core/worker_protocol.ts";
+
+/** What a frame is handled with. */
+export interface FrameContext {
+  link: WorkerLink;
+  workers: WorkerProtocol;
+  leaseTtlMs: number;
+  send: (frame: HubFrame) => boolean;
+  log: Logger;
+}
+
+/** Handles one parsed frame; results are answered by their key (`task.ack`). */
+export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<void> {
+  const { link, workers, send, log } = x;
+  const ack = (
+    f: { taskId: string; key: string },
+    r: { outcome: "accepted" | "stale"; message: string },
+  ) =>
+    send({
+      type: "task.ack",
+      taskId: f.taskId,
+      key: f.key,
+      outcome: r.outcome,
+      message: r.message,
+    });
+  switch (frame.type) {
+    case "hello":
+      send({ type: "error", code: "duplicate_hello", message: "hello was already received" });
+      return;
+    case "lease.credit":
+      workers.credit(link, frame.free, frame.grantsSeen);
+      return;
+    case "lease.renew": {
+      const refused = await workers.renew(link, frame.leases);
+      send({ type: "lease.renewed", ttlMs: x.leaseTtlMs, refused });
+      for (const r of refused) {
+        log.warn("renewal refused", { taskId: r.taskId, epoch: r.epoch, reason: r.reason });
+      }
+      return;
+    }
+    case "lease.release":
+      await workers.release(link, frame.taskId, frame.epoch, frame.reason);
+      return;
+    case "expand.result": {
+      const r = await workers.expand(link, frame.taskId, frame.epoch, frame.nodes);
+      ack(frame, r);
+      log.info("task expanded", {
+        taskId: frame.taskId,
+        epoch: frame.epoch,
+        outcome: r.outcome,
+        nodes: frame.nodes.length,
+        inserted: r.inserted,
+        readied: r.readied,
+        done: r.done,
+      });
+      return;
+    }
+    case "task.park": {
+      const r = await workers.expand(link, frame.taskId, frame.epoch, frame.nodes, "park");
+      ack(frame, r);
+      log.info("task parked", {
+        taskId: frame.taskId,
+        epoch: frame.epoch,
+        outcome: r.outcome,
+        requirements: frame.nodes.length - 1,
+        message: r.message,
+      });
+      return;
+    }
+    case "task.complete": {
+      const r = await workers.complete(link, frame.taskId, frame.epoch, frame.key);
+      ack(frame, r);
+      const fields = { taskId: frame.taskId, epoch: frame.epoch, key: frame.key, repeat: r.repeat };
+      if (r.outcome === "accepted") log.info("task published", fields);
+      else log.warn("stale completion refused", { ...fields, reason: r.message });
+      return;
+    }
+    case "task.fail": {
+      const r = await workers.fail(link, frame.taskId, frame.epoch, frame.error);
+      ack(frame, r);
+      log.warn("task attempt failed", {
+        taskId: frame.taskId,
+        epoch: frame.epoch,
+        error: frame.error,
+        next: r.state ?? "ignored",
+        retryAt: r.retryAt,
+      });
+      return;
+    }
+    case "task.status":
+      await workers.status(link, frame.taskId, frame.epoch, frame.message, frame.progress);
+      return;
+  }
+}
