@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { claimTasks } from "./claim_tasks.ts";
+import { insertTask, taskRow, testDatabase } from "./test_db.ts";
+import { claim } from "./test_ops.ts";
+
+Deno.test("claimTasks() never leases a task whose pin does not match the worker", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    await insertTask(tx, { id: "eu", pin: '{"region":"eu-west"}' });
+    await insertTask(tx, { id: "any" });
+  });
+  const usEast = await db.tx((tx) => claimTasks(tx, claim("w-us", { pins: [""] })));
+  assert.deepEqual(usEast.map((c) => c.id), ["any"]);
+  const euWest = await db.tx((tx) =>
+    claimTasks(tx, claim("w-eu", { pins: ["", '{"region":"eu-west"}'] }))
+  );
+  assert.deepEqual(euWest.map((c) => c.id), ["eu"]);
+});
+
+Deno.test("claimTasks() only leases families the worker runs", async () => {
+  await using db = await testDatabase();
+  await db.tx((tx) => insertTask(tx, { id: "g", family: "G" }));
+  assert.deepEqual(await db.tx((tx) => claimTasks(tx, claim("w"))), []);
+  const got = await db.tx((tx) =>
+    claimTasks(tx, claim("w", { families: [{ name: "G", version: 1 }] }))
+  );
+  assert.deepEqual(got.map((c) => c.id), ["g"]);
+});
+
+Deno.test("claimTasks() leases by priority, then age, up to the limit, and never twice", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    await insertTask(tx, { id: "old-low", priority: 0, createdAt: 1 });
+    await insertTask(tx, { id: "new-high", priority: 5, createdAt: 9 });
+    await insertTask(tx, { id: "mid-low", priority: 0, createdAt: 5 });
+  });
+  const first = await db.tx((tx) => claimTasks(tx, claim("a", { limit: 2 })));
+  assert.deepEqual(first.map((c) => c.id), ["new-high", "old-low"]);
+  const second = await db.tx((tx) => claimTasks(tx, claim("b", { limit: 5 })));
+  assert.deepEqual(second.map((c) => c.id), ["mid-low"]);
+  assert.deepEqual(await db.tx((tx) => claimTasks(tx, claim("c"))), []);
+});
+
+Deno.test("claimTasks() bumps the epoch on every grant and counts run attempts only", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    await insertTask(tx, { id: "e", kind: "expand" });
+    await insertTask(tx, { id: "r", kind: "run" });
+  });
+  const got = await db.tx((tx) => claimTasks(tx, claim("w")));
+  const byId = Object.fromEntries(got.map((c) => [c.id, c]));
+  assert.equal(byId.e!.epoch, 1);
+  assert.equal(byId.e!.attempt, 0);
+  assert.equal(byId.r!.epoch, 1);
+  assert.equal(byId.r!.attempt, 1);
+  const row = await db.tx((tx) => taskRow(tx, "r"));
+  assert.equal(row.state, "leased");
+  assert.equal(row.lease_owner, "w");
+  assert.equal(row.lease_expires_at, 1_500);
+});
+
+Deno.test("claimTasks() leaves a task in retry backoff alone until its time", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    await insertTask(tx, { id: "later" });
+    await tx.run(sql`UPDATE tasks SET next_attempt_at = 2000 WHERE id = 'later'`);
+  });
+  assert.deepEqual(await db.tx((tx) => claimTasks(tx, claim("w", { now: 1_999 }))), []);
+  assert.equal((await db.tx((tx) => claimTasks(tx, claim("w", { now: 2_000 })))).length, 1);
+});
