@@ -130,7 +130,7 @@ export class HubCore {
     this.#stopping = true;
     await this.#timers?.stop();
     await this.dispatcher.stop();
-    await this.#flushTokenUses().catch(() => {});
+    await this.flushTokenUses().catch(() => {});
     await this.queue.write((tx) => removeHub(tx, this.hubId)).catch(() => {});
     await this.queue.close();
   }
@@ -165,10 +165,11 @@ export class HubCore {
   async #heartbeat(): Promise<void> {
     const beat = { id: this.hubId, url: this.#d.hubUrl(), now: this.now() };
     await this.queue.write((tx) => writeHubHeartbeat(tx, beat));
-    await this.#flushTokenUses();
+    await this.flushTokenUses();
   }
 
-  async #flushTokenUses(): Promise<void> {
+  /** Writes the token uses noted since the last flush (the heartbeat timer calls it). */
+  async flushTokenUses(): Promise<void> {
     const uses = this.tokenUses.take();
     if (uses.size > 0) await this.queue.write((tx) => recordTokenUses(tx, uses));
   }

@@ -3,6 +3,8 @@
  * happened to workers, links and hubs. Used by tests and the chaos suite.
  */
 import { sql } from "drizzle-orm";
+import type { RunState, TaskState } from "../../shared/states.ts";
+import { runStateOf } from "../ops/steps/run_states.ts";
 import { type Db, openDatabase, type Tx } from "./client.ts";
 
 /** One broken invariant, with a few example task ids. */
@@ -77,17 +79,33 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
 /** Runs every check; an empty list means the database is consistent. */
 export async function checkInvariants(db: Db | Tx): Promise<Violation[]> {
   const violations: Violation[] = [];
+  const report = (invariant: string, ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    violations.push({ invariant, count: ids.length, examples: ids.slice(0, 5) });
+  };
   for (const check of CHECKS) {
-    const rows = await db.all<{ id: string }>(check.query);
-    if (rows.length > 0) {
-      violations.push({
-        invariant: check.invariant,
-        count: rows.length,
-        examples: rows.slice(0, 5).map((r) => r.id),
-      });
-    }
+    report(check.invariant, (await db.all<{ id: string }>(check.query)).map((r) => r.id));
   }
+  report("a run's stored state is what the run-state rule gives its tasks", await staleRuns(db));
   return violations;
+}
+
+/** Runs whose stored state is not what {@link runStateOf} gives their tasks now. */
+async function staleRuns(db: Db | Tx): Promise<string[]> {
+  const rows = await db.all<
+    { id: string; state: RunState; root: TaskState | null; failed: number; cancelled: number }
+  >(sql`
+    WITH RECURSIVE sub(run_id, id) AS (
+      SELECT id, root_task_id FROM runs
+      UNION SELECT sub.run_id, e.dep_id FROM edges e JOIN sub ON e.task_id = sub.id)
+    SELECT r.id, r.state, (SELECT state FROM tasks WHERE id = r.root_task_id) AS root,
+      coalesce(sum(t.state = 'failed'), 0) AS failed,
+      coalesce(sum(t.state = 'cancelled'), 0) AS cancelled
+    FROM runs r LEFT JOIN sub ON sub.run_id = r.id LEFT JOIN tasks t ON t.id = sub.id
+    GROUP BY r.id`);
+  return rows.filter((r) =>
+    r.state !== runStateOf({ root: r.root ?? undefined, failed: r.failed, cancelled: r.cancelled })
+  ).map((r) => r.id);
 }
 
 /**

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { defineTask } from "../../shared/task.ts";
+import { type TestApp, testApp } from "../test_app.ts";
+
+const Load = defineTask({
+  family: "Load",
+  params: z.object({ day: z.iso.date() }),
+  run: async () => {},
+});
+
+async function submit(t: TestApp, day: string): Promise<{ runId: string; taskId: string }> {
+  const res = await t.app.request("/api/runs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ family: "Load", params: { day } }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return await res.json();
+}
+
+/** Every row of every table, every column. */
+async function snapshot(t: TestApp): Promise<string> {
+  return await t.core.read(async (db) => {
+    const tables = await db.all<{ name: string }>(
+      sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`,
+    );
+    const out: Record<string, unknown> = {};
+    for (const { name } of tables) {
+      out[name] = await db.all(sql.raw(`SELECT * FROM "${name}" ORDER BY rowid`));
+    }
+    return JSON.stringify(out);
+  });
+}
+
+Deno.test("no GET writes: every GET route answers and the database is byte for byte the same", async () => {
+  await using t = await testApp([Load]);
+  const run = await submit(t, "2026-11-01");
+  const cancelled = await submit(t, "2026-11-02");
+  await t.core.runs.cancelRun(cancelled.runId, "test");
+  const backfill = await t.core.runs.backfill({
+    family: "Load",
+    from: "2026-11-03",
+    to: "2026-11-04",
+    params: {},
+  });
+  await t.core.fleet.pause("region", "eu-west", "test", null);
+  const viewer = await t.token("viewer");
+  await t.core.flushTokenUses();
+  const before = await snapshot(t);
+  const paths: Record<string, string> = {
+    "/api/runs/{id}": `/api/runs/${cancelled.runId}`,
+    "/api/tasks/{id}": `/api/tasks/${run.taskId}`,
+    "/api/backfills/{id}": `/api/backfills/${backfill.backfillId}`,
+    "/api/families/{name}": "/api/families/Load",
+  };
+  const gets = t.api.specs.filter((s) => s.method === "get" && s.path !== "/ws/worker");
+  assert.ok(gets.length >= 15, `${gets.length} GET routes`);
+  for (const spec of gets) {
+    const path = paths[spec.path] ?? spec.path;
+    assert.doesNotMatch(path, /\{/, `no sample id for ${spec.path}`);
+    const res = await t.app.request(path, { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
+    await res.body?.cancel();
+  }
+  assert.equal(await snapshot(t), before);
+});
+
+Deno.test("a token's use is noted when it authenticates and written by the next flush", async () => {
+  await using t = await testApp([Load]);
+  const viewer = await t.token("viewer");
+  const lastUsed = () =>
+    t.core.read((db) =>
+      db.all<{ last_used_at: number | null }>(
+        sql`SELECT last_used_at FROM tokens WHERE name = 'test viewer'`,
+      )
+    );
+  const asViewer = { headers: { authorization: `Bearer ${viewer}` } };
+  const before = Date.now();
+  assert.equal((await t.app.request("/api/runs", asViewer)).status, 200);
+  assert.deepEqual(await lastUsed(), [{ last_used_at: null }], "the request itself wrote nothing");
+  await t.core.flushTokenUses();
+  const [written] = await lastUsed();
+  assert.ok(written!.last_used_at! >= before, "the flush wrote when it was used");
+  assert.equal((await t.app.request("/api/runs", asViewer)).status, 200);
+  assert.equal(t.core.tokenUses.take().size, 0, "a use within the minute is not written again");
+});
+
+Deno.test("GET /api/runs pages newest first; next only when more runs follow; state filters", async () => {
+  await using t = await testApp([Load]);
+  const days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"];
+  const ids: string[] = [];
+  for (const day of days) ids.push((await submit(t, day)).runId);
+  await t.core.runs.cancelRun(ids[1]!, "test");
+  const page = async (query: string) =>
+    await (await t.app.request(`/api/runs?${query}`)).json() as {
+      runs: Array<{ runId: string; state: string }>;
+      next: string | null;
+    };
+  const first = await page("limit=3");
+  assert.equal(first.runs.length, 3);
+  assert.ok(first.next);
+  const second = await page(`limit=3&cursor=${first.next}`);
+  assert.deepEqual(second.runs.length, 1);
+  assert.equal(second.next, null, "the last page has no next");
+  const seen = [...first.runs, ...second.runs].map((r) => r.runId);
+  assert.deepEqual(new Set(seen), new Set(ids));
+  assert.equal((await page("limit=2&cursor=" + (await page("limit=2")).next)).next, null);
+  const cancelled = await page("state=cancelled");
+  assert.deepEqual(cancelled.runs.map((r) => [r.runId, r.state]), [[ids[1], "cancelled"]]);
+  const bad = await t.app.request("/api/runs?cursor=nope");
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).field, "cursor");
+});
+
+Deno.test("a body over 1 MiB is refused by its bytes, not its characters, and audited", async () => {
+  await using t = await testApp([Load]);
+  // 600,000 characters, 1,200,000 bytes of UTF-8.
+  const body = JSON.stringify({ family: "Load", params: { day: "é".repeat(600_000) } });
+  const sized = await t.app.request("/api/runs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  assert.equal(sized.status, 413);
+  assert.equal((await sized.json()).code, "body_too_large");
+  const bytes = new TextEncoder().encode(body);
+  const streamed = await t.app.request("/api/runs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 64 * 1024) {
+          controller.enqueue(bytes.slice(i, i + 64 * 1024));
+        }
+        controller.close();
+      },
+    }),
+    duplex: "half",
+  } as RequestInit);
+  assert.equal(streamed.status, 413, "a body without a length is counted as it arrives");
+  assert.equal((await streamed.json()).code, "body_too_large");
+  const audit = await (await t.app.request("/api/audit?action=run.submit")).json();
+  assert.deepEqual(
+    audit.entries.map((e: { status: number; detail: { code?: string } }) => [
+      e.status,
+      e.detail.code,
+    ]),
+    [[413, "body_too_large"], [413, "body_too_large"]],
+  );
+});
