@@ -1,6 +1,7 @@
 /**
  * Opens the hub's libSQL database and applies migrations.
  */
+import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
@@ -30,7 +31,14 @@ export interface OpenDatabaseOptions {
   authToken?: string;
 }
 
-const MIGRATIONS_DIR = new URL("../../migrations", import.meta.url).pathname;
+/**
+ * The migrations folder next to this checkout, as a file system path. A
+ * URL's `pathname` keeps percent-escapes (a space is `%20`), so a checkout
+ * under "My Projects/" would not be found; `fileURLToPath` decodes them.
+ */
+export function migrationsFolder(base: string | URL = import.meta.url): string {
+  return fileURLToPath(new URL("../../migrations", base));
+}
 
 /**
  * Opens `url` (creating the directory of a `file:` database), switches a file
@@ -56,7 +64,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
       await client.execute("PRAGMA journal_mode = WAL");
     }
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+    await migrate(db, { migrationsFolder: migrationsFolder() });
     return { client, db, singleConnection, close: () => client.close() };
   } catch (error) {
     client.close();
