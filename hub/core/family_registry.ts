@@ -13,7 +13,8 @@ import { pinKey } from "../../shared/selector.ts";
 import { taskId } from "../../shared/task_id.ts";
 import type { FamilyDefaults } from "../ops/family_defaults.ts";
 import { familyHash } from "../ops/register_families.ts";
-import type { RegisteredFamily } from "../queries/families.ts";
+import type { WriteQueue } from "../db/write_queue.ts";
+import { loadFamilies, type RegisteredFamily } from "../queries/families.ts";
 
 export type { RegisteredFamily };
 
@@ -41,6 +42,11 @@ export class FamilyRegistry {
       next.set(key, f);
     }
     this.#byKey = next;
+  }
+
+  /** Replaces the cache with what the database holds now (another hub may have registered more). */
+  async reload(queue: WriteQueue): Promise<void> {
+    this.replace(await queue.read((db) => loadFamilies(db)));
   }
 
   /** Caches what a worker advertised, once its registration has committed. */

@@ -15,7 +15,6 @@ import { revokeToken } from "../ops/revoke_token.ts";
 import { setPause } from "../ops/set_pause.ts";
 import { setResourceLimits } from "../ops/set_resource_limits.ts";
 import { setWorkerMode, type WorkerMode } from "../ops/set_worker_mode.ts";
-import { loadFamilies } from "../queries/families.ts";
 import { workersNamed } from "../queries/workers.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import type { FamilyRegistry } from "./family_registry.ts";
@@ -101,12 +100,12 @@ export class FleetCommands {
   /** Lifts the disable a family earned by failing too often. */
   async enableFamily(name: string): Promise<void> {
     const { queue, registry } = this.#d;
-    registry.replace(await queue.read((db) => loadFamilies(db)));
+    await registry.reload(queue);
     if (!registry.list().some((f) => f.name === name)) {
       throw new RequestError(404, "family_not_found", `Task family "${name}" is not registered`);
     }
     await queue.write((tx) => enableFamily(tx, name));
-    registry.replace(await queue.read((db) => loadFamilies(db)));
+    await registry.reload(queue);
     this.#d.dispatcher.kick(true);
     this.#d.log.info("family enabled", { family: name });
   }

@@ -13,7 +13,6 @@ import { recordTokenUses } from "../ops/record_token_uses.ts";
 import { reapExpired } from "../ops/reap_expired.ts";
 import { spillPins } from "../ops/spill_pins.ts";
 import { removeHub, writeHubHeartbeat } from "../ops/write_hub_heartbeat.ts";
-import { loadFamilies } from "../queries/families.ts";
 import { type HubCounters, newCounters } from "./counters.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { FamilyRegistry } from "./family_registry.ts";
@@ -104,7 +103,7 @@ export class HubCore {
 
   /** Loads the registry, writes the first heartbeat and starts the timers. */
   async start(): Promise<void> {
-    this.registry.replace(await this.read((db) => loadFamilies(db)));
+    await this.registry.reload(this.queue);
     await this.dispatcher.refreshPins();
     await this.#heartbeat();
     const ttl = this.leaseTtlMs;

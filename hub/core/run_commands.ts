@@ -7,6 +7,7 @@
 import type { Logger } from "../../shared/log.ts";
 import type { Selector } from "../../shared/selector.ts";
 import type { TaskState } from "../../shared/states.ts";
+import { newId } from "../db/new_id.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
 import { advanceBackfills } from "../ops/advance_backfills.ts";
 import { cancelRunTasks, cancelTasks } from "../ops/cancel_tasks.ts";
@@ -15,7 +16,6 @@ import { markTaskDone } from "../ops/mark_task_done.ts";
 import { type Retried, retryRunTasks, retryTasks } from "../ops/retry_tasks.ts";
 import { submitRun } from "../ops/submit_run.ts";
 import { backfillStatus } from "../queries/backfill_status.ts";
-import { loadFamilies } from "../queries/families.ts";
 import { runRoot, taskState } from "../queries/task_state.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import type { FamilyRegistry, RegisteredFamily } from "./family_registry.ts";
@@ -218,14 +218,7 @@ export class RunCommands {
 
   #family(name: string, version: number | undefined): Promise<RegisteredFamily> {
     const { registry, queue } = this.#d;
-    return findFamily(
-      registry,
-      async () => {
-        registry.replace(await queue.read((db) => loadFamilies(db)));
-      },
-      name,
-      version,
-    );
+    return findFamily(registry, () => registry.reload(queue), name, version);
   }
 
   async #root(runId: string): Promise<string> {
@@ -257,9 +250,4 @@ function parseParams(
 
 function notFound(id: string): RequestError {
   return new RequestError(404, "task_not_found", `Task "${id}" does not exist`);
-}
-
-/** A fresh id: `run_…` for runs, `bf_…` for backfills. */
-function newId(prefix: "run" | "bf"): string {
-  return `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
 }

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { parseBackfillDays } from "../db/backfill_days.ts";
 import type { FamilyLookup } from "./family_defaults.ts";
+import { newId } from "../db/new_id.ts";
 import { submitRun } from "./submit_run.ts";
 
 /** Submits what each backfill may start now; returns how many runs were submitted. */
@@ -42,7 +43,7 @@ export async function advanceBackfills(
       const day = days[next++]!;
       if (day.skipped) continue;
       const { runState } = await submitRun(tx, {
-        runId: `run_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`,
+        runId: newId("run"),
         taskId: day.taskId,
         family: b.family,
         version: b.version,
