@@ -8,8 +8,11 @@
  * the CLI in another terminal can use it after any restart. A hub started
  * any other way never writes its token to disk.
  */
-import { hubConfigOrExit, startHub } from "../hub/mod.ts";
+import { type HubConfig, hubConfigOrExit, type RunningHub, startHub } from "../hub/mod.ts";
 import { generateToken, TOKEN_PATTERN } from "../shared/token_format.ts";
+
+/** How long the local worker gets to connect before `deno task start` gives up. */
+const CONNECT_TIMEOUT_MS = 60_000;
 
 if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());
@@ -17,7 +20,11 @@ if (import.meta.main) {
   if (tokenFile) config.adminToken = tokenFile.token;
   const hub = await startHub(config);
   // The local worker gets its own worker token (stored hashed; shown nowhere).
-  const { token } = await hub.core.fleet.createToken({ role: "worker", scope: {}, name: "local" });
+  const { token, info } = await hub.core.fleet.createToken({
+    role: "worker",
+    scope: {},
+    name: "local",
+  });
   const workerEntry = new URL("../examples/worker.ts", import.meta.url).pathname;
   const worker = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", workerEntry],
@@ -29,30 +36,6 @@ if (import.meta.main) {
     },
     stdin: "null",
   }).spawn();
-
-  const tokenLines = tokenFile
-    ? [
-      `  For the CLI in another terminal (admin token kept in ${tokenFile.path}):`,
-      "",
-      `    export DROVER_URL=${hub.url} DROVER_TOKEN=$(cat ${tokenFile.path})`,
-      "",
-    ]
-    : [
-      `  For the CLI in another terminal: export DROVER_URL=${hub.url} and your DROVER_TOKEN`,
-      "",
-    ];
-  const banner = [
-    "",
-    `  Drover hub ready at ${hub.url}  (database ${config.dbUrl}, data in ${config.dataDir})`,
-    `  One local worker is running the examples.`,
-    "",
-    ...tokenLines,
-    `  Try:  deno task drover submit AggregateShards --param totalShards=10 --wait`,
-    `        deno task drover runs`,
-    `        open ${hub.url}/api/docs`,
-    "",
-  ].join("\n");
-  console.error(banner);
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -67,11 +50,78 @@ if (import.meta.main) {
   };
   Deno.addSignalListener("SIGINT", () => stop(0));
   Deno.addSignalListener("SIGTERM", () => stop(0));
+
+  // The banner says the hub is ready only once the worker is: a run submitted
+  // before the worker's hello would find no family registered.
+  const problem = await localWorkerConnected(hub, info.id, worker.status);
+  if (problem) {
+    console.error(`\n  ${problem}; stopping the hub.\n`);
+    await stop(1);
+  }
+  console.error(banner(hub.url, config, tokenFile?.path ?? null));
   const status = await worker.status;
   if (!stopping) {
     console.error(`The local worker exited with code ${status.code}; stopping the hub.`);
     await stop(1);
   }
+}
+
+/**
+ * Waits until the worker with token `tokenId` is connected; resolves with
+ * what went wrong instead (it exited, or did not connect in time), or null.
+ */
+async function localWorkerConnected(
+  hub: RunningHub,
+  tokenId: string,
+  exited: Promise<Deno.CommandStatus>,
+): Promise<string | null> {
+  const gaveUp = new AbortController();
+  const timer = setTimeout(
+    () =>
+      gaveUp.abort(
+        `The local worker did not connect within ${
+          CONNECT_TIMEOUT_MS / 1000
+        } s (see its log above)`,
+      ),
+    CONNECT_TIMEOUT_MS,
+  );
+  void exited.then((s) =>
+    gaveUp.abort(`The local worker exited with code ${s.code} before it connected`)
+  );
+  try {
+    await hub.core.links.connected((link) => link.tokenId === tokenId, gaveUp.signal);
+    return null;
+  } catch (reason) {
+    return String(reason);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What `deno task start` prints once the hub and its worker are ready. */
+function banner(url: string, config: HubConfig, tokenPath: string | null): string {
+  const tokenLines = tokenPath
+    ? [
+      `  For the CLI in another terminal (admin token kept in ${tokenPath}):`,
+      "",
+      `    export DROVER_URL=${url} DROVER_TOKEN=$(cat ${tokenPath})`,
+      "",
+    ]
+    : [
+      `  For the CLI in another terminal: export DROVER_URL=${url} and your DROVER_TOKEN`,
+      "",
+    ];
+  return [
+    "",
+    `  Drover hub ready at ${url}  (database ${config.dbUrl}, data in ${config.dataDir})`,
+    `  One local worker is connected and running the examples.`,
+    "",
+    ...tokenLines,
+    `  Try:  deno task drover submit AggregateShards --param totalShards=10 --wait`,
+    `        deno task drover runs`,
+    `        open ${url}/api/docs`,
+    "",
+  ].join("\n");
 }
 
 /** The local admin token in `.drover/admin-token`, made (mode 0600) on first use. */

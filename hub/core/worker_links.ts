@@ -42,6 +42,7 @@ export interface WorkerLink {
 /** The links of this hub. */
 export class WorkerLinks {
   readonly #links = new Map<string, WorkerLink>();
+  readonly #waiters = new Set<{ match: (l: WorkerLink) => boolean; resolve: () => void }>();
   readonly #queue: WriteQueue;
   readonly #log: Logger;
 
@@ -72,6 +73,35 @@ export class WorkerLinks {
       previous.close(CLOSE.replaced, "replaced by a newer connection");
     }
     this.#links.set(link.workerId, link);
+    for (const waiter of [...this.#waiters]) {
+      if (!waiter.match(link)) continue;
+      this.#waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
+  /**
+   * Resolves once a worker matching `match` is connected to this hub (at
+   * once if one is); rejects with the signal's reason if it aborts first.
+   */
+  connected(match: (link: WorkerLink) => boolean, signal?: AbortSignal): Promise<void> {
+    if (this.all().some(match)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        match,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiters.delete(waiter);
+        reject(signal!.reason);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.add(waiter);
+    });
   }
 
   /** Forgets `link`; false when it was not the current one. */
