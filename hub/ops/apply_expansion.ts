@@ -59,7 +59,9 @@ const refused = (message: string): ExpansionResult => ({
  * still waiting for expansion): complete ones become done with a `found`
  * publication; external ones not there yet are checked again later (or
  * fail at their deadline); the others get edges and a count of requirements
- * not yet done, which makes them waiting, ready, or (wrappers) done.
+ * not yet done, which makes them waiting, ready, or (wrappers) done. One
+ * transaction: a task's pending count always matches its edges, and no
+ * other completion can slip between counting and storing it.
  */
 export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionResult> {
   const mode = e.mode ?? "expand";

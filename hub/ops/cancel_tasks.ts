@@ -16,7 +16,11 @@ export interface RevokedLease {
   workerId: string;
 }
 
-/** Cancels the tasks among `ids` that are not final; returns how many, and the leases revoked. */
+/**
+ * Cancels the tasks among `ids` that are not final; returns them, and the
+ * leases revoked. One transaction: a cancelled task has no open attempt,
+ * everything waiting on it is blocked by it, and its runs say cancelled.
+ */
 export async function cancelTasks(
   tx: Tx,
   ids: readonly string[],

@@ -60,6 +60,9 @@ const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, leas
  * other families' work costs nothing), and the update re-checks
  * `state = 'ready'`, so a task is never leased twice even with several hubs.
  * Every grant bumps the task's fencing epoch; run grants count an attempt.
+ * Reads and updates share the write transaction, so the resource limits
+ * read are the ones in force when the leases are granted, and every grant
+ * has its attempt row.
  */
 export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask[]> {
   if (req.limit <= 0 || req.pins.length === 0 || req.families.length === 0) return [];

@@ -31,6 +31,9 @@ export interface CompletionResult {
 /**
  * In one transaction: the key was seen → the first answer; else the epoch must
  * be current → publication inserted → task done → dependents re-evaluated.
+ * Several statements, one transaction, because exactly-once publication
+ * rests on them together: a task is done if and only if it has one
+ * publication, at its current epoch, and its dependents and runs know it.
  */
 export async function completeTask(tx: Tx, c: Completion): Promise<CompletionResult> {
   const [seen] = await tx.all<{ task_id: string; epoch: number }>(

@@ -52,7 +52,9 @@ const JITTER = 0.5;
 /**
  * Records a failed attempt (run or expansion). The delay before the next
  * attempt is `min(maxDelay, baseDelay · 2^(n-1))`, less up to half of it at
- * random, so that tasks that failed together do not retry together.
+ * random, so that tasks that failed together do not retry together. One
+ * transaction: a task that failed for good closes its attempt, blocks what
+ * waits on it and fails its runs together, or not at all.
  */
 export async function failTask(
   tx: Tx,

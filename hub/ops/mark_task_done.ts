@@ -29,7 +29,9 @@ export interface MarkedDone {
  * done. A lease on it is revoked and its epoch bumped, so a late completion
  * from the old holder is fenced out. Dependents waiting on it become ready;
  * tasks it blocked are unblocked (or blocked by another culprit they have).
- * `actor` is recorded on the attempt it cut short.
+ * `actor` is recorded on the attempt it cut short. One transaction: the
+ * task is done with exactly one publication, its old lease fenced out, and
+ * what it blocked or held back goes on.
  */
 export async function markTaskDone(
   tx: Tx,

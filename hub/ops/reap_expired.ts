@@ -17,7 +17,11 @@ export interface ReapedLease {
   owner: string | null;
 }
 
-/** Returns every lease that expired before `now` to the queue. */
+/**
+ * Returns every lease that expired before `now` to the queue. One
+ * transaction: each reaped lease closes its attempt, and a last attempt
+ * blocks what waits on it and fails its runs, with it.
+ */
 export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
   const reaped = await tx.all<ReapedLease>(sql`
     UPDATE tasks SET

@@ -31,7 +31,8 @@ export function familyHash(f: FamilyInfo): string {
  * Records what worker `workerId` advertised. A family@version registered
  * with a different schema is a conflict ({@link FamilyConflictError}) while
  * a connected worker still advertises the old one; otherwise the new
- * advertisement replaces it.
+ * advertisement replaces it. The check and the upsert share the write
+ * transaction, so two workers with different schemas cannot both pass it.
  */
 export async function registerFamilies(
   tx: Tx,

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 
-/** Returns a lease to the queue; false when it was not current. */
+/** Returns a lease to the queue, closing its attempt with it; false when it was not current. */
 export async function releaseLease(
   tx: Tx,
   taskId: string,

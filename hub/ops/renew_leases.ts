@@ -8,7 +8,9 @@ export type { RefusedRenewal };
 
 /**
  * Notes that the worker was seen, and extends each of `leases` it still
- * holds to `now + ttlMs`; returns the refusals with their reasons.
+ * holds to `now + ttlMs`; returns the refusals with their reasons. (The
+ * two statements are independent: the worker's row only says when it was
+ * last seen.)
  */
 export async function renewLeases(
   tx: Tx,

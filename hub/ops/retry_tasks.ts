@@ -24,7 +24,9 @@ export interface Retried {
  * waits for its requirements (pending count recounted), is ready when none
  * is pending, or, as a wrapper, done. What they blocked is unblocked; a task
  * (retried or unblocked) that still has a failed or cancelled requirement is
- * blocked by that one instead.
+ * blocked by that one instead. One transaction, so that no task is left
+ * blocked by a culprit that is no longer failed, nor waiting on a count
+ * that missed a completion while it sat blocked.
  */
 export async function retryTasks(tx: Tx, ids: readonly string[], now: number): Promise<Retried> {
   const retried: string[] = [];

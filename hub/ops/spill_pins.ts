@@ -20,7 +20,11 @@ export function spillPin(spill: Omit<Spill, "stage">, stage: number): string {
   return pinKey({ [spill.label]: allowed.length === 1 ? allowed[0]! : { in: allowed } });
 }
 
-/** Widens the pins of ready tasks that waited long enough; returns the new pins. */
+/**
+ * Widens the pins of ready tasks that waited long enough; returns the new
+ * pins. Each update re-checks `state = 'ready'`, so a task leased meanwhile
+ * keeps the pin it was leased under.
+ */
 export async function spillPins(tx: Tx, now: number): Promise<string[]> {
   const rows = await tx.all<{ id: string; pin_spill: string; ready_at: number | null }>(sql`
     SELECT id, pin_spill, ready_at FROM tasks

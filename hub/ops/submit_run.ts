@@ -34,6 +34,8 @@ export interface Submission {
 /**
  * Inserts the run and (if new) its root task; returns the root's state. The
  * run starts in the state the run-state rule gives its graph as it is now.
+ * One transaction: no completion or failure can land between reading the
+ * graph's state and storing the run's.
  */
 export async function submitRun(
   tx: Tx,
