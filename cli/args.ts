@@ -3,9 +3,8 @@
  * in `command_specs.ts`; global options may come before or after the
  * command. Every mistake is a {@link UsageError} naming the bad value.
  */
-import { TASK_STATES } from "../shared/states.ts";
-import { RUN_STATES } from "./api_schemas.ts";
-import { PAUSE_KINDS, TOKEN_ROLES } from "./api_schemas_control.ts";
+import { PAUSE_KINDS, TOKEN_ROLES } from "../shared/api_schemas_admin.ts";
+import { RUN_STATES, TASK_STATES } from "../shared/states.ts";
 import type { Command, Invocation, Target } from "./command.ts";
 import { COMMANDS, findCommand, GLOBAL_OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";

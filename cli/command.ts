@@ -1,8 +1,7 @@
 /** What a parsed `drover` command line asks for (see `args.ts`). */
 import type { Selector } from "../shared/selector.ts";
-import type { TaskState } from "../shared/states.ts";
-import type { RunState } from "./api_schemas.ts";
-import type { PauseKind, TokenRole } from "./api_schemas_control.ts";
+import type { RunState, TaskState } from "../shared/states.ts";
+import type { PauseKind, TokenRole } from "../shared/api_schemas_admin.ts";
 
 /** Whether an id names a run (`run_…`) or a task. */
 export type Target = "run" | "task";

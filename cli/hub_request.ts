@@ -5,7 +5,7 @@
  * 401 and 403, {@link HubError} for any other error or an unreadable answer.
  */
 import type { z } from "zod";
-import { problemOf } from "./api_schemas_control.ts";
+import { problemOf } from "./problem_of.ts";
 import type { ClientConfig } from "./config.ts";
 import { HubAuthError, HubError, HubUnreachableError } from "./errors.ts";
 import { networkReason } from "./network_reason.ts";

@@ -2,7 +2,7 @@
  * The live progress of a run or backfill being waited on: a redrawn one-line
  * bar on a terminal, a plain line at most once per `intervalMs` otherwise.
  */
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
 import { formatDuration } from "./format_time.ts";
 
 /** What a progress line counts. */

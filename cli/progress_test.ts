@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import { fakeRun } from "./fake_answers.ts";
 import { createProgressReporter, fitLine, formatProgress, formatTally } from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
-  return {
-    runId: "run_1",
-    rootTaskId: "Root_1_ab",
-    family: "Root",
-    params: {},
-    state: "running",
-    createdAt: 0,
-    finishedAt: null,
-    total,
-    counts,
-    failed: [],
-    blocked: [],
-  };
+  return fakeRun({ state: "running", finishedAt: null, total, counts });
 }
 
 Deno.test("formatProgress() draws the bar, the counts and the elapsed time", () => {

@@ -1,7 +1,7 @@
 /** Polls a backfill until every day has ended. */
 import { delay } from "../shared/delay.ts";
 import type { ApiClient } from "./api_client.ts";
-import type { BackfillStatus } from "./api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas.ts";
 import type { WaitOptions } from "./wait_for_run.ts";
 
 /** Fetches `GET /api/backfills/:id` every `intervalMs` until the state is `done` or `failed`. */

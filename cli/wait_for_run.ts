@@ -1,7 +1,7 @@
 /** Polls a run until it is no longer running. */
 import { delay } from "../shared/delay.ts";
 import type { ApiClient } from "./api_client.ts";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
 
 /** Options for {@link waitForRun}. */
 export interface WaitOptions {

@@ -1,5 +1,5 @@
 /** `drover resources [set NAME LIMIT]`. */
-import type { Resource } from "../api_schemas_control.ts";
+import type { Resource } from "../../shared/api_schemas_admin.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

@@ -1,5 +1,5 @@
 /** `drover retry ID [--wait]`: a run's failed tasks, or one task. */
-import type { RunRetried } from "../api_schemas_control.ts";
+import type { RunRetried } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
+import { fakeRun } from "../fake_answers.ts";
 import { inTurn, problem, runAgainst } from "../fake_hub.ts";
 import { describeRunRetry } from "./retry.ts";
 
 function status(state: "running" | "done", completed: number, pending: number) {
-  return {
-    runId: "run_1",
+  return fakeRun({
     rootTaskId: "Agg_1",
-    family: "Agg",
-    params: {},
     state,
-    createdAt: 0,
     finishedAt: state === "done" ? 500 : null,
     total: 3 + completed + pending,
     counts: { done: 3 + completed, leased: pending },
-    failed: [],
     summary: { alreadyDone: 3, completed, failed: 0, blocked: 0, cancelled: 0, pending },
-  };
+  });
 }
 
 const RETRIED = { runId: "run_1", retried: ["Shard_3"], unblocked: 1 };
@@ -52,7 +48,7 @@ Deno.test("retry --wait --json prints only the run's final status", async () => 
 
 Deno.test("retry of a task id retries that task", async () => {
   const { code, stdout, requests } = await runAgainst(["retry", "Shard_3"], {
-    "POST /api/tasks/Shard_3/retry": inTurn({ taskId: "Shard_3", state: "ready" }),
+    "POST /api/tasks/Shard_3/retry": inTurn({ taskId: "Shard_3", state: "ready", unblocked: 0 }),
   });
   assert.equal(code, 0);
   assert.equal(requests[0]?.path, "/api/tasks/Shard_3/retry");

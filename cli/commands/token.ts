@@ -37,8 +37,8 @@ export async function tokenCommand(
   command: Extract<Command, { name: "token" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  const describe = (scope: Record<string, string> | null | undefined) =>
-    Object.entries(scope ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-";
+  const describe = (scope: Record<string, string>) =>
+    Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(",") || "-";
   if (command.action === "generate") return generateTokenCommand(ctx.io, ctx.json);
   if (command.action === "create") {
     const role = command.role ?? "worker";
