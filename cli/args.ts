@@ -31,14 +31,14 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (values.has("help") && name !== "help") return invocation({ name: "help", topic: name });
 
   for (const option of options) {
-    if (spec.launches && option.spec.name !== "help") {
+    if (spec.launches && option.key !== "help") {
       throw new UsageError(
         `Option "${option.spelled}" does not apply to "${name}": it runs a ${name} here, ` +
           "configured by DROVER_* variables (see the README's Configuration)",
       );
     }
-    const allowed = (GLOBAL_OPTIONS as readonly string[]).includes(option.spec.name) ||
-      spec.options.includes(option.spec.name);
+    const allowed = (GLOBAL_OPTIONS as readonly string[]).includes(option.key) ||
+      spec.options.includes(option.key);
     if (!allowed) {
       throw new UsageError(
         `Option "${option.spelled}" does not apply to "${name}"; usage: ${usageLine(spec)}`,
