@@ -111,16 +111,14 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
         cursor: opt("cursor"),
       };
     case "retry": {
-      const target = targetOf(arg);
+      const target = targetOf(name, values);
       if (target === "task" && values.has("wait")) {
-        throw new UsageError(
-          `Option "--wait" follows a run; "${arg}" is a task id (run ids start with run_)`,
-        );
+        throw new UsageError('Option "--wait" follows a run, not a task (--task)');
       }
       return { name, id: arg, target, wait: values.has("wait") };
     }
     case "cancel":
-      return { name, id: arg, target: targetOf(arg), reason: opt("reason") };
+      return { name, id: arg, target: targetOf(name, values), reason: opt("reason") };
     case "done":
       return { name, taskId: arg, reason: opt("reason")! };
     case "tasks":
@@ -215,9 +213,16 @@ function resourcesCommand(args: string[]): Command {
   };
 }
 
-/** Run ids start with `run_`; anything else is taken for a task id. */
-function targetOf(id: string): Target {
-  return id.startsWith("run_") ? "run" : "task";
+/** What `--run` or `--task` says the id is; null when neither is given. */
+function targetOf(command: "retry" | "cancel", values: Map<string, string[]>): Target | null {
+  const run = values.has("is-run");
+  const task = values.has("is-task");
+  if (run && task) {
+    throw new UsageError(
+      `Options "--run" and "--task" exclude each other; usage: ${usageLine(findCommand(command)!)}`,
+    );
+  }
+  return run ? "run" : task ? "task" : null;
 }
 
 function first(values: Map<string, string[]>, name: string): string | null {

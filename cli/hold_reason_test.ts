@@ -150,7 +150,7 @@ Deno.test("submit --wait says why the run is held while nothing of it runs", asy
 });
 
 Deno.test("on a terminal the held line is cut to the terminal's width", async () => {
-  const { stderr } = await runAgainst(["retry", "run_1", "--wait"], {
+  const { stderr } = await runAgainst(["retry", "run_1", "--run", "--wait"], {
     "POST /api/runs/run_1/retry": () =>
       Response.json({ runId: "run_1", retried: [ROOT], unblocked: 0 }),
     "GET /api/runs/run_1": inTurn(run({ ready: 1 }), run({ done: 4 }, "done")),
