@@ -11,6 +11,7 @@ function clientWith(handler: Handler, token: string | null = null) {
   return createApiClient({
     baseUrl: "http://hub.test",
     token,
+    tokenSource: token === null ? null : "--token",
     fetch: fakeFetch as typeof fetch,
     timeoutMs: 0,
   });
@@ -88,6 +89,7 @@ Deno.test("an API client reports a failed fetch as the hub being unreachable", a
   const client = createApiClient({
     baseUrl: "http://127.0.0.1:1",
     token: null,
+    tokenSource: null,
     timeoutMs: 0,
     fetch: () =>
       Promise.reject(

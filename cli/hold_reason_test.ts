@@ -42,6 +42,7 @@ function fakeClient(tasks: Record<string, unknown>, ready: string[] = []) {
   const client = createApiClient({
     baseUrl: "http://hub.test",
     token: null,
+    tokenSource: null,
     fetch: fetch as typeof globalThis.fetch,
   });
   return { client, paths };

@@ -33,8 +33,7 @@ export interface HubRequestOptions extends ClientConfig {
 export function createHubRequest(options: HubRequestOptions): HubRequest {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const { baseUrl, token } = options;
-  const tokenSource = token === null ? null : options.tokenSource ?? "--token";
+  const { baseUrl, token, tokenSource } = options;
 
   return async (method, path, schema, body) => {
     const headers: Record<string, string> = {

@@ -39,6 +39,7 @@ Deno.test("a progress reporter on a terminal redraws one line and clears it at t
     now: () => now,
     startedAt: 1000,
     format: formatProgress,
+    columns: () => null,
   });
   reporter.update(run({ leased: 1 }, 1));
   now += 200;
@@ -61,6 +62,7 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     now: () => now,
     startedAt: 0,
     format: formatProgress,
+    columns: () => null,
   });
   for (let i = 0; i < 12; i++) {
     reporter.update(run({ done: i }, 20));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { BackfillStatus } from "../../shared/api_schemas.ts";
 import { fakeBackfill, fakeFamily } from "../fake_answers.ts";
-import { inTurn, runAgainst } from "../fake_hub.ts";
+import { inTurn, runAgainst, type RunAgainstOptions } from "../fake_hub.ts";
 
 const SCHEMA = {
   type: "object",
@@ -35,7 +35,7 @@ function status(state: BackfillStatus["state"], done: number, running: number): 
 }
 
 /** Runs the CLI against a hub whose backfill answers each of `statuses` in turn. */
-function cli(argv: string[], statuses = [status("done", 2, 0)]) {
+function cli(argv: string[], statuses = [status("done", 2, 0)], options?: RunAgainstOptions) {
   return runAgainst(argv, {
     "GET /api/families/Load": () =>
       Response.json(
@@ -44,7 +44,7 @@ function cli(argv: string[], statuses = [status("done", 2, 0)]) {
     "POST /api/backfills": () =>
       Response.json({ backfillId: "bf_1", days: 3, skipped: 1, submitted: 1 }, { status: 201 }),
     "GET /api/backfills/bf_1": inTurn(...statuses),
-  });
+  }, options);
 }
 
 const BACKFILL = ["backfill", "Load", "--from", "2026-11-01", "--to", "2026-11-03"];
@@ -120,4 +120,19 @@ Deno.test("backfill --wait --json prints only the final status on stdout", async
   assert.equal(code, 0);
   assert.equal(JSON.parse(stdout).state, "done");
   assert.equal(stderr, "");
+});
+
+Deno.test("backfill --wait on a terminal redraws its line, cut to the terminal's width", async () => {
+  const hub = [status("running", 0, 1), status("done", 2, 0)];
+  const { code, stderr } = await cli([...BACKFILL, "-p", "table=t", "--wait"], hub, {
+    stderrIsTerminal: true,
+    columns: 40,
+  });
+  assert.equal(code, 0);
+  assert.equal(
+    stderr,
+    "\r[###-------] 1/3 days done · 1 running…\x1b[K" +
+      "\r[##########] 3/3 days done · 0 running…\x1b[K" +
+      "\r\x1b[K",
+  );
 });
