@@ -153,8 +153,8 @@ export interface ApiClient {
   markTaskDone(taskId: string, reason: string): Promise<TaskMarkedDone>;
   /** `GET /api/workers`. */
   listWorkers(): Promise<Worker[]>;
-  /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
-  setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
+  /** `POST /api/workers/:worker/{cordon,uncordon,drain}`; the hub takes an id or a name. */
+  setWorkerMode(worker: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
   /** `POST /api/tokens`. */
   createToken(body: TokenRequest): Promise<TokenCreated>;
   /** `GET /api/tokens`. */
@@ -214,8 +214,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     markTaskDone: (taskId, reason) =>
       request("POST", `/api/tasks/${id(taskId)}/done`, taskMarkedDoneSchema, { reason }),
     listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
-    setWorkerMode: (workerId, mode) =>
-      request("POST", `/api/workers/${id(workerId)}/${mode}`, workerModeSchema, {}),
+    setWorkerMode: (worker, mode) =>
+      request("POST", `/api/workers/${id(worker)}/${mode}`, workerModeSchema, {}),
     createToken: (body) => request("POST", "/api/tokens", tokenCreatedSchema, body),
     listTokens: async () => (await request("GET", "/api/tokens", tokenListSchema)).tokens,
     revokeToken: (tokenId) => request("DELETE", `/api/tokens/${id(tokenId)}`, tokenRevokedSchema),

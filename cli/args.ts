@@ -8,7 +8,14 @@ import { RUN_STATES, TASK_STATES } from "../shared/states.ts";
 import type { Command, Invocation, Target } from "./command.ts";
 import { COMMANDS, findCommand, GLOBAL_OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
-import { parseChoice, parseDate, parseInteger, parseLimit, parsePins } from "./option_values.ts";
+import {
+  parseChoice,
+  parseDate,
+  parseInteger,
+  parseLimit,
+  parsePins,
+  parseScope,
+} from "./option_values.ts";
 import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
 
 export type { Command, Invocation } from "./command.ts";
@@ -192,7 +199,14 @@ function tokenCommand(args: string[], values: Map<string, string[]>): Command {
       `Option "--scope" applies to worker tokens only, not to ${role} tokens`,
     );
   }
-  return { name: "token", action, id, role, scope, tokenName: first(values, "name") };
+  return {
+    name: "token",
+    action,
+    id,
+    role,
+    scope: scope === null ? null : parseScope(scope),
+    tokenName: first(values, "name"),
+  };
 }
 
 function resourcesCommand(args: string[]): Command {

@@ -127,6 +127,18 @@ Deno.test("parseArgs() reads token actions, checking the role and that only work
     tokenName: "ci",
   });
   assert.equal((parseArgs(["token", "generate"]).command as { action: string }).action, "generate");
+  assert.deepEqual(parseArgs(["token", "create", "--scope", "region=eu-west,zone=b"]).command, {
+    name: "token",
+    action: "create",
+    id: null,
+    role: null,
+    scope: { region: "eu-west", zone: "b" },
+    tokenName: null,
+  });
+  assert.throws(() => parseArgs(["token", "create", "--scope", "region"]), {
+    name: "UsageError",
+    message: /^Option "--scope" needs labels like region=eu-west: /,
+  });
   assert.throws(() => parseArgs(["token", "create", "--role", "root"]), {
     name: "UsageError",
     message: 'Option "--role" got "root"; use one of: admin, operator, viewer, worker',

@@ -1,5 +1,5 @@
 /** What a parsed `drover` command line asks for (see `args.ts`). */
-import type { Selector } from "../shared/selector.ts";
+import type { Labels, Selector } from "../shared/selector.ts";
 import type { RunState, TaskState } from "../shared/states.ts";
 import type { PauseKind, TokenRole } from "../shared/api_schemas_admin.ts";
 
@@ -63,7 +63,8 @@ export type Command =
     action: "create" | "list" | "revoke" | "generate";
     id: string | null;
     role: TokenRole | null;
-    scope: string | null;
+    /** `--scope`: the labels a worker token's worker must carry. */
+    scope: Labels | null;
     tokenName: string | null;
   }
   | {

@@ -22,7 +22,7 @@ export function formatBackfillProgress(backfill: BackfillStatus, elapsedMs: numb
 }
 
 /** `10 days, 1 skipped as already complete, 9 done, 0 failed`. */
-export function formatBackfillCounts(backfill: BackfillStatus): string {
+function formatBackfillCounts(backfill: BackfillStatus): string {
   return `${backfill.days} day${backfill.days === 1 ? "" : "s"}, ${backfill.skipped} skipped ` +
     `as already complete, ${backfill.done} done, ${backfill.failed} failed`;
 }

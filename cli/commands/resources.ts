@@ -23,7 +23,7 @@ export async function resourcesCommand(
 }
 
 /** Resources as a table, a default limit marked as such. */
-export function formatResources(resources: readonly Resource[]): string {
+function formatResources(resources: readonly Resource[]): string {
   if (resources.length === 0) {
     return "No resource is limited or used: no family declares one.";
   }
