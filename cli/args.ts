@@ -6,7 +6,7 @@
 import { PAUSE_KINDS, TOKEN_ROLES } from "../shared/api_schemas_admin.ts";
 import { RUN_STATES, TASK_STATES } from "../shared/states.ts";
 import type { Command, Invocation, Target } from "./command.ts";
-import { COMMANDS, findCommand, GLOBAL_OPTIONS, usageLine } from "./command_specs.ts";
+import { COMMANDS, findCommand, GLOBAL_OPTIONS, OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
 import {
   parseChoice,
@@ -67,7 +67,8 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (args.length > most) throw unexpected(args[most]!, name);
   const missing = spec.required?.find((option) => !values.has(option));
   if (missing) {
-    throw new UsageError(`Missing --${missing} for "${name}"; usage: ${usageLine(spec)}`);
+    const option = OPTIONS[missing]!.name;
+    throw new UsageError(`Missing --${option} for "${name}"; usage: ${usageLine(spec)}`);
   }
   return invocation(buildCommand(name, args, values));
 }
