@@ -2,8 +2,6 @@
  * A typed client for the hub's admin API, one method per endpoint. Every
  * failure becomes one of the errors in `errors.ts` (see `hub_request.ts`).
  */
-import type { Selector } from "../shared/selector.ts";
-import type { TaskState } from "../shared/states.ts";
 import {
   type BackfillCreated,
   backfillCreatedSchema,
@@ -13,22 +11,24 @@ import {
   type FamilyDetail,
   familyDetailSchema,
   familyListSchema,
+  type RunCancelled,
+  runCancelledSchema,
   type RunList,
   runListSchema,
-  type RunState,
+  type RunRetried,
+  runRetriedSchema,
   type RunStatus,
   runStatusSchema,
   type Submitted,
   submittedSchema,
   type Task,
+  taskCancelledSchema,
   type TaskDetail,
   taskDetailSchema,
   taskListSchema,
-  type Worker,
-  workerListSchema,
-  type WorkerMode,
-  workerModeSchema,
-} from "./api_schemas.ts";
+  taskMarkedDoneSchema,
+  taskRetriedSchema,
+} from "../shared/api_schemas.ts";
 import {
   type AuditList,
   auditListSchema,
@@ -40,20 +40,28 @@ import {
   type Resource,
   resourceListSchema,
   resourceSetSchema,
-  type RunCancelled,
-  runCancelledSchema,
-  type RunRetried,
-  runRetriedSchema,
-  type TaskAction,
-  taskActionSchema,
   type TokenCreated,
   tokenCreatedSchema,
   type TokenInfo,
   tokenListSchema,
   tokenRevokedSchema,
   type TokenRole,
-} from "./api_schemas_control.ts";
+  type Worker,
+  workerListSchema,
+  type WorkerMode,
+  workerModeSchema,
+} from "../shared/api_schemas_admin.ts";
+import type { Selector } from "../shared/selector.ts";
+import type { RunState, TaskState } from "../shared/states.ts";
+import type { z } from "zod";
 import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
+
+/** What a task retry answers: its new state and how many tasks it unblocked. */
+export type TaskRetried = z.output<typeof taskRetriedSchema>;
+/** What a task cancel answers. */
+export type TaskCancelled = z.output<typeof taskCancelledSchema>;
+/** What marking a task done answers: how many dependents became ready. */
+export type TaskMarkedDone = z.output<typeof taskMarkedDoneSchema>;
 
 /** Filters of `GET /api/tasks`. */
 export interface TaskFilter {
@@ -138,21 +146,21 @@ export interface ApiClient {
   /** `GET /api/tasks/:id`. */
   getTask(taskId: string): Promise<TaskDetail>;
   /** `POST /api/tasks/:id/retry`. */
-  retryTask(taskId: string): Promise<TaskAction>;
+  retryTask(taskId: string): Promise<TaskRetried>;
   /** `POST /api/tasks/:id/cancel`. */
-  cancelTask(taskId: string, reason: string | null): Promise<TaskAction>;
+  cancelTask(taskId: string, reason: string | null): Promise<TaskCancelled>;
   /** `POST /api/tasks/:id/done`. */
-  markTaskDone(taskId: string, reason: string): Promise<TaskAction>;
+  markTaskDone(taskId: string, reason: string): Promise<TaskMarkedDone>;
   /** `GET /api/workers`. */
   listWorkers(): Promise<Worker[]>;
-  /** `POST /api/workers/:id/{cordon,uncordon,drain}`. */
-  setWorkerMode(workerId: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
+  /** `POST /api/workers/:worker/{cordon,uncordon,drain}`; the hub takes an id or a name. */
+  setWorkerMode(worker: string, mode: "cordon" | "uncordon" | "drain"): Promise<WorkerMode>;
   /** `POST /api/tokens`. */
   createToken(body: TokenRequest): Promise<TokenCreated>;
   /** `GET /api/tokens`. */
   listTokens(): Promise<TokenInfo[]>;
   /** `DELETE /api/tokens/:id`. */
-  revokeToken(id: string): Promise<{ id: string; sessionsClosed: number }>;
+  revokeToken(id: string): Promise<z.output<typeof tokenRevokedSchema>>;
   /** `GET /api/pauses`. */
   listPauses(): Promise<Pause[]>;
   /** `PUT /api/pauses/:kind/:value`. */
@@ -164,7 +172,7 @@ export interface ApiClient {
   /** `GET /api/resources`. */
   listResources(): Promise<Resource[]>;
   /** `PUT /api/resources/:name`. */
-  setResourceLimit(name: string, limit: number): Promise<{ name: string; limit: number }>;
+  setResourceLimit(name: string, limit: number): Promise<z.output<typeof resourceSetSchema>>;
 }
 
 /** Options for {@link createApiClient}. */
@@ -200,14 +208,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         taskListSchema,
       )).tasks,
     getTask: (taskId) => request("GET", `/api/tasks/${id(taskId)}`, taskDetailSchema),
-    retryTask: (taskId) => request("POST", `/api/tasks/${id(taskId)}/retry`, taskActionSchema),
+    retryTask: (taskId) => request("POST", `/api/tasks/${id(taskId)}/retry`, taskRetriedSchema),
     cancelTask: (taskId, reason) =>
-      request("POST", `/api/tasks/${id(taskId)}/cancel`, taskActionSchema, reasonBody(reason)),
+      request("POST", `/api/tasks/${id(taskId)}/cancel`, taskCancelledSchema, reasonBody(reason)),
     markTaskDone: (taskId, reason) =>
-      request("POST", `/api/tasks/${id(taskId)}/done`, taskActionSchema, { reason }),
+      request("POST", `/api/tasks/${id(taskId)}/done`, taskMarkedDoneSchema, { reason }),
     listWorkers: async () => (await request("GET", "/api/workers", workerListSchema)).workers,
-    setWorkerMode: (workerId, mode) =>
-      request("POST", `/api/workers/${id(workerId)}/${mode}`, workerModeSchema, {}),
+    setWorkerMode: (worker, mode) =>
+      request("POST", `/api/workers/${id(worker)}/${mode}`, workerModeSchema, {}),
     createToken: (body) => request("POST", "/api/tokens", tokenCreatedSchema, body),
     listTokens: async () => (await request("GET", "/api/tokens", tokenListSchema)).tokens,
     revokeToken: (tokenId) => request("DELETE", `/api/tokens/${id(tokenId)}`, tokenRevokedSchema),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createApiClient } from "./api_client.ts";
 import { HubAuthError, HubError, HubUnreachableError } from "./errors.ts";
+import { fakeRun } from "./fake_answers.ts";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
@@ -10,24 +11,13 @@ function clientWith(handler: Handler, token: string | null = null) {
   return createApiClient({
     baseUrl: "http://hub.test",
     token,
+    tokenSource: token === null ? null : "--token",
     fetch: fakeFetch as typeof fetch,
     timeoutMs: 0,
   });
 }
 
-const RUN = {
-  runId: "run_1",
-  rootTaskId: "A_1_ab",
-  family: "A",
-  params: {},
-  state: "done",
-  createdAt: 1,
-  finishedAt: 2,
-  total: 1,
-  counts: { done: 1 },
-  failed: [],
-  futureField: "kept",
-};
+const RUN = { ...fakeRun({ total: 1, counts: { done: 1 } }), futureField: "kept" };
 
 Deno.test("an API client sends the bearer token and a JSON body", async () => {
   let seen: Request | undefined;
@@ -67,27 +57,12 @@ Deno.test("an API client builds the tasks query from the filters that are set", 
   let url = "";
   const client = clientWith((request) => {
     url = request.url;
-    return Response.json({ tasks: [] });
+    return Response.json({ tasks: [], next: null });
   });
   await client.listTasks({ run: "run 1", state: "failed", family: null, limit: 5 });
   assert.equal(url, "http://hub.test/api/tasks?run=run+1&state=failed&limit=5");
   await assert.rejects(() => client.getTask("a/b"), { code: "unexpected_response" });
   assert.equal(url, "http://hub.test/api/tasks/a%2Fb");
-});
-
-Deno.test("an API client turns an error answer into a HubError with the hub's code", async () => {
-  const client = clientWith(() =>
-    Response.json({ error: { code: "run_not_found", message: 'Run "x" does not exist' } }, {
-      status: 404,
-    })
-  );
-  await assert.rejects(() => client.getRun("x"), (error: unknown) => {
-    assert.ok(error instanceof HubError);
-    assert.equal(error.status, 404);
-    assert.equal(error.code, "run_not_found");
-    assert.equal(error.message, 'Run "x" does not exist');
-    return true;
-  });
 });
 
 Deno.test("an API client reports a non-JSON error answer with its status and an excerpt", async () => {
@@ -114,6 +89,7 @@ Deno.test("an API client reports a failed fetch as the hub being unreachable", a
   const client = createApiClient({
     baseUrl: "http://127.0.0.1:1",
     token: null,
+    tokenSource: null,
     timeoutMs: 0,
     fetch: () =>
       Promise.reject(
@@ -158,21 +134,36 @@ Deno.test("an API client reads an application/problem+json error into a HubError
   });
 });
 
-Deno.test("an API client takes a problem's code from its type when the code is missing", async () => {
-  const client = clientWith(() =>
-    Response.json({ type: "urn:drover:problem:run_not_found", title: "Not found", status: 404 }, {
-      status: 404,
-    })
-  );
-  await assert.rejects(() => client.getRun("x"), { code: "run_not_found", message: "Not found" });
+Deno.test("an API client reports an error body that is not a problem with its status and an excerpt", async () => {
+  const legacy = { error: { code: "run_not_found", message: 'Run "x" does not exist' } };
+  const client = clientWith(() => Response.json(legacy, { status: 404 }));
+  await assert.rejects(() => client.getRun("x"), (error: unknown) => {
+    assert.ok(error instanceof HubError && !(error instanceof HubAuthError));
+    assert.equal(error.status, 404);
+    assert.equal(error.code, "http_404");
+    assert.equal(
+      error.message,
+      `The hub answered GET /api/runs/x with HTTP 404: ${JSON.stringify(JSON.stringify(legacy))}`,
+    );
+    return true;
+  });
 });
 
 Deno.test("an API client turns 401 and 403 into a HubAuthError naming where the token came from", async () => {
   const answer = (status: 401 | 403, code: string, detail: string) => () =>
-    new Response(JSON.stringify({ type: `urn:drover:problem:${code}`, status, detail, code }), {
-      status,
-      headers: PROBLEM,
-    });
+    new Response(
+      JSON.stringify({
+        type: `urn:drover:problem:${code}`,
+        title: "Refused",
+        status,
+        detail,
+        code,
+      }),
+      {
+        status,
+        headers: PROBLEM,
+      },
+    );
   const refused = clientWith(answer(401, "unauthorized", "the token is revoked"), "t");
   await assert.rejects(() => refused.listPauses(), (error: unknown) => {
     assert.ok(error instanceof HubAuthError);
@@ -194,7 +185,7 @@ Deno.test("an API client builds the runs and audit queries with their cursors", 
     urls.push(request.url);
     return request.url.includes("/api/audit")
       ? Response.json({ entries: [], next: "c2" })
-      : Response.json({ runs: [] });
+      : Response.json({ runs: [], next: null });
   });
   const runs = await client.listRuns({ state: "failed", family: null, limit: 2, cursor: "c 1" });
   assert.deepEqual(runs, { runs: [], next: null });
@@ -220,7 +211,11 @@ Deno.test("an API client sends each action to its path, method and body", async 
       return Response.json({ runId: "run_1", retried: ["A_1"], unblocked: 2 });
     }
     if (path.startsWith("/api/runs/")) return Response.json({ runId: "run_1", cancelled: 3 });
-    return Response.json({ taskId: "A_1", state: "ready" });
+    if (path.endsWith("/retry")) {
+      return Response.json({ taskId: "A_1", state: "ready", unblocked: 0 });
+    }
+    if (path.endsWith("/cancel")) return Response.json({ taskId: "A_1", state: "cancelled" });
+    return Response.json({ taskId: "A_1", state: "done", readied: 1 });
   });
   await client.retryRun("run_1");
   await client.cancelRun("run_1", null);

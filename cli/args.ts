@@ -3,13 +3,19 @@
  * in `command_specs.ts`; global options may come before or after the
  * command. Every mistake is a {@link UsageError} naming the bad value.
  */
-import { TASK_STATES } from "../shared/states.ts";
-import { RUN_STATES } from "./api_schemas.ts";
-import { PAUSE_KINDS, TOKEN_ROLES } from "./api_schemas_control.ts";
+import { PAUSE_KINDS, TOKEN_ROLES } from "../shared/api_schemas_admin.ts";
+import { RUN_STATES, TASK_STATES } from "../shared/states.ts";
 import type { Command, Invocation, Target } from "./command.ts";
-import { COMMANDS, findCommand, GLOBAL_OPTIONS, usageLine } from "./command_specs.ts";
+import { COMMANDS, findCommand, GLOBAL_OPTIONS, OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
-import { parseChoice, parseDate, parseInteger, parseLimit, parsePins } from "./option_values.ts";
+import {
+  parseChoice,
+  parseDate,
+  parseInteger,
+  parseLimit,
+  parsePins,
+  parseScope,
+} from "./option_values.ts";
 import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
 
 export type { Command, Invocation } from "./command.ts";
@@ -32,14 +38,14 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (values.has("help") && name !== "help") return invocation({ name: "help", topic: name });
 
   for (const option of options) {
-    if (spec.launches && option.spec.name !== "help") {
+    if (spec.launches && option.key !== "help") {
       throw new UsageError(
         `Option "${option.spelled}" does not apply to "${name}": it runs a ${name} here, ` +
           "configured by DROVER_* variables (see the README's Configuration)",
       );
     }
-    const allowed = (GLOBAL_OPTIONS as readonly string[]).includes(option.spec.name) ||
-      spec.options.includes(option.spec.name);
+    const allowed = (GLOBAL_OPTIONS as readonly string[]).includes(option.key) ||
+      spec.options.includes(option.key);
     if (!allowed) {
       throw new UsageError(
         `Option "${option.spelled}" does not apply to "${name}"; usage: ${usageLine(spec)}`,
@@ -61,7 +67,8 @@ export function parseArgs(argv: readonly string[]): Invocation {
   if (args.length > most) throw unexpected(args[most]!, name);
   const missing = spec.required?.find((option) => !values.has(option));
   if (missing) {
-    throw new UsageError(`Missing --${missing} for "${name}"; usage: ${usageLine(spec)}`);
+    const option = OPTIONS[missing]!.name;
+    throw new UsageError(`Missing --${option} for "${name}"; usage: ${usageLine(spec)}`);
   }
   return invocation(buildCommand(name, args, values));
 }
@@ -112,16 +119,14 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
         cursor: opt("cursor"),
       };
     case "retry": {
-      const target = targetOf(arg);
+      const target = targetOf(name, values);
       if (target === "task" && values.has("wait")) {
-        throw new UsageError(
-          `Option "--wait" follows a run; "${arg}" is a task id (run ids start with run_)`,
-        );
+        throw new UsageError('Option "--wait" follows a run, not a task (--task)');
       }
       return { name, id: arg, target, wait: values.has("wait") };
     }
     case "cancel":
-      return { name, id: arg, target: targetOf(arg), reason: opt("reason") };
+      return { name, id: arg, target: targetOf(name, values), reason: opt("reason") };
     case "done":
       return { name, taskId: arg, reason: opt("reason")! };
     case "tasks":
@@ -195,7 +200,14 @@ function tokenCommand(args: string[], values: Map<string, string[]>): Command {
       `Option "--scope" applies to worker tokens only, not to ${role} tokens`,
     );
   }
-  return { name: "token", action, id, role, scope, tokenName: first(values, "name") };
+  return {
+    name: "token",
+    action,
+    id,
+    role,
+    scope: scope === null ? null : parseScope(scope),
+    tokenName: first(values, "name"),
+  };
 }
 
 function resourcesCommand(args: string[]): Command {
@@ -216,9 +228,16 @@ function resourcesCommand(args: string[]): Command {
   };
 }
 
-/** Run ids start with `run_`; anything else is taken for a task id. */
-function targetOf(id: string): Target {
-  return id.startsWith("run_") ? "run" : "task";
+/** What `--run` or `--task` says the id is; null when neither is given. */
+function targetOf(command: "retry" | "cancel", values: Map<string, string[]>): Target | null {
+  const run = values.has("is-run");
+  const task = values.has("is-task");
+  if (run && task) {
+    throw new UsageError(
+      `Options "--run" and "--task" exclude each other; usage: ${usageLine(findCommand(command)!)}`,
+    );
+  }
+  return run ? "run" : task ? "task" : null;
 }
 
 function first(values: Map<string, string[]>, name: string): string | null {

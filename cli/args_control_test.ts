@@ -2,24 +2,37 @@
 import assert from "node:assert/strict";
 import { parseArgs } from "./args.ts";
 
-Deno.test("parseArgs() sends retry and cancel of a run_ id to the run, anything else to a task", () => {
+Deno.test("parseArgs() takes what retry and cancel act on from --run or --task, else leaves it to the hub", () => {
   assert.deepEqual(parseArgs(["retry", "run_1", "--wait"]).command, {
+    name: "retry",
+    id: "run_1",
+    target: null,
+    wait: true,
+  });
+  assert.deepEqual(parseArgs(["retry", "--run", "run_1", "-w"]).command, {
     name: "retry",
     id: "run_1",
     target: "run",
     wait: true,
   });
-  assert.deepEqual(parseArgs(["retry", "A_1_ab"]).command, {
+  // A task family named "run" has ids that start with run_: the flag, not the prefix, decides.
+  assert.deepEqual(parseArgs(["retry", "run_2026-11-23_ab", "--task"]).command, {
     name: "retry",
-    id: "A_1_ab",
+    id: "run_2026-11-23_ab",
     target: "task",
     wait: false,
   });
-  assert.throws(() => parseArgs(["retry", "A_1_ab", "--wait"]), {
-    name: "UsageError",
-    message: 'Option "--wait" follows a run; "A_1_ab" is a task id (run ids start with run_)',
+  assert.deepEqual(parseArgs(["retry", "A_1_ab"]).command, {
+    name: "retry",
+    id: "A_1_ab",
+    target: null,
+    wait: false,
   });
-  assert.deepEqual(parseArgs(["cancel", "run_1", "--reason", "wrong day"]).command, {
+  assert.throws(() => parseArgs(["retry", "A_1_ab", "--task", "--wait"]), {
+    name: "UsageError",
+    message: 'Option "--wait" follows a run, not a task (--task)',
+  });
+  assert.deepEqual(parseArgs(["cancel", "run_1", "--reason", "wrong day", "--run"]).command, {
     name: "cancel",
     id: "run_1",
     target: "run",
@@ -28,9 +41,47 @@ Deno.test("parseArgs() sends retry and cancel of a run_ id to the run, anything 
   assert.deepEqual(parseArgs(["cancel", "A_1_ab"]).command, {
     name: "cancel",
     id: "A_1_ab",
+    target: null,
+    reason: null,
+  });
+  assert.deepEqual(parseArgs(["cancel", "--task", "A_1_ab"]).command, {
+    name: "cancel",
+    id: "A_1_ab",
     target: "task",
     reason: null,
   });
+});
+
+Deno.test("parseArgs() refuses --run with --task, and a value on either", () => {
+  assert.throws(() => parseArgs(["retry", "run_1", "--run", "--task"]), {
+    name: "UsageError",
+    message: 'Options "--run" and "--task" exclude each other; usage: drover retry ID [--run] ' +
+      "[--task] [--wait]",
+  });
+  assert.throws(() => parseArgs(["cancel", "run_1", "--task", "--run"]), {
+    name: "UsageError",
+    message: /^Options "--run" and "--task" exclude each other; usage: drover cancel ID /,
+  });
+  assert.throws(() => parseArgs(["retry", "--run=run_1"]), {
+    name: "UsageError",
+    message: 'Option "--run" takes no value (got "--run=run_1")',
+  });
+});
+
+Deno.test("parseArgs() reads --run as tasks' RUN_ID, and refuses retry's --task elsewhere", () => {
+  assert.deepEqual(parseArgs(["tasks", "--run", "run_1"]).command, {
+    name: "tasks",
+    run: "run_1",
+    state: null,
+    family: null,
+    limit: null,
+  });
+  assert.throws(() => parseArgs(["tasks", "--run"]), /"--run" needs a value: --run RUN_ID/);
+  assert.throws(() => parseArgs(["runs", "--run", "x"]), {
+    name: "UsageError",
+    message: /^Option "--run" does not apply to "runs"; usage: /,
+  });
+  assert.throws(() => parseArgs(["done", "A_1", "--task"]), /"--task" does not apply to "done"/);
 });
 
 Deno.test("parseArgs() wants a --reason to mark a task done", () => {
@@ -76,6 +127,18 @@ Deno.test("parseArgs() reads token actions, checking the role and that only work
     tokenName: "ci",
   });
   assert.equal((parseArgs(["token", "generate"]).command as { action: string }).action, "generate");
+  assert.deepEqual(parseArgs(["token", "create", "--scope", "region=eu-west,zone=b"]).command, {
+    name: "token",
+    action: "create",
+    id: null,
+    role: null,
+    scope: { region: "eu-west", zone: "b" },
+    tokenName: null,
+  });
+  assert.throws(() => parseArgs(["token", "create", "--scope", "region"]), {
+    name: "UsageError",
+    message: /^Option "--scope" needs labels like region=eu-west: /,
+  });
   assert.throws(() => parseArgs(["token", "create", "--role", "root"]), {
     name: "UsageError",
     message: 'Option "--role" got "root"; use one of: admin, operator, viewer, worker',

@@ -1,10 +1,9 @@
 /** What a parsed `drover` command line asks for (see `args.ts`). */
-import type { Selector } from "../shared/selector.ts";
-import type { TaskState } from "../shared/states.ts";
-import type { RunState } from "./api_schemas.ts";
-import type { PauseKind, TokenRole } from "./api_schemas_control.ts";
+import type { Labels, Selector } from "../shared/selector.ts";
+import type { RunState, TaskState } from "../shared/states.ts";
+import type { PauseKind, TokenRole } from "../shared/api_schemas_admin.ts";
 
-/** Whether an id names a run (`run_…`) or a task. */
+/** What the id of `retry` or `cancel` names: a run or a task. */
 export type Target = "run" | "task";
 
 /** What to do, with its arguments. */
@@ -42,8 +41,9 @@ export type Command =
     limit: number | null;
     cursor: string | null;
   }
-  | { name: "retry"; id: string; target: Target; wait: boolean }
-  | { name: "cancel"; id: string; target: Target; reason: string | null }
+  /** `target`: from `--run` or `--task`; null: ask the hub (see `resolve_target.ts`). */
+  | { name: "retry"; id: string; target: Target | null; wait: boolean }
+  | { name: "cancel"; id: string; target: Target | null; reason: string | null }
   | { name: "done"; taskId: string; reason: string }
   | {
     name: "tasks";
@@ -63,7 +63,8 @@ export type Command =
     action: "create" | "list" | "revoke" | "generate";
     id: string | null;
     role: TokenRole | null;
-    scope: string | null;
+    /** `--scope`: the labels a worker token's worker must carry. */
+    scope: Labels | null;
     tokenName: string | null;
   }
   | {

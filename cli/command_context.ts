@@ -9,7 +9,7 @@ export interface CommandContext {
   /** `--json`: print machine-readable JSON on stdout, nothing else there. */
   json: boolean;
   now: () => number;
-  /** Pause between polls of `submit --wait` and `backfill --wait`. */
+  /** Pauses between the polls of a `--wait`. */
   sleep: (ms: number) => Promise<void>;
   /** How often `--wait` polls the run or backfill. */
   pollMs: number;

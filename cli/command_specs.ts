@@ -57,14 +57,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "retry",
     args: ["ID"],
-    options: ["wait"],
-    summary: "Retry a run's failed tasks (ID run_…), or one failed or cancelled task",
+    options: ["is-run", "is-task", "wait"],
+    summary: "Retry a run's failed tasks, or one failed or cancelled task",
   },
   {
     name: "cancel",
     args: ["ID"],
-    options: ["reason"],
-    summary: "Cancel a run's unfinished tasks (ID run_…), or one task",
+    options: ["is-run", "is-task", "reason"],
+    summary: "Cancel a run's unfinished tasks, or one task",
   },
   {
     name: "done",

@@ -15,7 +15,7 @@ export interface ClientConfig {
   /** Sent as a bearer token when set. */
   token: string | null;
   /** Where {@link ClientConfig.token} came from, for error messages; null without a token. */
-  tokenSource?: TokenSource | null;
+  tokenSource: TokenSource | null;
 }
 
 const envSchema = z.object({

@@ -90,3 +90,25 @@ export function inTurn(...bodies: unknown[]): FakeRoute {
   let i = 0;
   return () => Response.json(bodies[Math.min(i++, bodies.length - 1)]);
 }
+
+/**
+ * Routes for `GET /api/runs/{id}` and `GET /api/tasks/{id}` that answer
+ * `found.run` and `found.task`, or the hub's not-found problem for either
+ * left out: what `retry` and `cancel` ask to learn what `id` names.
+ */
+export function lookupRoutes(
+  id: string,
+  found: { run?: unknown; task?: unknown },
+): Record<string, FakeRoute> {
+  const path = encodeURIComponent(id);
+  return {
+    [`GET /api/runs/${path}`]: () =>
+      found.run === undefined
+        ? problem(404, "run_not_found", `Run "${id}" does not exist`)
+        : Response.json(found.run),
+    [`GET /api/tasks/${path}`]: () =>
+      found.task === undefined
+        ? problem(404, "task_not_found", `Task "${id}" does not exist`)
+        : Response.json(found.task),
+  };
+}

@@ -1,6 +1,6 @@
 /** Fetches a family before a submission, to convert its parameters. */
 import type { ApiClient } from "./api_client.ts";
-import type { FamilyDetail } from "./api_schemas.ts";
+import type { FamilyDetail } from "../shared/api_schemas.ts";
 import { HubError } from "./errors.ts";
 
 /** The family's latest version; an unknown name is answered with the known ones. */

@@ -8,8 +8,8 @@ import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { describeRunFailure } from "./format_run.ts";
 import { formatExecutionSummary } from "./format_summary.ts";
 import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";
-import { createProgressReporter } from "./progress.ts";
-import { waitForRun } from "./wait_for_run.ts";
+import { progressOnStderr } from "./progress.ts";
+import { waitUntilEnded } from "./wait_until_ended.ts";
 
 /**
  * Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it
@@ -20,19 +20,11 @@ export async function followRun(
   runId: string,
   startedAt: number,
 ): Promise<ExitCode> {
-  // With --json and no terminal, stderr stays quiet for scripts that merge the streams.
-  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter<HeldRun>({
-    write: ctx.io.errRaw,
-    tty: ctx.io.stderrIsTerminal,
-    now: ctx.now,
-    startedAt,
-    format: formatHeldProgress,
-    columns: () => ctx.io.terminalColumns?.() ?? null,
-  });
+  const progress = progressOnStderr<HeldRun>(ctx, startedAt, formatHeldProgress);
   const whyHeld = createHoldProbe(ctx.client, runId);
   let run;
   try {
-    run = await waitForRun(ctx.client, runId, {
+    run = await waitUntilEnded(() => ctx.client.getRun(runId), {
       // Only a progress line shows why the run is held: no line, no question.
       onUpdate: progress
         ? async (r) => progress.update({ run: r, held: await whyHeld(r) })

@@ -1,5 +1,5 @@
 /** Human text about a backfill: its progress line, its summary, its failure line. */
-import type { BackfillStatus } from "./api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas.ts";
 import { formatTable } from "../shared/text_table.ts";
 import { formatDuration } from "./format_time.ts";
 import { formatTally } from "./progress.ts";
@@ -22,7 +22,7 @@ export function formatBackfillProgress(backfill: BackfillStatus, elapsedMs: numb
 }
 
 /** `10 days, 1 skipped as already complete, 9 done, 0 failed`. */
-export function formatBackfillCounts(backfill: BackfillStatus): string {
+function formatBackfillCounts(backfill: BackfillStatus): string {
   return `${backfill.days} day${backfill.days === 1 ? "" : "s"}, ${backfill.skipped} skipped ` +
     `as already complete, ${backfill.done} done, ${backfill.failed} failed`;
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { BackfillStatus } from "./api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas.ts";
+import { fakeBackfill } from "./fake_answers.ts";
 import {
   describeBackfillFailure,
   formatBackfillProgress,
@@ -11,18 +12,16 @@ function backfill(failedDays: number, overrides: Partial<BackfillStatus> = {}): 
     runId: `run_${i}`,
     date: `2026-11-${String(i + 2).padStart(2, "0")}`,
     taskId: `ExtractRaw_2026-11-${String(i + 2).padStart(2, "0")}_ab`,
-    state: "failed",
+    state: "failed" as const,
   }));
-  return {
-    backfillId: "bf_1",
+  return fakeBackfill({
     family: "ExtractRaw",
-    param: "runDate",
-    from: "2026-11-01",
     to: "2026-11-30",
     maxConcurrent: 2,
     days: 30,
     skipped: 1,
     submitted: 29,
+    pending: 0,
     done: 29 - failedDays,
     failed: failedDays,
     running: 0,
@@ -32,7 +31,7 @@ function backfill(failedDays: number, overrides: Partial<BackfillStatus> = {}): 
       ...failed,
     ],
     ...overrides,
-  };
+  });
 }
 
 Deno.test("formatBackfillProgress() counts days, skipped ones as done", () => {

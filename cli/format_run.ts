@@ -1,5 +1,5 @@
 /** Human text about a run: task counts and the one-line failure (see also `format_summary.ts`). */
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
 import { describeError } from "./describe_error.ts";
 
 const STATE_ORDER = ["done", "leased", "ready", "waiting", "failed", "blocked", "cancelled"];

@@ -1,24 +1,26 @@
 import assert from "node:assert/strict";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import { fakeRun } from "./fake_answers.ts";
 import { describeRunFailure, formatCounts } from "./format_run.ts";
 
 function failedRun(ids: string[], failedCount = ids.length): RunStatus {
-  return {
-    runId: "run_1",
-    rootTaskId: "Agg_1_ab",
-    family: "Agg",
-    params: {},
+  return fakeRun({
     state: "failed",
-    createdAt: 0,
-    finishedAt: 10,
     total: failedCount + 2,
     counts: { done: 1, waiting: 1, failed: failedCount },
-    blocked: [],
     failed: ids.map((taskId) => ({
       taskId,
       error: { name: "RangeError", message: `${taskId} broke`, retryable: true },
     })),
-  };
+    summary: {
+      alreadyDone: 0,
+      completed: 1,
+      failed: failedCount,
+      blocked: 0,
+      cancelled: 0,
+      pending: 1,
+    },
+  });
 }
 
 Deno.test("formatCounts() lists non-zero counts in pipeline order", () => {

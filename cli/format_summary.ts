@@ -3,7 +3,7 @@
  * ends and by `status`, after Luigi's: what the run found already done,
  * what it did, what failed and why, what is blocked or still pending.
  */
-import type { RunStatus, RunSummary } from "./api_schemas.ts";
+import type { RunStatus, RunSummary } from "../shared/api_schemas.ts";
 import { describeError } from "./describe_error.ts";
 import { formatFields } from "../shared/text_table.ts";
 import { formatDuration } from "./format_time.ts";
@@ -33,7 +33,7 @@ const ERROR_WIDTH = 120;
  * Zero lines are left out.
  */
 export function formatExecutionSummary(run: RunStatus, elapsedMs: number): string {
-  const s = summaryOf(run);
+  const s = run.summary;
   const took = formatDuration(elapsedMs);
   const when = run.state === "done"
     ? `done in ${took}`
@@ -53,20 +53,6 @@ export function formatExecutionSummary(run: RunStatus, elapsedMs: number): strin
   if (lines.length === 2) lines.push("  * no tasks");
   lines.push(verdict(run, s), "=".repeat(TITLE.length));
   return lines.join("\n");
-}
-
-/** The run's summary; from its state counts when the hub predates `summary`. */
-export function summaryOf(run: RunStatus): RunSummary {
-  if (run.summary) return run.summary;
-  const n = (state: string) => run.counts[state] ?? 0;
-  return {
-    alreadyDone: 0,
-    completed: n("done"),
-    failed: n("failed"),
-    blocked: n("blocked"),
-    cancelled: n("cancelled"),
-    pending: n("waiting") + n("ready") + n("leased"),
-  };
 }
 
 function failedLines(run: RunStatus, count: number): string[] {

@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
-import type { RunStatus } from "./api_schemas.ts";
-import { formatExecutionSummary, summaryOf } from "./format_summary.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import { fakeRun } from "./fake_answers.ts";
+import { formatExecutionSummary } from "./format_summary.ts";
 
 function run(overrides: Partial<RunStatus>): RunStatus {
-  return {
-    runId: "run_ab",
-    rootTaskId: "Agg_1_ab",
-    family: "Agg",
-    params: {},
-    state: "done",
-    createdAt: 0,
-    finishedAt: 10,
-    total: 0,
-    counts: {},
-    failed: [],
-    blocked: [],
-    ...overrides,
-  };
+  return fakeRun({ runId: "run_ab", ...overrides });
 }
 
 const error = (message: string) => ({ name: "RangeError", message, retryable: false });
@@ -90,10 +78,6 @@ Deno.test("formatExecutionSummary() shows a running run's pending tasks", () => 
   assert.match(text, /^This run is still running: 3 tasks pending\.$/m);
 });
 
-Deno.test("summaryOf() falls back on the state counts of a hub without summaries", () => {
-  assert.deepEqual(
-    summaryOf(run({ counts: { done: 2, leased: 1, waiting: 2, cancelled: 1 } })),
-    { alreadyDone: 0, completed: 2, failed: 0, blocked: 0, cancelled: 1, pending: 3 },
-  );
+Deno.test("formatExecutionSummary() says when a run has no tasks to count", () => {
   assert.match(formatExecutionSummary(run({}), 0), /^ {2}\* no tasks$/m);
 });

@@ -14,14 +14,13 @@ export function formatDuration(ms: number): string {
 }
 
 /** `2026-11-23 23:57:01Z` (UTC, to the second), or `-` when absent. */
-export function formatTimestamp(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return "-";
+export function formatTimestamp(ms: number | null): string {
+  if (ms === null) return "-";
   return new Date(ms).toISOString().replace("T", " ").slice(0, 19) + "Z";
 }
 
-/** `3s ago`, `5m ago`, or `-` when absent. */
-export function formatAge(ms: number | null | undefined, now: number): string {
-  if (ms === null || ms === undefined) return "-";
+/** `3s ago`, `5m ago`; a time ahead of `now` (clock skew) is `0s ago`. */
+export function formatAge(ms: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - ms) / 1000));
   if (seconds < 60) return `${seconds}s ago`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;

@@ -5,7 +5,7 @@
  * and only then.
  */
 import type { ApiClient } from "./api_client.ts";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
 import { HubError, HubUnreachableError } from "./errors.ts";
 import { formatProgress } from "./progress.ts";
 
@@ -37,7 +37,7 @@ export function createHoldProbe(client: ApiClient, runId: string): HoldProbe {
         return null;
       }
       const task = await client.getTask(candidate);
-      if (task.state === "ready") return task.unschedulable ?? null;
+      if (task.state === "ready") return task.unschedulable;
       candidate = task.dependencies.find((d) => d.state === "ready")?.id ?? null;
       return null;
     } catch (error) {

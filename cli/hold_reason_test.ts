@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createApiClient } from "./api_client.ts";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus, TaskDetail } from "../shared/api_schemas.ts";
+import { fakeFamily, fakeRun, fakeTaskDetail } from "./fake_answers.ts";
 import { inTurn, problem, runAgainst } from "./fake_hub.ts";
 import { createHoldProbe, formatHeldProgress, shouldAskWhyHeld } from "./hold_reason.ts";
 
@@ -9,38 +10,19 @@ const SHARD = "ProcessShard_0_3_cd";
 const PAUSED = "family ProcessShard is paused";
 
 function run(counts: Record<string, number>, state: RunStatus["state"] = "running"): RunStatus {
-  return {
-    runId: "run_1",
+  return fakeRun({
     rootTaskId: ROOT,
     family: "AggregateShards",
     params: { totalShards: 3 },
     state,
-    createdAt: 0,
     finishedAt: state === "running" ? null : 1000,
     total: 4,
     counts,
-    failed: [],
-    blocked: [],
-  };
+  });
 }
 
-function task(id: string, state: string, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    family: id.split("_")[0],
-    version: 1,
-    params: {},
-    state,
-    attempt: 0,
-    maxAttempts: 3,
-    createdAt: 0,
-    lastError: null,
-    dependencies: [],
-    dependents: 0,
-    attempts: [],
-    publication: null,
-    ...extra,
-  };
+function task(id: string, state: TaskDetail["state"], extra: Partial<TaskDetail> = {}) {
+  return fakeTaskDetail({ id, state, ...extra });
 }
 
 /** A client whose hub answers `tasks` by id and `ready` to the ready-task query; records paths. */
@@ -60,6 +42,7 @@ function fakeClient(tasks: Record<string, unknown>, ready: string[] = []) {
   const client = createApiClient({
     baseUrl: "http://hub.test",
     token: null,
+    tokenSource: null,
     fetch: fetch as typeof globalThis.fetch,
   });
   return { client, paths };
@@ -141,12 +124,7 @@ Deno.test("a hold probe that the hub cannot answer says nothing and looks again"
 });
 
 Deno.test("submit --wait says why the run is held while nothing of it runs", async () => {
-  const family = {
-    name: "AggregateShards",
-    version: 1,
-    paramsSchema: { type: "object" },
-    versions: [1],
-  };
+  const family = fakeFamily({ name: "AggregateShards", paramsSchema: { type: "object" } });
   const { code, stderr, requests } = await runAgainst(
     ["submit", "AggregateShards", "--wait"],
     {
@@ -173,7 +151,7 @@ Deno.test("submit --wait says why the run is held while nothing of it runs", asy
 });
 
 Deno.test("on a terminal the held line is cut to the terminal's width", async () => {
-  const { stderr } = await runAgainst(["retry", "run_1", "--wait"], {
+  const { stderr } = await runAgainst(["retry", "run_1", "--run", "--wait"], {
     "POST /api/runs/run_1/retry": () =>
       Response.json({ runId: "run_1", retried: [ROOT], unblocked: 0 }),
     "GET /api/runs/run_1": inTurn(run({ ready: 1 }), run({ done: 4 }, "done")),

@@ -5,7 +5,7 @@
  * 401 and 403, {@link HubError} for any other error or an unreadable answer.
  */
 import type { z } from "zod";
-import { problemOf } from "./api_schemas_control.ts";
+import { problemOf } from "./problem_of.ts";
 import type { ClientConfig } from "./config.ts";
 import { HubAuthError, HubError, HubUnreachableError } from "./errors.ts";
 import { networkReason } from "./network_reason.ts";
@@ -33,8 +33,7 @@ export interface HubRequestOptions extends ClientConfig {
 export function createHubRequest(options: HubRequestOptions): HubRequest {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const { baseUrl, token } = options;
-  const tokenSource = token === null ? null : options.tokenSource ?? "--token";
+  const { baseUrl, token, tokenSource } = options;
 
   return async (method, path, schema, body) => {
     const headers: Record<string, string> = {

@@ -11,7 +11,7 @@ export interface Io {
   /** Whether standard error is a terminal (live progress is drawn there). */
   readonly stderrIsTerminal: boolean;
   /** The terminal's width in columns, or null when unknown. */
-  terminalColumns?(): number | null;
+  terminalColumns(): number | null;
 }
 
 /** The process's real streams. */

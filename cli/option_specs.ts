@@ -19,7 +19,11 @@ export interface OptionSpec {
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS = ["url", "token", "json", "help"] as const;
 
-/** Every option `drover` knows, by name. */
+/**
+ * Every option `drover` knows, by key (what command specs list). Two options
+ * may share a name when no command takes both: `--run RUN_ID` of `tasks`,
+ * the `--run` flag of `retry`.
+ */
 export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   url: {
     name: "url",
@@ -80,6 +84,13 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     help: "Run only on workers with this label; repeat (or a,b) to allow several values",
   },
   run: { name: "run", kind: "value", placeholder: "RUN_ID", help: "Only the tasks of this run" },
+  // `retry` and `cancel`: what their ID names. Without either, drover asks the hub.
+  "is-run": {
+    name: "run",
+    kind: "flag",
+    help: "ID names a run (without --run or --task, drover asks the hub which it is)",
+  },
+  "is-task": { name: "task", kind: "flag", help: "ID names a task" },
   state: {
     name: "state",
     kind: "value",

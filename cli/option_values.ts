@@ -2,7 +2,8 @@
  * Converts option and argument values of `drover`'s command line, each
  * failure a {@link UsageError} that quotes the bad value.
  */
-import { type Selector, selectorSchema } from "../shared/selector.ts";
+import { type Labels, type Selector, selectorSchema } from "../shared/selector.ts";
+import { parseLabels } from "../worker/config.ts";
 import { UsageError } from "./errors.ts";
 
 /** A positive integer `--limit`, or null when not given. */
@@ -91,4 +92,19 @@ export function parsePins(texts: readonly string[]): Selector | null {
     pin[label] = values.length === 1 ? values[0]! : { in: values };
   }
   return pin;
+}
+
+/**
+ * The labels of `--scope region=eu-west,zone=b`, written as a worker's
+ * `DROVER_WORKER_LABELS` are (and parsed by the same function).
+ */
+export function parseScope(text: string): Labels {
+  try {
+    return parseLabels(text);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new UsageError(`Option "--scope" needs labels like region=eu-west: ${error.message}`, {
+      cause: error,
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseChoice, parseInteger, parsePins } from "./option_values.ts";
+import { parseChoice, parseInteger, parsePins, parseScope } from "./option_values.ts";
 
 Deno.test("parsePins() makes a label selector, a label given several values a list", () => {
   assert.equal(parsePins([]), null);
@@ -43,4 +43,18 @@ Deno.test("parseChoice() and parseInteger() quote the value they refuse", () => 
   assert.throws(() => parseInteger("LIMIT", "x", 0), {
     message: 'LIMIT needs an integer of at least 0, got "x"',
   });
+});
+
+Deno.test("parseScope() reads labels as a worker's DROVER_WORKER_LABELS, quoting a bad one", () => {
+  assert.deepEqual(parseScope("region=eu-west, zone=b"), { region: "eu-west", zone: "b" });
+  const cases: Array<[string, string]> = [
+    ["region", 'Invalid label "region": expected name=value'],
+    ["Region=x", 'Invalid labels "Region=x": "Region": label names are lowercase identifiers'],
+  ];
+  for (const [text, reason] of cases) {
+    assert.throws(() => parseScope(text), {
+      name: "UsageError",
+      message: `Option "--scope" needs labels like region=eu-west: ${reason}`,
+    });
+  }
 });

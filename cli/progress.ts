@@ -1,9 +1,13 @@
 /**
  * The live progress of a run or backfill being waited on: a redrawn one-line
- * bar on a terminal, a plain line at most once per `intervalMs` otherwise.
+ * bar on a terminal, a plain line at most once a second otherwise.
  */
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import type { CommandContext } from "./command_context.ts";
 import { formatDuration } from "./format_time.ts";
+
+/** Without a terminal, a progress line is printed at most this often. */
+const LINE_EVERY_MS = 1000;
 
 /** What a progress line counts. */
 export interface Tally {
@@ -62,15 +66,32 @@ export interface ProgressOptions<T> {
   startedAt: number;
   /** The line for a status (`formatProgress` for a run). */
   format: (value: T, elapsedMs: number) => string;
-  /** Without a terminal, print at most one line per this long. Default 1000. */
-  intervalMs?: number;
   /** The terminal's width, if known: a longer live line would wrap and break the redraw. */
-  columns?: () => number | null;
+  columns: () => number | null;
+}
+
+/**
+ * The reporter of a `--wait` on standard error, started at `startedAt`; null
+ * with `--json` and no terminal, so that scripts merging the streams read JSON only.
+ */
+export function progressOnStderr<T>(
+  ctx: CommandContext,
+  startedAt: number,
+  format: (value: T, elapsedMs: number) => string,
+): ProgressReporter<T> | null {
+  if (ctx.json && !ctx.io.stderrIsTerminal) return null;
+  return createProgressReporter({
+    write: ctx.io.errRaw,
+    tty: ctx.io.stderrIsTerminal,
+    now: ctx.now,
+    startedAt,
+    format,
+    columns: ctx.io.terminalColumns,
+  });
 }
 
 /** Creates a reporter that writes through `options.write`. */
 export function createProgressReporter<T>(options: ProgressOptions<T>): ProgressReporter<T> {
-  const intervalMs = options.intervalMs ?? 1000;
   let lastPrintedAt: number | null = null;
   let drawn = false;
   return {
@@ -79,11 +100,11 @@ export function createProgressReporter<T>(options: ProgressOptions<T>): Progress
       const line = options.format(value, now - options.startedAt);
       if (options.tty) {
         // \x1b[K clears what a longer previous line left behind.
-        options.write(`\r${fitLine(line, options.columns?.() ?? null)}\x1b[K`);
+        options.write(`\r${fitLine(line, options.columns())}\x1b[K`);
         drawn = true;
         return;
       }
-      if (lastPrintedAt !== null && now - lastPrintedAt < intervalMs) return;
+      if (lastPrintedAt !== null && now - lastPrintedAt < LINE_EVERY_MS) return;
       lastPrintedAt = now;
       options.write(`${line}\n`);
     },

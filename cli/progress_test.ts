@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
-import type { RunStatus } from "./api_schemas.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import { fakeRun } from "./fake_answers.ts";
 import { createProgressReporter, fitLine, formatProgress, formatTally } from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
-  return {
-    runId: "run_1",
-    rootTaskId: "Root_1_ab",
-    family: "Root",
-    params: {},
-    state: "running",
-    createdAt: 0,
-    finishedAt: null,
-    total,
-    counts,
-    failed: [],
-    blocked: [],
-  };
+  return fakeRun({ state: "running", finishedAt: null, total, counts });
 }
 
 Deno.test("formatProgress() draws the bar, the counts and the elapsed time", () => {
@@ -50,6 +39,7 @@ Deno.test("a progress reporter on a terminal redraws one line and clears it at t
     now: () => now,
     startedAt: 1000,
     format: formatProgress,
+    columns: () => null,
   });
   reporter.update(run({ leased: 1 }, 1));
   now += 200;
@@ -72,6 +62,7 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     now: () => now,
     startedAt: 0,
     format: formatProgress,
+    columns: () => null,
   });
   for (let i = 0; i < 12; i++) {
     reporter.update(run({ done: i }, 20));

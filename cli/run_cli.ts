@@ -31,6 +31,9 @@ import { HubAuthError, HubError, HubUnreachableError, UsageError } from "./error
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import type { Io } from "./io.ts";
 
+/** How often `--wait` polls the run or backfill. */
+const POLL_MS = 200;
+
 /** What {@link runCli} needs from the process. */
 export interface CliDeps {
   env: Record<string, string | undefined>;
@@ -39,8 +42,6 @@ export interface CliDeps {
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** How often `submit --wait` and `backfill --wait` poll. Default 200 ms. */
-  pollMs?: number;
   /** What `drover hub` and `drover worker` start; injected in tests. */
   launchers?: Launchers;
 }
@@ -68,7 +69,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
       json: invocation.json,
       now: deps.now ?? Date.now,
       sleep: deps.sleep ?? ((ms) => delay(ms)),
-      pollMs: deps.pollMs ?? 200,
+      pollMs: POLL_MS,
     };
     return await dispatch(command, ctx);
   } catch (error) {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { problem, runAgainst } from "./fake_hub.ts";
+import type { RunStatus } from "../shared/api_schemas.ts";
+import { fakeFamily, fakeRun } from "./fake_answers.ts";
+import { type FakeRoute, inTurn, problem, runAgainst } from "./fake_hub.ts";
 import { createMemoryIo } from "./io.ts";
 import { runCli } from "./run_cli.ts";
 
@@ -11,14 +13,14 @@ const SHARD_SCHEMA = {
 
 const TASK = "ProcessShard_5_2_2d2e1bd7ed";
 
-function runStatus(state: "running" | "done" | "failed", counts: Record<string, number>) {
-  return {
-    runId: "run_1",
+const FAMILY = fakeFamily({ name: "ProcessShard", paramsSchema: SHARD_SCHEMA });
+
+function runStatus(state: RunStatus["state"], counts: Record<string, number>): RunStatus {
+  return fakeRun({
     rootTaskId: TASK,
     family: "ProcessShard",
     params: { shardId: 5, totalShards: 2 },
     state,
-    createdAt: 0,
     finishedAt: state === "running" ? null : 2500,
     total: 1,
     counts,
@@ -28,63 +30,25 @@ function runStatus(state: "running" | "done" | "failed", counts: Record<string, 
         error: { name: "RangeError", message: "shardId 5 is not below totalShards 2" },
       }]
       : [],
-  };
+  });
 }
 
 /** A scripted hub: the run answers each status in turn, then keeps the last. */
-function fakeHub(statuses: ReturnType<typeof runStatus>[]) {
-  const requests: { method: string; path: string; body: unknown }[] = [];
-  let polls = 0;
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const path = new URL(request.url).pathname;
-    const body = request.method === "POST" ? await request.json() : undefined;
-    requests.push({ method: request.method, path, body });
-    if (path === "/api/families/ProcessShard") {
-      return Response.json({
-        name: "ProcessShard",
-        version: 1,
-        paramsSchema: SHARD_SCHEMA,
-        versions: [1],
-      });
-    }
-    if (path.startsWith("/api/families/")) {
-      const message = `Task family "${path.split("/").at(-1)}" is not registered`;
-      return Response.json({ error: { code: "family_not_found", message } }, { status: 404 });
-    }
-    if (path === "/api/families") {
-      return Response.json({
-        families: [{ name: "ProcessShard", version: 1, paramsSchema: SHARD_SCHEMA }],
-      });
-    }
-    if (path === "/api/runs" && request.method === "POST") {
-      return Response.json({ runId: "run_1", taskId: TASK, rootState: "ready" }, { status: 201 });
-    }
-    if (path === "/api/runs/run_1") {
-      return Response.json(statuses[Math.min(polls++, statuses.length - 1)]);
-    }
-    return Response.json({ error: { code: "not_found", message: `No route for ${path}` } }, {
-      status: 404,
-    });
+function hubRoutes(statuses: RunStatus[]): Record<string, FakeRoute> {
+  return {
+    "GET /api/families/ProcessShard": () => Response.json(FAMILY),
+    "GET /api/families/Nope": () =>
+      problem(404, "family_not_found", 'Task family "Nope" is not registered'),
+    "GET /api/families": () => Response.json({ families: [FAMILY] }),
+    "POST /api/runs": () =>
+      Response.json({ runId: "run_1", taskId: TASK, rootState: "ready" }, { status: 201 }),
+    "GET /api/runs/run_1": inTurn(...statuses),
   };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
 }
 
-/** Runs the CLI against `hub` with a fake clock that each poll pause advances. */
-async function cli(argv: string[], hub = fakeHub([runStatus("done", { done: 1 })])) {
-  const io = createMemoryIo();
-  let now = 0;
-  const code = await runCli(argv, {
-    env: { DROVER_URL: "http://hub.test" },
-    io,
-    fetch: hub.fetch,
-    now: () => now,
-    sleep: (ms) => {
-      now += ms;
-      return Promise.resolve();
-    },
-  });
-  return { code, stdout: io.stdout, stderr: io.stderr, requests: hub.requests };
+/** Runs the CLI against the scripted hub, with a fake clock that each poll pause advances. */
+function cli(argv: string[], statuses = [runStatus("done", { done: 1 })]) {
+  return runAgainst(argv, hubRoutes(statuses));
 }
 
 const SUBMIT = ["submit", "ProcessShard", "-p", "shardId=5", "-p", "totalShards=2"];
@@ -101,11 +65,11 @@ Deno.test("submit sends the parameters converted by the family's schema", async 
 });
 
 Deno.test("submit --wait exits 1 when the run fails, naming the failed task", async (t) => {
-  const hub = fakeHub([
+  const hub = [
     runStatus("running", { ready: 1 }),
     ...Array.from({ length: 10 }, () => runStatus("running", { leased: 1 })),
     runStatus("failed", { failed: 1 }),
-  ]);
+  ];
   const { code, stdout, stderr } = await cli([...SUBMIT, "--wait"], hub);
 
   await t.step("the exit code is 1", () => assert.equal(code, 1));
@@ -137,7 +101,7 @@ Deno.test("submit --wait exits 1 when the run fails, naming the failed task", as
 });
 
 Deno.test("submit --wait --json prints only the final run status on stdout", async () => {
-  const hub = fakeHub([runStatus("running", { leased: 1 }), runStatus("done", { done: 1 })]);
+  const hub = [runStatus("running", { leased: 1 }), runStatus("done", { done: 1 })];
   const { code, stdout, stderr } = await cli([...SUBMIT, "--wait", "--json"], hub);
   assert.equal(code, 0);
   assert.equal(JSON.parse(stdout).state, "done");
@@ -166,7 +130,7 @@ Deno.test("submit of an unknown family exits 4 and lists the known families", as
 Deno.test("a hub error on any command is one line with the hub's code, exit 4", async () => {
   const { code, stderr } = await cli(["status", "run_404"]);
   assert.equal(code, 4);
-  assert.equal(stderr, "error: No route for /api/runs/run_404 (not_found)\n");
+  assert.equal(stderr, "error: No route for GET /api/runs/run_404 (not_found)\n");
 });
 
 Deno.test("a usage error exits 2 with one line and no request", async () => {
@@ -194,7 +158,7 @@ Deno.test("a bug inside drover exits 70 with its stack trace", async () => {
   const code = await runCli(["submit", "ProcessShard", "-p", "shardId=1", "-p", "totalShards=2"], {
     env: {},
     io,
-    fetch: fakeHub([]).fetch,
+    fetch: () => Promise.resolve(Response.json(FAMILY)),
     now: () => {
       throw new Error("clock broke");
     },

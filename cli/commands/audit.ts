@@ -1,5 +1,5 @@
 /** `drover audit [--action A] [--actor ID_OR_NAME] [--target ID] [--limit N] [--cursor C]`. */
-import type { AuditEntry } from "../api_schemas_control.ts";
+import type { AuditEntry } from "../../shared/api_schemas_admin.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
@@ -36,16 +36,14 @@ export function formatAudit(entries: readonly AuditEntry[]): string {
       e.role ?? "-",
       e.action,
       e.target ?? "-",
-      e.outcome === "ok" || !e.status ? e.outcome : `${e.outcome} (${e.status})`,
+      e.outcome === "ok" ? e.outcome : `${e.outcome} (${e.status})`,
       describeDetail(e.detail),
     ]),
   );
 }
 
 /** `reason="loaded by hand" cancelled=3`: an entry's detail on one line. */
-export function describeDetail(detail: unknown): string {
-  if (detail === null || detail === undefined) return "";
-  if (typeof detail !== "object" || Array.isArray(detail)) return String(detail);
+export function describeDetail(detail: AuditEntry["detail"]): string {
   return Object.entries(detail)
     .map(([key, value]) => `${key}=${typeof value === "number" ? value : JSON.stringify(value)}`)
     .join(" ");

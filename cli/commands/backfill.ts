@@ -9,8 +9,8 @@ import {
   formatBackfillProgress,
   formatBackfillSummary,
 } from "../format_backfill.ts";
-import { createProgressReporter } from "../progress.ts";
-import { waitForBackfill } from "../wait_for_backfill.ts";
+import { progressOnStderr } from "../progress.ts";
+import { waitUntilEnded } from "../wait_until_ended.ts";
 
 /** Creates a backfill; with `--wait`, follows it and exits 1 when a day fails. */
 export async function backfillCommand(
@@ -49,17 +49,10 @@ export async function backfillCommand(
   }
 
   if (!ctx.json) ctx.io.out(what);
-  // With --json and no terminal, stderr stays quiet for scripts that merge the streams.
-  const progress = ctx.json && !ctx.io.stderrIsTerminal ? null : createProgressReporter({
-    write: ctx.io.errRaw,
-    tty: ctx.io.stderrIsTerminal,
-    now: ctx.now,
-    startedAt,
-    format: formatBackfillProgress,
-  });
+  const progress = progressOnStderr(ctx, startedAt, formatBackfillProgress);
   let backfill;
   try {
-    backfill = await waitForBackfill(ctx.client, created.backfillId, {
+    backfill = await waitUntilEnded(() => ctx.client.getBackfill(created.backfillId), {
       onUpdate: (b) => progress?.update(b),
       intervalMs: ctx.pollMs,
       sleep: ctx.sleep,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { createMemoryIo } from "../io.ts";
-import { runCli } from "../run_cli.ts";
+import type { BackfillStatus } from "../../shared/api_schemas.ts";
+import { fakeBackfill, fakeFamily } from "../fake_answers.ts";
+import { inTurn, runAgainst, type RunAgainstOptions } from "../fake_hub.ts";
 
 const SCHEMA = {
   type: "object",
@@ -12,18 +13,17 @@ const SCHEMA = {
   required: ["runDate", "table"],
 };
 
-function status(state: "running" | "done" | "failed", done: number, running: number) {
+function status(state: BackfillStatus["state"], done: number, running: number): BackfillStatus {
   const failed = state === "failed" ? 1 : 0;
-  return {
-    backfillId: "bf_1",
+  return fakeBackfill({
     family: "Load",
-    param: "runDate",
-    from: "2026-11-01",
+    version: 2,
     to: "2026-11-03",
     maxConcurrent: 1,
     days: 3,
     skipped: 1,
     submitted: done + running + failed,
+    pending: 2 - done - running - failed,
     done,
     failed,
     running,
@@ -31,50 +31,20 @@ function status(state: "running" | "done" | "failed", done: number, running: num
     runs: failed
       ? [{ runId: "run_3", date: "2026-11-03", taskId: "Load_2026-11-03_ab", state: "failed" }]
       : [],
-  };
-}
-
-/** A scripted hub: the backfill answers each status in turn, then keeps the last. */
-function fakeHub(statuses: ReturnType<typeof status>[]) {
-  const requests: { method: string; path: string; body: unknown }[] = [];
-  let polls = 0;
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const path = new URL(request.url).pathname;
-    const body = request.method === "POST" ? await request.json() : undefined;
-    requests.push({ method: request.method, path, body });
-    if (path === "/api/families/Load") {
-      return Response.json({ name: "Load", version: 2, paramsSchema: SCHEMA, versions: [1, 2] });
-    }
-    if (path === "/api/backfills" && request.method === "POST") {
-      return Response.json({ backfillId: "bf_1", days: 3, skipped: 1, submitted: 1 }, {
-        status: 201,
-      });
-    }
-    if (path === "/api/backfills/bf_1") {
-      return Response.json(statuses[Math.min(polls++, statuses.length - 1)]);
-    }
-    return Response.json({ error: { code: "not_found", message: `No route for ${path}` } }, {
-      status: 404,
-    });
-  };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
-}
-
-async function cli(argv: string[], hub = fakeHub([status("done", 2, 0)])) {
-  const io = createMemoryIo();
-  let now = 0;
-  const code = await runCli(argv, {
-    env: { DROVER_URL: "http://hub.test" },
-    io,
-    fetch: hub.fetch,
-    now: () => now,
-    sleep: (ms) => {
-      now += ms;
-      return Promise.resolve();
-    },
   });
-  return { code, stdout: io.stdout, stderr: io.stderr, requests: hub.requests };
+}
+
+/** Runs the CLI against a hub whose backfill answers each of `statuses` in turn. */
+function cli(argv: string[], statuses = [status("done", 2, 0)], options?: RunAgainstOptions) {
+  return runAgainst(argv, {
+    "GET /api/families/Load": () =>
+      Response.json(
+        fakeFamily({ name: "Load", version: 2, paramsSchema: SCHEMA, versions: [1, 2] }),
+      ),
+    "POST /api/backfills": () =>
+      Response.json({ backfillId: "bf_1", days: 3, skipped: 1, submitted: 1 }, { status: 201 }),
+    "GET /api/backfills/bf_1": inTurn(...statuses),
+  }, options);
 }
 
 const BACKFILL = ["backfill", "Load", "--from", "2026-11-01", "--to", "2026-11-03"];
@@ -120,7 +90,7 @@ Deno.test("backfill --param-name names the day parameter, which no longer needs 
 });
 
 Deno.test("backfill --wait shows progress in days and ends with a summary", async () => {
-  const hub = fakeHub([status("running", 0, 1), status("running", 1, 1), status("done", 2, 0)]);
+  const hub = [status("running", 0, 1), status("running", 1, 1), status("done", 2, 0)];
   const { code, stdout, stderr } = await cli([...BACKFILL, "-p", "table=t", "--wait"], hub);
   assert.equal(code, 0, stderr);
   assert.match(
@@ -131,7 +101,7 @@ Deno.test("backfill --wait shows progress in days and ends with a summary", asyn
 });
 
 Deno.test("backfill --wait exits 1 when a day failed, naming its task", async () => {
-  const hub = fakeHub([status("running", 0, 1), status("failed", 1, 0)]);
+  const hub = [status("running", 0, 1), status("failed", 1, 0)];
   const { code, stdout, stderr } = await cli([...BACKFILL, "-p", "table=t", "--wait"], hub);
   assert.equal(code, 1);
   assert.match(stdout, /^2026-11-03 +Load_2026-11-03_ab +failed$/m);
@@ -142,7 +112,7 @@ Deno.test("backfill --wait exits 1 when a day failed, naming its task", async ()
 });
 
 Deno.test("backfill --wait --json prints only the final status on stdout", async () => {
-  const hub = fakeHub([status("running", 0, 1), status("done", 2, 0)]);
+  const hub = [status("running", 0, 1), status("done", 2, 0)];
   const { code, stdout, stderr } = await cli(
     [...BACKFILL, "-p", "table=t", "--wait", "--json"],
     hub,
@@ -150,4 +120,19 @@ Deno.test("backfill --wait --json prints only the final status on stdout", async
   assert.equal(code, 0);
   assert.equal(JSON.parse(stdout).state, "done");
   assert.equal(stderr, "");
+});
+
+Deno.test("backfill --wait on a terminal redraws its line, cut to the terminal's width", async () => {
+  const hub = [status("running", 0, 1), status("done", 2, 0)];
+  const { code, stderr } = await cli([...BACKFILL, "-p", "table=t", "--wait"], hub, {
+    stderrIsTerminal: true,
+    columns: 40,
+  });
+  assert.equal(code, 0);
+  assert.equal(
+    stderr,
+    "\r[###-------] 1/3 days done · 1 running…\x1b[K" +
+      "\r[##########] 3/3 days done · 0 running…\x1b[K" +
+      "\r\x1b[K",
+  );
 });

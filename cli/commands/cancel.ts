@@ -1,14 +1,19 @@
-/** `drover cancel ID [--reason TEXT]`: a run's unfinished tasks, or one task. */
+/** `drover cancel ID [--run|--task] [--reason TEXT]`: a run's unfinished tasks, or one task. */
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
+import { resolveTarget } from "../resolve_target.ts";
 
-/** Cancels a run (id `run_…`: every unfinished task of it) or one task. */
+/**
+ * Cancels a run (every unfinished task of it) or one task: `--run` or
+ * `--task` says which, else the hub is asked.
+ */
 export async function cancelCommand(
   command: Extract<Command, { name: "cancel" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  if (command.target === "run") {
+  const target = command.target ?? await resolveTarget(ctx.client, "cancel", command.id);
+  if (target === "run") {
     const result = await ctx.client.cancelRun(command.id, command.reason);
     if (ctx.json) printJson(ctx, result);
     else if (result.cancelled === 0) {

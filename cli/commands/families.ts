@@ -25,7 +25,7 @@ export async function familiesCommand(
       f.name,
       String(f.version),
       describeParams(f.paramsSchema),
-      f.retry ? `${f.retry.maxAttempts}× from ${formatDuration(f.retry.baseDelayMs)}` : "-",
+      `${f.retry.maxAttempts}× from ${formatDuration(f.retry.baseDelayMs)}`,
       f.description ?? "",
     ]),
   ));

@@ -8,6 +8,7 @@ Deno.test("done marks a task done with the reason given", async () => {
       "POST /api/tasks/Load_2026-11-23_ab/done": inTurn({
         taskId: "Load_2026-11-23_ab",
         state: "done",
+        readied: 1,
       }),
     },
   );

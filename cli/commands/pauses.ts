@@ -1,5 +1,5 @@
 /** `drover pause|resume family|region NAME` and `drover pauses`. */
-import type { Pause } from "../api_schemas_control.ts";
+import type { Pause } from "../../shared/api_schemas_admin.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fakePause } from "../fake_answers.ts";
 import { inTurn, runAgainst } from "../fake_hub.ts";
 import { formatPauses } from "./pauses.ts";
 
@@ -27,13 +28,7 @@ Deno.test("pause puts a family or region pause with the reason; resume deletes i
 });
 
 Deno.test("pauses lists the pauses in force; --json prints them", async () => {
-  const pause = {
-    kind: "family",
-    value: "ExtractRaw",
-    reason: "source down",
-    createdBy: "ops",
-    createdAt: 0,
-  };
+  const pause = fakePause({ value: "ExtractRaw", reason: "source down", createdBy: "ops" });
   const routes = { "GET /api/pauses": inTurn({ pauses: [pause] }) };
   const { stdout } = await runAgainst(["pauses"], routes);
   assert.match(stdout, /^KIND +NAME +SINCE +BY +REASON$/m);

@@ -1,5 +1,5 @@
 /** `drover resources [set NAME LIMIT]`. */
-import type { Resource } from "../api_schemas_control.ts";
+import type { Resource } from "../../shared/api_schemas_admin.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
@@ -23,7 +23,7 @@ export async function resourcesCommand(
 }
 
 /** Resources as a table, a default limit marked as such. */
-export function formatResources(resources: readonly Resource[]): string {
+function formatResources(resources: readonly Resource[]): string {
   if (resources.length === 0) {
     return "No resource is limited or used: no family declares one.";
   }

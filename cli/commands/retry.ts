@@ -1,20 +1,27 @@
-/** `drover retry ID [--wait]`: a run's failed tasks, or one task. */
-import type { RunRetried } from "../api_schemas_control.ts";
+/** `drover retry ID [--run|--task] [--wait]`: a run's failed tasks, or one task. */
+import type { RunRetried } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
+import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { followRun } from "../follow_run.ts";
+import { resolveTarget } from "../resolve_target.ts";
 
 /**
- * Retries a run (id `run_…`: its failed tasks go back to the queue and the
- * tasks they blocked wait again) or one task. With `--wait`, follows the
- * run like `submit --wait`, and `--json` prints its final status.
+ * Retries a run (its failed tasks go back to the queue and the tasks they
+ * blocked wait again) or one task: `--run` or `--task` says which, else the
+ * hub is asked. With `--wait`, follows the run like `submit --wait`, and
+ * `--json` prints its final status.
  */
 export async function retryCommand(
   command: Extract<Command, { name: "retry" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  if (command.target === "task") {
+  const target = command.target ?? await resolveTarget(ctx.client, "retry", command.id);
+  if (target === "task") {
+    if (command.wait) {
+      throw new UsageError(`Option "--wait" follows a run; "${command.id}" is a task`);
+    }
     const result = await ctx.client.retryTask(command.id);
     if (ctx.json) printJson(ctx, result);
     else ctx.io.out(`Retried task ${result.taskId}: it is ${result.state} now`);

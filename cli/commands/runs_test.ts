@@ -1,19 +1,18 @@
 import assert from "node:assert/strict";
+import type { RunStatus } from "../../shared/api_schemas.ts";
+import { fakeRun } from "../fake_answers.ts";
 import { inTurn, runAgainst } from "../fake_hub.ts";
 
-function run(runId: string, state: string, done: number, total: number) {
-  return {
+function run(runId: string, state: RunStatus["state"], done: number, total: number) {
+  return fakeRun({
     runId,
     rootTaskId: `Agg_${runId}`,
-    family: "Agg",
-    params: {},
     state,
     createdAt: Date.UTC(2026, 10, 23, 12),
     finishedAt: state === "running" ? null : Date.UTC(2026, 10, 23, 12, 0, 3),
     total,
     counts: { done },
-    failed: [],
-  };
+  });
 }
 
 const PAGE = {

@@ -1,5 +1,5 @@
 /** `drover task TASK_ID`. */
-import type { TaskDetail } from "../api_schemas.ts";
+import type { TaskDetail } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { describeError } from "../describe_error.ts";
@@ -52,9 +52,7 @@ export function formatTask(task: TaskDetail, now: number): string {
     const p = task.publication;
     fields.push([
       "Published",
-      `${formatTimestamp(p.createdAt)} by ${p.workerId ?? "?"} (${p.kind ?? "?"}, epoch ${
-        p.epoch ?? "?"
-      })`,
+      `${formatTimestamp(p.createdAt)} by ${p.workerId ?? "?"} (${p.kind}, epoch ${p.epoch})`,
     ]);
   }
   const sections = [formatFields(fields)];
@@ -68,12 +66,12 @@ export function formatTask(task: TaskDetail, now: number): string {
     task.attempts.length === 0 ? "Attempts: none" : formatTable(
       ["EPOCH", "ATTEMPT", "KIND", "WORKER", "STARTED", "TOOK", "OUTCOME", "ERROR"],
       task.attempts.map((a) => [
-        String(a.epoch ?? ""),
-        String(a.attempt ?? ""),
-        a.kind ?? "",
-        a.workerName ?? a.workerId ?? "",
+        String(a.epoch),
+        String(a.attempt),
+        a.kind,
+        a.workerName ?? a.workerId,
         formatTimestamp(a.startedAt),
-        a.startedAt && a.endedAt ? formatDuration(a.endedAt - a.startedAt) : "",
+        a.endedAt === null ? "" : formatDuration(a.endedAt - a.startedAt),
         a.outcome ?? "",
         a.error ? describeError(a.error) : "",
       ]),
@@ -83,6 +81,8 @@ export function formatTask(task: TaskDetail, now: number): string {
 }
 
 function nextAttempt(task: TaskDetail, now: number): string {
-  if (task.state !== "ready" || !task.nextAttemptAt || task.nextAttemptAt <= now) return "";
+  if (task.state !== "ready" || task.nextAttemptAt === null || task.nextAttemptAt <= now) {
+    return "";
+  }
   return ` (next attempt in ${formatDuration(task.nextAttemptAt - now)})`;
 }

@@ -1,5 +1,5 @@
 /** `drover tasks [--run ID] [--state S] [--family F] [--limit N]`. */
-import type { Task } from "../api_schemas.ts";
+import type { Task } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { describeError } from "../describe_error.ts";
@@ -38,7 +38,7 @@ export async function tasksCommand(
 export function formatStatus(task: Pick<Task, "status" | "progress">): string {
   const parts: string[] = [];
   if (task.status) parts.push(task.status);
-  if (task.progress !== null && task.progress !== undefined) {
+  if (task.progress !== null) {
     parts.push(`${Math.round(task.progress * 100)}%`);
   }
   return parts.join(" ");

@@ -1,25 +1,11 @@
 /** `drover token create|list|revoke|generate`. */
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
-import { UsageError } from "../errors.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatTable } from "../../shared/text_table.ts";
 import { formatTimestamp } from "../format_time.ts";
 import { generateToken } from "../../shared/token_format.ts";
 import type { Io } from "../io.ts";
-
-/** Parses `region=eu-west,zone=b` into a label scope. */
-export function parseScope(text: string | null): Record<string, string> {
-  const scope: Record<string, string> = {};
-  for (const part of (text ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
-    const eq = part.indexOf("=");
-    if (eq <= 0 || eq === part.length - 1) {
-      throw new UsageError(`Invalid --scope "${part}": expected name=value, e.g. region=eu-west`);
-    }
-    scope[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return scope;
-}
 
 /**
  * `token generate`: prints a fresh token without asking the hub, e.g. to set
@@ -37,14 +23,14 @@ export async function tokenCommand(
   command: Extract<Command, { name: "token" }>,
   ctx: CommandContext,
 ): Promise<ExitCode> {
-  const describe = (scope: Record<string, string> | null | undefined) =>
-    Object.entries(scope ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-";
+  const describe = (scope: Record<string, string>) =>
+    Object.entries(scope).map(([k, v]) => `${k}=${v}`).join(",") || "-";
   if (command.action === "generate") return generateTokenCommand(ctx.io, ctx.json);
   if (command.action === "create") {
     const role = command.role ?? "worker";
     const created = await ctx.client.createToken({
       role,
-      ...(role === "worker" ? { scope: parseScope(command.scope) } : {}),
+      ...(role === "worker" ? { scope: command.scope ?? {} } : {}),
       ...(command.tokenName ? { name: command.tokenName } : {}),
     });
     if (ctx.json) {

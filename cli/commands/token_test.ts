@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { runAgainst } from "../fake_hub.ts";
+import type { TokenRole } from "../../shared/api_schemas_admin.ts";
 import { TOKEN_PATTERN } from "../../shared/token_format.ts";
+import { fakeCreatedToken } from "../fake_answers.ts";
+import { runAgainst } from "../fake_hub.ts";
 
-const created = (role: string, scope: Record<string, string>) => ({
-  id: "tok_0123456789ab",
-  role,
-  scope,
-  name: role,
-  createdAt: 0,
-  revokedAt: null,
-  lastUsedAt: null,
-  token: `drv_tok_0123456789ab_${"x".repeat(43)}`,
-});
+const created = (role: TokenRole, scope: Record<string, string>) =>
+  fakeCreatedToken({ role, scope, name: role });
 
 Deno.test("token generate prints a token offline, whatever the hub URL", async () => {
   const { code, stdout, stderr, requests } = await runAgainst(["token", "generate"], {}, {

@@ -28,8 +28,8 @@ export async function workersCommand(
       w.draining ? `${w.state}, draining` : w.cordoned ? `${w.state}, cordoned` : w.state,
       String(w.leases),
       String(w.slots),
-      Object.entries(w.labels ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(",") || "-",
-      w.version ?? "-",
+      Object.entries(w.labels).map(([k, v]) => `${k}=${v}`).join(",") || "-",
+      w.version,
       formatAge(w.lastSeenAt, now),
     ]),
   ));
