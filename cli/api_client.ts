@@ -22,11 +22,14 @@ import {
   type Submitted,
   submittedSchema,
   type Task,
+  type TaskCancelled,
   taskCancelledSchema,
   type TaskDetail,
   taskDetailSchema,
   taskListSchema,
+  type TaskMarkedDone,
   taskMarkedDoneSchema,
+  type TaskRetried,
   taskRetriedSchema,
 } from "../shared/api_schemas.ts";
 import {
@@ -39,11 +42,13 @@ import {
   pauseListSchema,
   type Resource,
   resourceListSchema,
+  type ResourceSet,
   resourceSetSchema,
   type TokenCreated,
   tokenCreatedSchema,
   type TokenInfo,
   tokenListSchema,
+  type TokenRevoked,
   tokenRevokedSchema,
   type TokenRole,
   type Worker,
@@ -53,15 +58,9 @@ import {
 } from "../shared/api_schemas_admin.ts";
 import type { Selector } from "../shared/selector.ts";
 import type { RunState, TaskState } from "../shared/states.ts";
-import type { z } from "zod";
 import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
 
-/** What a task retry answers: its new state and how many tasks it unblocked. */
-export type TaskRetried = z.output<typeof taskRetriedSchema>;
-/** What a task cancel answers. */
-export type TaskCancelled = z.output<typeof taskCancelledSchema>;
-/** What marking a task done answers: how many dependents became ready. */
-export type TaskMarkedDone = z.output<typeof taskMarkedDoneSchema>;
+export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
 /** Filters of `GET /api/tasks`. */
 export interface TaskFilter {
@@ -160,7 +159,7 @@ export interface ApiClient {
   /** `GET /api/tokens`. */
   listTokens(): Promise<TokenInfo[]>;
   /** `DELETE /api/tokens/:id`. */
-  revokeToken(id: string): Promise<z.output<typeof tokenRevokedSchema>>;
+  revokeToken(id: string): Promise<TokenRevoked>;
   /** `GET /api/pauses`. */
   listPauses(): Promise<Pause[]>;
   /** `PUT /api/pauses/:kind/:value`. */
@@ -172,7 +171,7 @@ export interface ApiClient {
   /** `GET /api/resources`. */
   listResources(): Promise<Resource[]>;
   /** `PUT /api/resources/:name`. */
-  setResourceLimit(name: string, limit: number): Promise<z.output<typeof resourceSetSchema>>;
+  setResourceLimit(name: string, limit: number): Promise<ResourceSet>;
 }
 
 /** Options for {@link createApiClient}. */

@@ -173,6 +173,9 @@ export const taskCancelledSchema = z.looseObject({
   state: z.literal("cancelled"),
 });
 
+/** A task cancelled. */
+export type TaskCancelled = z.output<typeof taskCancelledSchema>;
+
 /** `POST /api/tasks/{id}/retry`: the task's new state and how many tasks it unblocked. */
 export const taskRetriedSchema = z.looseObject({
   taskId: z.string(),
@@ -180,12 +183,18 @@ export const taskRetriedSchema = z.looseObject({
   unblocked: z.int(),
 });
 
+/** A task retried. */
+export type TaskRetried = z.output<typeof taskRetriedSchema>;
+
 /** `POST /api/tasks/{id}/done`: how many dependents became ready. */
 export const taskMarkedDoneSchema = z.looseObject({
   taskId: z.string(),
   state: z.literal("done"),
   readied: z.int(),
 });
+
+/** A task marked done by hand. */
+export type TaskMarkedDone = z.output<typeof taskMarkedDoneSchema>;
 
 /** What a task cancel, retry or mark-done answers: at least the task and its new state. */
 export const taskActionSchema = z.looseObject({

@@ -101,6 +101,9 @@ export const tokenRevokedSchema = z.looseObject({
   sessionsClosed: z.int(),
 });
 
+/** A token revoked, and how many worker sessions that closed. */
+export type TokenRevoked = z.output<typeof tokenRevokedSchema>;
+
 /** A pause in force. */
 export const pauseSchema = z.looseObject({
   kind: z.enum(PAUSE_KINDS),
@@ -142,6 +145,9 @@ export const resourceListSchema = z.looseObject({ resources: z.array(resourceSch
 
 /** `PUT /api/resources/{name}`. */
 export const resourceSetSchema = z.looseObject({ name: z.string(), limit: z.int() });
+
+/** A resource limit set. */
+export type ResourceSet = z.output<typeof resourceSetSchema>;
 
 /** One audit entry: who did what, and whether the hub let them. */
 export const auditEntrySchema = z.looseObject({
