@@ -97,7 +97,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (const hubId of options.hubIds ?? [undefined]) {
       options.signal?.throwIfAborted();
       hubs.push(
-        await spawnHub({ ...options.hub, dbUrl, hubId, adminToken, echo: options.echo }),
+        await spawnHub({
+          ...options.hub,
+          env: { DROVER_DATA_DIR: dataDir, ...options.hub?.env },
+          dbUrl,
+          hubId,
+          adminToken,
+          echo: options.echo,
+        }),
       );
     }
     const started = await Promise.allSettled(
