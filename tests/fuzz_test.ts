@@ -11,6 +11,7 @@ import { fuzzFootprint } from "./fixtures/fuzz_footprint.ts";
 import { runLane } from "./fixtures/fuzz_lane.ts";
 import { LogPool } from "./fixtures/fuzz_pool.ts";
 import { FuzzTally } from "./fixtures/fuzz_tally.ts";
+import { within } from "./fixtures/fuzz_wait.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 
@@ -145,12 +146,7 @@ async function closedWithin(
   raw: RawWorker,
   ms: number,
 ): Promise<{ code: number; reason: string } | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  const closed = await Promise.race([raw.closed, timeout]);
-  clearTimeout(timer);
+  const closed = await within(raw.closed, ms);
   if (!closed) await raw.close();
   return closed;
 }
