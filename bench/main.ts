@@ -9,8 +9,8 @@
  * `--poll-ms=200`, `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error).
  */
-import { parseArgs } from "node:util";
 import { formatTable } from "../shared/text_table.ts";
+import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
 const WORKLOADS: readonly Workload[] = [
@@ -49,32 +49,27 @@ interface Settings {
   echo: boolean;
 }
 
+const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
+  "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] [--poll-ms=200] " +
+  "[--keep] [--echo]";
+
+/** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
-  const { values } = parseArgs({
-    args,
-    options: {
-      only: { type: "string" },
-      workers: { type: "string", default: "4" },
-      slots: { type: "string", default: "8" },
-      "hub-log-level": { type: "string", default: "warn" },
-      "worker-log-level": { type: "string", default: "warn" },
-      "timeout-s": { type: "string", default: "900" },
-      "poll-ms": { type: "string", default: "200" },
-      keep: { type: "boolean", default: false },
-      echo: { type: "boolean", default: false },
-    },
+  const { values, positionals, problems } = parseFlags(args, {
+    only: { type: "string" },
+    workers: { type: "string", default: "4" },
+    slots: { type: "string", default: "8" },
+    "hub-log-level": { type: "string", default: "warn" },
+    "worker-log-level": { type: "string", default: "warn" },
+    "timeout-s": { type: "string", default: "900" },
+    "poll-ms": { type: "string", default: "200" },
+    keep: { type: "boolean" },
+    echo: { type: "boolean" },
   });
-  const problems: string[] = [];
-  const int = (name: string, text: string, min: number, max: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`--${name}=${text}: expected an integer from ${min} to ${max}`);
-    }
-    return n;
-  };
+  for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
     if (!LOG_LEVELS.includes(text)) {
-      problems.push(`--${name}=${text}: expected one of ${LOG_LEVELS.join(", ")}`);
+      problems.push(`--${name} must be one of ${LOG_LEVELS.join(", ")}, not "${text}"`);
     }
     return text;
   };
@@ -89,16 +84,16 @@ function parseSettings(args: string[]): Settings {
   }
   const settings: Settings = {
     only: names ? WORKLOADS.filter((w) => names.includes(w.name)) : WORKLOADS,
-    workers: int("workers", values.workers, 1, 64),
-    slots: int("slots", values.slots, 1, 1_000),
+    workers: wholeNumber(problems, "--workers", values.workers, 1, 64),
+    slots: wholeNumber(problems, "--slots", values.slots, 1, 1_000),
     hubLogLevel: level("hub-log-level", values["hub-log-level"]),
     workerLogLevel: level("worker-log-level", values["worker-log-level"]),
-    timeoutMs: int("timeout-s", values["timeout-s"], 1, 86_400) * 1000,
-    pollMs: int("poll-ms", values["poll-ms"], 10, 60_000),
+    timeoutMs: wholeNumber(problems, "--timeout-s", values["timeout-s"], 1, 86_400) * 1000,
+    pollMs: wholeNumber(problems, "--poll-ms", values["poll-ms"], 10, 60_000),
     keep: values.keep,
     echo: values.echo,
   };
-  if (problems.length > 0) throw new TypeError(`Invalid flags:\n  ${problems.join("\n  ")}`);
+  throwIfProblems(problems, USAGE);
   return settings;
 }
 

@@ -4,15 +4,19 @@
  * timestamps (run `createdAt`, tasks' `readyAt`/`startedAt`/`finishedAt`),
  * not from the benchmark's polling.
  */
-import { api, waitForRun } from "../scripts/local_cluster.ts";
-import {
-  type Cluster,
-  type CpuSnapshot,
-  type HubStats,
-  startCluster,
-  tallyWarnings,
-} from "./start_cluster.ts";
+import type { HubStats } from "../hub/mod.ts";
+import type { ApiClient } from "../testing/api_client.ts";
+import type { ProcessHandle } from "../testing/process_handle.ts";
+import { type Cluster, startCluster } from "../testing/start_cluster.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { processCpuSeconds } from "./process_cpu.ts";
 import { summarize, type Summary } from "./stats.ts";
+
+/** CPU seconds used so far by the hub and by all workers together (null off Linux). */
+export interface CpuSnapshot {
+  hub: number | null;
+  workers: number | null;
+}
 
 /** A workload: one run of `family(params)`. */
 export interface Workload {
@@ -92,19 +96,31 @@ interface ApiRun {
   failed: unknown[];
 }
 
-/** Starts a cluster, submits the workload, waits for it, gathers the figures, stops the cluster. */
+/**
+ * Starts a cluster (one `bench/hub.ts`, N `bench/worker.ts`), submits the
+ * workload, waits for it, gathers the figures, stops the cluster.
+ */
 export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<WorkloadResult> {
   await using cluster = await startCluster({
+    name: "bench",
     dir: o.dir,
-    workers: o.workers,
-    slots: o.slots,
-    hubLogLevel: o.hubLogLevel,
-    workerLogLevel: o.workerLogLevel,
+    hub: {
+      entry: "bench/hub.ts",
+      // Logged whatever the level: the hub's own line is at info.
+      listeningMsg: "bench hub listening",
+      logLevel: o.hubLogLevel,
+    },
+    workerEntry: "bench/worker.ts",
+    workers: Array.from({ length: o.workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
+    worker: { slots: o.slots, logLevel: o.workerLogLevel },
     echo: o.echo,
   });
   const measured = await measure(cluster, w, o);
-  const hub = await cluster.stop();
-  return { ...measured, hub, warnings: tallyWarnings([cluster.hub, ...cluster.workers]) };
+  await cluster.stop();
+  // Logged on SIGTERM, after a clean close: the figures live only in the hub's memory.
+  const stats = cluster.hub.lines.findLast((l) => l.msg === "bench hub stats");
+  const hub = stats ? { writeQueue: stats.writeQueue, counters: stats.counters } as HubStats : null;
+  return { ...measured, hub, warnings: tallyWarnings([...cluster.hubs, ...cluster.workers]) };
 }
 
 async function measure(
@@ -112,23 +128,13 @@ async function measure(
   w: Workload,
   o: WorkloadOptions,
 ): Promise<Omit<WorkloadResult, "hub" | "warnings">> {
-  const { url } = cluster;
-  const cpuStart = cluster.cpu();
+  const { api } = cluster;
+  const cpuStart = cpuOf(cluster);
   const wallStart = performance.now();
-  const submitted = await api<{ runId: string; taskId: string }>(url, "/api/runs", {
-    body: { family: w.family, params: w.params },
-  });
-  if (submitted.status !== 201) {
-    throw new Error(
-      `Submitting ${w.family}(${JSON.stringify(w.params)}) failed with ${submitted.status}: ${
-        JSON.stringify(submitted.body)
-      }`,
-    );
-  }
-  const { runId } = submitted.body;
-  await waitForRun(url, runId, o.timeoutMs, o.pollMs);
+  const { runId } = await api.submit(w.family, w.params);
+  await waitForRun(api, runId, { timeoutMs: o.timeoutMs, everyMs: o.pollMs });
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  const cpuEnd = cluster.cpu();
+  const cpuEnd = cpuOf(cluster);
   const used = (a: number | null, b: number | null) => a === null || b === null ? null : b - a;
   const cpuSeconds = {
     hub: used(cpuStart.hub, cpuEnd.hub),
@@ -136,14 +142,14 @@ async function measure(
   };
 
   const statusStart = performance.now();
-  const { body: run } = await api<ApiRun>(url, `/api/runs/${runId}`);
+  const { body: run } = await api.request<ApiRun>(`/api/runs/${runId}`);
   const statusQueryMs = performance.now() - statusStart;
   if (run.state !== "done" || run.finishedAt === null) {
     throw new Error(
       `Run ${runId} of ${w.name} ended ${run.state}: ${JSON.stringify(run.failed).slice(0, 2000)}`,
     );
   }
-  const tasks = await fetchRunTasks(url, runId, w.families);
+  const tasks = await fetchRunTasks(api, runId, w.families);
   if (tasks.length !== run.total) {
     throw new Error(`Run ${runId} has ${run.total} tasks but the task list gave ${tasks.length}`);
   }
@@ -186,14 +192,13 @@ async function measure(
  * 10,000 and has no paging, so a run of 10,001 tasks cannot come in one list.
  */
 async function fetchRunTasks(
-  url: string,
+  api: ApiClient,
   runId: string,
   families: readonly string[],
 ): Promise<ApiTask[]> {
   const all: ApiTask[] = [];
   for (const family of families) {
-    const { status, body } = await api<{ tasks: ApiTask[] }>(
-      url,
+    const { status, body } = await api.request<{ tasks: ApiTask[] }>(
       `/api/tasks?run=${encodeURIComponent(runId)}&family=${encodeURIComponent(family)}` +
         `&limit=10000`,
     );
@@ -205,4 +210,29 @@ async function fetchRunTasks(
     all.push(...body.tasks);
   }
   return all;
+}
+
+/** CPU time used so far by the hub and by all workers together. */
+function cpuOf(cluster: Cluster): CpuSnapshot {
+  const perWorker = cluster.workers.map((w) => processCpuSeconds(w.pid));
+  return {
+    hub: processCpuSeconds(cluster.hub.pid),
+    workers: perWorker.some((s) => s === null)
+      ? null
+      : perWorker.reduce<number>((sum, s) => sum + (s ?? 0), 0),
+  };
+}
+
+/** Counts warn and error lines per message, over every process of the cluster. */
+function tallyWarnings(processes: readonly ProcessHandle[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const p of processes) {
+    const kind = p.name.startsWith("bench-w") ? "worker" : "hub";
+    for (const l of p.lines) {
+      if (l.level !== "warn" && l.level !== "error") continue;
+      const key = `${kind}: ${l.level} ${l.msg ?? "?"}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+  }
+  return tally;
 }

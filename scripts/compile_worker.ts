@@ -27,6 +27,7 @@
  *
  * Exit codes: 0 a binary or a bundle was produced, 1 neither was, 2 usage.
  */
+import { parseFlags, throwIfProblems } from "../testing/parse_flags.ts";
 
 /** What `deno compile` needs to run the worker runtime itself: its hub, its env, its files, the host name. */
 export const MINIMAL_PERMISSIONS = [
@@ -56,47 +57,32 @@ export interface CompileArgs {
 
 /**
  * Parses the arguments; relative paths are resolved from `cwd`, the defaults
- * from the repository root. Throws `TypeError` for a bad command line.
+ * from the repository root. Throws a `TypeError` naming every problem of a
+ * bad command line, then the usage.
  */
 export function parseCompileArgs(args: readonly string[], cwd: string): CompileArgs {
-  const parsed: CompileArgs = {
-    entry: `${ROOT}examples/worker.ts`,
-    out: `${ROOT}dist/drover-worker`,
-    minimalPermissions: false,
-    verify: true,
-    help: false,
-    extra: [],
-  };
+  const { values, positionals, rest, problems } = parseFlags(args, {
+    out: { type: "string", short: "o" },
+    target: { type: "string" },
+    "minimal-permissions": { type: "boolean" },
+    "no-verify": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  for (const extra of positionals.slice(1)) {
+    problems.push(`Only one entry point, not "${extra}" as well`);
+  }
+  throwIfProblems(problems, USAGE);
   const resolve = (path: string) =>
     path.startsWith("/") ? path : `${cwd.replace(/\/$/, "")}/${path}`;
-  let entrySeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const [flag, inline] = arg.startsWith("--") && eq > 0
-      ? [arg.slice(0, eq), arg.slice(eq + 1)]
-      : [arg, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === "") throw new TypeError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--") {
-      parsed.extra = args.slice(i + 1);
-      break;
-    } else if (flag === "--out" || flag === "-o") parsed.out = resolve(value());
-    else if (flag === "--target") parsed.target = value();
-    else if (flag === "--minimal-permissions") parsed.minimalPermissions = true;
-    else if (flag === "--no-verify") parsed.verify = false;
-    else if (flag === "--help" || flag === "-h") parsed.help = true;
-    else if (flag.startsWith("-")) throw new TypeError(`Unknown option "${arg}"`);
-    else if (entrySeen) throw new TypeError(`Only one entry point, not "${arg}" as well`);
-    else {
-      parsed.entry = resolve(arg);
-      entrySeen = true;
-    }
-  }
-  return parsed;
+  return {
+    entry: positionals[0] === undefined ? `${ROOT}examples/worker.ts` : resolve(positionals[0]),
+    out: values.out === undefined ? `${ROOT}dist/drover-worker` : resolve(values.out),
+    ...(values.target === undefined ? {} : { target: values.target }),
+    minimalPermissions: values["minimal-permissions"],
+    verify: !values["no-verify"],
+    help: values.help,
+    extra: rest,
+  };
 }
 
 /**
@@ -282,7 +268,7 @@ if (import.meta.main) {
     // `deno task` runs in the directory of deno.json; INIT_CWD is where it was typed.
     parsed = parseCompileArgs(Deno.args, Deno.env.get("INIT_CWD") ?? Deno.cwd());
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error((error as Error).message);
     Deno.exit(2);
   }
   if (parsed.help) {

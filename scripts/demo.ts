@@ -8,9 +8,9 @@
  *
  *     deno task demo [runDate]     # runDate defaults to today (UTC)
  *
- * Exits 0 when the run is done and every placement holds, 1 otherwise.
- * Every process is stopped by its own handle and the temporary directory is
- * removed, also on Ctrl-C and on errors.
+ * Exits 0 when the run is done and every placement holds, 1 otherwise, 2 for
+ * a bad command line. Every process is stopped by its own handle and the
+ * temporary directory is removed, also on Ctrl-C and on errors.
  */
 import { createRegionalTasks, REGIONS } from "../examples/regional.ts";
 import {
@@ -21,7 +21,11 @@ import {
   type Selector,
 } from "../shared/selector.ts";
 import { pinOf } from "../shared/task.ts";
-import { api, type ProcessHandle, spawnHub, spawnWorker, waitForRun } from "./local_cluster.ts";
+import { formatTable } from "../shared/text_table.ts";
+import { parseFlags, throwIfProblems } from "../testing/parse_flags.ts";
+import type { ProcessHandle } from "../testing/process_handle.ts";
+import { type Cluster, startCluster } from "../testing/start_cluster.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 
 /** One attempt of a task, as `GET /api/tasks/:id` shows it (the fields read here). */
 interface AttemptView {
@@ -42,19 +46,18 @@ interface TaskView {
   attempts: AttemptView[];
 }
 
-/** One line of the placement table. */
-interface PlacementRow {
-  task: string;
-  family: string;
-  pinnedTo: string;
-  ranOn: string;
-  workerRegion: string;
-  attempts: string;
-  state: string;
-}
-
 const HEADER = ["TASK", "FAMILY", "PINNED TO", "RAN ON", "WORKER REGION", "ATTEMPTS", "STATE"];
 const RUN_TIMEOUT_MS = 20_000;
+const USAGE = "Usage: deno task demo [runDate]     # runDate defaults to today (UTC)";
+
+/** The run date of the command line, or a TypeError naming every problem. */
+function parseDemoArgs(args: readonly string[]): string {
+  const { positionals, rest, problems } = parseFlags(args, {});
+  const given = [...positionals, ...rest];
+  for (const extra of given.slice(1)) problems.push(`Only one runDate, not "${extra}" as well`);
+  throwIfProblems(problems, USAGE);
+  return given[0] ?? new Date().toISOString().slice(0, 10);
+}
 
 /** The run attempt that published the task, else its last run attempt. */
 function placedAttempt(task: TaskView): AttemptView | undefined {
@@ -62,36 +65,18 @@ function placedAttempt(task: TaskView): AttemptView | undefined {
   return runs.find((a) => a.outcome === "done") ?? runs.at(-1);
 }
 
-function toRow(task: TaskView): PlacementRow {
+/** One line of the placement table. */
+function toRow(task: TaskView): string[] {
   const placed = placedAttempt(task);
-  return {
-    task: task.id,
-    family: task.family,
-    pinnedTo: describeSelector(task.pin),
-    ranOn: placed?.workerName ?? "-",
-    workerRegion: placed?.workerLabels?.region ?? "-",
-    attempts: String(task.attempts.filter((a) => a.kind === "run").length),
-    state: task.state,
-  };
-}
-
-/** The rows as plain text columns, two spaces apart. */
-function formatTable(rows: readonly PlacementRow[]): string {
-  const cells = [
-    HEADER,
-    ...rows.map((r) => [
-      r.task,
-      r.family,
-      r.pinnedTo,
-      r.ranOn,
-      r.workerRegion,
-      r.attempts,
-      r.state,
-    ]),
+  return [
+    task.id,
+    task.family,
+    describeSelector(task.pin),
+    placed?.workerName ?? "-",
+    placed?.workerLabels?.region ?? "-",
+    String(task.attempts.filter((a) => a.kind === "run").length),
+    task.state,
   ];
-  const widths = HEADER.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd())
-    .join("\n");
 }
 
 /**
@@ -133,162 +118,40 @@ function placementProblems(tasks: readonly TaskView[], dataDir: string): string[
   return problems;
 }
 
-async function getJson<T>(base: string, path: string): Promise<T> {
-  const res = await api<T>(base, path);
-  if (res.status !== 200) {
-    throw new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  }
-  return res.body;
-}
-
-/** Waits until the hub lists every worker in `names` as connected; fails fast if one exits. */
-async function waitForWorkers(
-  base: string,
-  names: readonly string[],
-  processes: readonly ProcessHandle[],
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const gone = processes.find((p) => p.exited);
-    if (gone) {
-      const tail = gone.lines.slice(-10).map((l) => JSON.stringify(l)).join("\n");
-      throw new Error(`Worker "${gone.name}" exited before connecting. Last lines:\n${tail}`);
-    }
-    const { workers } = await getJson<{ workers: Array<{ name: string; state: string }> }>(
-      base,
-      "/api/workers",
-    );
-    const connected = new Set(workers.filter((w) => w.state === "connected").map((w) => w.name));
-    const missing = names.filter((n) => !connected.has(n));
-    if (missing.length === 0) return;
-    if (Date.now() >= deadline) {
-      throw new Error(`Workers ${missing.join(", ")} did not connect within ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/**
- * The processes the demo starts, stopped by their handles: workers first (so
- * they hand leases back to a live hub), then the hub. A process still being
- * spawned when `stop()` is called is waited for (3 s at most) and
- * stopped too, so Ctrl-C during start-up leaves nothing behind.
- */
-class Fleet {
-  #hub: ProcessHandle | undefined;
-  readonly #workers: ProcessHandle[] = [];
-  readonly #starting = new Set<Promise<unknown>>();
-  #stopping: Promise<void> | undefined;
-
-  /** The workers started so far. */
-  get workers(): readonly ProcessHandle[] {
-    return this.#workers;
-  }
-
-  /** The hub, once it listens. */
-  get hub(): ProcessHandle | undefined {
-    return this.#hub;
-  }
-
-  /** Records the process `spawning` resolves with as the hub or as a worker. */
-  track<T extends ProcessHandle>(role: "hub" | "worker", spawning: Promise<T>): Promise<T> {
-    const tracked = spawning.then((handle) => {
-      if (role === "hub") this.#hub = handle;
-      else this.#workers.push(handle);
-      // Started after stop() began: stop it as well.
-      if (this.#stopping) void handle.stop(5_000);
-      return handle;
-    });
-    const settled = tracked.then(() => {}, () => {});
-    this.#starting.add(settled);
-    void settled.then(() => this.#starting.delete(settled));
-    return tracked;
-  }
-
-  /** Stops every process (once; later calls get the same promise). */
-  stop(): Promise<void> {
-    return this.#stopping ??= (async () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        Promise.all(this.#starting),
-        new Promise((resolve) => timer = setTimeout(resolve, 3_000)),
-      ]);
-      clearTimeout(timer);
-      await Promise.allSettled(this.#workers.map((w) => w.stop(5_000)));
-      await this.#hub?.stop(5_000).catch(() => {});
-    })();
-  }
-}
-
-/** Runs the demo in `dir`; resolves with the exit code. */
-async function runDemo(runDate: string, dir: string, fleet: Fleet): Promise<number> {
-  const started = Date.now();
-  const dataDir = `${dir}/data`;
-  console.error(`Starting a hub and three workers (${REGIONS.join(", ")})…`);
-  // The hub logs at info because spawnHub learns its URL from "hub listening";
-  // its lines are kept in memory, not printed.
-  const hub = await fleet.track(
-    "hub",
-    spawnHub({ dbUrl: `file:${dir}/hub.db`, port: 0, logLevel: "info" }),
-  );
-  const names = REGIONS.map((region) => `worker-${region}`);
-  const spawned = await Promise.allSettled(
-    REGIONS.map((region, i) =>
-      fleet.track(
-        "worker",
-        spawnWorker({
-          hubUrl: hub.url,
-          entry: "scripts/demo_worker.ts",
-          name: names[i],
-          labels: `region=${region}`,
-          dataDir,
-          stateDir: `${dir}/state/${names[i]}`,
-          slots: 2,
-          logLevel: "warn",
-          // At warn a worker does not log its welcome: the hub's worker list is asked instead.
-          waitConnected: false,
-          env: { DROVER_WORKER_GRACE_MS: "2000" },
-        }),
-      )
-    ),
-  );
-  const failed = spawned.find((s) => s.status === "rejected");
-  if (failed) throw failed.reason;
-  await waitForWorkers(hub.url, names, fleet.workers);
-
-  console.error(`Submitting RegionalReport(runDate=${runDate})…`);
-  const submitted = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
-    body: { family: "RegionalReport", params: { runDate } },
+/** Starts the hub and the three regional workers; `signal` aborts the start-up. */
+function startFleet(signal: AbortSignal): Promise<Cluster> {
+  return startCluster({
+    name: "demo",
+    // The hub logs at info (its lines are kept in memory, not printed); the
+    // workers at warn, so they are waited for through the hub's worker list.
+    workerEntry: "scripts/demo_worker.ts",
+    workers: REGIONS.map((region) => ({ name: `worker-${region}`, labels: `region=${region}` })),
+    worker: { slots: 2, logLevel: "warn", env: { DROVER_WORKER_GRACE_MS: "2000" } },
+    signal,
   });
-  if (submitted.status !== 201) {
-    throw new Error(
-      `Submitting RegionalReport answered ${submitted.status}: ${JSON.stringify(submitted.body)}`,
-    );
-  }
-  const { runId } = submitted.body;
-  const run = await waitForRun(hub.url, runId, RUN_TIMEOUT_MS, 50);
+}
 
-  const { tasks: listed } = await getJson<{ tasks: Array<{ id: string }> }>(
-    hub.url,
+/** Runs the demo on a started cluster; resolves with the exit code. */
+async function runDemo(runDate: string, cluster: Cluster, started: number): Promise<number> {
+  console.error(`Submitting RegionalReport(runDate=${runDate})…`);
+  const { runId } = await cluster.api.submit("RegionalReport", { runDate });
+  const run = await waitForRun(cluster.api, runId, { timeoutMs: RUN_TIMEOUT_MS, everyMs: 50 });
+  const { tasks: listed } = await cluster.api.get<{ tasks: Array<{ id: string }> }>(
     `/api/tasks?run=${encodeURIComponent(runId)}`,
   );
   const tasks = await Promise.all(
-    listed.map((t) => getJson<TaskView>(hub.url, `/api/tasks/${encodeURIComponent(t.id)}`)),
+    listed.map((t) => cluster.api.get<TaskView>(`/api/tasks/${encodeURIComponent(t.id)}`)),
   );
   // Extracts first, in region order, then the report.
   const order = (t: TaskView) =>
     t.family === "ExtractRegion" ? REGIONS.indexOf(t.params.region as never) : REGIONS.length;
   tasks.sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id));
 
-  console.log(
-    `\nRun ${runId} is ${run.state}: ${tasks.length} tasks in ${
-      ((Date.now() - started) / 1000).toFixed(1)
-    } s\n`,
-  );
-  console.log(formatTable(tasks.map(toRow)));
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\nRun ${runId} is ${run.state}: ${tasks.length} tasks in ${seconds} s\n`);
+  console.log(formatTable(HEADER, tasks.map(toRow)));
   console.log("");
-  const problems = placementProblems(tasks, dataDir);
+  const problems = placementProblems(tasks, cluster.dataDir);
   if (run.state !== "done") problems.unshift(`run ${runId} is ${run.state}, not done`);
   if (problems.length > 0) {
     console.log("placement: FAILED");
@@ -299,39 +162,50 @@ async function runDemo(runDate: string, dir: string, fleet: Fleet): Promise<numb
   return 0;
 }
 
+/** The hub's last warn and error lines, for a failure message. */
+function hubTail(hub: ProcessHandle | undefined): string[] {
+  const lines = (hub?.lines ?? []).filter((l) => l.level === "warn" || l.level === "error");
+  return lines.slice(-10).map((l) => `  [hub] ${JSON.stringify(l)}`);
+}
+
 if (import.meta.main) {
-  const runDate = Deno.args[0] ?? new Date().toISOString().slice(0, 10);
-  const dir = await Deno.makeTempDir({ prefix: "drover-demo-" });
-  const fleet = new Fleet();
+  let runDate: string;
+  try {
+    runDate = parseDemoArgs(Deno.args);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(2);
+  }
+  const started = Date.now();
+  const interrupt = new AbortController();
+  let cluster: Cluster | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     cleaning ??= (async () => {
-      await fleet.stop();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      await cluster?.[Symbol.asyncDispose]();
     })();
-  let interrupted = false;
   const onSignal = () => {
-    if (interrupted) return;
-    interrupted = true;
+    if (interrupt.signal.aborted) return;
+    interrupt.abort(new Error("interrupted"));
     console.error("\nInterrupted: stopping the hub and workers…");
-    void cleanup().then(() => Deno.exit(130));
+    // Before the cluster is up, its start-up stops what it started.
+    if (cluster) void cleanup().then(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
 
   let code = 1;
   try {
-    code = await runDemo(runDate, dir, fleet);
+    console.error(`Starting a hub and three workers (${REGIONS.join(", ")})…`);
+    cluster = await startFleet(interrupt.signal);
+    code = await runDemo(runDate, cluster, started);
   } catch (error) {
     // After Ctrl-C, what the stopped processes made fail is not news.
-    if (!interrupted) {
+    if (!interrupt.signal.aborted) {
       console.error(`demo failed: ${(error as Error).message}`);
-      const tail = (fleet.hub?.lines ?? []).filter((l) =>
-        l.level === "warn" || l.level === "error"
-      );
-      for (const l of tail.slice(-10)) console.error(`  [hub] ${JSON.stringify(l)}`);
+      for (const line of hubTail(cluster?.hub)) console.error(line);
     }
   }
-  await cleanup();
-  Deno.exit(interrupted ? 130 : code);
+  await cleanup().catch(() => {});
+  Deno.exit(interrupt.signal.aborted ? 130 : code);
 }

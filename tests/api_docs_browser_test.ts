@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { api, createWorkerToken, spawnHub } from "../scripts/local_cluster.ts";
+import { createWorkerToken } from "../testing/create_worker_token.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
 
 /** Debian's chromium, or CHROMIUM_BIN. */
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -26,13 +27,12 @@ Deno.test("the /api/docs page lists every operation and sends requests with the 
   });
   try {
     await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
-    const viewer = await api<{ token: string }>(hub.url, "/api/tokens", {
+    const viewer = await hub.api.request<{ token: string }>("/api/tokens", {
       body: { role: "viewer", name: "auditor" },
     });
     assert.equal(viewer.status, 201);
-    await createWorkerToken(hub.url); // something for the token list to show
-    const doc = await api<{ paths: Record<string, Record<string, unknown>> }>(
-      hub.url,
+    await createWorkerToken(hub.api); // something for the token list to show
+    const doc = await hub.api.request<{ paths: Record<string, Record<string, unknown>> }>(
       "/api/openapi.json",
       { token: null },
     );

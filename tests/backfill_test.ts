@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForBackfill } from "../testing/wait_for_backfill.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
 
 interface BackfillRun {
@@ -19,21 +23,6 @@ interface Backfill {
   running: number;
   state: string;
   runs: BackfillRun[];
-}
-
-/** Polls `GET /api/backfills/:id` until the backfill is no longer running. */
-async function waitForBackfill(base: string, id: string, timeoutMs = 30_000): Promise<Backfill> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const { status, body } = await api<Backfill>(base, `/api/backfills/${id}`);
-    last = body;
-    if (status === 200 && body.state !== "running") return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(
-    `Backfill ${id} did not end within ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
-  );
 }
 
 /** The most intervals [start, end) that contain one instant. */
@@ -56,7 +45,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
   try {
     await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
     await using _worker = await spawnWorker({
-      hubUrl: hub.url,
+      hub,
       entry: "tests/fixtures/worker.ts",
       dataDir,
       stateDir: `${dir}/worker`,
@@ -64,16 +53,19 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     });
 
     await t.step("2026-11-03 is extracted alone first", async () => {
-      const run = await api<{ runId: string }>(hub.url, "/api/runs", {
+      const run = await hub.api.request<{ runId: string }>("/api/runs", {
         body: { family: "ExtractRaw", params: { runDate: "2026-11-03" } },
       });
       assert.equal(run.status, 201, JSON.stringify(run.body));
-      assert.equal((await waitForRun(hub.url, run.body.runId, 30_000)).state, "done");
+      assert.equal(
+        (await waitForRun(hub.api, run.body.runId, { timeoutMs: 30_000 })).state,
+        "done",
+      );
     });
 
     let backfill: Backfill | undefined;
     await t.step("the backfill over ten days skips it and ends done", async () => {
-      const created = await api<Backfill>(hub.url, "/api/backfills", {
+      const created = await hub.api.request<Backfill>("/api/backfills", {
         body: { family: "ExtractRaw", from: "2026-11-01", to: "2026-11-10", maxConcurrent: 2 },
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -83,7 +75,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
         created.body.submitted >= 1 && created.body.submitted <= 2,
         "the first days start at once",
       );
-      backfill = await waitForBackfill(hub.url, created.body.backfillId);
+      backfill = await waitForBackfill<Backfill>(hub.api, created.body.backfillId);
       assert.equal(backfill.state, "done", JSON.stringify(backfill));
       assert.deepEqual(
         [backfill.days, backfill.skipped, backfill.submitted, backfill.done, backfill.failed],
@@ -105,10 +97,9 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     await t.step("at no instant were more than two of its tasks leased", async () => {
       const intervals: Array<[number, number]> = [];
       for (const run of backfill!.runs) {
-        const task = await api<{ attempts: Array<{ startedAt: number; endedAt: number | null }> }>(
-          hub.url,
-          `/api/tasks/${run.taskId}`,
-        );
+        const task = await hub.api.request<
+          { attempts: Array<{ startedAt: number; endedAt: number | null }> }
+        >(`/api/tasks/${run.taskId}`);
         assert.equal(task.status, 200);
         assert.ok(task.body.attempts.length > 0, `${run.taskId} has attempts`);
         for (const a of task.body.attempts) {
@@ -121,7 +112,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     });
 
     await t.step("drover backfill --wait exits 0 with a summary of the days", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "backfill",
         "ExtractRaw",
         "--from",
@@ -139,7 +130,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     });
 
     await t.step("a reversed range exits 2 with one line, before asking the hub", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "backfill",
         "ExtractRaw",
         "--from",
@@ -155,7 +146,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
     });
 
     await t.step("a family without a date parameter exits 4 with the hub's message", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "backfill",
         "AggregateShards",
         "--from",

@@ -1,9 +1,10 @@
 /**
- * The short variant of `deno task chaos` (scripts/chaos.ts): the same end
+ * The short variant of `deno task chaos` (scripts/chaos/): the same end
  * checks on a run small enough for every `deno task test`.
  */
 import assert from "node:assert/strict";
-import { formatTable, runChaos } from "../scripts/chaos.ts";
+import { formatReport } from "../scripts/chaos/report.ts";
+import { runChaos } from "../scripts/chaos/run.ts";
 
 Deno.test("300 tasks under SIGKILLed workers, a SIGKILLed hub, a cut link, a frozen zombie and a stalled link are all done and each is published exactly once", async () => {
   const summary = await runChaos({
@@ -23,7 +24,7 @@ Deno.test("300 tasks under SIGKILLed workers, a SIGKILLed hub, a cut link, a fro
     maxTaskMs: 500,
     timeoutS: 75,
   });
-  const table = formatTable(summary);
+  const table = formatReport(summary);
   assert.deepEqual(summary.failures, [], `\n${table}\nkept in ${summary.dir}`);
   assert.equal(summary.runState, "done", table);
   assert.ok(summary.workerKills >= 1, table);

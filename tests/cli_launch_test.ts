@@ -4,13 +4,11 @@
  * `worker/main.ts`.
  */
 import assert from "node:assert/strict";
-import {
-  api,
-  createWorkerToken,
-  LOCAL_ADMIN_TOKEN,
-  ProcessHandle,
-  waitForRun,
-} from "../scripts/local_cluster.ts";
+import { createApiClient } from "../testing/api_client.ts";
+import { createWorkerToken } from "../testing/create_worker_token.ts";
+import { ProcessHandle } from "../testing/process_handle.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { generateToken } from "../shared/token_format.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -48,12 +46,13 @@ async function droverOutput(
 Deno.test("drover hub and drover worker run a pipeline and stop cleanly on SIGTERM", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-cli-launch-" });
   const processes: ProcessHandle[] = [];
+  const adminToken = generateToken().token;
   try {
     const hub = drover("hub", {
       DROVER_HOST: "127.0.0.1",
       DROVER_PORT: "0",
       DROVER_DB_URL: `file:${dir}/hub.db`,
-      DROVER_ADMIN_TOKEN: LOCAL_ADMIN_TOKEN,
+      DROVER_ADMIN_TOKEN: adminToken,
     });
     processes.push(hub);
     const listening = await hub.waitFor(
@@ -62,6 +61,7 @@ Deno.test("drover hub and drover worker run a pipeline and stop cleanly on SIGTE
       '"hub listening"',
     );
     const url = String(listening.url);
+    const api = createApiClient(url, adminToken);
 
     await t.step("the hub listens on loopback and stores the preset admin token", async () => {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -70,7 +70,7 @@ Deno.test("drover hub and drover worker run a pipeline and stop cleanly on SIGTE
 
     const worker = drover("worker", {
       DROVER_HUB_URL: url,
-      DROVER_WORKER_TOKEN: await createWorkerToken(url, { name: "launched" }),
+      DROVER_WORKER_TOKEN: await createWorkerToken(api, { name: "launched" }),
       DROVER_WORKER_NAME: "launched",
       DROVER_TASK_MODULES: "./examples/tasks.ts",
       DROVER_DATA_DIR: `${dir}/data`,
@@ -80,11 +80,11 @@ Deno.test("drover hub and drover worker run a pipeline and stop cleanly on SIGTE
     await worker.waitFor((l) => l.msg === "connected to the hub", 30_000, '"connected to the hub"');
 
     await t.step("a run submitted to the hub is done by the worker", async () => {
-      const submitted = await api<{ runId: string }>(url, "/api/runs", {
+      const submitted = await api.request<{ runId: string }>("/api/runs", {
         body: { family: "AggregateShards", params: { totalShards: 2 } },
       });
       assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
-      const run = await waitForRun(url, submitted.body.runId, 30_000);
+      const run = await waitForRun(api, submitted.body.runId, { timeoutMs: 30_000 });
       assert.equal(run.state, "done", JSON.stringify(run));
     });
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { generateToken } from "../shared/token_format.ts";
 import { drover } from "./fixtures/drover.ts";
 
 /** The one line an expected failure prints on stderr. */
@@ -22,14 +24,14 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
   try {
     await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
     await using _worker = await spawnWorker({
-      hubUrl: hub.url,
+      hub,
       dataDir: `${dir}/data`,
       stateDir: `${dir}/worker`,
     });
     let runId = "";
 
     await t.step("submit --wait exits 0 once the run is done and says so", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "submit",
         "AggregateShards",
         "--param",
@@ -46,7 +48,7 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
     });
 
     await t.step("submit --wait --json prints the final run status as JSON, alone", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "submit",
         "AggregateShards",
         "-p",
@@ -63,7 +65,7 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
     });
 
     await t.step("submit without --wait prints the run id and the root task id", async () => {
-      const result = await drover(hub.url, ["submit", "AggregateShards", "-p", "totalShards=3"]);
+      const result = await drover(hub, ["submit", "AggregateShards", "-p", "totalShards=3"]);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /^Submitted run run_\w+ \(root task AggregateShards_3_\w+, /);
     });
@@ -71,8 +73,8 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
     await t.step(
       "a parameter that is not an integer exits 2, naming it, before submitting",
       async () => {
-        const before = await api<{ runs: unknown[] }>(hub.url, "/api/runs");
-        const result = await drover(hub.url, [
+        const before = await hub.api.request<{ runs: unknown[] }>("/api/runs");
+        const result = await drover(hub, [
           "submit",
           "AggregateShards",
           "--param",
@@ -81,13 +83,13 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
         assert.equal(result.code, 2);
         assert.match(oneLine(result.stderr), /^error: .*"totalShards".*"abc"/);
         assert.equal(result.stdout, "");
-        const after = await api<{ runs: unknown[] }>(hub.url, "/api/runs");
+        const after = await hub.api.request<{ runs: unknown[] }>("/api/runs");
         assert.equal(after.body.runs.length, before.body.runs.length);
       },
     );
 
     await t.step("an unknown family exits 4 with the hub's message and code", async () => {
-      const result = await drover(hub.url, ["submit", "NoSuchFamily", "--param", "x=1"]);
+      const result = await drover(hub, ["submit", "NoSuchFamily", "--param", "x=1"]);
       assert.equal(result.code, 4);
       assert.match(
         oneLine(result.stderr),
@@ -96,7 +98,7 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
     });
 
     await t.step("a run that fails exits 1 and names the failing task", async () => {
-      const result = await drover(hub.url, [
+      const result = await drover(hub, [
         "submit",
         "ProcessShard",
         "--param",
@@ -106,8 +108,7 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
         "--wait",
       ]);
       assert.equal(result.code, 1, result.stderr);
-      const failed = await api<{ tasks: Array<{ id: string }> }>(
-        hub.url,
+      const failed = await hub.api.request<{ tasks: Array<{ id: string }> }>(
         "/api/tasks?state=failed",
       );
       const [task] = failed.body.tasks;
@@ -123,35 +124,35 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
     });
 
     await t.step("the inspection commands show runs, tasks, workers and families", async () => {
-      const status = await drover(hub.url, ["status", runId]);
+      const status = await drover(hub, ["status", runId]);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /^State +done$/m);
       assert.match(status.stdout, /^Tasks +4: 4 done$/m);
 
-      const runs = await drover(hub.url, ["runs", "--json"]);
+      const runs = await drover(hub, ["runs", "--json"]);
       assert.equal(runs.code, 0, runs.stderr);
       assert.equal(JSON.parse(runs.stdout).runs.length, 4);
 
-      const tasks = await drover(hub.url, ["tasks", "--run", runId]);
+      const tasks = await drover(hub, ["tasks", "--run", runId]);
       assert.equal(tasks.code, 0, tasks.stderr);
       assert.match(tasks.stdout, /^TASK +FAMILY +STATE +ATTEMPT/);
       assert.equal(tasks.stdout.trimEnd().split("\n").length, 5);
 
       const rootId = tasks.stdout.match(/^AggregateShards_3_\w+/m)?.[0];
       assert.ok(rootId, tasks.stdout);
-      const task = await drover(hub.url, ["task", rootId]);
+      const task = await drover(hub, ["task", rootId]);
       assert.equal(task.code, 0, task.stderr);
       assert.match(task.stdout, /^DEPENDENCY +STATE$/m);
 
-      const workers = await drover(hub.url, ["workers"]);
+      const workers = await drover(hub, ["workers"]);
       assert.match(workers.stdout, /^worker +w_\w+ +connected /m);
 
-      const families = await drover(hub.url, ["families"]);
+      const families = await drover(hub, ["families"]);
       assert.match(families.stdout, /^ProcessShard +1 +shardId:integer totalShards:integer /m);
     });
 
     await t.step("a status for a run that does not exist exits 4", async () => {
-      const result = await drover(hub.url, ["status", "run_missing"]);
+      const result = await drover(hub, ["status", "run_missing"]);
       assert.equal(result.code, 4);
       assert.equal(
         oneLine(result.stderr),
@@ -166,7 +167,12 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
 Deno.test("the drover CLI exits 3 with one line when the hub cannot be reached", async (t) => {
   await t.step("on a port fetch refuses to use", async () => {
     const url = "http://127.0.0.1:9";
-    const result = await drover(url, ["submit", "AggregateShards", "--param", "totalShards=3"]);
+    const result = await drover({ url, adminToken: generateToken().token }, [
+      "submit",
+      "AggregateShards",
+      "--param",
+      "totalShards=3",
+    ]);
     assert.equal(result.code, 3);
     assert.match(
       oneLine(result.stderr),
@@ -177,7 +183,7 @@ Deno.test("the drover CLI exits 3 with one line when the hub cannot be reached",
 
   await t.step("on a port nothing listens on", async () => {
     const url = `http://127.0.0.1:${closedPort()}`;
-    const result = await drover(url, ["runs"]);
+    const result = await drover({ url, adminToken: generateToken().token }, ["runs"]);
     assert.equal(result.code, 3);
     assert.equal(
       oneLine(result.stderr),

@@ -5,14 +5,10 @@
  * worker of a real hub until a sharded run is done.
  */
 import assert from "node:assert/strict";
-import {
-  api,
-  createWorkerToken,
-  LOCAL_ADMIN_TOKEN,
-  ProcessHandle,
-  spawnHub,
-  waitForRun,
-} from "../scripts/local_cluster.ts";
+import { createWorkerToken } from "../testing/create_worker_token.ts";
+import { ProcessHandle } from "../testing/process_handle.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 import {
   bundlePath,
   downloadFailureCause,
@@ -122,7 +118,7 @@ Deno.test("compile:worker builds a worker that runs a sharded run from outside t
       cwd,
       env: {
         DROVER_HUB_URL: hub.url,
-        DROVER_WORKER_TOKEN: await createWorkerToken(hub.url),
+        DROVER_WORKER_TOKEN: await createWorkerToken(hub.api),
         DROVER_WORKER_NAME: "compiled",
         DROVER_WORKER_STATE_DIR: "state",
         DROVER_DATA_DIR: "data",
@@ -135,18 +131,17 @@ Deno.test("compile:worker builds a worker that runs a sharded run from outside t
     await using worker = new ProcessHandle(child, "compiled");
     await worker.waitFor((l) => l.msg === "connected to the hub", 30_000, '"connected to the hub"');
 
-    const { body: list } = await api<{ workers: { name: string; version: string }[] }>(
-      hub.url,
+    const { body: list } = await hub.api.request<{ workers: { name: string; version: string }[] }>(
       "/api/workers",
     );
     const seen = list.workers.find((w) => w.name === "compiled");
     assert.equal(seen?.version, WORKER_VERSION, JSON.stringify(list));
 
-    const { status, body } = await api<{ runId: string }>(hub.url, "/api/runs", {
+    const { status, body } = await hub.api.request<{ runId: string }>("/api/runs", {
       body: { family: "AggregateShards", params: { totalShards: 2 } },
     });
     assert.equal(status, 201, JSON.stringify(body));
-    const run = await waitForRun(hub.url, body.runId, 40_000);
+    const run = await waitForRun(hub.api, body.runId, { timeoutMs: 40_000 });
     assert.equal(run.state, "done", JSON.stringify(run));
     // Relative DROVER_DATA_DIR and DROVER_WORKER_STATE_DIR land in the worker's own directory.
     assert.ok((await Deno.stat(`${cwd}/data`)).isDirectory);
@@ -172,7 +167,7 @@ Deno.test("compile:cli builds the drover CLI, which talks to a hub from outside 
     const result = await new Deno.Command(command[0]!, {
       args: [...command.slice(1), "token", "list", "--json"],
       cwd,
-      env: { DROVER_URL: hub.url, DROVER_TOKEN: LOCAL_ADMIN_TOKEN, NO_COLOR: "1" },
+      env: { DROVER_URL: hub.url, DROVER_TOKEN: hub.adminToken, NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

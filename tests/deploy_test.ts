@@ -6,7 +6,7 @@
  * temporary directory to start a real hub.
  */
 import assert from "node:assert/strict";
-import { ProcessHandle } from "../scripts/local_cluster.ts";
+import { ProcessHandle } from "../testing/process_handle.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const read = (path: string) => Deno.readTextFile(`${ROOT}${path}`);

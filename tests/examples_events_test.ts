@@ -3,8 +3,15 @@
  * real hub and a real worker over a temp data directory.
  */
 import assert from "node:assert/strict";
-import { api, readOutput, waitForRun } from "../scripts/local_cluster.ts";
-import { pollUntil, runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { pollUntil } from "../testing/poll_until.ts";
+import {
+  runAttempts,
+  runTasks,
+  startExampleCluster,
+  taskView,
+} from "./fixtures/example_cluster.ts";
 
 const SIX_HOURS_MS = 6 * 3_600_000;
 
@@ -38,8 +45,8 @@ Deno.test("CleanEvents(day) over a valid event file writes one cleaned record pe
   const day = "2026-11-23";
   await writeEventFile(cluster.dataDir, day, GOOD_EVENTS);
 
-  const submitted = await cluster.submit("CleanEvents", { day });
-  const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+  const submitted = await cluster.api.submit("CleanEvents", { day });
+  const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
   assert.equal(run.state, "done", JSON.stringify(run));
   assert.deepEqual(run.counts, { done: 2 }, "CleanEvents and the EventFile it found");
 
@@ -51,7 +58,7 @@ Deno.test("CleanEvents(day) over a valid event file writes one cleaned record pe
     { id: "e3", hour: "2026-11-24T00", userId: 3, kind: "click", amount: 0 },
   ]);
 
-  const task = await cluster.task(submitted.taskId);
+  const task = await taskView(cluster.api, submitted.taskId);
   assert.equal(task.state, "done");
   assert.equal(task.status, "3 events");
   assert.deepEqual(runAttempts(task).map((a) => a.outcome), ["done"]);
@@ -59,10 +66,9 @@ Deno.test("CleanEvents(day) over a valid event file writes one cleaned record pe
 
 Deno.test("GET /api/families/CleanEvents shows the reads and writes contracts as JSON Schemas", async () => {
   await using cluster = await startExampleCluster("events-family");
-  const res = await api<{ options: { contracts?: Record<string, Record<string, unknown>> } }>(
-    cluster.hub.url,
-    "/api/families/CleanEvents",
-  );
+  const res = await cluster.api.request<
+    { options: { contracts?: Record<string, Record<string, unknown>> } }
+  >("/api/families/CleanEvents");
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const contracts = res.body.options.contracts;
   assert.ok(contracts, `no contracts in ${JSON.stringify(res.body.options)}`);
@@ -87,8 +93,8 @@ Deno.test("CleanEvents(day) over a record that breaks the contract fails after o
     { id: "b4", ts: "2026-11-24T04:00:00Z", user: { id: 4 }, kind: "view" },
   ]);
 
-  const submitted = await cluster.submit("CleanEvents", { day });
-  const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+  const submitted = await cluster.api.submit("CleanEvents", { day });
+  const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
   assert.equal(run.state, "failed", JSON.stringify(run));
   const failed = run.failed as Array<{ taskId: string; error: { message: string } }>;
   assert.deepEqual(failed.map((f) => f.taskId), [submitted.taskId]);
@@ -97,7 +103,7 @@ Deno.test("CleanEvents(day) over a record that breaks the contract fails after o
     /^Record on line 3 of 2026-11-24\.jsonl breaks its contract: user\.id: \S/,
   );
 
-  const task = await cluster.task(submitted.taskId);
+  const task = await taskView(cluster.api, submitted.taskId);
   assert.equal(task.state, "failed");
   assert.equal(task.lastError?.name, "PermanentError");
   assert.equal(task.lastError?.retryable, false);
@@ -115,27 +121,27 @@ Deno.test("CleanEvents(day) waits for an EventFile that is not there yet, until 
     "the hub checks the missing file again, and the run completes once it is written",
     async () => {
       const day = "2026-11-25";
-      const submitted = await cluster.submit("CleanEvents", { day });
+      const submitted = await cluster.api.submit("CleanEvents", { day });
       const tasks = await pollUntil("the run's tasks to be expanded", async () => {
-        const tasks = await cluster.runTasks(submitted.runId);
+        const tasks = await runTasks(cluster.api, submitted.runId);
         return tasks.some((x) => x.family === "EventFile") ? tasks : undefined;
       });
       const eventFileId = tasks.find((x) => x.family === "EventFile")!.id;
 
       const waiting = await pollUntil("EventFile to be checked", async () => {
-        const task = await cluster.task(eventFileId);
+        const task = await taskView(cluster.api, eventFileId);
         return (task.external?.checks ?? 0) >= 1 ? task : undefined;
       });
       assert.notEqual(waiting.state, "done");
       assert.notEqual(waiting.state, "failed");
-      const root = await cluster.task(submitted.taskId);
+      const root = await taskView(cluster.api, submitted.taskId);
       assert.equal(root.state, "waiting", "CleanEvents waits for its external input");
       assert.equal(runAttempts(root).length, 0, "and has not run");
 
       await writeEventFile(cluster.dataDir, day, [GOOD_EVENTS[0]]);
-      const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+      const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
       assert.equal(run.state, "done", JSON.stringify(run));
-      const eventFile = await cluster.task(eventFileId);
+      const eventFile = await taskView(cluster.api, eventFileId);
       assert.equal(eventFile.state, "done");
       assert.equal(runAttempts(eventFile).length, 0, "an external task is never run");
       const clean = await readOutput(`${cluster.dataDir}/events_clean/v1/${day}.jsonl`);
@@ -147,14 +153,14 @@ Deno.test("CleanEvents(day) waits for an EventFile that is not there yet, until 
     "the deadline of a missing EventFile is 6 h after it was first needed, and stays put",
     async () => {
       const day = "2026-11-26";
-      const submitted = await cluster.submit("CleanEvents", { day });
+      const submitted = await cluster.api.submit("CleanEvents", { day });
       const tasks = await pollUntil("the run's tasks to be expanded", async () => {
-        const tasks = await cluster.runTasks(submitted.runId);
+        const tasks = await runTasks(cluster.api, submitted.runId);
         return tasks.some((x) => x.family === "EventFile") ? tasks : undefined;
       });
       const eventFileId = tasks.find((x) => x.family === "EventFile")!.id;
       const first = await pollUntil("EventFile to be checked", async () => {
-        const task = await cluster.task(eventFileId);
+        const task = await taskView(cluster.api, eventFileId);
         return (task.external?.checks ?? 0) >= 1 ? task : undefined;
       });
       const expected = first.createdAt + SIX_HOURS_MS;
@@ -164,7 +170,7 @@ Deno.test("CleanEvents(day) waits for an EventFile that is not there yet, until 
       );
       // The next check (200 ms later) must not push the deadline back.
       const later = await pollUntil("EventFile to be checked again", async () => {
-        const task = await cluster.task(eventFileId);
+        const task = await taskView(cluster.api, eventFileId);
         return (task.external?.checks ?? 0) >= 2 ? task : undefined;
       });
       assert.equal(later.external!.deadlineAt, first.external!.deadlineAt);

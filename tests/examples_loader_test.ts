@@ -3,8 +3,14 @@
  * real HTTP server on loopback, with a real hub and a real worker.
  */
 import assert from "node:assert/strict";
-import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
-import { type AttemptView, runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import {
+  type AttemptView,
+  runAttempts,
+  startExampleCluster,
+  taskView,
+} from "./fixtures/example_cluster.ts";
 
 /** An HTTP server on 127.0.0.1 that answers from a script of statuses, counting requests. */
 interface ScriptedServer extends AsyncDisposable {
@@ -50,13 +56,13 @@ Deno.test("LoadFromApi retries a flaky API with backoff and jitter", async (t) =
     async () => {
       const body = JSON.stringify({ rows: [1, 2, 3], source: "flaky" });
       await using server = startServer((n) => (n <= 2 ? 503 : 200), body);
-      const submitted = await cluster.submit("LoadFromApi", { name: "flaky", url: server.url });
-      const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+      const submitted = await cluster.api.submit("LoadFromApi", { name: "flaky", url: server.url });
+      const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
       assert.equal(run.state, "done", JSON.stringify(run));
       assert.equal(await readOutput(`${cluster.dataDir}/loads/v1/flaky.json`), body);
       assert.equal(server.requests, 3);
 
-      const task = await cluster.task(submitted.taskId);
+      const task = await taskView(cluster.api, submitted.taskId);
       const attempts = runAttempts(task);
       assert.deepEqual(attempts.map((a) => a.outcome), ["failed", "failed", "done"]);
       assert.deepEqual(attempts.map((a) => a.attempt), [1, 2, 3]);
@@ -72,15 +78,15 @@ Deno.test("LoadFromApi retries a flaky API with backoff and jitter", async (t) =
     "always 503: fails after exactly 4 attempts, saying what the API answered",
     async () => {
       await using server = startServer(() => 503, "{}");
-      const submitted = await cluster.submit("LoadFromApi", { name: "down", url: server.url });
-      const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+      const submitted = await cluster.api.submit("LoadFromApi", { name: "down", url: server.url });
+      const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
       assert.equal(run.state, "failed", JSON.stringify(run));
       assert.equal(server.requests, 4);
       const failed = run.failed as Array<{ taskId: string; error: { message: string } }>;
       assert.deepEqual(failed.map((f) => f.taskId), [submitted.taskId]);
       assert.match(failed[0]!.error.message, /answered 503/);
 
-      const task = await cluster.task(submitted.taskId);
+      const task = await taskView(cluster.api, submitted.taskId);
       assert.equal(task.state, "failed");
       assert.equal(task.maxAttempts, 4);
       const attempts = runAttempts(task);
@@ -98,11 +104,11 @@ Deno.test("LoadFromApi retries a flaky API with backoff and jitter", async (t) =
 
   await t.step("404: fails after one attempt (a PermanentError is not retried)", async () => {
     await using server = startServer(() => 404, "{}");
-    const submitted = await cluster.submit("LoadFromApi", { name: "missing", url: server.url });
-    const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+    const submitted = await cluster.api.submit("LoadFromApi", { name: "missing", url: server.url });
+    const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
     assert.equal(run.state, "failed", JSON.stringify(run));
     assert.equal(server.requests, 1);
-    const task = await cluster.task(submitted.taskId);
+    const task = await taskView(cluster.api, submitted.taskId);
     assert.equal(task.lastError?.name, "PermanentError");
     assert.match(task.lastError?.message ?? "", /answered 404/);
     assert.deepEqual(runAttempts(task).map((a) => a.outcome), ["failed"]);

@@ -4,8 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { spoolEvents } from "../examples/spool.ts";
-import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
-import { type ExampleCluster, startExampleCluster } from "./fixtures/example_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import type { Cluster } from "../testing/start_cluster.ts";
+import { startExampleCluster } from "./fixtures/example_cluster.ts";
 
 interface Event {
   id: string;
@@ -24,9 +26,9 @@ async function listNames(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-async function drain(cluster: ExampleCluster, until: string): Promise<void> {
-  const submitted = await cluster.submit("DrainSpool", { until });
-  const run = await waitForRun(cluster.hub.url, submitted.runId, 30_000);
+async function drain(cluster: Cluster, until: string): Promise<void> {
+  const submitted = await cluster.api.submit("DrainSpool", { until });
+  const run = await waitForRun(cluster.api, submitted.runId, { timeoutMs: 30_000 });
   assert.equal(run.state, "done", JSON.stringify(run));
 }
 
@@ -115,11 +117,14 @@ Deno.test("DrainSpool never moves a spool file to drained/ before all of its eve
   ]);
   // One part of the coming drain is written first, as when a drain's parts run one after
   // another (more hours than slots, or a retry)…
-  const early = await cluster.submit("PartitionHour", {
+  const early = await cluster.api.submit("PartitionHour", {
     hour: "2026-11-23T10",
     until: "2026-11-23T11",
   });
-  assert.equal((await waitForRun(cluster.hub.url, early.runId, 30_000)).state, "done");
+  assert.equal(
+    (await waitForRun(cluster.api, early.runId, { timeoutMs: 30_000 })).state,
+    "done",
+  );
   // …then a producer drops a file with events in both hours before the other part runs.
   await spoolEvents(cluster.dataDir, "c", [
     { id: "c1", ts: "2026-11-23T10:40:00Z" },

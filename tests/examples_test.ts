@@ -3,19 +3,20 @@
  * `examples/tasks.ts`), with a real hub and a real worker.
  */
 import assert from "node:assert/strict";
-import { readOutput, waitForRun } from "../scripts/local_cluster.ts";
-import { runAttempts, startExampleCluster } from "./fixtures/example_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { runAttempts, startExampleCluster, taskView } from "./fixtures/example_cluster.ts";
 
 Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date runs nothing", async () => {
   await using cluster = await startExampleCluster("versioned");
   const published = (taskId: string) =>
     cluster.hub.lines.filter((l) => l.msg === "task published" && l.taskId === taskId).length;
 
-  const first = await cluster.submit("ExtractRaw", { runDate: "2026-11-23" });
-  const second = await cluster.submit("ExtractRaw", { runDate: "2026-11-24" });
+  const first = await cluster.api.submit("ExtractRaw", { runDate: "2026-11-23" });
+  const second = await cluster.api.submit("ExtractRaw", { runDate: "2026-11-24" });
   assert.notEqual(first.taskId, second.taskId);
   for (const s of [first, second]) {
-    const run = await waitForRun(cluster.hub.url, s.runId, 30_000);
+    const run = await waitForRun(cluster.api, s.runId, { timeoutMs: 30_000 });
     assert.equal(run.state, "done", JSON.stringify(run));
   }
   const files = [];
@@ -32,13 +33,13 @@ Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date
     assert.equal(published(s.taskId), 1);
   }
 
-  const again = await cluster.submit("ExtractRaw", { runDate: "2026-11-23" });
+  const again = await cluster.api.submit("ExtractRaw", { runDate: "2026-11-23" });
   assert.equal(again.taskId, first.taskId, "same family, version and params: same task");
   assert.equal(again.rootState, "done", "the run is done as soon as it is submitted");
-  const run = await waitForRun(cluster.hub.url, again.runId, 30_000);
+  const run = await waitForRun(cluster.api, again.runId, { timeoutMs: 30_000 });
   assert.equal(run.state, "done");
   assert.deepEqual(run.counts, { done: 1 });
   assert.equal(published(first.taskId), 1, "no new publication for the resubmitted date");
-  const task = await cluster.task(first.taskId);
+  const task = await taskView(cluster.api, first.taskId);
   assert.equal(runAttempts(task).length, 1, "ran once in all");
 });

@@ -3,15 +3,9 @@
  * starvation, per-task pins, and draining a worker.
  */
 import assert from "node:assert/strict";
-import {
-  api,
-  type ProcessHandle,
-  spawnHub,
-  spawnWorker,
-  waitForRun,
-} from "../scripts/local_cluster.ts";
-import { delay } from "../shared/delay.ts";
-import { inspectDatabase } from "./fixtures/db.ts";
+import { pollUntil } from "../testing/poll_until.ts";
+import { startCluster } from "../testing/start_cluster.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
 import { openGate, readStarts } from "./fixtures/tasks.ts";
 
@@ -28,52 +22,24 @@ async function fleet(
   name: string,
   workers: Array<{ name: string; region: string; slots?: number }>,
 ) {
-  const dir = await Deno.makeTempDir({ prefix: `drover-${name}-` });
-  const dataDir = `${dir}/data`;
-  const dbUrl = `file:${dir}/hub.db`;
-  const hub = await spawnHub({ dbUrl, leaseTtlMs: 5_000 });
-  const handles = new Map<string, ProcessHandle>();
-  for (const w of workers) {
-    handles.set(
-      w.name,
-      await spawnWorker({
-        hubUrl: hub.url,
-        entry: "tests/fixtures/worker.ts",
-        dataDir,
-        stateDir: `${dir}/${w.name}`,
-        name: w.name,
-        slots: w.slots ?? 1,
-        labels: `region=${w.region}`,
-      }),
-    );
-  }
-  const submit = async (
-    family: string,
-    params: Record<string, unknown>,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const res = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
-      body: { family, params, ...extra },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body;
-  };
-  const attempts = async (taskId: string) =>
-    (await api<{ attempts: Attempt[] }>(hub.url, `/api/tasks/${taskId}`)).body.attempts;
-  return {
-    dir,
-    dataDir,
-    hub,
-    worker: (n: string) => handles.get(n)!,
-    submit,
-    attempts,
-    async [Symbol.asyncDispose]() {
-      for (const w of handles.values()) await w.stop();
-      await hub.stop();
-      assert.deepEqual((await inspectDatabase(dbUrl)).violations, []);
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  const c = await startCluster({
+    name,
+    hub: { leaseTtlMs: 5_000 },
+    workerEntry: "tests/fixtures/worker.ts",
+    workers: workers.map((w) => ({
+      name: w.name,
+      slots: w.slots ?? 1,
+      labels: `region=${w.region}`,
+    })),
+    // Disposing it fails if the invariant checker is not clean.
+    checkInvariants: true,
+  });
+  return Object.assign(c, {
+    submit: (family: string, params: Record<string, unknown>, extra = {}) =>
+      c.api.submit(family, params, extra),
+    attempts: async (taskId: string) =>
+      (await c.api.get<{ attempts: Attempt[] }>(`/api/tasks/${taskId}`)).attempts,
+  });
 }
 
 Deno.test("a task pinned to eu-west waits for the busy eu-west worker; a run that allows spill-over moves on", async () => {
@@ -90,15 +56,14 @@ Deno.test("a task pinned to eu-west waits for the busy eu-west worker; a run tha
   const spill = await f.submit("Sleep", { group: "spill", id: 2 }, {
     prefer: { label: "region", values: ["eu-west", "us-east"], spillAfterMs: 800 },
   });
-  assert.equal((await waitForRun(f.hub.url, spill.runId, 15_000)).state, "done");
+  assert.equal((await waitForRun(f.api, spill.runId, { timeoutMs: 15_000 })).state, "done");
   const spilled = (await f.attempts(spill.taskId)).filter((a) => a.outcome !== null);
   assert.ok(spilled.every((a) => a.workerName === "us"), "the spilled task ran on us-east");
-  const task = (await api<{ createdAt: number }>(f.hub.url, `/api/tasks/${spill.taskId}`)).body;
+  const task = (await f.api.request<{ createdAt: number }>(`/api/tasks/${spill.taskId}`)).body;
   assert.ok(spilled[0]!.startedAt - task.createdAt >= 800, "only after the spill-over delay");
 
   // The strict one never went to the idle us-east worker.
-  const waiting = (await api<{ state: string; unschedulable: string | null }>(
-    f.hub.url,
+  const waiting = (await f.api.request<{ state: string; unschedulable: string | null }>(
     `/api/tasks/${strict.taskId}`,
   ))
     .body;
@@ -106,7 +71,7 @@ Deno.test("a task pinned to eu-west waits for the busy eu-west worker; a run tha
   assert.equal(waiting.unschedulable, null, "a matching worker is connected, only busy");
   assert.equal((await readStarts(f.dataDir)).filter((s) => s.taskId === strict.taskId).length, 0);
   await openGate(f.dataDir, "busy");
-  assert.equal((await waitForRun(f.hub.url, strict.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, strict.runId)).state, "done");
   assert.ok((await f.attempts(strict.taskId)).every((a) => a.workerName === "eu"));
 });
 
@@ -116,18 +81,15 @@ Deno.test("a ready task no connected worker can take says why, and the queue sho
     pin: { region: "ap-south" },
   });
   const task =
-    (await api<{ state: string; unschedulable: string }>(f.hub.url, `/api/tasks/${taskId}`)).body;
+    (await f.api.request<{ state: string; unschedulable: string }>(`/api/tasks/${taskId}`)).body;
   assert.equal(task.state, "ready");
   assert.equal(task.unschedulable, "no connected worker running Sleep matches region=ap-south");
-  const queue = (await api<
+  const queue = (await f.api.request<
     {
       regions: Array<{ region: string; ready: number }>;
       queues: Array<{ region: string; unschedulable: string | null }>;
     }
-  >(
-    f.hub.url,
-    "/api/queue",
-  )).body;
+  >("/api/queue")).body;
   assert.deepEqual(queue.regions.find((r) => r.region === "ap-south"), {
     region: "ap-south",
     ready: 1,
@@ -145,7 +107,7 @@ Deno.test("a task pinned by its own parameters runs only in its region, whoever 
   }]);
   for (const id of [1, 2, 3]) {
     const { runId, taskId } = await f.submit("RegionalSleep", { region: "us-east", id });
-    assert.equal((await waitForRun(f.hub.url, runId)).state, "done");
+    assert.equal((await waitForRun(f.api, runId)).state, "done");
     const attempts = await f.attempts(taskId);
     const run = attempts.filter((a) => a.kind === "run");
     assert.deepEqual(run.map((a) => a.workerLabels.region), ["us-east"]);
@@ -165,29 +127,26 @@ Deno.test("draining a worker with a running task loses nothing and reruns nothin
   const gate = await f.submit("Gate", { id: "drain" }, { pin: { region: "eu-west" } });
   await f.worker("d").waitFor((l) => l.msg === "task started" && l.taskId === gate.taskId, 15_000);
   const workers =
-    (await api<{ workers: Array<{ id: string; name: string }> }>(f.hub.url, "/api/workers")).body
+    (await f.api.request<{ workers: Array<{ id: string; name: string }> }>("/api/workers")).body
       .workers;
   const d = workers.find((w) => w.name === "d")!;
-  const drained = await api<{ draining: boolean }>(f.hub.url, `/api/workers/${d.id}/drain`, {
+  const drained = await f.api.request<{ draining: boolean }>(`/api/workers/${d.id}/drain`, {
     method: "POST",
     body: {},
   });
   assert.equal(drained.status, 200);
-  const listed = (await api<
+  const listed = (await f.api.request<
     { workers: Array<{ id: string; cordoned: boolean; draining: boolean; leases: number }> }
-  >(
-    f.hub.url,
-    "/api/workers",
-  )).body.workers.find((w) => w.id === d.id)!;
+  >("/api/workers")).body.workers.find((w) => w.id === d.id)!;
   assert.deepEqual([listed.cordoned, listed.draining, listed.leases], [true, true, 1]);
 
   // Cordoned: new work goes to the other worker only.
   const after = await f.submit("Sleep", { group: "after", id: 1 });
-  assert.equal((await waitForRun(f.hub.url, after.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, after.runId)).state, "done");
   assert.ok((await f.attempts(after.taskId)).every((a) => a.workerName === "other"));
 
   await openGate(f.dataDir, "drain");
-  assert.equal((await waitForRun(f.hub.url, gate.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, gate.runId)).state, "done");
   // Wait for it to exit by itself, then for its last log lines to be read.
   const status = await f.worker("d").child.status;
   await f.worker("d").stop();
@@ -199,15 +158,15 @@ Deno.test("draining a worker with a running task loses nothing and reruns nothin
 
 Deno.test("drover cordon, workers and uncordon work on a worker by name", async () => {
   await using f = await fleet("cli-cordon", [{ name: "edge-1", region: "eu-west" }]);
-  const cordon = await drover(f.hub.url, ["cordon", "edge-1"]);
+  const cordon = await drover(f.hub, ["cordon", "edge-1"]);
   assert.equal(cordon.code, 0, cordon.stderr);
   assert.match(cordon.stdout, /cordoned: it takes no new leases/);
-  assert.match((await drover(f.hub.url, ["workers"])).stdout, /connected, cordoned/);
+  assert.match((await drover(f.hub, ["workers"])).stdout, /connected, cordoned/);
   const { taskId } = await f.submit("Sleep", { group: "c", id: 1 });
-  const waiting = (await api<{ unschedulable: string }>(f.hub.url, `/api/tasks/${taskId}`)).body;
+  const waiting = (await f.api.request<{ unschedulable: string }>(`/api/tasks/${taskId}`)).body;
   assert.equal(waiting.unschedulable, "every connected worker is cordoned");
-  assert.equal((await drover(f.hub.url, ["uncordon", "edge-1"])).code, 0);
-  const unknown = await drover(f.hub.url, ["drain", "nobody"]);
+  assert.equal((await drover(f.hub, ["uncordon", "edge-1"])).code, 0);
+  const unknown = await drover(f.hub, ["drain", "nobody"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /No worker is named "nobody"/);
 });
@@ -219,7 +178,7 @@ Deno.test("pausing a region lets its running task finish and starts nothing new 
   }]);
   const running = await f.submit("Gate", { id: "paused" }, { pin: { region: "eu-west" } });
   await f.worker("eu").waitFor((l) => l.msg === "task started" && l.taskId === running.taskId);
-  const paused = await api(f.hub.url, "/api/pauses/region/eu-west", {
+  const paused = await f.api.request("/api/pauses/region/eu-west", {
     method: "PUT",
     body: { reason: "maintenance" },
   });
@@ -228,22 +187,19 @@ Deno.test("pausing a region lets its running task finish and starts nothing new 
   // New eu-west work waits and says why; us-east work goes on.
   const held = await f.submit("RegionalSleep", { region: "eu-west", id: 7 });
   const other = await f.submit("RegionalSleep", { region: "us-east", id: 8 });
-  assert.equal((await waitForRun(f.hub.url, other.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, other.runId)).state, "done");
   // The running task finishes where it is, once, while the region is paused.
   await openGate(f.dataDir, "paused");
-  assert.equal((await waitForRun(f.hub.url, running.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, running.runId)).state, "done");
   const starts = (await readStarts(f.dataDir)).filter((s) => s.taskId === running.taskId);
   assert.equal(starts.length, 1);
   // The held task stays ready and, once the hub has seen it, names the pause.
-  const deadline = Date.now() + 15_000;
-  let task;
-  do {
-    if (task) await delay(25);
-    task = await api<{ state: string; unschedulable: string | null }>(
-      f.hub.url,
+  const task = await pollUntil("the held task to name the pause", async () => {
+    const res = await f.api.request<{ state: string; unschedulable: string | null }>(
       `/api/tasks/${held.taskId}`,
     );
-  } while (!task.body.unschedulable && Date.now() < deadline);
+    return res.body.unschedulable ? res : undefined;
+  }, { timeoutMs: 15_000 });
   assert.equal(task.body.state, "ready");
   assert.match(task.body.unschedulable ?? "", /paused region \(eu-west\)/);
   assert.equal(
@@ -252,9 +208,9 @@ Deno.test("pausing a region lets its running task finish and starts nothing new 
     "nothing ran in the paused region",
   );
 
-  const resumed = await api(f.hub.url, "/api/pauses/region/eu-west", { method: "DELETE" });
+  const resumed = await f.api.request("/api/pauses/region/eu-west", { method: "DELETE" });
   assert.equal(resumed.status, 200);
-  assert.equal((await waitForRun(f.hub.url, held.runId)).state, "done");
+  assert.equal((await waitForRun(f.api, held.runId)).state, "done");
   assert.deepEqual(
     (await f.attempts(held.taskId)).filter((a) => a.kind === "run").map((a) => a.workerName),
     ["eu"],

@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
 import { MAX_FRAME_BYTES } from "../shared/protocol.ts";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-import { inspectDatabase } from "./fixtures/db.ts";
+import type { ApiClient } from "../testing/api_client.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { FUZZ_ID_PREFIX } from "./fixtures/fuzz_frames.ts";
 import { fuzzFootprint } from "./fixtures/fuzz_footprint.ts";
 import { runLane } from "./fixtures/fuzz_lane.ts";
 import { LogPool } from "./fixtures/fuzz_pool.ts";
 import { FuzzTally } from "./fixtures/fuzz_tally.ts";
+import { within } from "./fixtures/fuzz_wait.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 
@@ -16,16 +20,15 @@ const SEED = 0x5eed_2026;
 const LANES = 4;
 const FRAMES_PER_LANE = 1_500;
 
-async function registeredFamilies(hubUrl: string): Promise<string[]> {
-  const { body } = await api<{ families: { name: string; version: number; schemaHash: string }[] }>(
-    hubUrl,
-    "/api/families",
-  );
+async function registeredFamilies(api: ApiClient): Promise<string[]> {
+  const { body } = await api.request<
+    { families: { name: string; version: number; schemaHash: string }[] }
+  >("/api/families");
   return body.families.map((f) => `${f.name}@${f.version}#${f.schemaHash}`).sort();
 }
 
-async function doneCount(hubUrl: string, runId: string): Promise<number> {
-  const { body } = await api<{ counts: Record<string, number> }>(hubUrl, `/api/runs/${runId}`);
+async function doneCount(api: ApiClient, runId: string): Promise<number> {
+  const { body } = await api.request<{ counts: Record<string, number> }>(`/api/runs/${runId}`);
   return body.counts.done ?? 0;
 }
 
@@ -40,7 +43,7 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
   const dbUrl = `file:${dir}/hub.db`;
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 1_000 });
   await using worker = await spawnWorker({
-    hubUrl: hub.url,
+    hub,
     entry: "tests/fixtures/worker.ts",
     name: "real",
     dataDir: `${dir}/data`,
@@ -48,8 +51,8 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
     slots: 2,
   });
   const families = createTestTasks(`${dir}/unused`).all.map(familyInfo);
-  const familiesBefore = await registeredFamilies(hub.url);
-  const submitted = await api<{ runId: string }>(hub.url, "/api/runs", {
+  const familiesBefore = await registeredFamilies(hub.api);
+  const submitted = await hub.api.request<{ runId: string }>("/api/runs", {
     body: { family: "SleepAll", params: { group: "fuzz", n: 50, ms: 100 } },
   });
   assert.equal(submitted.status, 201);
@@ -59,7 +62,7 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
   await hub.waitFor((l) => l.msg === "task published" && ++published >= 3);
   const pool = new LogPool(() => hub.lines);
   pool.refresh();
-  const doneBefore = await doneCount(hub.url, submitted.body.runId);
+  const doneBefore = await doneCount(hub.api, submitted.body.runId);
   const firstLine = hub.lines.length;
 
   const tally = new FuzzTally();
@@ -67,7 +70,7 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
   const lanes = await Promise.allSettled(
     Array.from({ length: LANES }, (_, lane) =>
       runLane({
-        hubUrl: hub.url,
+        hub,
         lane,
         seed: SEED + lane,
         frames: FRAMES_PER_LANE,
@@ -78,7 +81,7 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
       })),
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const finishedDuring = await doneCount(hub.url, submitted.body.runId) - doneBefore;
+  const finishedDuring = await doneCount(hub.api, submitted.body.runId) - doneBefore;
   const hubErrors = hub.lines.slice(firstLine).filter((l) => l.level === "error");
   const expired = hub.lines.slice(firstLine).filter((l) => l.msg === "lease expired").length;
   console.error(
@@ -101,13 +104,13 @@ Deno.test("the hub answers thousands of random, mutated and stale frames with an
 
   await t.step("the real worker's run went on during the fuzzing and ends done", async () => {
     assert.ok(finishedDuring > 0, "nothing was published while the fuzzer ran");
-    const run = await waitForRun(hub.url, submitted.body.runId, 60_000);
+    const run = await waitForRun(hub.api, submitted.body.runId, { timeoutMs: 60_000 });
     assert.equal(run.state, "done", JSON.stringify(run));
     assert.equal(worker.exited, false);
   });
 
   await t.step("no fuzz frame changed the family registry", async () => {
-    assert.deepEqual(await registeredFamilies(hub.url), familiesBefore);
+    assert.deepEqual(await registeredFamilies(hub.api), familiesBefore);
   });
 
   await t.step("every frame got the answer the protocol prescribes", () => {
@@ -143,12 +146,7 @@ async function closedWithin(
   raw: RawWorker,
   ms: number,
 ): Promise<{ code: number; reason: string } | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  const closed = await Promise.race([raw.closed, timeout]);
-  clearTimeout(timer);
+  const closed = await within(raw.closed, ms);
   if (!closed) await raw.close();
   return closed;
 }
@@ -170,7 +168,7 @@ Deno.test("a refusal whose message runs past 123 bytes of UTF-8 still closes the
   ];
   for (const c of cases) {
     await t.step(`${c.name} gets "${c.code}" and a close 1002 with a reason`, async () => {
-      const raw = await RawWorker.connect(hub.url);
+      const raw = await RawWorker.connect(hub);
       raw.send(c.frame);
       const closed = await closedWithin(raw, 3_000);
       const codes = raw.frames.map((f) => f.type === "error" ? f.code : f.type);
@@ -201,7 +199,7 @@ Deno.test("a frame over 8 MiB of UTF-8 closes the connection with 1009 even when
   );
   for (const when of ["before hello", "after hello"]) {
     await t.step(`${when}`, async () => {
-      const raw = await RawWorker.connect(hub.url);
+      const raw = await RawWorker.connect(hub);
       if (when === "after hello") assert.equal((await raw.hello(families)).type, "welcome");
       const from = raw.frames.length;
       raw.socket.send(text);

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-import { freePort, inspectDatabase } from "./fixtures/db.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { freePort } from "../testing/free_port.ts";
+import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
 Deno.test("the hub killed and restarted mid-run: workers reconnect, the run completes, every task is published once", async () => {
@@ -9,11 +12,11 @@ Deno.test("the hub killed and restarted mid-run: workers reconnect, the run comp
   const port = freePort();
   const dataDir = `${dir}/data`;
   const first = await spawnHub({ dbUrl, port, leaseTtlMs: 5_000, hubId: "hub-1" });
-  const common = { hubUrl: first.url, entry: "tests/fixtures/worker.ts", dataDir, slots: 3 };
+  const common = { hub: first, entry: "tests/fixtures/worker.ts", dataDir, slots: 3 };
   await using w1 = await spawnWorker({ ...common, name: "w1", stateDir: `${dir}/w1` });
   await using w2 = await spawnWorker({ ...common, name: "w2", stateDir: `${dir}/w2` });
 
-  const submitted = await api<{ runId: string }>(first.url, "/api/runs", {
+  const submitted = await first.api.request<{ runId: string }>("/api/runs", {
     body: { family: "SleepAll", params: { n: 40, ms: 40 } },
   });
   assert.equal(submitted.status, 201);
@@ -29,7 +32,7 @@ Deno.test("the hub killed and restarted mid-run: workers reconnect, the run comp
   await using second = await spawnHub({ dbUrl, port, leaseTtlMs: 5_000, hubId: "hub-2" });
   assert.equal(second.url, first.url);
   await Promise.all(reconnected);
-  const run = await waitForRun(second.url, submitted.body.runId, 30_000);
+  const run = await waitForRun(second.api, submitted.body.runId, { timeoutMs: 30_000 });
   assert.equal(run.state, "done");
   assert.equal(run.total, 41);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
 import { MAX_FRAME_BYTES } from "../shared/protocol.ts";
-import { spawnHub } from "../scripts/local_cluster.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 
@@ -9,13 +9,13 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
   const dir = await Deno.makeTempDir({ prefix: "drover-protocol-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
   const families = [familyInfo(createTestTasks(dir).Sleep)];
-  const good = await RawWorker.connect(hub.url);
+  const good = await RawWorker.connect(hub);
   assert.equal((await good.hello(families)).type, "welcome");
 
   await t.step(
     "a hello with another protocol version is refused, naming the versions accepted",
     async () => {
-      const raw = await RawWorker.connect(hub.url);
+      const raw = await RawWorker.connect(hub);
       raw.send({ type: "hello", protocol: 2 });
       const error = await raw.next((f) => f.type === "error");
       assert.ok(error.type === "error");
@@ -28,7 +28,7 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
   );
 
   await t.step("a frame before hello is refused", async () => {
-    const raw = await RawWorker.connect(hub.url);
+    const raw = await RawWorker.connect(hub);
     raw.send({ type: "lease.renew", leases: [] });
     const error = await raw.next((f) => f.type === "error");
     assert.ok(error.type === "error" && error.code === "hello_expected");
@@ -38,7 +38,7 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
   await t.step(
     "a malformed frame after hello gets an error frame naming the field, and the session goes on",
     async () => {
-      const raw = await RawWorker.connect(hub.url);
+      const raw = await RawWorker.connect(hub);
       assert.equal((await raw.hello(families)).type, "welcome");
       raw.send({ type: "task.complete", taskId: "x", epoch: "two", key: "k_12345678" });
       const error = await raw.next((f) => f.type === "error");
@@ -60,7 +60,7 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
   );
 
   await t.step("a frame over the size limit closes the connection with 1009", async () => {
-    const raw = await RawWorker.connect(hub.url);
+    const raw = await RawWorker.connect(hub);
     assert.equal((await raw.hello(families)).type, "welcome");
     raw.socket.send(JSON.stringify({ type: "lease.renew", pad: "x".repeat(MAX_FRAME_BYTES) }));
     assert.equal((await raw.closed).code, 1009);

@@ -3,8 +3,13 @@
  * the outbox across a worker restart, and two hubs on one database.
  */
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-import { freePort, inspectDatabase } from "./fixtures/db.ts";
+import type { ApiClient } from "../testing/api_client.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { waitForWorkers } from "../testing/wait_for_workers.ts";
+import { freePort } from "../testing/free_port.ts";
+import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
 interface Attempt {
@@ -16,8 +21,8 @@ interface Attempt {
   outcome: string | null;
 }
 
-async function attemptsOf(hubUrl: string, taskId: string): Promise<Attempt[]> {
-  const { body } = await api<{ attempts: Attempt[] }>(hubUrl, `/api/tasks/${taskId}`);
+async function attemptsOf(api: ApiClient, taskId: string): Promise<Attempt[]> {
+  const { body } = await api.request<{ attempts: Attempt[] }>(`/api/tasks/${taskId}`);
   return body.attempts.filter((a) => a.kind === "run");
 }
 
@@ -25,14 +30,14 @@ Deno.test("SIGTERM on a worker lets a short task finish, then the worker exits 0
   const dir = await Deno.makeTempDir({ prefix: "drover-term-finish-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 30_000 });
   const worker = await spawnWorker({
-    hubUrl: hub.url,
+    hub,
     entry: "tests/fixtures/worker.ts",
     dataDir: `${dir}/data`,
     stateDir: `${dir}/w`,
     slots: 1,
     env: { DROVER_WORKER_GRACE_MS: "10000" },
   });
-  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+  const { runId, taskId } = (await hub.api.request<{ runId: string; taskId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 1, ms: 300 } },
   })).body;
   await worker.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
@@ -42,7 +47,7 @@ Deno.test("SIGTERM on a worker lets a short task finish, then the worker exits 0
     worker.lines.some((l) => l.msg === "task published" && l.taskId === taskId),
     "finished before exiting",
   );
-  assert.equal((await waitForRun(hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(hub.api, runId)).state, "done");
   await hub.stop();
   await Deno.remove(dir, { recursive: true });
 });
@@ -52,7 +57,7 @@ Deno.test("SIGTERM on a worker hands back what did not finish within the grace p
   const TTL = 30_000;
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: TTL });
   const common = {
-    hubUrl: hub.url,
+    hub,
     entry: "tests/fixtures/worker.ts",
     dataDir: `${dir}/data`,
     slots: 1,
@@ -63,14 +68,14 @@ Deno.test("SIGTERM on a worker hands back what did not finish within the grace p
     stateDir: `${dir}/a`,
     env: { DROVER_WORKER_GRACE_MS: "200" },
   });
-  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+  const { runId, taskId } = (await hub.api.request<{ runId: string; taskId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 2, firstAttemptMs: 60_000 } },
   })).body;
   await leaving.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
   await using staying = await spawnWorker({ ...common, name: "staying", stateDir: `${dir}/b` });
   assert.equal((await leaving.stop(15_000)).code, 0);
-  assert.equal((await waitForRun(hub.url, runId, 20_000)).state, "done");
-  const attempts = await attemptsOf(hub.url, taskId);
+  assert.equal((await waitForRun(hub.api, runId, { timeoutMs: 20_000 })).state, "done");
+  const attempts = await attemptsOf(hub.api, taskId);
   assert.deepEqual(attempts.map((a) => a.outcome), ["released", "done"]);
   const waited = attempts[1]!.startedAt - attempts[0]!.endedAt!;
   assert.ok(
@@ -89,6 +94,7 @@ Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0;
   const a = await spawnHub({ dbUrl, hubId: "hub-a" });
   await using b = await spawnHub({ dbUrl, hubId: "hub-b" });
   await using worker = await spawnWorker({
+    hub: a,
     hubUrl: `${a.url},${b.url}`,
     entry: "tests/fixtures/worker.ts",
     dataDir: `${dir}/data`,
@@ -101,11 +107,11 @@ Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0;
   assert.equal(closed?.code, 1001);
   assert.match(String(closed?.reason), /hub shutting down/);
   await moved;
-  const { runId } = (await api<{ runId: string }>(b.url, "/api/runs", {
+  const { runId } = (await b.api.request<{ runId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 3 } },
   }))
     .body;
-  assert.equal((await waitForRun(b.url, runId)).state, "done");
+  assert.equal((await waitForRun(b.api, runId)).state, "done");
   await worker.stop();
   await b.stop();
   await Deno.remove(dir, { recursive: true });
@@ -118,16 +124,17 @@ Deno.test("a completion a worker could not deliver is delivered from its outbox 
   const dataDir = `${dir}/data`;
   const first = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
   const common = {
-    hubUrl: first.url,
+    hub: first,
     entry: "tests/fixtures/worker.ts",
     dataDir,
     stateDir: `${dir}/w`,
     name: "w",
   };
   const before = await spawnWorker({ ...common, slots: 1 });
-  const { runId, taskId } = (await api<{ runId: string; taskId: string }>(first.url, "/api/runs", {
-    body: { family: "Sleep", params: { id: 4, ms: 1_000 } },
-  })).body;
+  const { runId, taskId } =
+    (await first.api.request<{ runId: string; taskId: string }>("/api/runs", {
+      body: { family: "Sleep", params: { id: 4, ms: 1_000 } },
+    })).body;
   await before.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
   // The hub dies while the task runs: the completion has nowhere to go…
   first.kill("SIGKILL");
@@ -145,8 +152,8 @@ Deno.test("a completion a worker could not deliver is delivered from its outbox 
   );
 
   await using second = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
-  await using after = await spawnWorker({ ...common, hubUrl: second.url, slots: 1 });
-  assert.equal((await waitForRun(second.url, runId)).state, "done");
+  await using after = await spawnWorker({ ...common, hub: second, slots: 1 });
+  assert.equal((await waitForRun(second.api, runId)).state, "done");
   await after.waitFor((l) => l.msg === "task published" && l.taskId === taskId);
   const starts = (await readStarts(dataDir)).filter((s) => s.taskId === taskId);
   assert.equal(starts.length, 1, "it ran once: the restarted worker delivered the old result");
@@ -170,7 +177,7 @@ Deno.test("two hubs on one database serve workers at once and never lease a task
   for (const [i, hub] of [a, b, a, b].entries()) {
     workers.push(
       await spawnWorker({
-        hubUrl: hub.url,
+        hub,
         entry: "tests/fixtures/worker.ts",
         dataDir,
         stateDir: `${dir}/w${i}`,
@@ -182,36 +189,28 @@ Deno.test("two hubs on one database serve workers at once and never lease a task
     );
   }
   // Workers log at warn: wait for all four through the API instead.
-  const deadline = Date.now() + 20_000;
-  while (
-    (await api<{ workers: Array<{ state: string }> }>(a.url, "/api/workers")).body.workers
-      .filter((w) => w.state === "connected").length < 4
-  ) {
-    assert.ok(Date.now() < deadline, "four workers connect");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const { runId } = (await api<{ runId: string }>(a.url, "/api/runs", {
+  await waitForWorkers(a.api, workers.map((w) => w.name), workers, { timeoutMs: 20_000 });
+  const { runId } = (await a.api.request<{ runId: string }>("/api/runs", {
     body: { family: "SleepAll", params: { group: "two", n: 200, ms: 5 } },
   })).body;
   assert.equal(
-    (await waitForRun(b.url, runId, 60_000)).state,
+    (await waitForRun(b.api, runId, { timeoutMs: 60_000 })).state,
     "done",
     "either hub sees the same run",
   );
   const workersUsed = new Set<string>();
-  const tasks = (await api<{ tasks: Array<{ id: string; family: string }> }>(
-    a.url,
+  const tasks = (await a.api.request<{ tasks: Array<{ id: string; family: string }> }>(
     `/api/tasks?run=${runId}&family=Sleep&limit=1000`,
   ))
     .body.tasks;
   assert.equal(tasks.length, 200);
   for (const t of tasks) {
-    const attempts = await attemptsOf(a.url, t.id);
+    const attempts = await attemptsOf(a.api, t.id);
     assert.equal(attempts.length, 1, `${t.id} was leased ${attempts.length} times`);
     workersUsed.add(attempts[0]!.workerId);
   }
   const hubsOf =
-    (await api<{ workers: Array<{ id: string; hubId: string }> }>(a.url, "/api/workers")).body
+    (await a.api.request<{ workers: Array<{ id: string; hubId: string }> }>("/api/workers")).body
       .workers;
   const hubIds = new Set(hubsOf.filter((w) => workersUsed.has(w.id)).map((w) => w.hubId));
   assert.deepEqual([...hubIds].sort(), ["hub-a", "hub-b"], "workers of both hubs ran tasks");

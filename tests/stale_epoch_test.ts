@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
-import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-import { inspectDatabase } from "./fixtures/db.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 
@@ -11,11 +14,11 @@ Deno.test("a completion carrying a stale epoch is refused and publishes nothing"
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 400 });
   const { Sleep } = createTestTasks(`${dir}/data`);
   const families = [familyInfo(Sleep)];
-  const a = await RawWorker.connect(hub.url);
-  const b = await RawWorker.connect(hub.url);
+  const a = await RawWorker.connect(hub);
+  const b = await RawWorker.connect(hub);
   try {
     assert.equal((await a.hello(families)).type, "welcome");
-    const submitted = await api<{ taskId: string; runId: string }>(hub.url, "/api/runs", {
+    const submitted = await hub.api.request<{ taskId: string; runId: string }>("/api/runs", {
       body: { family: "Sleep", params: { id: 1 } },
     });
     const taskId = submitted.body.taskId;
@@ -80,7 +83,7 @@ Deno.test("a completion carrying a stale epoch is refused and publishes nothing"
       assert.equal(ack.message, "already published");
     });
 
-    assert.equal((await waitForRun(hub.url, submitted.body.runId)).state, "done");
+    assert.equal((await waitForRun(hub.api, submitted.body.runId)).state, "done");
   } finally {
     await a.close();
     await b.close();
@@ -98,9 +101,9 @@ Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes
   const dbUrl = `file:${dir}/hub.db`;
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 600 });
-  const common = { hubUrl: hub.url, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };
+  const common = { hub, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };
   await using zombie = await spawnWorker({ ...common, name: "zombie", stateDir: `${dir}/z` });
-  const submitted = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+  const submitted = await hub.api.request<{ runId: string; taskId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 7, firstAttemptMs: 900 } },
   });
   const taskId = submitted.body.taskId;
@@ -108,7 +111,10 @@ Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes
   zombie.kill("SIGSTOP");
   try {
     await using healthy = await spawnWorker({ ...common, name: "healthy", stateDir: `${dir}/h` });
-    assert.equal((await waitForRun(hub.url, submitted.body.runId, 20_000)).state, "done");
+    assert.equal(
+      (await waitForRun(hub.api, submitted.body.runId, { timeoutMs: 20_000 })).state,
+      "done",
+    );
     await healthy.waitFor((l) => l.msg === "task published" && l.taskId === taskId);
   } finally {
     zombie.kill("SIGCONT");

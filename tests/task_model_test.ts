@@ -4,15 +4,10 @@
  * feedback, each with a real hub and real worker processes.
  */
 import assert from "node:assert/strict";
-import {
-  api,
-  type ProcessHandle,
-  readOutput,
-  spawnHub,
-  spawnWorker,
-  waitForRun,
-} from "../scripts/local_cluster.ts";
-import { inspectDatabase } from "./fixtures/db.ts";
+import { pollUntil } from "../testing/poll_until.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { startCluster, type WorkerSpec } from "../testing/start_cluster.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 import { openGate, readStarts } from "./fixtures/tasks.ts";
 
 interface Attempt {
@@ -41,80 +36,29 @@ interface Task {
   publication: { kind: string } | null;
 }
 
-async function cluster(
+function cluster(
   name: string,
-  workers: Array<{ name: string; slots: number; labels?: string }>,
+  workers: WorkerSpec[],
   hubEnv: Record<string, string> = {},
 ) {
-  const dir = await Deno.makeTempDir({ prefix: `drover-${name}-` });
-  const dataDir = `${dir}/data`;
-  const dbUrl = `file:${dir}/hub.db`;
-  const hub = await spawnHub({ dbUrl, leaseTtlMs: 5_000, env: hubEnv });
-  const started: ProcessHandle[] = [];
-  for (const w of workers) {
-    started.push(
-      await spawnWorker({
-        hubUrl: hub.url,
-        entry: "tests/fixtures/worker.ts",
-        dataDir,
-        stateDir: `${dir}/${w.name}`,
-        name: w.name,
-        slots: w.slots,
-        labels: w.labels,
-      }),
-    );
-  }
-  const submit = async (
-    family: string,
-    params: Record<string, unknown>,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const res = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
-      body: { family, params, ...extra },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body;
-  };
-  const task = async (id: string) =>
-    (await api<Task>(hub.url, `/api/tasks/${encodeURIComponent(id)}`)).body;
-  const tasksOf = async (runId: string, family?: string) =>
-    (await api<{ tasks: Task[] }>(
-      hub.url,
-      `/api/tasks?run=${runId}${family ? `&family=${family}` : ""}`,
-    )).body
-      .tasks;
-  return {
-    dir,
-    dataDir,
-    dbUrl,
-    hub,
-    workers: started,
-    submit,
-    task,
-    tasksOf,
-    async [Symbol.asyncDispose]() {
-      for (const w of started) await w.stop();
-      await hub.stop();
-      const db = await inspectDatabase(dbUrl);
-      assert.deepEqual(db.violations, [], "the invariant checker is clean");
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-/** Polls `check` until it returns a value, for state that has no event to await. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return startCluster({
+    name,
+    hub: { leaseTtlMs: 5_000, env: hubEnv },
+    workerEntry: "tests/fixtures/worker.ts",
+    workers,
+    // Disposing it fails if the invariant checker is not clean.
+    checkInvariants: true,
+  }).then((c) =>
+    Object.assign(c, {
+      submit: (family: string, params: Record<string, unknown>, extra = {}) =>
+        c.api.submit(family, params, extra),
+      task: (id: string) => c.api.get<Task>(`/api/tasks/${encodeURIComponent(id)}`),
+      tasksOf: async (runId: string, family?: string) =>
+        (await c.api.get<{ tasks: Task[] }>(
+          `/api/tasks?run=${runId}${family ? `&family=${family}` : ""}`,
+        )).tasks,
+    })
+  );
 }
 
 const runAttempts = (t: Task) => t.attempts.filter((a) => a.kind === "run");
@@ -122,7 +66,7 @@ const runAttempts = (t: Task) => t.attempts.filter((a) => a.kind === "run");
 Deno.test("a retryable failure is retried with exponential backoff until it succeeds", async () => {
   await using c = await cluster("retry", [{ name: "w", slots: 2 }]);
   const { runId, taskId } = await c.submit("Flaky", { id: "r1", failTimes: 2 });
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(c.api, runId)).state, "done");
   const t = await c.task(taskId);
   const attempts = runAttempts(t);
   assert.deepEqual(attempts.map((a) => a.outcome), ["failed", "failed", "done"]);
@@ -140,8 +84,8 @@ Deno.test("a task that keeps failing stops at maxAttempts; a PermanentError stop
   await using c = await cluster("giveup", [{ name: "w", slots: 2 }]);
   const spent = await c.submit("Flaky", { id: "spent", failTimes: 9 });
   const permanent = await c.submit("Flaky", { id: "perm", failTimes: 9, permanent: true });
-  const a = await waitForRun(c.hub.url, spent.runId);
-  const b = await waitForRun(c.hub.url, permanent.runId);
+  const a = await waitForRun(c.api, spent.runId);
+  const b = await waitForRun(c.api, permanent.runId);
   assert.equal(a.state, "failed");
   assert.equal(b.state, "failed");
   assert.equal(runAttempts(await c.task(spent.taskId)).length, 4, "maxAttempts of Flaky is 4");
@@ -154,7 +98,7 @@ Deno.test("a task that keeps failing stops at maxAttempts; a PermanentError stop
 Deno.test("a permanent failure fails the run and blocks what depends on it, naming the culprit", async () => {
   await using c = await cluster("blocked", [{ name: "w", slots: 2 }]);
   const { runId, taskId } = await c.submit("Needs", { group: "b", flaky: ["culprit"], sleeps: 2 });
-  const run = await waitForRun(c.hub.url, runId) as unknown as {
+  const run = await waitForRun(c.api, runId) as unknown as {
     state: string;
     failed: Array<{ taskId: string }>;
     blocked: Array<{ taskId: string; blockedBy: string }>;
@@ -174,8 +118,8 @@ Deno.test("higher priority runs first, and a run's requirements inherit its prio
   const low = await c.submit("Leaves", { group: "low", n: 3 });
   const high = await c.submit("Leaves", { group: "high", n: 3 }, { priority: 5 });
   await openGate(c.dataDir, "hold");
-  assert.equal((await waitForRun(c.hub.url, low.runId)).state, "done");
-  assert.equal((await waitForRun(c.hub.url, high.runId)).state, "done");
+  assert.equal((await waitForRun(c.api, low.runId)).state, "done");
+  assert.equal((await waitForRun(c.api, high.runId)).state, "done");
   const order = (await readStarts(c.dataDir)).map((s) => s.taskId).filter((id) =>
     id.startsWith("Leaf_")
   );
@@ -199,7 +143,7 @@ Deno.test("a resource limit is never exceeded across two workers", async () => {
     DROVER_RESOURCES: "db=3",
   });
   const { runId } = await c.submit("UsesDbAll", { n: 9, ms: 300 });
-  assert.equal((await waitForRun(c.hub.url, runId, 30_000)).state, "done");
+  assert.equal((await waitForRun(c.api, runId, { timeoutMs: 30_000 })).state, "done");
   const intervals: Array<[number, number, string]> = [];
   for (const t of await c.tasksOf(runId, "UsesDb")) {
     for (const a of runAttempts(await c.task(t.id))) {
@@ -214,8 +158,7 @@ Deno.test("a resource limit is never exceeded across two workers", async () => {
   for (const [, delta] of events) peak = Math.max(peak, running += delta);
   assert.ok(peak <= 3, `${peak} tasks held "db" at once; the limit is 3`);
   assert.equal(peak, 3, "the limit was reached (so both workers held it at once)");
-  const { body } = await api<{ resources: Array<{ name: string; limit: number }> }>(
-    c.hub.url,
+  const { body } = await c.api.request<{ resources: Array<{ name: string; limit: number }> }>(
     "/api/resources",
   );
   assert.deepEqual(body.resources.find((r) => r.name === "db")?.limit, 3);
@@ -225,7 +168,7 @@ Deno.test("a dynamic requirement parks the task without holding its slot, then i
   // One slot: the requirement can only run if the parked task gave its slot up.
   await using c = await cluster("dynamic", [{ name: "w", slots: 1 }]);
   const { runId, taskId } = await c.submit("Dynamic", { id: 1 });
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(c.api, runId)).state, "done");
   const t = await c.task(taskId);
   assert.deepEqual(runAttempts(t).map((a) => a.outcome), ["parked", "done"]);
   assert.equal(t.dynamicRounds, 1);
@@ -236,7 +179,7 @@ Deno.test("a dynamic requirement parks the task without holding its slot, then i
 Deno.test("a task that keeps asking for new dynamic requirements fails after maxDynamicRounds", async () => {
   await using c = await cluster("greedy", [{ name: "w", slots: 2 }]);
   const { runId, taskId } = await c.submit("Greedy", { id: 1 });
-  assert.equal((await waitForRun(c.hub.url, runId, 30_000)).state, "failed");
+  assert.equal((await waitForRun(c.api, runId, { timeoutMs: 30_000 })).state, "failed");
   const t = await c.task(taskId);
   assert.equal(
     t.lastError?.message,
@@ -247,7 +190,7 @@ Deno.test("a task that keeps asking for new dynamic requirements fails after max
 Deno.test("a run past its timeout is aborted and counted as a retryable failure", async () => {
   await using c = await cluster("timeout", [{ name: "w", slots: 1 }]);
   const { runId, taskId } = await c.submit("Slow", { id: 1 });
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "failed");
+  assert.equal((await waitForRun(c.api, runId)).state, "failed");
   const t = await c.task(taskId);
   const attempts = runAttempts(t);
   assert.equal(attempts.length, 2, "retried once (maxAttempts 2): a timeout is retryable");
@@ -259,7 +202,7 @@ Deno.test("ready tasks of a batchable family run as one batch and each member is
   await using c = await cluster("batch", [{ name: "w", slots: 1 }]);
   const days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"];
   const { runId } = await c.submit("BatchAll", { days, region: "eu" });
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(c.api, runId)).state, "done");
   const batches = (await readOutput(`${c.dataDir}/batches.log`)).trim().split("\n").map((
     l,
   ) => JSON.parse(l));
@@ -283,28 +226,32 @@ Deno.test("a family failing too often is disabled, visibly, until re-enabled", a
   await using c = await cluster("disable", [{ name: "w", slots: 2 }]);
   for (const id of [1, 2, 3]) {
     const { runId } = await c.submit("AlwaysFails", { id });
-    assert.equal((await waitForRun(c.hub.url, runId)).state, "failed");
+    assert.equal((await waitForRun(c.api, runId)).state, "failed");
   }
   const family =
-    (await api<{ disabledUntil: number | null }>(c.hub.url, "/api/families/AlwaysFails")).body;
+    (await c.api.request<{ disabledUntil: number | null }>("/api/families/AlwaysFails")).body;
   assert.ok(
     family.disabledUntil && family.disabledUntil > Date.now(),
     "disabled after the third failure",
   );
   const fourth = await c.submit("AlwaysFails", { id: 4 });
-  // Three dispatch ticks later it still has not started.
-  await new Promise((r) => setTimeout(r, 1_500));
+  // A task of another family the same worker runs, submitted after it, is done:
+  // claims take the oldest first, so had the fourth been claimable it would
+  // have been granted (expanded, run) first.
+  const later = await c.submit("Sleep", { group: "after-disabled", id: 1 });
+  assert.equal((await waitForRun(c.api, later.runId)).state, "done");
   const waiting = await c.task(fourth.taskId);
   assert.equal(waiting.state, "ready");
   assert.ok(waiting.disabledUntil, "the task API says why it waits");
+  assert.deepEqual(waiting.attempts, [], "no lease of any kind was granted");
   assert.equal((await readStarts(c.dataDir)).filter((s) => s.taskId === fourth.taskId).length, 0);
-  const enabled = await api(c.hub.url, "/api/families/AlwaysFails/enable", {
+  const enabled = await c.api.request("/api/families/AlwaysFails/enable", {
     method: "POST",
     body: {},
   });
   assert.equal(enabled.status, 200);
   assert.equal(
-    (await waitForRun(c.hub.url, fourth.runId)).state,
+    (await waitForRun(c.api, fourth.runId)).state,
     "failed",
     "it ran (and failed) once enabled",
   );
@@ -314,7 +261,7 @@ Deno.test("cancelling a run aborts the task's signal on the worker and ends it c
   await using c = await cluster("cancel", [{ name: "w", slots: 1 }]);
   const { runId, taskId } = await c.submit("Gate", { id: "never" });
   await c.workers[0]!.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
-  const res = await api<{ cancelled: number }>(c.hub.url, `/api/runs/${runId}/cancel`, {
+  const res = await c.api.request<{ cancelled: number }>(`/api/runs/${runId}/cancel`, {
     method: "POST",
     body: { reason: "not needed" },
   });
@@ -324,7 +271,7 @@ Deno.test("cancelling a run aborts the task's signal on the worker and ends it c
   await c.workers[0]!.waitFor((l) =>
     l.msg === "attempt abandoned: lease lost" && l.taskId === taskId
   );
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "cancelled");
+  assert.equal((await waitForRun(c.api, runId)).state, "cancelled");
   const t = await c.task(taskId);
   assert.equal(t.state, "cancelled");
   assert.equal(t.publication, null);
@@ -336,26 +283,26 @@ Deno.test("cancelling a run aborts the task's signal on the worker and ends it c
 Deno.test("setStatus and progress from a running task are visible through the task API", async () => {
   await using c = await cluster("feedback", [{ name: "w", slots: 1 }]);
   const { runId, taskId } = await c.submit("Gate", { id: "fb", status: "halfway" });
-  const seen = await eventually("status and progress", async () => {
+  const seen = await pollUntil("status and progress", async () => {
     const t = await c.task(taskId);
     return t.status === "halfway" && t.progress === 0.5 ? t : undefined;
-  });
+  }, { timeoutMs: 15_000 });
   assert.equal(seen.state, "leased");
   await openGate(c.dataDir, "fb");
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(c.api, runId)).state, "done");
 });
 
 Deno.test("a task with several named outputs publishes them all at once", async () => {
   await using c = await cluster("named", [{ name: "w", slots: 1 }]);
   const { runId } = await c.submit("TwoOutputs", { id: 7 });
-  assert.equal((await waitForRun(c.hub.url, runId)).state, "done");
+  assert.equal((await waitForRun(c.api, runId)).state, "done");
   assert.equal(await readOutput(`${c.dataDir}/two/7.jsonl`), '{"id":7}\n');
   assert.deepEqual(JSON.parse(await readOutput(`${c.dataDir}/two/7.meta.json`)), {
     rows: 1,
   });
   const again = await c.submit("TwoOutputs", { id: 7 });
   assert.equal(
-    (await waitForRun(c.hub.url, again.runId)).state,
+    (await waitForRun(c.api, again.runId)).state,
     "done",
     "complete: both outputs exist",
   );
@@ -364,7 +311,7 @@ Deno.test("a task with several named outputs publishes them all at once", async 
 Deno.test("external data that does not appear by its deadline fails the task and blocks what needs it", async () => {
   await using c = await cluster("external-deadline", [{ name: "w", slots: 1 }]);
   const { runId, taskId } = await c.submit("NeedsExternal", { name: "x" });
-  const run = await waitForRun(c.hub.url, runId) as unknown as {
+  const run = await waitForRun(c.api, runId) as unknown as {
     state: string;
     failed: Array<{ taskId: string; error: { name: string; message: string } }>;
     blocked: Array<{ taskId: string; blockedBy: string }>;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { familyInfo } from "../shared/family_info.ts";
-import { api, createWorkerToken, spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+import { createWorkerToken } from "../testing/create_worker_token.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
 import { drover } from "./fixtures/drover.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
@@ -8,11 +10,11 @@ import { createTestTasks } from "./fixtures/tasks.ts";
 Deno.test("a worker whose token is scoped to region=eu-west cannot register as us-east", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-scope-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
-  const token = await createWorkerToken(hub.url, { scope: { region: "eu-west" }, name: "eu" });
+  const token = await createWorkerToken(hub.api, { scope: { region: "eu-west" }, name: "eu" });
 
   await t.step("the real worker is refused with the reason, and keeps trying", async () => {
     await using worker = await spawnWorker({
-      hubUrl: hub.url,
+      hub,
       entry: "tests/fixtures/worker.ts",
       dataDir: `${dir}/data`,
       stateDir: `${dir}/w`,
@@ -32,7 +34,7 @@ Deno.test("a worker whose token is scoped to region=eu-west cannot register as u
 
   await t.step("with matching labels the same token connects", async () => {
     await using worker = await spawnWorker({
-      hubUrl: hub.url,
+      hub,
       entry: "tests/fixtures/worker.ts",
       dataDir: `${dir}/data`,
       stateDir: `${dir}/w2`,
@@ -51,7 +53,7 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
   const families = [familyInfo(createTestTasks(dir).Sleep)];
 
   await t.step("no token: closed with a reason", async () => {
-    const raw = await RawWorker.connect(hub.url, null);
+    const raw = await RawWorker.connect(hub, null);
     const error = await raw.next((f) => f.type === "error");
     assert.ok(error.type === "error" && error.code === "unauthorized");
     const closed = await raw.closed;
@@ -60,20 +62,19 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
   });
 
   await t.step("a made-up token: closed with a reason", async () => {
-    const raw = await RawWorker.connect(hub.url, `drv_tok_000000000000_${"x".repeat(43)}`);
+    const raw = await RawWorker.connect(hub, `drv_tok_000000000000_${"x".repeat(43)}`);
     assert.match((await raw.closed).reason, /unknown or revoked/);
   });
 
   await t.step("revoking a token closes the sessions that use it", async () => {
-    const created = await api<{ id: string; token: string }>(hub.url, "/api/tokens", {
+    const created = await hub.api.request<{ id: string; token: string }>("/api/tokens", {
       body: { role: "worker", name: "doomed" },
     });
     assert.equal(created.status, 201);
     assert.match(created.body.token, /^drv_tok_[0-9a-f]{12}_/);
-    const raw = await RawWorker.connect(hub.url, created.body.token);
+    const raw = await RawWorker.connect(hub, created.body.token);
     assert.equal((await raw.hello(families)).type, "welcome");
-    const revoked = await api<{ sessionsClosed: number }>(
-      hub.url,
+    const revoked = await hub.api.request<{ sessionsClosed: number }>(
       `/api/tokens/${created.body.id}`,
       {
         method: "DELETE",
@@ -82,18 +83,20 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
     assert.equal(revoked.body.sessionsClosed, 1);
     const closed = await raw.closed;
     assert.deepEqual([closed.code, closed.reason], [1008, "worker token revoked"]);
-    const again = await RawWorker.connect(hub.url, created.body.token);
+    const again = await RawWorker.connect(hub, created.body.token);
     assert.match((await again.closed).reason, /unknown or revoked/);
   });
 
   await t.step("tokens are listed without secrets and stored only as hashes", async () => {
-    const { body } = await api<{ tokens: Array<Record<string, unknown>> }>(hub.url, "/api/tokens");
+    const { body } = await hub.api.request<{ tokens: Array<Record<string, unknown>> }>(
+      "/api/tokens",
+    );
     assert.ok(body.tokens.length >= 1);
     for (const token of body.tokens) {
       assert.equal(token.token, undefined);
       assert.equal(token.hash, undefined);
     }
-    const created = await api<{ token: string }>(hub.url, "/api/tokens", {
+    const created = await hub.api.request<{ token: string }>("/api/tokens", {
       body: { role: "worker" },
     });
     const bytes = await Deno.readFile(`${dir}/hub.db`);
@@ -106,8 +109,7 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
   });
 
   await t.step("a scope on a token that is not a worker's is a clear 400", async () => {
-    const res = await api<{ code: string; field: string; detail: string }>(
-      hub.url,
+    const res = await hub.api.request<{ code: string; field: string; detail: string }>(
       "/api/tokens",
       { body: { role: "viewer", scope: { region: "eu-west" } } },
     );
@@ -122,7 +124,7 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
 Deno.test("drover token create, list and revoke manage worker tokens", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-token-cli-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
-  const created = await drover(hub.url, [
+  const created = await drover(hub, [
     "token",
     "create",
     "--role",
@@ -137,13 +139,13 @@ Deno.test("drover token create, list and revoke manage worker tokens", async () 
   assert.match(token, /^drv_tok_[0-9a-f]{12}_/);
   assert.match(created.stderr, /scope region=eu-west/);
   const id = token.slice(4, 20);
-  const listed = await drover(hub.url, ["token", "list"]);
+  const listed = await drover(hub, ["token", "list"]);
   assert.match(listed.stdout, new RegExp(`${id}\\s+worker\\s+region=eu-west\\s+eu-1`));
   assert.ok(!listed.stdout.includes(token), "the secret is never listed");
-  const revoked = await drover(hub.url, ["token", "revoke", id]);
+  const revoked = await drover(hub, ["token", "revoke", id]);
   assert.equal(revoked.code, 0);
   assert.match(revoked.stdout, new RegExp(`Revoked ${id}`));
-  const bad = await drover(hub.url, ["token", "create", "--scope", "region"]);
+  const bad = await drover(hub, ["token", "create", "--scope", "region"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid --scope "region"/);
   await hub.stop();

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
-import { inspectDatabase } from "./fixtures/db.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
 const TTL_MS = 1_000;
@@ -10,11 +13,11 @@ Deno.test("a worker killed with SIGKILL mid-task: the task is leased again after
   const dbUrl = `file:${dir}/hub.db`;
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: TTL_MS });
-  const common = { hubUrl: hub.url, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };
+  const common = { hub, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };
   await using doomed = await spawnWorker({ ...common, name: "doomed", stateDir: `${dir}/a` });
 
   // The first attempt hangs for a minute; a retry finishes at once.
-  const submitted = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
+  const submitted = await hub.api.request<{ runId: string; taskId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 1, firstAttemptMs: 60_000 } },
   });
   assert.equal(submitted.status, 201);
@@ -26,13 +29,12 @@ Deno.test("a worker killed with SIGKILL mid-task: the task is leased again after
   await doomed.stop();
 
   await hub.waitFor((l) => l.msg === "lease expired" && l.taskId === taskId, 10_000);
-  const run = await waitForRun(hub.url, submitted.body.runId, 20_000);
+  const run = await waitForRun(hub.api, submitted.body.runId, { timeoutMs: 20_000 });
   assert.equal(run.state, "done");
 
-  const task = await api<{ attempt: number; attempts: Array<{ outcome: string; epoch: number }> }>(
-    hub.url,
-    `/api/tasks/${taskId}`,
-  );
+  const task = await hub.api.request<
+    { attempt: number; attempts: Array<{ outcome: string; epoch: number }> }
+  >(`/api/tasks/${taskId}`);
   const runs = task.body.attempts.filter((a) => a.outcome !== null);
   assert.deepEqual(runs.map((a) => a.outcome).slice(-2), ["expired", "done"]);
   assert.equal(task.body.attempt, 2);

@@ -1,20 +1,22 @@
 import assert from "node:assert/strict";
-import { api, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 
 Deno.test("worker/main.ts runs the families of the modules named in DROVER_TASK_MODULES", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-worker-main-" });
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
   await using _worker = await spawnWorker({
-    hubUrl: hub.url,
+    hub,
     entry: "worker/main.ts",
     dataDir: `${dir}/data`,
     stateDir: `${dir}/w`,
     env: { DROVER_TASK_MODULES: "./examples/tasks.ts" },
   });
-  const { body } = await api<{ runId: string }>(hub.url, "/api/runs", {
+  const { body } = await hub.api.request<{ runId: string }>("/api/runs", {
     body: { family: "AggregateShards", params: { totalShards: 2 } },
   });
-  assert.equal((await waitForRun(hub.url, body.runId)).state, "done");
+  assert.equal((await waitForRun(hub.api, body.runId)).state, "done");
   await Deno.remove(dir, { recursive: true });
 });
 

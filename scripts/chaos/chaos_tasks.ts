@@ -7,9 +7,9 @@
  * against publications (exactly once).
  */
 import { z } from "zod";
-import { delay } from "../shared/delay.ts";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { type AnyTaskInstance, defineTask } from "../shared/task.ts";
+import { delay } from "../../shared/delay.ts";
+import { LocalTarget } from "../../shared/targets/local_target.ts";
+import { type AnyTaskInstance, defineTask } from "../../shared/task.ts";
 
 /**
  * A deterministic PRNG (mulberry32) seeded from a list of integers.

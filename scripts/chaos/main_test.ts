@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { parseChaosFlags } from "./main.ts";
+
+Deno.test("parseChaosFlags() reads whole numbers over the defaults", () => {
+  assert.deepEqual(parseChaosFlags(["--tasks", "500", "--seed=7", "--hub-kill-every-ms", "0"]), {
+    tasks: 500,
+    workers: 6,
+    hubs: 2,
+    seed: 7,
+    ttlMs: 2_000,
+    workerKillEveryMs: 2_000,
+    hubKillEveryMs: 0,
+    timeoutS: 900,
+  });
+});
+
+Deno.test("parseChaosFlags() names every bad flag and value at once, then every flag", () => {
+  assert.throws(() => parseChaosFlags(["--nope", "--tasks", "many", "--workers=0"]), {
+    name: "TypeError",
+    message: [
+      'Unknown option "--nope"',
+      '--tasks needs a whole number, not "many"',
+      "--workers must be at least 1, not 0",
+      "Usage: deno task chaos [--tasks 5000] [--workers 6] [--hubs 2] [--seed 42] " +
+      "[--ttl-ms 2000] [--worker-kill-every-ms 2000] [--hub-kill-every-ms 10000] [--timeout-s 900]",
+    ].join("\n"),
+  });
+});

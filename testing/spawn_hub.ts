@@ -1,0 +1,76 @@
+/** Starts a hub process on 127.0.0.1 and waits until it listens. */
+import { generateToken } from "../shared/token_format.ts";
+import { type ApiClient, createApiClient } from "./api_client.ts";
+import { ProcessHandle } from "./process_handle.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Options for {@link spawnHub}. */
+export interface SpawnHubOptions {
+  dbUrl: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 15 s. */
+  leaseTtlMs?: number;
+  /** `DROVER_HUB_ID`; also the handle's name (default "hub"). */
+  hubId?: string;
+  /** Default "info". */
+  logLevel?: string;
+  /**
+   * `DROVER_ADMIN_TOKEN`, stored by the hub at start. Default: a fresh one.
+   * Hubs sharing a database may share it, or each store their own.
+   */
+  adminToken?: string;
+  /** The entry module, relative to the repository root. Default `hub/main.ts`. */
+  entry?: string;
+  /** The message of the line that carries the URL. Default "hub listening". */
+  listeningMsg?: string;
+  env?: Record<string, string>;
+  /** Copy its log lines to standard error. */
+  echo?: boolean;
+}
+
+/** A hub process: where it listens, its admin token, and a client of its API as admin. */
+export type HubProcess = ProcessHandle & {
+  readonly url: string;
+  readonly adminToken: string;
+  readonly api: ApiClient;
+};
+
+/**
+ * Starts a hub and resolves once it logged its URL; stops it again (by its
+ * PID) if that line does not come within 30 s.
+ */
+export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
+  const adminToken = options.adminToken ?? generateToken().token;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}${options.entry ?? "hub/main.ts"}`],
+    cwd: ROOT,
+    env: {
+      DROVER_DB_URL: options.dbUrl,
+      DROVER_PORT: String(options.port ?? 0),
+      DROVER_HOST: "127.0.0.1",
+      DROVER_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
+      DROVER_LOG_LEVEL: options.logLevel ?? "info",
+      DROVER_ADMIN_TOKEN: adminToken,
+      ...(options.hubId ? { DROVER_HUB_ID: options.hubId } : {}),
+      ...options.env,
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const handle = new ProcessHandle(child, options.hubId ?? "hub", options.echo);
+  const listening = options.listeningMsg ?? "hub listening";
+  try {
+    const line = await handle.waitFor((l) => l.msg === listening, 30_000, `"${listening}"`);
+    const url = String(line.url);
+    if (!url.startsWith("http://127.0.0.1:")) {
+      throw new Error(`${handle.name} listens on ${url}, not on 127.0.0.1`);
+    }
+    return Object.assign(handle, { url, adminToken, api: createApiClient(url, adminToken) });
+  } catch (error) {
+    await handle.stop(1_000);
+    throw error;
+  }
+}
