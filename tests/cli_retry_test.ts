@@ -4,7 +4,8 @@
  * asks the hub what an id names, or takes `--run` / `--task` for it.
  */
 import assert from "node:assert/strict";
-import { spawnHub, spawnWorker } from "../scripts/local_cluster.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
 import { drover } from "./fixtures/drover.ts";
 
 /** The one line an expected failure prints on stderr. */
@@ -19,14 +20,14 @@ Deno.test("drover retry and cancel tell a run from a task whose id starts with r
   try {
     await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
     await using _worker = await spawnWorker({
-      hubUrl: hub.url,
+      hub,
       entry: "worker/main.ts",
       env: { DROVER_TASK_MODULES: "./tests/fixtures/run_family.ts" },
       dataDir: `${dir}/data`,
       stateDir: `${dir}/worker`,
     });
     const cli = async (args: string[], code = 0) => {
-      const result = await drover(hub.url, args);
+      const result = await drover(hub, args);
       assert.equal(result.code, code, `drover ${args.join(" ")}: ${result.stderr}`);
       return result;
     };
