@@ -26,7 +26,7 @@ export interface Launchers {
  */
 export const PROCESS_LAUNCHERS: Launchers = {
   hub: async (env) => {
-    await (await import("../../hub/main.ts")).runHubProcess(env);
+    await (await import("../../hub/mod.ts")).runHubProcess(env);
     // The server keeps the process alive until a signal closes it and exits.
     return { stopped: new Promise<void>(() => {}) };
   },
