@@ -287,19 +287,3 @@ export const backfillStatusSchema = backfillSchema.extend({ runs: z.array(backfi
 
 /** A backfill's progress, with each day's run. */
 export type BackfillStatus = z.output<typeof backfillStatusSchema>;
-
-/** `GET /api/queue`: ready tasks per region and per (pin, family), and why any of them starve. */
-export const queueSchema = z.looseObject({
-  regions: z.array(z.looseObject({ region: z.string(), ready: z.int() })),
-  queues: z.array(z.looseObject({
-    pin: z.string(),
-    region: z.string(),
-    family: z.string(),
-    version: z.int(),
-    ready: z.int(),
-    unschedulable: z.string().nullable(),
-  })),
-});
-
-/** The queue's depth. */
-export type QueueDepth = z.output<typeof queueSchema>;

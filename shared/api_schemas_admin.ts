@@ -1,6 +1,6 @@
 /**
  * The admin API's answers about the fleet and its control: workers, tokens,
- * pauses, resources, the audit log, health, and the problem+json body of
+ * pauses, resources, the queue, the audit log, health, and the problem+json body of
  * every error. The hub describes its routes with these schemas and the CLI
  * parses what it receives with the same ones. Objects are loose.
  *
@@ -174,6 +174,22 @@ export const auditListSchema = z.looseObject({
 
 /** A page of the audit log. */
 export type AuditList = z.output<typeof auditListSchema>;
+
+/** `GET /api/queue`: ready tasks per region and per (pin, family), and why any of them starve. */
+export const queueSchema = z.looseObject({
+  regions: z.array(z.looseObject({ region: z.string(), ready: z.int() })),
+  queues: z.array(z.looseObject({
+    pin: z.string(),
+    region: z.string(),
+    family: z.string(),
+    version: z.int(),
+    ready: z.int(),
+    unschedulable: z.string().nullable(),
+  })),
+});
+
+/** The queue's depth. */
+export type QueueDepth = z.output<typeof queueSchema>;
 
 /** `GET /healthz`: `{ ok, hubId }`. */
 export const healthSchema = z.looseObject({ ok: z.boolean(), hubId: z.string() });

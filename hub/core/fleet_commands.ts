@@ -5,9 +5,7 @@
  * served is a {@link RequestError}.
  */
 import type { PauseKind, TokenInfo, TokenRole } from "../../shared/api_schemas_admin.ts";
-import type { Logger } from "../../shared/log.ts";
 import type { Labels } from "../../shared/selector.ts";
-import type { WriteQueue } from "../db/write_queue.ts";
 import { createToken } from "../ops/create_token.ts";
 import { enableFamily } from "../ops/enable_family.ts";
 import { liftPause } from "../ops/lift_pause.ts";
@@ -16,26 +14,14 @@ import { setPause } from "../ops/set_pause.ts";
 import { setResourceLimits } from "../ops/set_resource_limits.ts";
 import { setWorkerMode, type WorkerMode } from "../ops/set_worker_mode.ts";
 import { workersNamed } from "../queries/workers.ts";
-import type { Dispatcher } from "./dispatcher.ts";
-import type { FamilyRegistry } from "./family_registry.ts";
 import { RequestError } from "./request_error.ts";
-import type { WorkerLinks } from "./worker_links.ts";
-
-/** What the fleet commands need. */
-export interface FleetCommandsDeps {
-  queue: WriteQueue;
-  registry: FamilyRegistry;
-  links: WorkerLinks;
-  dispatcher: Dispatcher;
-  now: () => number;
-  log: Logger;
-}
+import type { CommandDeps } from "./run_commands.ts";
 
 /** Operator and admin actions on workers, pauses, resources, families and tokens. */
 export class FleetCommands {
-  readonly #d: FleetCommandsDeps;
+  readonly #d: CommandDeps;
 
-  constructor(deps: FleetCommandsDeps) {
+  constructor(deps: CommandDeps) {
     this.#d = deps;
   }
 

@@ -24,8 +24,8 @@ import { type BackfillRequest, planBackfill } from "./plan_backfill.ts";
 import { RequestError } from "./request_error.ts";
 import type { WorkerLinks } from "./worker_links.ts";
 
-/** What the run commands need. */
-export interface RunCommandsDeps {
+/** What the run and fleet commands need. */
+export interface CommandDeps {
   queue: WriteQueue;
   registry: FamilyRegistry;
   links: WorkerLinks;
@@ -51,9 +51,9 @@ const FINAL: readonly TaskState[] = ["done", "failed", "cancelled"];
 
 /** Operator actions on runs and tasks. */
 export class RunCommands {
-  readonly #d: RunCommandsDeps;
+  readonly #d: CommandDeps;
 
-  constructor(deps: RunCommandsDeps) {
+  constructor(deps: CommandDeps) {
     this.#d = deps;
   }
 

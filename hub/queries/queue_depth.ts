@@ -1,6 +1,6 @@
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
 import { sql } from "drizzle-orm";
-import type { QueueDepth } from "../../shared/api_schemas.ts";
+import type { QueueDepth } from "../../shared/api_schemas_admin.ts";
 import { describeSelector, parsePinKey } from "../../shared/selector.ts";
 import type { Reader } from "../db/client.ts";
 import { connectedWorkers } from "./connected_workers.ts";

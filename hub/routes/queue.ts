@@ -1,5 +1,5 @@
 /** Queue depth: ready tasks per region and per (pin, family), with the reason any of them starve. */
-import { queueSchema } from "../../shared/api_schemas.ts";
+import { queueSchema } from "../../shared/api_schemas_admin.ts";
 import { READ } from "../http/roles.ts";
 import type { ApiRouter } from "../http/router.ts";
 import { queueDepth } from "../queries/queue_depth.ts";
