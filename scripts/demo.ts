@@ -20,7 +20,7 @@ import {
   pinKey,
   type Selector,
 } from "../shared/selector.ts";
-import { pinOf } from "../shared/task.ts";
+import { pinOf } from "../worker/pin_of.ts";
 import { api, type ProcessHandle, spawnHub, spawnWorker, waitForRun } from "./local_cluster.ts";
 
 /** One attempt of a task, as `GET /api/tasks/:id` shows it (the fields read here). */

@@ -7,16 +7,10 @@ import { delay } from "../shared/delay.ts";
 import { PermanentError, RetryableError, TaskTimeoutError } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import type { StagedOutput } from "../shared/targets/target.ts";
-import {
-  type AnyTaskInstance,
-  isComplete,
-  isTarget,
-  mapRequirements,
-  type Outputs,
-  requirementList,
-  type Requirements,
-  type TaskContext,
-} from "../shared/task.ts";
+import type { AnyTaskInstance, Outputs, Requirements, TaskContext } from "../shared/task.ts";
+import { isComplete } from "./completeness.ts";
+import { isTarget } from "./output_list.ts";
+import { mapRequirements, requirementList } from "./requirements.ts";
 
 /**
  * Thrown by `ctx.requires` when some dynamic requirements are not complete:
