@@ -1,5 +1,6 @@
 /**
- * The task-definition API: what task authors import.
+ * The task-definition API: `defineTask` and the types task authors write
+ * against (import them through `shared/mod.ts`, the authors' door).
  *
  * @module
  */
@@ -192,7 +193,15 @@ export interface TaskInstance<O extends Outputs = Outputs> {
   readonly params: unknown;
 }
 
-/** A task instance of any output shape. */
+/**
+ * A task instance of any output shape.
+ *
+ * @example
+ * ```ts
+ * import type { AnyTaskInstance } from "./task.ts";
+ * const ids = (tasks: readonly AnyTaskInstance[]) => tasks.map((t) => t.id);
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type AnyTaskInstance = TaskInstance<any>;
 
@@ -228,6 +237,18 @@ export interface TaskFamily<S extends z.ZodType = z.ZodType, O extends Outputs =
   /** Like {@link TaskFamily.of}, for params that arrive as unknown JSON. */
   parse(params: unknown): TaskInstance<O>;
 }
+
+/**
+ * A task family of any parameters and outputs, as the worker runtime holds them.
+ *
+ * @example
+ * ```ts
+ * import type { AnyTaskFamily } from "./task.ts";
+ * const names = (families: readonly AnyTaskFamily[]) => families.map((f) => f.name);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyTaskFamily = TaskFamily<any, any>;
 
 /**
  * Defines a task family.
