@@ -143,7 +143,7 @@ async function sharedEntries(): Promise<string[]> {
 }
 
 async function entries(): Promise<string[]> {
-  const fixed = ["worker/mod.ts", "worker/runner.ts", "hub/main.ts"];
+  const fixed = ["worker/mod.ts", "worker/process.ts", "hub/main.ts"];
   const optional = ["worker/main.ts", "cli/main.ts"];
   const present = [];
   for (const path of optional) if (await exists(path)) present.push(path);
@@ -187,7 +187,7 @@ const npm = (name: string): Target => ({ kind: "npm", name });
 
 Deno.test("the boundary check reports each kind of crossing in a made-up graph", () => {
   const bad: Edge[] = [
-    { from: "worker/runner.ts", specifier: "../hub/app.ts", to: file("hub/app.ts") },
+    { from: "worker/session.ts", specifier: "../hub/app.ts", to: file("hub/app.ts") },
     { from: "worker/x.ts", specifier: "../cli/main.ts", to: file("cli/main.ts") },
     { from: "worker/x.ts", specifier: "hono", to: npm("hono") },
     { from: "worker/x.ts", specifier: "@libsql/client", to: npm("@libsql/client") },
@@ -203,7 +203,7 @@ Deno.test("the boundary check reports each kind of crossing in a made-up graph",
   ];
   const found = violations(bad);
   assert.equal(found.length, bad.length, found.join("\n"));
-  assert.ok(found[0]!.startsWith('worker/runner.ts → hub/app.ts (import "../hub/app.ts")'));
+  assert.ok(found[0]!.startsWith('worker/session.ts → hub/app.ts (import "../hub/app.ts")'));
   const good: Edge[] = [
     { from: "worker/x.ts", specifier: "zod", to: npm("zod") },
     { from: "worker/x.ts", specifier: "../shared/task.ts", to: file("shared/task.ts") },
@@ -236,7 +236,7 @@ Deno.test("the module graphs are read in full (hub/main.ts reaches hono and shar
   assert.ok(
     edges.some((e) => e.from.startsWith("hub/") && e.to.kind === "npm" && e.to.name === "hono"),
   );
-  assert.ok(edges.some((e) => e.from === "worker/runner.ts" && e.to.kind === "file"));
+  assert.ok(edges.some((e) => e.from === "worker/session.ts" && e.to.kind === "file"));
   assert.ok(edges.some((e) => e.from === "shared/task_id.ts" && e.to.kind === "node"));
   assert.ok(edges.some((e) => e.from.startsWith("shared/") && e.to.kind === "npm"));
 });
