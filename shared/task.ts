@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { FamilyOptions } from "./family_options.ts";
 import { normaliseDefinition } from "./normalise_definition.ts";
-import type { Logger } from "./log.ts";
+import type { BatchMember, TaskContext } from "./task_context.ts";
 import type { Selector } from "./selector.ts";
 import type { StagedOutput, Target } from "./targets/target.ts";
 import { taskId } from "./task_id.ts";
@@ -15,16 +15,47 @@ import { formatIssues } from "./format_issues.ts";
 import type { RetryPolicy } from "./retry_policy.ts";
 
 export type { RetryPolicy };
+export type { BatchMember, TaskContext };
 
-/** What `output()` may return: nothing, one target, or named targets. */
+/**
+ * What `output()` may return: nothing, one target, or named targets.
+ *
+ * @example
+ * ```ts
+ * import type { Outputs } from "./task.ts";
+ * import { LocalTarget } from "./targets/local_target.ts";
+ * const outputs: Outputs = { rows: new LocalTarget("/tmp/rows.jsonl") };
+ * ```
+ */
 export type Outputs = Target | Record<string, Target> | undefined;
 
-/** The staged counterpart of an {@link Outputs} shape, handed to `run` as `ctx.outputs`. */
+/**
+ * The staged counterpart of an {@link Outputs} shape, handed to `run` as `ctx.outputs`.
+ *
+ * @example
+ * ```ts
+ * import type { Staged } from "./task.ts";
+ * import type { LocalTarget } from "./targets/local_target.ts";
+ * async function save(outputs: Staged<{ rows: LocalTarget }>) {
+ *   await outputs.rows.write("{}\n");
+ * }
+ * ```
+ */
 export type Staged<O> = O extends Target ? StagedOutput
   : O extends Record<string, Target> ? { [K in keyof O]: StagedOutput }
   : undefined;
 
-/** What `requires()` may return. */
+/**
+ * What `requires()` may return: one instance, a list, or named instances.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, type Requirements } from "./task.ts";
+ * const Day = defineTask({ family: "Day", params: z.object({ d: z.iso.date() }) });
+ * const both: Requirements = { today: Day.of({ d: "2026-11-24" }), before: Day.of({ d: "2026-11-23" }) };
+ * ```
+ */
 export type Requirements =
   | AnyTaskInstance
   | readonly AnyTaskInstance[]
@@ -33,72 +64,23 @@ export type Requirements =
 
 type OutputOf<I> = I extends TaskInstance<infer O> ? O : never;
 
-/** The outputs of a task's requirements, in the shape `requires()` returned them. */
+/**
+ * The outputs of a task's requirements, in the shape `requires()` returned them.
+ *
+ * @example
+ * ```ts
+ * import type { Inputs, TaskInstance } from "./task.ts";
+ * import type { LocalTarget } from "./targets/local_target.ts";
+ * type Raw = TaskInstance<LocalTarget>;
+ * async function read(inputs: Inputs<{ raw: Raw }>) {
+ *   return await inputs.raw.readText();
+ * }
+ * ```
+ */
 export type Inputs<R> = R extends TaskInstance<infer O> ? O
   : R extends readonly (infer E)[] ? OutputOf<E>[]
   : R extends Record<string, AnyTaskInstance> ? { [K in keyof R]: OutputOf<R[K]> }
   : undefined;
-
-/**
- * What a running task sees.
- *
- * @example
- * ```ts
- * import type { TaskContext } from "./task.ts";
- * async function body(ctx: TaskContext) {
- *   ctx.setStatus("downloading");
- *   await fetch("http://127.0.0.1:1/", { signal: ctx.signal }).catch(() => {});
- *   ctx.progress(0.5);
- * }
- * ```
- */
-export interface TaskContext<O = Outputs, I = unknown> {
-  /** This task's id. */
-  readonly taskId: string;
-  /**
-   * Run leases this task has had, this one included: 1 on the first run, then
-   * one more for each retry, each re-run after a park for dynamic
-   * requirements, and each lease a worker handed back on shutdown.
-   */
-  readonly attempt: number;
-  /** Aborts when the lease is lost, the task is cancelled or times out; pass it on. */
-  readonly signal: AbortSignal;
-  /** A logger whose lines carry `taskId`. */
-  readonly log: Logger;
-  /** Staged writers for this task's outputs (same shape as `output()`). */
-  readonly outputs: Staged<O>;
-  /** The outputs of this task's requirements (same shape as `requires()`). */
-  readonly inputs: I;
-  /** Sets a short status message, shown by the API. */
-  setStatus(message: string): void;
-  /** Reports progress as a fraction from 0 to 1. */
-  progress(fraction: number): void;
-  /**
-   * Dynamic requirements, found while running. When they are all complete,
-   * resolves with their outputs. Otherwise the attempt stops here (the call
-   * never returns), the task gives up its slot and waits for them, then runs
-   * again from the start, as in Luigi: write run() so that repeating the work
-   * before this call is harmless.
-   */
-  requires<R extends Requirements>(requirements: R): Promise<Inputs<R>>;
-}
-
-/**
- * One member of a batch run: its params and its staged outputs.
- *
- * @example
- * ```ts
- * import type { BatchMember } from "./task.ts";
- * function days(members: BatchMember<{ day: string }>[]) {
- *   return members.map((m) => m.params.day);
- * }
- * ```
- */
-export interface BatchMember<P, O = Outputs> {
-  readonly taskId: string;
-  readonly params: P;
-  readonly outputs: Staged<O>;
-}
 
 /**
  * A task family's definition.
