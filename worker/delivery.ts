@@ -23,6 +23,8 @@ export interface DeliveryOptions {
   log: Logger;
   stats: WorkerStats;
   clock: Clock;
+  /** The hub acknowledged `entry` and it left the outbox: its lease can be forgotten. */
+  settled(entry: OutboxEntry): void;
 }
 
 /** The worker's results until the hub acknowledges them. */
@@ -68,19 +70,22 @@ export class Delivery {
     }));
   }
 
-  /** Settles the result the hub acknowledged under `key`; returns it (undefined for an unknown key). */
-  async acknowledge(
-    key: string,
-    outcome: "accepted" | "stale",
-    message: string,
-  ): Promise<OutboxEntry | undefined> {
+  /**
+   * Settles the result the hub acknowledged under `key` (an unknown key is a
+   * repeat: nothing to do). Only a completion waits for its outputs to be
+   * committed or discarded; any other result leaves the outbox, and its lease
+   * the worker, before this returns, so a grant for the same task that
+   * follows the acknowledgement finds the slot and the task free.
+   */
+  async acknowledge(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
     const entry = this.#o.outbox.get(key);
-    if (!entry) return undefined;
-    await this.#settle(entry, outcome, message);
+    if (!entry) return;
+    if (entry.frame.type === "task.complete") await this.#publish(entry, outcome, message);
+    else if (entry.frame.type === "task.fail") this.#o.stats.failuresReported++;
     this.#o.outbox.remove(key);
+    this.#o.settled(entry);
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
-    return entry;
   }
 
   /** Waits, at most `ms`, for every result to be acknowledged while a connection is open. */
@@ -92,11 +97,10 @@ export class Delivery {
     }
   }
 
-  async #settle(entry: OutboxEntry, outcome: "accepted" | "stale", message: string) {
+  /** Commits (accepted) or discards (stale) what a completion staged. */
+  async #publish(entry: OutboxEntry, outcome: "accepted" | "stale", message: string) {
     const { frame } = entry;
     const { stats } = this.#o;
-    if (frame.type === "task.fail") stats.failuresReported++;
-    if (frame.type !== "task.complete") return;
     const log = this.#o.log.child({ taskId: frame.taskId, epoch: frame.epoch });
     const staged = entry.staged.map(restoreStaged);
     if (outcome === "accepted") {

@@ -97,6 +97,7 @@ export class Session {
       log: this.#log,
       stats: this.stats,
       clock: this.#clock,
+      settled: ({ frame }) => this.#leases.settle(frame.taskId, frame.epoch),
     });
     this.#slots = new Slots({
       slots: options.slots,
@@ -218,7 +219,7 @@ export class Session {
         this.#onRefused(frame.taskId, frame.epoch, frame.reason, true);
         return;
       case "task.ack":
-        void this.#onAck(frame.key, frame.outcome, frame.message).catch((error) =>
+        void this.#delivery.acknowledge(frame.key, frame.outcome, frame.message).catch((error) =>
           this.#log.error("handling an acknowledgement failed", { key: frame.key, error })
         );
         return;
@@ -290,10 +291,5 @@ export class Session {
       epoch,
       cancelled ? new TaskCancelledError(taskId, reason) : new LeaseLostError(taskId, reason),
     );
-  }
-
-  async #onAck(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
-    const entry = await this.#delivery.acknowledge(key, outcome, message);
-    if (entry) this.#leases.settle(entry.frame.taskId, entry.frame.epoch);
   }
 }

@@ -326,3 +326,30 @@ Deno.test("a revoked lease aborts the attempt with a TaskCancelledError through 
   assert.deepEqual(results(hub), []);
   assert.equal(session.stats.leasesLost, 0, "a revoke is not a lost lease");
 });
+
+Deno.test("a grant that follows the acknowledgement of the same task's expansion finds its slot free", async () => {
+  await using hub = new FakeHub();
+  const clock = new FakeClock();
+  const { Hang, started } = hangingTask();
+  const session = await welcomed(hub, [Hang], { clock });
+  const task = Hang.of({ n: 4 });
+  hub.send({ ...grant(task, 1), kind: "expand" } as HubFrame);
+  const expanded = await hub.next("expand.result");
+  // Back to back, as a hub sends them: the expansion's ack, then the run's grant.
+  hub.send({
+    type: "task.ack",
+    taskId: task.id,
+    key: expanded.key,
+    outcome: "accepted",
+    message: "",
+  });
+  hub.send(grant(task, 2));
+  const first = await Promise.race([
+    started.then(() => "run started"),
+    hub.next("lease.release").then((f) => `lease handed back: ${f.reason}`),
+  ]);
+  assert.equal(first, "run started");
+  const closing = session.close(0);
+  clock.advance(0);
+  await closing;
+});
