@@ -14,7 +14,7 @@ import type { Worker } from "./mod.ts";
 import { runWorkerProcess } from "./process.ts";
 
 /** Imports each module and collects the families it exports. */
-export async function loadTaskModules(
+async function loadTaskModules(
   specifiers: string[],
   dataDir: string,
 ): Promise<AnyTaskFamily[]> {
