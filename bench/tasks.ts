@@ -7,8 +7,8 @@
  * - `BenchChain(step)`: requires `BenchChain(step - 1)` when `step > 0`; writes a small file.
  */
 import { z } from "zod";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { type AnyTaskInstance, defineTask } from "../shared/task.ts";
+import { defineTask, LocalTarget } from "../shared/mod.ts";
+import type { AnyTaskInstance } from "../shared/task.ts";
 
 /** Creates the benchmark families, writing under `dataDir`. */
 export function createBenchTasks(dataDir: string) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { requirementList } from "../shared/task.ts";
+import { requirementList } from "../worker/requirements.ts";
 import { createBenchTasks } from "./tasks.ts";
 
 Deno.test("createBenchTasks() makes BenchWide a wrapper over n distinct leaves", () => {

@@ -2,7 +2,7 @@
  * A worker process loaded with the benchmark families (`bench/tasks.ts`).
  * Configured by `DROVER_*` variables, like `examples/worker.ts`.
  */
-import { runWorkerProcess } from "../worker/mod.ts";
+import { runWorkerProcess } from "../worker/process.ts";
 import { createBenchTasks } from "./tasks.ts";
 
 if (import.meta.main) {

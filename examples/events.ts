@@ -4,9 +4,7 @@
  * contract and writes the cleaned records under its own.
  */
 import { z } from "zod";
-import { readJsonLines, toJsonLines } from "../shared/contract.ts";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { defineTask } from "../shared/task.ts";
+import { defineTask, LocalTarget, readJsonLines, toJsonLines } from "../shared/mod.ts";
 
 /** One raw event, as the upstream system promises to write it. */
 export const RawEvent = z.object({

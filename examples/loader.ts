@@ -3,9 +3,7 @@
  * exponential backoff and jitter; other 4xx answers are permanent.
  */
 import { z } from "zod";
-import { PermanentError, RetryableError } from "../shared/errors.ts";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { defineTask } from "../shared/task.ts";
+import { defineTask, LocalTarget, PermanentError, RetryableError } from "../shared/mod.ts";
 
 /** Creates the loader family under `dataDir`. */
 export function createLoaderTasks(dataDir: string) {

@@ -13,7 +13,7 @@
  * real fleet the extracts would be written to a store the report can read.
  */
 import { z } from "zod";
-import { defineTask, type Labels, LocalTarget } from "../worker/mod.ts";
+import { defineTask, type Labels, LocalTarget } from "../shared/mod.ts";
 
 /** The regions `ExtractRegion` knows, in the order the report lists them. */
 export const REGIONS = ["eu-west", "us-east", "on-prem"] as const;

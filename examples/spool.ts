@@ -15,9 +15,7 @@
  *   `spool/drained/`. A rerun after a crash mid-move finishes the move.
  */
 import { z } from "zod";
-import { validateJsonLines } from "../shared/contract.ts";
-import { atomicWrite, LocalTarget } from "../shared/targets/local_target.ts";
-import { defineTask } from "../shared/task.ts";
+import { atomicWrite, defineTask, LocalTarget, validateJsonLines } from "../shared/mod.ts";
 
 const HOUR = /^\d{4}-\d{2}-\d{2}T\d{2}$/;
 const hourParam = z.string().regex(HOUR, "expected YYYY-MM-DDTHH");

@@ -8,8 +8,7 @@
  *   sharded work merged by an aggregator.
  */
 import { z } from "zod";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { defineTask } from "../shared/task.ts";
+import { defineTask, LocalTarget } from "../shared/mod.ts";
 import { createEventTasks } from "./events.ts";
 import { createLoaderTasks } from "./loader.ts";
 import { createSpoolTasks } from "./spool.ts";

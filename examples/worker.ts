@@ -3,7 +3,7 @@
  * Configured by `DROVER_*` variables (see the README). This is the whole of a
  * custom worker binary: your task modules plus `runWorkerProcess`.
  */
-import { runWorkerProcess } from "../worker/mod.ts";
+import { runWorkerProcess } from "../worker/process.ts";
 import { createExampleTasks } from "./tasks.ts";
 
 if (import.meta.main) {

@@ -20,7 +20,7 @@ import {
   pinKey,
   type Selector,
 } from "../shared/selector.ts";
-import { pinOf } from "../shared/task.ts";
+import { pinOf } from "../worker/pin_of.ts";
 import { formatTable } from "../shared/text_table.ts";
 import { parseFlags, throwIfProblems } from "../testing/parse_flags.ts";
 import type { ProcessHandle } from "../testing/process_handle.ts";

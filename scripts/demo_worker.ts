@@ -4,7 +4,7 @@
  * record where they ran. Configured by `DROVER_*` variables like any worker.
  */
 import { createRegionalTasks } from "../examples/regional.ts";
-import { runWorkerProcess } from "../worker/mod.ts";
+import { runWorkerProcess } from "../worker/process.ts";
 
 if (import.meta.main) {
   await runWorkerProcess(

@@ -1,11 +1,18 @@
 /**
- * Exponential backoff with jitter, and a retry loop built on it.
+ * Exponential backoff with jitter.
  *
  * @module
  */
-import { delay } from "./delay.ts";
 
-/** How delays grow between attempts. */
+/**
+ * How delays grow between attempts.
+ *
+ * @example
+ * ```ts
+ * import type { BackoffPolicy } from "./backoff.ts";
+ * const reconnect: BackoffPolicy = { baseMs: 200, maxMs: 10_000, jitter: 0.5 };
+ * ```
+ */
 export interface BackoffPolicy {
   /** Delay before the second attempt, in ms. */
   baseMs: number;
@@ -41,50 +48,4 @@ export function backoffDelay(
   const exp = Math.max(0, attempt - 1);
   const raw = Math.min(policy.maxMs, policy.baseMs * Math.pow(factor, exp));
   return Math.round(raw * (1 - jitter * random()));
-}
-
-/** Options for {@link retry}. */
-export interface RetryOptions extends BackoffPolicy {
-  /** Give up after this many attempts (the error of the last one is thrown). */
-  maxAttempts: number;
-  /** Decides whether an error is worth another attempt; default: always. */
-  shouldRetry?: (error: unknown) => boolean;
-  /** Stops waiting and rethrows the signal's reason. */
-  signal?: AbortSignal;
-  /** Called before each wait. */
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
-  /** Random source for jitter (tests inject a fixed one). */
-  random?: () => number;
-}
-
-/**
- * Calls `fn` until it succeeds, waiting with backoff and jitter in between.
- *
- * @example
- * ```ts
- * import { retry } from "./backoff.ts";
- * let calls = 0;
- * const v = await retry(() => {
- *   if (++calls < 3) throw new Error("flaky");
- *   return Promise.resolve("ok");
- * }, { maxAttempts: 5, baseMs: 1, maxMs: 5 });
- * console.assert(v === "ok" && calls === 3);
- * ```
- */
-export async function retry<T>(
-  fn: (attempt: number) => Promise<T>,
-  options: RetryOptions,
-): Promise<T> {
-  for (let attempt = 1;; attempt++) {
-    options.signal?.throwIfAborted();
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      const retryable = options.shouldRetry?.(error) ?? true;
-      if (!retryable || attempt >= options.maxAttempts) throw error;
-      const ms = backoffDelay(attempt, options, options.random);
-      options.onRetry?.(error, attempt, ms);
-      await delay(ms, options.signal);
-    }
-  }
 }

@@ -1,20 +1,45 @@
 import assert from "node:assert/strict";
 import { delay } from "./delay.ts";
 
+/** A signal that counts the abort listeners added to it and not removed. */
+function countedSignal(): { controller: AbortController; listeners: () => number } {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  }) as typeof signal.removeEventListener;
+  return { controller, listeners: () => listeners };
+}
+
 Deno.test("delay() resolves with undefined", async () => {
   assert.equal(await delay(1), undefined);
 });
 
-Deno.test("delay() resolves for zero and negative durations", async () => {
-  await delay(0);
-  await delay(-5);
+Deno.test("delay() treats zero and negative durations as no wait: they resolve before a longer delay started first", async () => {
+  const order: string[] = [];
+  const longer = delay(20).then(() => order.push("20 ms"));
+  const negative = delay(-5).then((value) => order.push(`-5 ms: ${value}`));
+  const zero = delay(0).then((value) => order.push(`0 ms: ${value}`));
+  await Promise.all([longer, negative, zero]);
+  assert.deepEqual(order, ["-5 ms: undefined", "0 ms: undefined", "20 ms"]);
 });
 
-Deno.test("delay() resolves when given a signal that never aborts", async () => {
-  const ac = new AbortController();
-  await delay(1, ac.signal);
-  // Aborting afterwards is harmless.
-  ac.abort(new Error("late"));
+Deno.test("delay() with a signal that never aborts resolves, removes its listener, and ignores a later abort", async () => {
+  const { controller, listeners } = countedSignal();
+  const p = delay(1, controller.signal);
+  assert.equal(listeners(), 1);
+  assert.equal(await p, undefined);
+  assert.equal(listeners(), 0);
+  controller.abort(new Error("late"));
+  assert.equal(await p, undefined, "a settled delay stays resolved");
 });
 
 Deno.test("delay() rejects with the signal's reason when aborted while waiting", async () => {
@@ -39,19 +64,7 @@ Deno.test("delay() rejects with an AbortError when the signal aborts without a r
 });
 
 Deno.test("delay() removes its abort listener once the time is up", async () => {
-  const ac = new AbortController();
-  let listeners = 0;
-  const signal = ac.signal;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    listeners++;
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    listeners--;
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  await delay(1, signal);
-  assert.equal(listeners, 0);
+  const { controller, listeners } = countedSignal();
+  await delay(1, controller.signal);
+  assert.equal(listeners(), 0);
 });

@@ -98,23 +98,28 @@ export class TaskTimeoutError extends Error {
 }
 
 /**
- * A peer broke the wire protocol (bad frame, wrong version, frame out of order).
+ * The reason a task's signal aborts when its worker shuts down and the task
+ * did not finish within the grace time: the lease is handed back and the
+ * attempt publishes nothing.
  *
  * @example
  * ```ts
- * import { ProtocolError } from "./errors.ts";
- * const err = new ProtocolError("unsupported_version", "hub speaks protocol 1, worker sent 2");
- * console.assert(err.code === "unsupported_version");
+ * import { WorkerShutdownError } from "./errors.ts";
+ * const err = new WorkerShutdownError("Load_x_1", 30_000);
+ * console.assert(err.name === "WorkerShutdownError" && err.taskId === "Load_x_1");
  * ```
  */
-export class ProtocolError extends Error {
-  /** A stable, machine-readable code. */
-  readonly code: string;
-  /** Creates the error with a stable `code` and a human message. */
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "ProtocolError";
-    this.code = code;
+export class WorkerShutdownError extends Error {
+  /** The task that was stopped. */
+  readonly taskId: string;
+  /** Creates the error for `taskId`, stopped after a grace time of `graceMs`. */
+  constructor(taskId: string, graceMs: number, options?: ErrorOptions) {
+    super(
+      `Task "${taskId}" was stopped: the worker is shutting down and its grace time of ${graceMs} ms ran out`,
+      options,
+    );
+    this.name = "WorkerShutdownError";
+    this.taskId = taskId;
   }
 }
 
@@ -151,7 +156,7 @@ export interface WireError {
  */
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) {
-    const retryable = error.name !== "PermanentError" && error.name !== "ProtocolError";
+    const retryable = error.name !== "PermanentError";
     const message = error.message.length > 4000
       ? `${error.message.slice(0, 4000)}… (truncated)`
       : error.message;

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import {
   LeaseLostError,
   PermanentError,
-  ProtocolError,
   RetryableError,
+  TaskCancelledError,
   TaskTimeoutError,
   toWireError,
+  WorkerShutdownError,
 } from "./errors.ts";
 import { wireErrorSchema } from "./protocol.ts";
 
@@ -17,12 +18,14 @@ Deno.test("toWireError() maps PermanentError to retryable false", () => {
   });
 });
 
-Deno.test("toWireError() maps ProtocolError to retryable false", () => {
-  const wire = toWireError(new ProtocolError("bad_frame", "frame out of order"));
-  assert.deepEqual(wire, {
+Deno.test("toWireError() treats only PermanentError as not retryable, whatever other name an error has", () => {
+  // No other name is special: an error named like a protocol fault is retried like any other.
+  const named = new Error("frame out of order");
+  named.name = "ProtocolError";
+  assert.deepEqual(toWireError(named), {
     name: "ProtocolError",
     message: "frame out of order",
-    retryable: false,
+    retryable: true,
   });
 });
 
@@ -34,6 +37,8 @@ Deno.test("toWireError() maps RetryableError, plain errors and other classes to 
       new TypeError("x is not a function"),
       new LeaseLostError("A_1_ab", "epoch 3 is stale"),
       new TaskTimeoutError("A_1_ab", 10),
+      new TaskCancelledError("A_1_ab", "cancelled by admin"),
+      new WorkerShutdownError("A_1_ab", 100),
     ]
   ) {
     const wire = toWireError(error);
@@ -87,9 +92,18 @@ Deno.test("error classes set name, keep the cause and carry their fields", () =>
   assert.equal(lost.cause, cause);
   const timeout = new TaskTimeoutError("Load_x_1", 60_000);
   assert.equal(timeout.message, 'Task "Load_x_1" ran longer than its timeout of 60000 ms');
-  const proto = new ProtocolError("unsupported_version", "hub speaks 1, worker sent 2");
-  assert.equal(proto.code, "unsupported_version");
+  const cancelled = new TaskCancelledError("Load_x_1", "cancelled by admin");
+  assert.equal(cancelled.name, "TaskCancelledError");
+  assert.equal(cancelled.message, 'Task "Load_x_1" was cancelled: cancelled by admin');
+  const shutdown = new WorkerShutdownError("Load_x_1", 30_000, { cause });
+  assert.equal(shutdown.name, "WorkerShutdownError");
+  assert.equal(shutdown.taskId, "Load_x_1");
+  assert.equal(
+    shutdown.message,
+    'Task "Load_x_1" was stopped: the worker is shutting down and its grace time of 30000 ms ran out',
+  );
+  assert.equal(shutdown.cause, cause);
   assert.equal(new RetryableError("x", { cause }).cause, cause);
   assert.equal(new PermanentError("x").name, "PermanentError");
-  for (const e of [lost, timeout, proto]) assert.ok(e instanceof Error);
+  for (const e of [lost, timeout, cancelled, shutdown]) assert.ok(e instanceof Error);
 });

@@ -1,5 +1,5 @@
 import type { FamilyInfo } from "./protocol.ts";
-import type { TaskFamily } from "./task.ts";
+import type { AnyTaskFamily } from "./task.ts";
 
 /**
  * What a worker advertises about a family in its hello.
@@ -13,8 +13,7 @@ import type { TaskFamily } from "./task.ts";
  * console.assert(familyInfo(Ping).hasRun === true);
  * ```
  */
-// deno-lint-ignore no-explicit-any
-export function familyInfo(family: TaskFamily<any, any>): FamilyInfo {
+export function familyInfo(family: AnyTaskFamily): FamilyInfo {
   return {
     name: family.name,
     version: family.version,

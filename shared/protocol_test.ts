@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { z } from "zod";
 import {
   expandNodeSchema,
   familyInfoSchema,
@@ -73,6 +74,22 @@ const validHubFrames = {
   error: { type: "error", code: "bad_frame", message: "expected a hello frame" },
 } as const;
 
+/** How a value the schema must reject fails: the path of each issue, its code, and unknown keys. */
+function rejection(schema: z.ZodType, value: unknown) {
+  const result = schema.safeParse(value);
+  assert.ok(!result.success, `accepted ${JSON.stringify(value)}`);
+  return result.error.issues.map((issue) => ({
+    path: issue.path,
+    code: issue.code,
+    ...(issue.code === "unrecognized_keys" ? { keys: issue.keys } : {}),
+  }));
+}
+
+/** The paths of the issues of a value the schema must reject. */
+function failedPaths(schema: z.ZodType, value: unknown): PropertyKey[][] {
+  return rejection(schema, value).map((issue) => issue.path);
+}
+
 Deno.test("the protocol version this code speaks is one the hub accepts", () => {
   assert.ok(SUPPORTED_PROTOCOL_VERSIONS.includes(PROTOCOL_VERSION));
 });
@@ -103,135 +120,163 @@ Deno.test("hubFrameSchema accepts every valid hub frame", () => {
   }
 });
 
-Deno.test("both schemas reject an unknown frame type and a frame without a type", () => {
+Deno.test("both schemas reject an unknown frame type and a frame without a type, at the type field", () => {
   for (const schema of [workerFrameSchema, hubFrameSchema]) {
-    assert.ok(!schema.safeParse({ type: "task.explode", taskId: TASK }).success);
-    assert.ok(!schema.safeParse({ taskId: TASK, epoch: 1 }).success);
-    assert.ok(!schema.safeParse(null).success);
-    assert.ok(!schema.safeParse("hello").success);
+    assert.deepEqual(rejection(schema, { type: "task.explode", taskId: TASK }), [
+      { path: ["type"], code: "invalid_union" },
+    ]);
+    assert.deepEqual(rejection(schema, { taskId: TASK, epoch: 1 }), [
+      { path: ["type"], code: "invalid_union" },
+    ]);
+    assert.deepEqual(rejection(schema, null), [{ path: [], code: "invalid_type" }]);
+    assert.deepEqual(rejection(schema, "hello"), [{ path: [], code: "invalid_type" }]);
   }
 });
 
-Deno.test("the schemas reject frames sent in the wrong direction", () => {
-  assert.ok(!workerFrameSchema.safeParse(validHubFrames.welcome).success);
-  assert.ok(!hubFrameSchema.safeParse(validWorkerFrames.hello).success);
+Deno.test("the schemas reject frames sent in the wrong direction, at the type field", () => {
+  assert.deepEqual(failedPaths(workerFrameSchema, validHubFrames.welcome), [["type"]]);
+  assert.deepEqual(failedPaths(hubFrameSchema, validWorkerFrames.hello), [["type"]]);
 });
 
-Deno.test("workerFrameSchema rejects unknown extra fields at every level", () => {
-  const cases: Record<string, unknown> = {
-    top: { ...validWorkerFrames.complete, extra: 1 },
-    leaseRef: { type: "lease.renew", leases: [{ taskId: TASK, epoch: 1, owner: "me" }] },
-    error: {
-      ...validWorkerFrames.fail,
-      error: { ...validWorkerFrames.fail.error, stack: "at x" },
-    },
-    family: {
-      ...validWorkerFrames.hello,
-      families: [{ ...family, secret: true }],
-    },
-    node: {
-      ...validWorkerFrames.expand,
-      nodes: [{ ...validWorkerFrames.expand.nodes[0], extra: 1 }],
-    },
-  };
-  for (const [name, frame] of Object.entries(cases)) {
-    assert.ok(!workerFrameSchema.safeParse(frame).success, `${name} with an extra field passed`);
+Deno.test("workerFrameSchema rejects unknown extra fields at every level, naming the object and the key", () => {
+  const cases: Array<[string, unknown, PropertyKey[], string]> = [
+    ["top", { ...validWorkerFrames.complete, extra: 1 }, [], "extra"],
+    [
+      "leaseRef",
+      { type: "lease.renew", leases: [{ taskId: TASK, epoch: 1, owner: "me" }] },
+      ["leases", 0],
+      "owner",
+    ],
+    [
+      "error",
+      { ...validWorkerFrames.fail, error: { ...validWorkerFrames.fail.error, stack: "at x" } },
+      ["error"],
+      "stack",
+    ],
+    [
+      "family",
+      { ...validWorkerFrames.hello, families: [{ ...family, secret: true }] },
+      ["families", 0],
+      "secret",
+    ],
+    [
+      "node",
+      { ...validWorkerFrames.expand, nodes: [{ ...validWorkerFrames.expand.nodes[0], extra: 1 }] },
+      ["nodes", 0],
+      "extra",
+    ],
+  ];
+  for (const [name, frame, path, key] of cases) {
+    assert.deepEqual(
+      rejection(workerFrameSchema, frame),
+      [{ path, code: "unrecognized_keys", keys: [key] }],
+      name,
+    );
   }
 });
 
-Deno.test("hubFrameSchema rejects unknown extra fields", () => {
-  assert.ok(!hubFrameSchema.safeParse({ ...validHubFrames.grant, priority: 1 }).success);
-  assert.ok(
-    !hubFrameSchema.safeParse({
+Deno.test("hubFrameSchema rejects unknown extra fields, naming the object and the key", () => {
+  assert.deepEqual(rejection(hubFrameSchema, { ...validHubFrames.grant, priority: 1 }), [
+    { path: [], code: "unrecognized_keys", keys: ["priority"] },
+  ]);
+  assert.deepEqual(
+    rejection(hubFrameSchema, {
       ...validHubFrames.renewed,
       refused: [{ ...validHubFrames.renewed.refused[0], extra: 1 }],
-    }).success,
+    }),
+    [{ path: ["refused", 0], code: "unrecognized_keys", keys: ["extra"] }],
   );
 });
 
-Deno.test("workerFrameSchema rejects frames with a missing field", () => {
+Deno.test("workerFrameSchema rejects frames with a missing field, at that field", () => {
   for (const [name, frame] of Object.entries(validWorkerFrames)) {
     for (const field of Object.keys(frame)) {
       if (field === "type") continue;
-      const optional = name === "status" && (field === "message" || field === "progress");
       const { [field]: _, ...rest } = frame as Record<string, unknown>;
-      const ok = workerFrameSchema.safeParse(rest).success;
-      assert.equal(ok, optional, `${name} without ${field} ${ok ? "passed" : "failed"}`);
+      if (name === "status" && (field === "message" || field === "progress")) {
+        assert.ok(workerFrameSchema.safeParse(rest).success, `${name} needs its optional ${field}`);
+        continue;
+      }
+      assert.deepEqual(failedPaths(workerFrameSchema, rest), [[field]], `${name} without ${field}`);
     }
   }
 });
 
-Deno.test("hubFrameSchema rejects frames with a missing field", () => {
+Deno.test("hubFrameSchema rejects frames with a missing field, at that field", () => {
   for (const [name, frame] of Object.entries(validHubFrames)) {
     for (const field of Object.keys(frame)) {
       if (field === "type" || field === "params") continue; // params is z.unknown()
       const { [field]: _, ...rest } = frame as Record<string, unknown>;
-      assert.ok(!hubFrameSchema.safeParse(rest).success, `${name} without ${field} passed`);
+      assert.deepEqual(failedPaths(hubFrameSchema, rest), [[field]], `${name} without ${field}`);
     }
   }
 });
 
-Deno.test("workerFrameSchema rejects fields of the wrong type", () => {
-  const cases: Record<string, unknown> = {
-    slotsAsString: { ...validWorkerFrames.hello, slots: "4" },
-    protocolAsFloat: { ...validWorkerFrames.hello, protocol: 1.5 },
-    labelsAsArray: { ...validWorkerFrames.hello, labels: ["region=eu-west"] },
-    taskIdAsNumber: { ...validWorkerFrames.complete, taskId: 7 },
-    emptyTaskId: { ...validWorkerFrames.complete, taskId: "" },
-    shortKey: { ...validWorkerFrames.complete, key: "k" },
-    retryableAsString: {
-      ...validWorkerFrames.fail,
-      error: { ...validWorkerFrames.fail.error, retryable: "yes" },
-    },
-    progressAboveOne: { ...validWorkerFrames.status, progress: 1.5 },
-    negativeCredit: { ...validWorkerFrames.credit, free: -1 },
-    noNodes: { ...validWorkerFrames.expand, nodes: [] },
-    zeroSlots: { ...validWorkerFrames.hello, slots: 0 },
-  };
-  for (const [name, frame] of Object.entries(cases)) {
-    assert.ok(!workerFrameSchema.safeParse(frame).success, `${name} passed`);
+Deno.test("workerFrameSchema rejects fields of the wrong type, at that field", () => {
+  const cases: Array<[string, unknown, PropertyKey[]]> = [
+    ["slotsAsString", { ...validWorkerFrames.hello, slots: "4" }, ["slots"]],
+    ["protocolAsFloat", { ...validWorkerFrames.hello, protocol: 1.5 }, ["protocol"]],
+    ["labelsAsArray", { ...validWorkerFrames.hello, labels: ["region=eu-west"] }, ["labels"]],
+    ["taskIdAsNumber", { ...validWorkerFrames.complete, taskId: 7 }, ["taskId"]],
+    ["emptyTaskId", { ...validWorkerFrames.complete, taskId: "" }, ["taskId"]],
+    ["shortKey", { ...validWorkerFrames.complete, key: "k" }, ["key"]],
+    [
+      "retryableAsString",
+      { ...validWorkerFrames.fail, error: { ...validWorkerFrames.fail.error, retryable: "yes" } },
+      ["error", "retryable"],
+    ],
+    ["progressAboveOne", { ...validWorkerFrames.status, progress: 1.5 }, ["progress"]],
+    ["negativeCredit", { ...validWorkerFrames.credit, free: -1 }, ["free"]],
+    ["noNodes", { ...validWorkerFrames.expand, nodes: [] }, ["nodes"]],
+    ["zeroSlots", { ...validWorkerFrames.hello, slots: 0 }, ["slots"]],
+  ];
+  for (const [name, frame, path] of cases) {
+    assert.deepEqual(failedPaths(workerFrameSchema, frame), [path], name);
   }
 });
 
-Deno.test("hubFrameSchema rejects fields of the wrong type", () => {
-  const cases: Record<string, unknown> = {
-    kind: { ...validHubFrames.grant, kind: "delete" },
-    ttlZero: { ...validHubFrames.grant, ttlMs: 0 },
-    negativeAttempt: { ...validHubFrames.grant, attempt: -1 },
-    outcome: { ...validHubFrames.ack, outcome: "maybe" },
-    leaseTtl: { ...validHubFrames.welcome, leaseTtlMs: "15000" },
-    code: { ...validHubFrames.error, code: 400 },
-  };
-  for (const [name, frame] of Object.entries(cases)) {
-    assert.ok(!hubFrameSchema.safeParse(frame).success, `${name} passed`);
+Deno.test("hubFrameSchema rejects fields of the wrong type, at that field", () => {
+  const cases: Array<[string, unknown, PropertyKey[]]> = [
+    ["kind", { ...validHubFrames.grant, kind: "delete" }, ["kind"]],
+    ["ttlZero", { ...validHubFrames.grant, ttlMs: 0 }, ["ttlMs"]],
+    ["negativeAttempt", { ...validHubFrames.grant, attempt: -1 }, ["attempt"]],
+    ["outcome", { ...validHubFrames.ack, outcome: "maybe" }, ["outcome"]],
+    ["leaseTtl", { ...validHubFrames.welcome, leaseTtlMs: "15000" }, ["leaseTtlMs"]],
+    ["code", { ...validHubFrames.error, code: 400 }, ["code"]],
+  ];
+  for (const [name, frame, path] of cases) {
+    assert.deepEqual(failedPaths(hubFrameSchema, frame), [path], name);
   }
 });
 
-Deno.test("the schemas reject epochs that are not integers >= 1", () => {
+Deno.test("the schemas reject epochs that are not integers >= 1, at the epoch", () => {
   for (const epoch of [0, -1, 1.5, "1", null, NaN, Infinity]) {
-    const frames: unknown[] = [
-      { ...validWorkerFrames.complete, epoch },
-      { ...validWorkerFrames.release, epoch },
-      { type: "lease.renew", leases: [{ taskId: TASK, epoch }] },
-      { ...validWorkerFrames.status, epoch },
+    const frames: Array<[unknown, PropertyKey[]]> = [
+      [{ ...validWorkerFrames.complete, epoch }, ["epoch"]],
+      [{ ...validWorkerFrames.release, epoch }, ["epoch"]],
+      [{ type: "lease.renew", leases: [{ taskId: TASK, epoch }] }, ["leases", 0, "epoch"]],
+      [{ ...validWorkerFrames.status, epoch }, ["epoch"]],
     ];
-    for (const frame of frames) {
-      assert.ok(!workerFrameSchema.safeParse(frame).success, `epoch ${epoch} passed`);
+    for (const [frame, path] of frames) {
+      assert.deepEqual(failedPaths(workerFrameSchema, frame), [path], `epoch ${epoch}`);
     }
-    assert.ok(!hubFrameSchema.safeParse({ ...validHubFrames.grant, epoch }).success);
+    assert.deepEqual(failedPaths(hubFrameSchema, { ...validHubFrames.grant, epoch }), [["epoch"]]);
   }
 });
 
-Deno.test("familyInfoSchema rejects a family name that is not an identifier", () => {
+Deno.test("familyInfoSchema rejects a family name that is not an identifier, a version below 1 and a bad pin label", () => {
   assert.ok(familyInfoSchema.safeParse(family).success);
-  assert.ok(!familyInfoSchema.safeParse({ ...family, name: "bad-name" }).success);
-  assert.ok(!familyInfoSchema.safeParse({ ...family, version: 0 }).success);
-  assert.ok(!familyInfoSchema.safeParse({ ...family, pin: { Region: "x" } }).success);
+  assert.deepEqual(failedPaths(familyInfoSchema, { ...family, name: "bad-name" }), [["name"]]);
+  assert.deepEqual(failedPaths(familyInfoSchema, { ...family, version: 0 }), [["version"]]);
+  assert.deepEqual(failedPaths(familyInfoSchema, { ...family, pin: { Region: "x" } }), [
+    ["pin", "Region"],
+  ]);
 });
 
-Deno.test("expandNodeSchema rejects deps that are not task ids", () => {
+Deno.test("expandNodeSchema rejects deps that are not task ids, at the dep", () => {
   const node = validWorkerFrames.expand.nodes[0];
   assert.ok(expandNodeSchema.safeParse({ ...node, deps: ["A_1"] }).success);
-  assert.ok(!expandNodeSchema.safeParse({ ...node, deps: [""] }).success);
-  assert.ok(!expandNodeSchema.safeParse({ ...node, deps: "A_1" }).success);
+  assert.deepEqual(failedPaths(expandNodeSchema, { ...node, deps: ["", "A_1"] }), [["deps", 0]]);
+  assert.deepEqual(failedPaths(expandNodeSchema, { ...node, deps: ["A_1", ""] }), [["deps", 1]]);
+  assert.deepEqual(failedPaths(expandNodeSchema, { ...node, deps: "A_1" }), [["deps"]]);
 });

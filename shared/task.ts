@@ -1,28 +1,61 @@
 /**
- * The task-definition API: what task authors import.
+ * The task-definition API: `defineTask` and the types task authors write
+ * against (import them through `shared/mod.ts`, the authors' door).
  *
  * @module
  */
 import { z } from "zod";
-import { type FamilyOptions, familyOptionsSchema } from "./family_options.ts";
-import type { Logger } from "./log.ts";
-import { type Selector, selectorSchema } from "./selector.ts";
+import type { FamilyOptions } from "./family_options.ts";
+import { normaliseDefinition } from "./normalise_definition.ts";
+import type { BatchMember, TaskContext } from "./task_context.ts";
+import type { Selector } from "./selector.ts";
 import type { StagedOutput, Target } from "./targets/target.ts";
-import { FAMILY_NAME, taskId } from "./task_id.ts";
+import { taskId } from "./task_id.ts";
 import { formatIssues } from "./format_issues.ts";
-import { type RetryPolicy, retryPolicySchema } from "./retry_policy.ts";
+import type { RetryPolicy } from "./retry_policy.ts";
 
 export type { RetryPolicy };
+export type { BatchMember, TaskContext };
 
-/** What `output()` may return: nothing, one target, or named targets. */
+/**
+ * What `output()` may return: nothing, one target, or named targets.
+ *
+ * @example
+ * ```ts
+ * import type { Outputs } from "./task.ts";
+ * import { LocalTarget } from "./targets/local_target.ts";
+ * const outputs: Outputs = { rows: new LocalTarget("/tmp/rows.jsonl") };
+ * ```
+ */
 export type Outputs = Target | Record<string, Target> | undefined;
 
-/** The staged counterpart of an {@link Outputs} shape, handed to `run` as `ctx.outputs`. */
+/**
+ * The staged counterpart of an {@link Outputs} shape, handed to `run` as `ctx.outputs`.
+ *
+ * @example
+ * ```ts
+ * import type { Staged } from "./task.ts";
+ * import type { LocalTarget } from "./targets/local_target.ts";
+ * async function save(outputs: Staged<{ rows: LocalTarget }>) {
+ *   await outputs.rows.write("{}\n");
+ * }
+ * ```
+ */
 export type Staged<O> = O extends Target ? StagedOutput
   : O extends Record<string, Target> ? { [K in keyof O]: StagedOutput }
   : undefined;
 
-/** What `requires()` may return. */
+/**
+ * What `requires()` may return: one instance, a list, or named instances.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTask, type Requirements } from "./task.ts";
+ * const Day = defineTask({ family: "Day", params: z.object({ d: z.iso.date() }) });
+ * const both: Requirements = { today: Day.of({ d: "2026-11-24" }), before: Day.of({ d: "2026-11-23" }) };
+ * ```
+ */
 export type Requirements =
   | AnyTaskInstance
   | readonly AnyTaskInstance[]
@@ -31,72 +64,23 @@ export type Requirements =
 
 type OutputOf<I> = I extends TaskInstance<infer O> ? O : never;
 
-/** The outputs of a task's requirements, in the shape `requires()` returned them. */
+/**
+ * The outputs of a task's requirements, in the shape `requires()` returned them.
+ *
+ * @example
+ * ```ts
+ * import type { Inputs, TaskInstance } from "./task.ts";
+ * import type { LocalTarget } from "./targets/local_target.ts";
+ * type Raw = TaskInstance<LocalTarget>;
+ * async function read(inputs: Inputs<{ raw: Raw }>) {
+ *   return await inputs.raw.readText();
+ * }
+ * ```
+ */
 export type Inputs<R> = R extends TaskInstance<infer O> ? O
   : R extends readonly (infer E)[] ? OutputOf<E>[]
   : R extends Record<string, AnyTaskInstance> ? { [K in keyof R]: OutputOf<R[K]> }
   : undefined;
-
-/**
- * What a running task sees.
- *
- * @example
- * ```ts
- * import type { TaskContext } from "./task.ts";
- * async function body(ctx: TaskContext) {
- *   ctx.setStatus("downloading");
- *   await fetch("http://127.0.0.1:1/", { signal: ctx.signal }).catch(() => {});
- *   ctx.progress(0.5);
- * }
- * ```
- */
-export interface TaskContext<O = Outputs, I = unknown> {
-  /** This task's id. */
-  readonly taskId: string;
-  /**
-   * Run leases this task has had, this one included: 1 on the first run, then
-   * one more for each retry, each re-run after a park for dynamic
-   * requirements, and each lease a worker handed back on shutdown.
-   */
-  readonly attempt: number;
-  /** Aborts when the lease is lost, the task is cancelled or times out; pass it on. */
-  readonly signal: AbortSignal;
-  /** A logger whose lines carry `taskId`. */
-  readonly log: Logger;
-  /** Staged writers for this task's outputs (same shape as `output()`). */
-  readonly outputs: Staged<O>;
-  /** The outputs of this task's requirements (same shape as `requires()`). */
-  readonly inputs: I;
-  /** Sets a short status message, shown by the API. */
-  setStatus(message: string): void;
-  /** Reports progress as a fraction from 0 to 1. */
-  progress(fraction: number): void;
-  /**
-   * Dynamic requirements, found while running. When they are all complete,
-   * resolves with their outputs. Otherwise the attempt stops here (the call
-   * never returns), the task gives up its slot and waits for them, then runs
-   * again from the start, as in Luigi: write run() so that repeating the work
-   * before this call is harmless.
-   */
-  requires<R extends Requirements>(requirements: R): Promise<Inputs<R>>;
-}
-
-/**
- * One member of a batch run: its params and its staged outputs.
- *
- * @example
- * ```ts
- * import type { BatchMember } from "./task.ts";
- * function days(members: BatchMember<{ day: string }>[]) {
- *   return members.map((m) => m.params.day);
- * }
- * ```
- */
-export interface BatchMember<P, O = Outputs> {
-  readonly taskId: string;
-  readonly params: P;
-  readonly outputs: Staged<O>;
-}
 
 /**
  * A task family's definition.
@@ -191,7 +175,15 @@ export interface TaskInstance<O extends Outputs = Outputs> {
   readonly params: unknown;
 }
 
-/** A task instance of any output shape. */
+/**
+ * A task instance of any output shape.
+ *
+ * @example
+ * ```ts
+ * import type { AnyTaskInstance } from "./task.ts";
+ * const ids = (tasks: readonly AnyTaskInstance[]) => tasks.map((t) => t.id);
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type AnyTaskInstance = TaskInstance<any>;
 
@@ -229,6 +221,18 @@ export interface TaskFamily<S extends z.ZodType = z.ZodType, O extends Outputs =
 }
 
 /**
+ * A task family of any parameters and outputs, as the worker runtime holds them.
+ *
+ * @example
+ * ```ts
+ * import type { AnyTaskFamily } from "./task.ts";
+ * const names = (families: readonly AnyTaskFamily[]) => families.map((f) => f.name);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyTaskFamily = TaskFamily<any, any>;
+
+/**
  * Defines a task family.
  *
  * @example
@@ -251,74 +255,7 @@ export interface TaskFamily<S extends z.ZodType = z.ZodType, O extends Outputs =
 export function defineTask<S extends z.ZodType, O extends Outputs, R extends Requirements>(
   definition: TaskDefinition<S, O, R>,
 ): TaskFamily<S, O> {
-  if (!FAMILY_NAME.test(definition.family)) {
-    throw new TypeError(
-      `Invalid task family name "${definition.family}": use letters, digits and "_", starting with a letter`,
-    );
-  }
-  const version = definition.version ?? 1;
-  if (!Number.isInteger(version) || version < 1) {
-    throw new TypeError(
-      `Task family "${definition.family}" has version ${version}: use an integer >= 1`,
-    );
-  }
-  let paramsJsonSchema: Record<string, unknown>;
-  try {
-    paramsJsonSchema = z.toJSONSchema(definition.params, { io: "input" }) as Record<
-      string,
-      unknown
-    >;
-  } catch (cause) {
-    throw new TypeError(
-      `Task family "${definition.family}" has parameters that JSON cannot carry: ${
-        (cause as Error).message
-      }`,
-      { cause },
-    );
-  }
-  if (definition.pin && typeof definition.pin !== "function") {
-    const pin = selectorSchema.safeParse(definition.pin);
-    if (!pin.success) {
-      throw new TypeError(
-        `Task family "${definition.family}" has an invalid pin: ${formatIssues(pin.error.issues)}`,
-      );
-    }
-  }
-  const retryResult = retryPolicySchema.safeParse(definition.retry ?? {});
-  if (!retryResult.success) {
-    throw new TypeError(
-      `Task family "${definition.family}" has an invalid retry policy: ${
-        formatIssues(retryResult.error.issues)
-      }`,
-    );
-  }
-  const retry = retryResult.data;
-  for (
-    const [name, value, min] of [["priority", definition.priority, -1_000_000], [
-      "timeoutMs",
-      definition.timeoutMs,
-      1,
-    ]] as const
-  ) {
-    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-      throw new TypeError(
-        `Task family "${definition.family}" has ${name} ${value}: use an integer >= ${min}`,
-      );
-    }
-  }
-  try {
-    // Parsing must not change what it accepts (no transforms): the hub parses
-    // submissions from the JSON Schema alone and must get the same params, or
-    // the ids it computes would differ from the worker's.
-    z.toJSONSchema(definition.params, { io: "output" });
-  } catch (cause) {
-    throw new TypeError(
-      `Task family "${definition.family}" has parameters that transform what they parse ` +
-        `(${(cause as Error).message}): keep parameter schemas plain JSON in and out`,
-      { cause },
-    );
-  }
-  const options = normaliseOptions(definition, paramsJsonSchema);
+  const { version, paramsJsonSchema, retry, options } = normaliseDefinition(definition);
   const family: TaskFamily<S, O> = {
     name: definition.family,
     version,
@@ -339,198 +276,4 @@ export function defineTask<S extends z.ZodType, O extends Outputs, R extends Req
     },
   };
   return family;
-}
-
-function normaliseOptions(
-  // deno-lint-ignore no-explicit-any
-  definition: TaskDefinition<any, any, any>,
-  paramsJsonSchema: Record<string, unknown>,
-): FamilyOptions {
-  const name = definition.family;
-  const fail = (message: string): never => {
-    throw new TypeError(`Task family "${name}" ${message}`);
-  };
-  const raw: Record<string, unknown> = {
-    resources: definition.resources ?? {},
-    maxDynamicRounds: definition.maxDynamicRounds ?? 20,
-  };
-  if (definition.batch) {
-    const properties = (paramsJsonSchema.properties ?? {}) as Record<string, unknown>;
-    if (!(definition.batch.param in properties)) {
-      fail(`batches on "${definition.batch.param}", which is not one of its parameters`);
-    }
-    if (typeof definition.runBatch !== "function") fail("declares batch but no runBatch()");
-    if (definition.resources && Object.keys(definition.resources).length) {
-      fail("cannot both batch and hold resources");
-    }
-    raw.batch = { param: definition.batch.param, maxSize: definition.batch.maxSize ?? 50 };
-  } else if (definition.runBatch) {
-    fail("has runBatch() but no batch: { param }");
-  }
-  if (definition.external) {
-    if (definition.run || definition.runBatch) fail("is external, so it cannot have run()");
-    if (!definition.output && !definition.complete) {
-      fail("is external, so it needs output() or complete()");
-    }
-    const e = definition.external === true ? {} : definition.external;
-    raw.external = {
-      deadlineMs: e.deadlineMs ?? 86_400_000,
-      checkEveryMs: e.checkEveryMs ?? 10_000,
-    };
-  }
-  if (definition.disable) raw.disable = definition.disable;
-  if (definition.contract) {
-    const contracts: Record<string, unknown> = {};
-    for (const side of ["reads", "writes"] as const) {
-      const schema = definition.contract[side];
-      if (!schema) continue;
-      try {
-        contracts[side] = z.toJSONSchema(schema, { unrepresentable: "any" });
-      } catch (cause) {
-        fail(
-          `has a ${side} contract that JSON Schema cannot describe: ${(cause as Error).message}`,
-        );
-      }
-    }
-    raw.contracts = contracts;
-  }
-  const parsed = familyOptionsSchema.safeParse(raw);
-  if (!parsed.success) return fail(`has invalid options: ${formatIssues(parsed.error.issues)}`);
-  return parsed.data;
-}
-
-/**
- * Flattens what `requires()` returned into a list of instances.
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { defineTask, requirementList } from "./task.ts";
- * const A = defineTask({ family: "A", params: z.object({ n: z.int() }) });
- * console.assert(requirementList({ x: A.of({ n: 1 }), y: A.of({ n: 2 }) }).length === 2);
- * ```
- */
-export function requirementList(requirements: Requirements): AnyTaskInstance[] {
-  if (requirements === undefined) return [];
-  if (isInstance(requirements)) return [requirements];
-  if (Array.isArray(requirements)) return [...requirements];
-  return Object.values(requirements as Record<string, AnyTaskInstance>);
-}
-
-/**
- * Maps what `requires()` returned to the same shape with each instance replaced by `fn(instance)`.
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { defineTask, mapRequirements } from "./task.ts";
- * const A = defineTask({ family: "A", params: z.object({ n: z.int() }) });
- * const ids = mapRequirements({ x: A.of({ n: 1 }) }, (t) => t.id) as Record<string, string>;
- * console.assert(ids.x!.startsWith("A_1_"));
- * ```
- */
-export function mapRequirements<T>(
-  requirements: Requirements,
-  fn: (instance: AnyTaskInstance) => T,
-): T | T[] | Record<string, T> | undefined {
-  if (requirements === undefined) return undefined;
-  if (isInstance(requirements)) return fn(requirements);
-  if (Array.isArray(requirements)) return requirements.map(fn);
-  return Object.fromEntries(
-    Object.entries(requirements as Record<string, AnyTaskInstance>).map(([k, v]) => [k, fn(v)]),
-  );
-}
-
-function isInstance(value: unknown): value is AnyTaskInstance {
-  return typeof value === "object" && value !== null && "family" in value && "id" in value &&
-    "params" in value;
-}
-
-/**
- * The targets of `instance` as a flat list.
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { defineTask, outputList } from "./task.ts";
- * const W = defineTask({ family: "W", params: z.object({}) });
- * console.assert(outputList(W.of({})).length === 0);
- * ```
- */
-export function outputList(instance: AnyTaskInstance): Target[] {
-  const out = instance.family.definition.output?.(instance.params as never) as Outputs;
-  if (out === undefined) return [];
-  if (isTarget(out)) return [out];
-  return Object.values(out);
-}
-
-/**
- * Whether `instance` is complete: its `complete()` override, else every
- * output exists. A task with neither outputs nor override is never complete
- * by itself (wrappers are completed by the hub when their requirements are).
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { defineTask, isComplete } from "./task.ts";
- * const W = defineTask({ family: "W", params: z.object({}) });
- * console.assert(await isComplete(W.of({})) === false);
- * ```
- */
-export async function isComplete(instance: AnyTaskInstance): Promise<boolean> {
-  const def = instance.family.definition;
-  if (def.complete) return await def.complete(instance.params as never);
-  const outputs = outputList(instance);
-  if (outputs.length === 0) return false;
-  for (const target of outputs) {
-    if (!(await target.exists())) return false;
-  }
-  return true;
-}
-
-/**
- * Whether `value` is a {@link Target}.
- *
- * @example
- * ```ts
- * import { isTarget } from "./task.ts";
- * console.assert(!isTarget({}));
- * ```
- */
-export function isTarget(value: unknown): value is Target {
-  return typeof value === "object" && value !== null &&
-    typeof (value as Target).exists === "function" &&
-    typeof (value as Target).stage === "function";
-}
-
-/**
- * The pin of one task instance: its family's selector, or what the family's
- * pin function returns for the instance's parameters (checked, `TypeError`
- * naming the family when the function returns something that is not one).
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * import { defineTask, pinOf } from "./task.ts";
- * const Extract = defineTask({
- *   family: "Extract",
- *   params: z.object({ region: z.string() }),
- *   pin: ({ region }) => ({ region }),
- * });
- * console.assert(pinOf(Extract.of({ region: "eu-west" })).region === "eu-west");
- * ```
- */
-export function pinOf(instance: AnyTaskInstance): Selector {
-  const pin = instance.family.definition.pin;
-  if (pin === undefined) return {};
-  if (typeof pin !== "function") return pin;
-  const result = selectorSchema.safeParse(pin(instance.params as never));
-  if (!result.success) {
-    throw new TypeError(
-      `The pin function of task family "${instance.family.name}" returned an invalid selector: ${
-        formatIssues(result.error.issues)
-      }`,
-    );
-  }
-  return result.data;
 }

@@ -1,27 +1,8 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import type { StagedOutput, Target } from "./targets/target.ts";
-import {
-  defineTask,
-  isComplete,
-  isTarget,
-  mapRequirements,
-  outputList,
-  requirementList,
-} from "./task.ts";
+import { defineTask } from "./task.ts";
 import { taskId } from "./task_id.ts";
 import { formatIssues } from "./format_issues.ts";
-
-/** A target whose existence the test controls. */
-function fakeTarget(uri: string, present: Set<string>): Target {
-  return {
-    uri,
-    exists: () => Promise.resolve(present.has(uri)),
-    stage(): StagedOutput {
-      throw new Error("not staged in these tests");
-    },
-  };
-}
 
 const Leaf = defineTask({ family: "Leaf", params: z.object({ n: z.int() }) });
 
@@ -143,100 +124,4 @@ Deno.test("formatIssues() reports each field once", () => {
   assert.ok(r.error.issues.length >= 2);
   assert.equal(formatIssues(r.error.issues).split(";").length, 1);
   assert.match(formatIssues(r.error.issues), /^d: /);
-});
-
-Deno.test("requirementList() flattens every shape requires() may return", () => {
-  const a = Leaf.of({ n: 1 });
-  const b = Leaf.of({ n: 2 });
-  assert.deepEqual(requirementList(undefined), []);
-  assert.deepEqual(requirementList(a), [a]);
-  assert.deepEqual(requirementList([a, b]), [a, b]);
-  assert.deepEqual(requirementList({ x: a, y: b }), [a, b]);
-  assert.deepEqual(requirementList([]), []);
-  assert.deepEqual(requirementList({}), []);
-});
-
-Deno.test("requirementList() returns a copy of an array, not the array itself", () => {
-  const list = [Leaf.of({ n: 1 })];
-  const out = requirementList(list);
-  out.push(Leaf.of({ n: 2 }));
-  assert.equal(list.length, 1);
-});
-
-Deno.test("mapRequirements() keeps the shape requires() returned", () => {
-  const a = Leaf.of({ n: 1 });
-  const b = Leaf.of({ n: 2 });
-  const id = (t: { id: string }) => t.id;
-  assert.equal(mapRequirements(undefined, id), undefined);
-  assert.equal(mapRequirements(a, id), a.id);
-  assert.deepEqual(mapRequirements([a, b], id), [a.id, b.id]);
-  assert.deepEqual(mapRequirements({ x: a, y: b }, id), { x: a.id, y: b.id });
-});
-
-Deno.test("outputList() lists no target, one target or named targets", () => {
-  const present = new Set<string>();
-  const None = defineTask({ family: "None", params: z.object({}) });
-  const One = defineTask({
-    family: "One",
-    params: z.object({ n: z.int() }),
-    output: ({ n }) => fakeTarget(`mem://one/${n}`, present),
-  });
-  const Many = defineTask({
-    family: "Many",
-    params: z.object({}),
-    output: () => ({ a: fakeTarget("mem://a", present), b: fakeTarget("mem://b", present) }),
-  });
-  assert.deepEqual(outputList(None.of({})), []);
-  assert.deepEqual(outputList(One.of({ n: 4 })).map((t) => t.uri), ["mem://one/4"]);
-  assert.deepEqual(outputList(Many.of({})).map((t) => t.uri), ["mem://a", "mem://b"]);
-});
-
-Deno.test("isComplete() is true only when every output exists", async () => {
-  const present = new Set<string>();
-  const Many = defineTask({
-    family: "Many",
-    params: z.object({}),
-    output: () => ({ a: fakeTarget("mem://a", present), b: fakeTarget("mem://b", present) }),
-  });
-  const t = Many.of({});
-  assert.equal(await isComplete(t), false);
-  present.add("mem://a");
-  assert.equal(await isComplete(t), false);
-  present.add("mem://b");
-  assert.equal(await isComplete(t), true);
-});
-
-Deno.test("isComplete() is false for a task with neither outputs nor override", async () => {
-  const Wrapper = defineTask({ family: "Wrapper", params: z.object({}) });
-  assert.equal(await isComplete(Wrapper.of({})), false);
-});
-
-Deno.test("isComplete() uses the complete() override instead of the outputs", async () => {
-  const present = new Set<string>(["mem://x"]);
-  const seen: unknown[] = [];
-  const Custom = defineTask({
-    family: "Custom",
-    params: z.object({ n: z.int().default(1) }),
-    output: () => fakeTarget("mem://x", present),
-    complete: (params) => {
-      seen.push(params);
-      return Promise.resolve(false);
-    },
-  });
-  assert.equal(await isComplete(Custom.of({})), false);
-  assert.deepEqual(seen, [{ n: 1 }]);
-  const Done = defineTask({
-    family: "Done",
-    params: z.object({}),
-    complete: () => Promise.resolve(true),
-  });
-  assert.equal(await isComplete(Done.of({})), true);
-});
-
-Deno.test("isTarget() recognises objects with exists() and stage()", () => {
-  assert.ok(isTarget(fakeTarget("mem://x", new Set())));
-  assert.ok(!isTarget({}));
-  assert.ok(!isTarget(null));
-  assert.ok(!isTarget({ exists: () => true }));
-  assert.ok(!isTarget("file:///x"));
 });

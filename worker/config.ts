@@ -6,7 +6,15 @@ import { z } from "zod";
 import { type Labels, labelsSchema } from "../shared/selector.ts";
 import { TOKEN_PATTERN } from "../shared/token_format.ts";
 
-/** Parses `region=eu-west,zone=b` into labels. */
+/**
+ * Parses `region=eu-west,zone=b` into labels; a `TypeError` names a bad one.
+ *
+ * @example
+ * ```ts
+ * import { parseLabels } from "./mod.ts";
+ * console.assert(parseLabels("region=eu-west, zone=b").zone === "b");
+ * ```
+ */
 export function parseLabels(text: string): Labels {
   const labels: Record<string, string> = {};
   for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -58,7 +66,15 @@ const workerConfigSchema = z.object({
   DROVER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
-/** The worker process's configuration. */
+/**
+ * The worker process's configuration.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerConfig } from "./mod.ts";
+ * const where = (c: WorkerConfig) => `${c.name} → ${c.hubUrl} (${c.slots} slots)`;
+ * ```
+ */
 export interface WorkerConfig {
   hubUrl: string;
   name: string;
@@ -72,7 +88,16 @@ export interface WorkerConfig {
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
-/** Parses the worker's configuration; throws `TypeError` listing every bad variable. */
+/**
+ * Parses the worker's configuration; throws `TypeError` listing every bad variable.
+ *
+ * @example
+ * ```ts
+ * import { loadWorkerConfig } from "./mod.ts";
+ * const config = loadWorkerConfig({ DROVER_WORKER_SLOTS: "8" }, "edge-1");
+ * console.assert(config.slots === 8 && config.name === "edge-1");
+ * ```
+ */
 export function loadWorkerConfig(
   env: Record<string, string | undefined>,
   hostname = "worker",

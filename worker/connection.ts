@@ -1,6 +1,6 @@
 /**
  * The worker's link to a hub: connects out, reconnects with exponential
- * backoff and jitter, and hands parsed frames to the runner.
+ * backoff and jitter, and hands parsed frames to the session.
  */
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
@@ -24,7 +24,6 @@ export interface ConnectionOptions {
    */
   hubUrl: string;
   log: Logger;
-  backoff?: BackoffPolicy;
   /** Extra headers for the WebSocket request (tokens). */
   headers?: Record<string, string>;
   /**
@@ -34,8 +33,11 @@ export interface ConnectionOptions {
   maxDelayMs?: () => number | undefined;
 }
 
+/** Reconnect delays: from 200 ms, doubling, at most 10 s, with half jitter. */
+const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 200, maxMs: 10_000, jitter: 0.5 };
+
 /** Turns a hub URL into its worker WebSocket URL. */
-export function workerSocketUrl(hubUrl: string): string {
+function workerSocketUrl(hubUrl: string): string {
   const url = new URL(hubUrl);
   url.protocol = url.protocol === "https:"
     ? "wss:"
@@ -56,8 +58,6 @@ export class Connection {
   #stopped = false;
   readonly #urls: string[];
   #next = 0;
-  /** How many times the connection was (re)established. */
-  connects = 0;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
@@ -98,11 +98,6 @@ export class Connection {
     this.#failures = 0;
   }
 
-  /** Drops the current socket and reconnects after a backoff (e.g. the hub said go away). */
-  reconnect(reason: string): void {
-    this.#socket?.close(1000, reason.slice(0, 120));
-  }
-
   /** Closes the socket and stops reconnecting; resolves once the socket is closed. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -132,10 +127,7 @@ export class Connection {
       return;
     }
     this.#socket = socket;
-    socket.onopen = () => {
-      this.connects++;
-      this.#handlers.onOpen();
-    };
+    socket.onopen = () => this.#handlers.onOpen();
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
       let json: unknown;
@@ -169,14 +161,7 @@ export class Connection {
   #scheduleReconnect(): void {
     if (this.#stopped) return;
     this.#failures++;
-    const backoff = backoffDelay(
-      this.#failures,
-      this.#options.backoff ?? {
-        baseMs: 200,
-        maxMs: 10_000,
-        jitter: 0.5,
-      },
-    );
+    const backoff = backoffDelay(this.#failures, RECONNECT_BACKOFF);
     const cap = this.#options.maxDelayMs?.();
     const ms = cap === undefined ? backoff : Math.min(backoff, cap);
     this.#options.log.info("reconnecting to the hub", {

@@ -7,16 +7,10 @@ import { delay } from "../shared/delay.ts";
 import { PermanentError, RetryableError, TaskTimeoutError } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import type { StagedOutput } from "../shared/targets/target.ts";
-import {
-  type AnyTaskInstance,
-  isComplete,
-  isTarget,
-  mapRequirements,
-  type Outputs,
-  requirementList,
-  type Requirements,
-  type TaskContext,
-} from "../shared/task.ts";
+import type { AnyTaskInstance, Outputs, Requirements, TaskContext } from "../shared/task.ts";
+import { isComplete } from "./completeness.ts";
+import { isTarget } from "./output_list.ts";
+import { mapRequirements, requirementList } from "./requirements.ts";
 
 /**
  * Thrown by `ctx.requires` when some dynamic requirements are not complete:
@@ -42,6 +36,8 @@ export interface ExecuteOptions {
   log: Logger;
   /** Requirements the hub says are done (for requirements without outputs). */
   doneDeps: ReadonlySet<string>;
+  /** Called with every staged output the run opened, before `run` can write to any. */
+  onStaged?: (staged: readonly StagedOutput[]) => void;
   setStatus: (message: string) => void;
   progress: (fraction: number) => void;
 }
@@ -117,7 +113,7 @@ async function writtenOutputs(staged: StagedSet, taskId: string): Promise<Staged
 }
 
 /** Discards every staged output (after a failure, a lost lease, a park). */
-export async function discardAll(staged: readonly StagedOutput[]): Promise<void> {
+async function discardAll(staged: readonly StagedOutput[]): Promise<void> {
   await Promise.all(staged.map((s) => s.discard().catch(() => {})));
 }
 
@@ -136,6 +132,7 @@ export async function executeRun(
   await waitForRequirements(requirementList(requirements), o.signal);
   const staged = stageOutputs(instance, `e${o.epoch}-${crypto.randomUUID().slice(0, 8)}`);
   const all = staged.list.map(([, s]) => s);
+  o.onStaged?.(all);
   const ctx: TaskContext<Outputs, unknown> = {
     taskId: o.taskId,
     attempt: o.attempt,
@@ -186,6 +183,7 @@ export async function executeBatch(
     set: stageOutputs(m.instance, `e${m.epoch}-${crypto.randomUUID().slice(0, 8)}`),
   }));
   const all = staged.flatMap((s) => s.set.list.map(([, x]) => x));
+  o.onStaged?.(all);
   const ctx = {
     taskId: o.taskId,
     attempt: o.attempt,
@@ -220,7 +218,7 @@ export async function executeBatch(
  * complete before `run`. Waits briefly (a publication may be committing its
  * outputs right now), then fails as retryable, naming what is missing.
  */
-export async function waitForRequirements(
+async function waitForRequirements(
   requirements: AnyTaskInstance[],
   signal: AbortSignal,
 ): Promise<void> {

@@ -6,13 +6,10 @@
 import { PermanentError } from "../shared/errors.ts";
 import type { ExpandNode } from "../shared/protocol.ts";
 import { type Labels, matchesSelector } from "../shared/selector.ts";
-import {
-  type AnyTaskInstance,
-  isComplete,
-  pinOf,
-  requirementList,
-  type TaskFamily,
-} from "../shared/task.ts";
+import type { AnyTaskInstance, TaskFamily } from "../shared/task.ts";
+import { isComplete } from "./completeness.ts";
+import { pinOf } from "./pin_of.ts";
+import { requirementList } from "./requirements.ts";
 
 /** Options for {@link expandLocally}. */
 export interface ExpandOptions {

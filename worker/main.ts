@@ -9,15 +9,16 @@
  *
  * `drover worker` runs the same function.
  */
-import type { TaskFamily } from "../shared/task.ts";
-import { runWorkerProcess, type Worker } from "./mod.ts";
-
-// deno-lint-ignore no-explicit-any
-type AnyFamily = TaskFamily<any, any>;
+import type { AnyTaskFamily } from "../shared/task.ts";
+import type { Worker } from "./mod.ts";
+import { runWorkerProcess } from "./process.ts";
 
 /** Imports each module and collects the families it exports. */
-export async function loadTaskModules(specifiers: string[], dataDir: string): Promise<AnyFamily[]> {
-  const families: AnyFamily[] = [];
+async function loadTaskModules(
+  specifiers: string[],
+  dataDir: string,
+): Promise<AnyTaskFamily[]> {
+  const families: AnyTaskFamily[] = [];
   for (const spec of specifiers) {
     const url = /^[a-z]+:/.test(spec) ? spec : new URL(spec, `file://${Deno.cwd()}/`).href;
     const mod = await import(url) as Record<string, unknown>;
@@ -33,7 +34,7 @@ export async function loadTaskModules(specifiers: string[], dataDir: string): Pr
         `Task module "${spec}" exports no task families: export "tasks" (an array) or "createTasks({ dataDir })"`,
       );
     }
-    families.push(...(exported as AnyFamily[]));
+    families.push(...(exported as AnyTaskFamily[]));
   }
   return families;
 }

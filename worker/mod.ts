@@ -1,5 +1,8 @@
 /**
- * Build your own Drover worker: import your task families and start it.
+ * Build your own Drover worker: import your task families and start it. This
+ * module also re-exports everything task authors use (`shared/mod.ts`), so a
+ * worker and its tasks can import from one place; a process entry point
+ * (reading `DROVER_*`, exiting on signals) is `worker/process.ts`.
  *
  * @example
  * ```ts ignore
@@ -18,40 +21,18 @@
  */
 import { createLogger, type Logger } from "../shared/log.ts";
 import type { Labels } from "../shared/selector.ts";
-import type { TaskFamily } from "../shared/task.ts";
-import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
+import type { AnyTaskFamily } from "../shared/task.ts";
 import { Outbox } from "./outbox.ts";
-import { newWorkerId, Runner, WORKER_VERSION, type WorkerStats } from "./runner.ts";
-import { PROTOCOL_VERSION } from "../shared/protocol.ts";
-import { atomicWrite } from "../shared/targets/local_target.ts";
+import { Session } from "./session.ts";
+import { StagingJournal } from "./staging_journal.ts";
+import { newWorkerId, persistentWorkerId } from "./worker_id.ts";
+import type { WorkerStats } from "./worker_stats.ts";
 
-export { defineTask } from "../shared/task.ts";
-export type {
-  BatchMember,
-  Inputs,
-  Outputs,
-  RetryPolicy,
-  Staged,
-  TaskContext,
-  TaskDefinition,
-  TaskFamily,
-  TaskInstance,
-} from "../shared/task.ts";
-export { atomicWrite, LocalTarget } from "../shared/targets/local_target.ts";
-export type { StagedDescription, StagedOutput, Target } from "../shared/targets/target.ts";
-export {
-  LeaseLostError,
-  PermanentError,
-  RetryableError,
-  TaskCancelledError,
-  TaskTimeoutError,
-} from "../shared/errors.ts";
-export { readJsonLines, toJsonLines, validateJsonLines } from "../shared/contract.ts";
-export { delay } from "../shared/delay.ts";
-export type { Labels, Selector } from "../shared/selector.ts";
+export * from "../shared/mod.ts";
 export { registerStagedKind } from "./restore_staged.ts";
 export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
-export { WORKER_VERSION, type WorkerStats } from "./runner.ts";
+export { WORKER_VERSION } from "./worker_version.ts";
+export type { WorkerStats } from "./worker_stats.ts";
 
 /**
  * Options for {@link startWorker}.
@@ -63,25 +44,23 @@ export { WORKER_VERSION, type WorkerStats } from "./runner.ts";
  * ```
  */
 export interface WorkerOptions {
-  /** The hub's URL (`http://…` or `https://…`). */
+  /** The hub's URL (`http://…` or `https://…`); several, comma-separated, are tried in turn. */
   hubUrl: string;
   /** The task families this worker runs. */
-  // deno-lint-ignore no-explicit-any
-  tasks: readonly TaskFamily<any, any>[];
+  tasks: readonly AnyTaskFamily[];
   /** Labels tasks can pin to, e.g. `{ region: "eu-west" }`. */
   labels?: Labels;
   /** Leases held at once. Default 4. */
   slots?: number;
   /** A human name for the worker list. Default the host name. */
   name?: string;
-  /** Where the outbox journal lives; without it, the outbox is kept in memory only. */
+  /**
+   * Where the worker keeps its id, its outbox journal and its staging
+   * journal; without it, they live in memory only (a restart starts afresh).
+   */
   stateDir?: string;
   /** Structured logger. Default JSON lines on standard error. */
   log?: Logger;
-  /** Most tasks expanded in one expand lease. Default 20,000. */
-  expandBudget?: number;
-  /** Extra WebSocket request headers. */
-  headers?: Record<string, string>;
   /** The worker token (`drover token create --role worker`), sent as a bearer token. */
   token?: string;
 }
@@ -106,14 +85,21 @@ export interface Worker {
   readonly stats: WorkerStats;
   /** Resolves once the worker has closed (by `close()`, or drained by the hub). */
   readonly closed: Promise<void>;
-  /** Stops taking work, lets running tasks finish within `graceMs`, hands back the rest. */
+  /**
+   * Stops taking work, lets running tasks finish within `graceMs` (default
+   * 10 s), then hands the rest back: their signals abort with a
+   * `WorkerShutdownError`.
+   */
   close(graceMs?: number): Promise<void>;
   /** Same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
- * Starts a worker that connects out to a hub and runs `tasks`.
+ * Starts a worker that connects out to a hub and runs `tasks`. With a state
+ * directory, it first reads back its outbox (results a previous process could
+ * not deliver) and discards the staged outputs that killed attempts left and
+ * no pending result needs.
  *
  * @example
  * ```ts ignore
@@ -129,101 +115,29 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   if (!Number.isInteger(slots) || slots < 1) {
     throw new TypeError(`Worker slots must be a positive integer, not ${slots}`);
   }
+  const log = options.log ?? createLogger();
   const outbox = await Outbox.open(options.stateDir);
-  const workerId = options.stateDir ? await persistentWorkerId(options.stateDir) : undefined;
-  const runner = new Runner({
+  const pending = outbox.entries().flatMap((e) => e.staged);
+  const journal = await StagingJournal.open(options.stateDir, pending, log);
+  const session = new Session({
     hubUrl: options.hubUrl,
     families: options.tasks,
     labels: options.labels ?? {},
     slots,
     name: options.name ?? Deno.hostname(),
-    log: options.log ?? createLogger(),
+    log,
     outbox,
-    expandBudget: options.expandBudget,
-    headers: options.token
-      ? { ...options.headers, authorization: `Bearer ${options.token}` }
-      : options.headers,
-    workerId,
+    journal,
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+    workerId: options.stateDir ? await persistentWorkerId(options.stateDir) : newWorkerId(),
   });
-  runner.start();
+  session.start();
   return {
-    workerId: runner.workerId,
-    ready: runner.ready,
-    stats: runner.stats,
-    closed: runner.closed,
-    close: (graceMs) => runner.close(graceMs),
-    [Symbol.asyncDispose]: () => runner.close(),
+    workerId: session.workerId,
+    ready: session.ready,
+    stats: session.stats,
+    closed: session.closed,
+    close: (graceMs) => session.close(graceMs),
+    [Symbol.asyncDispose]: () => session.close(),
   };
-}
-
-/**
- * The body of a worker process: reads `env` (`DROVER_*`, exit 2 listing every
- * problem), starts a worker with the families `tasks(config)` returns, and
- * closes it gracefully on SIGTERM or SIGINT (running tasks get
- * `DROVER_WORKER_GRACE_MS`, then their leases are handed back).
- *
- * @example
- * ```ts ignore
- * import { runWorkerProcess } from "./mod.ts";
- * import { createTasks } from "../my_pipeline/tasks.ts";
- * if (import.meta.main) await runWorkerProcess(Deno.env.toObject(), (c) => createTasks(c.dataDir));
- * ```
- */
-export async function runWorkerProcess(
-  env: Record<string, string | undefined>,
-  tasks: (config: WorkerConfig) => WorkerOptions["tasks"] | Promise<WorkerOptions["tasks"]>,
-): Promise<Worker> {
-  if (Deno.args.includes("--version")) {
-    console.log(
-      `drover-worker ${WORKER_VERSION} (protocol ${PROTOCOL_VERSION}, Deno ${Deno.version.deno})`,
-    );
-    Deno.exit(0);
-  }
-  let config: WorkerConfig;
-  let families;
-  try {
-    config = loadWorkerConfig(env, Deno.hostname());
-    families = await tasks(config);
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(2);
-  }
-  const worker = await startWorker({
-    hubUrl: config.hubUrl,
-    tasks: families,
-    labels: config.labels,
-    slots: config.slots,
-    name: config.name,
-    stateDir: config.stateDir,
-    token: config.token,
-    log: createLogger({ level: config.logLevel }),
-  });
-  const stop = async () => {
-    await worker.close(config.graceMs);
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGTERM", stop);
-  Deno.addSignalListener("SIGINT", stop);
-  // Drained by the hub: nothing more to do here.
-  void worker.closed.then(() => Deno.exit(0));
-  return worker;
-}
-
-/**
- * The worker's id, kept in its state directory: the hub only accepts results
- * and renewals from a lease's holder, so a restarted worker must still be the
- * same worker to deliver what its outbox holds. (One state directory per
- * worker process.)
- */
-async function persistentWorkerId(stateDir: string): Promise<string> {
-  const path = `${stateDir}/worker-id`;
-  try {
-    const id = (await Deno.readTextFile(path)).trim();
-    if (/^w_[0-9a-f]{16}$/.test(id)) return id;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  const id = newWorkerId();
-  await atomicWrite(path, id + "\n");
-  return id;
 }

@@ -7,9 +7,8 @@
  * against publications (exactly once).
  */
 import { z } from "zod";
-import { delay } from "../../shared/delay.ts";
-import { LocalTarget } from "../../shared/targets/local_target.ts";
-import { type AnyTaskInstance, defineTask } from "../../shared/task.ts";
+import { defineTask, delay, LocalTarget } from "../../shared/mod.ts";
+import type { AnyTaskInstance } from "../../shared/task.ts";
 
 /**
  * A deterministic PRNG (mulberry32) seeded from a list of integers.

@@ -53,7 +53,16 @@ export interface StagedOutput {
   describe(): StagedDescription;
 }
 
-/** A serialisable description of a staged output (kept in the worker's outbox). */
+/**
+ * A serialisable description of a staged output (kept in the worker's outbox
+ * and staging journal, so a restarted worker can commit or discard it).
+ *
+ * @example
+ * ```ts
+ * import type { StagedDescription } from "./target.ts";
+ * const d: StagedDescription = { kind: "local", final: "/data/a.json", staging: "/data/a.json.staging-e1" };
+ * ```
+ */
 export interface StagedDescription {
   /** The target kind, e.g. `"local"`. */
   kind: string;

@@ -1,0 +1,116 @@
+/**
+ * Results on their way to the hub: each is journaled in the outbox before
+ * it is sent, sent again after every welcome (in order; idempotency keys
+ * make repeats safe), and settled when the hub acknowledges it — a
+ * completion it accepted is published (its staged outputs committed), one
+ * it refused as stale is thrown away. Settling is safe to repeat, as it is
+ * after a restart replays the outbox.
+ */
+import type { Logger } from "../shared/log.ts";
+import type { LeaseRef, WorkerFrame } from "../shared/protocol.ts";
+import { type Clock, settlesWithin } from "./clock.ts";
+import type { Outbox, OutboxEntry } from "./outbox.ts";
+import { restoreStaged } from "./restore_staged.ts";
+import type { WorkerStats } from "./worker_stats.ts";
+
+/** What {@link Delivery} works with. */
+export interface DeliveryOptions {
+  outbox: Outbox;
+  /** Sends a frame; false while disconnected (the outbox keeps the result). */
+  send(frame: WorkerFrame): boolean;
+  /** Whether a connection is open (waiting for acknowledgements makes sense). */
+  connected(): boolean;
+  log: Logger;
+  stats: WorkerStats;
+  clock: Clock;
+  /** The hub acknowledged `entry` and it left the outbox: its lease can be forgotten. */
+  settled(entry: OutboxEntry): void;
+}
+
+/** The worker's results until the hub acknowledges them. */
+export class Delivery {
+  readonly #o: DeliveryOptions;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(options: DeliveryOptions) {
+    this.#o = options;
+  }
+
+  /** How many results wait for an acknowledgement. */
+  get size(): number {
+    return this.#o.outbox.size;
+  }
+
+  /** Journals each result, then sends it. */
+  queue(entries: readonly OutboxEntry[], log: Logger): void {
+    for (const entry of entries) {
+      this.#o.outbox.add(entry);
+      const sent = this.#o.send(entry.frame);
+      log.info("result queued", { taskId: entry.frame.taskId, type: entry.frame.type, sent });
+    }
+  }
+
+  /** Sends every unacknowledged result again, in the order they were queued. */
+  replay(): void {
+    for (const entry of this.#o.outbox.entries()) this.#o.send(entry.frame);
+  }
+
+  /** Whether a result of the lease on `taskId` at `epoch` awaits its acknowledgement. */
+  awaits(taskId: string, epoch: number): boolean {
+    return this.#o.outbox.entries().some((e) =>
+      e.frame.taskId === taskId && e.frame.epoch === epoch
+    );
+  }
+
+  /** The leases whose results wait (perhaps from a previous process). */
+  leaseRefs(): LeaseRef[] {
+    return this.#o.outbox.entries().map(({ frame }) => ({
+      taskId: frame.taskId,
+      epoch: frame.epoch,
+    }));
+  }
+
+  /**
+   * Settles the result the hub acknowledged under `key` (an unknown key is a
+   * repeat: nothing to do). Only a completion waits for its outputs to be
+   * committed or discarded; any other result leaves the outbox, and its lease
+   * the worker, before this returns, so a grant for the same task that
+   * follows the acknowledgement finds the slot and the task free.
+   */
+  async acknowledge(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
+    const entry = this.#o.outbox.get(key);
+    if (!entry) return;
+    if (entry.frame.type === "task.complete") await this.#publish(entry, outcome, message);
+    else if (entry.frame.type === "task.fail") this.#o.stats.failuresReported++;
+    this.#o.outbox.remove(key);
+    this.#o.settled(entry);
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  /** Waits, at most `ms`, for every result to be acknowledged while a connection is open. */
+  async drain(ms: number): Promise<void> {
+    const deadline = this.#o.clock.now() + ms;
+    while (this.size > 0 && this.#o.connected() && this.#o.clock.now() < deadline) {
+      const acked = new Promise<void>((wake) => this.#waiters.add(wake));
+      await settlesWithin(this.#o.clock, acked, Math.min(50, deadline - this.#o.clock.now()));
+    }
+  }
+
+  /** Commits (accepted) or discards (stale) what a completion staged. */
+  async #publish(entry: OutboxEntry, outcome: "accepted" | "stale", message: string) {
+    const { frame } = entry;
+    const { stats } = this.#o;
+    const log = this.#o.log.child({ taskId: frame.taskId, epoch: frame.epoch });
+    const staged = entry.staged.map(restoreStaged);
+    if (outcome === "accepted") {
+      await Promise.all(staged.map((s) => s.commit()));
+      stats.published++;
+      log.info("task published");
+    } else {
+      await Promise.all(staged.map((s) => s.discard()));
+      stats.staleRefused++;
+      log.warn("completion refused; staged output discarded", { reason: message });
+    }
+  }
+}

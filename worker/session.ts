@@ -1,0 +1,295 @@
+/**
+ * A worker's life with its hub: hello and welcome on every connection,
+ * credit for free slots, one renewal frame for all leases every TTL/3,
+ * grants handed to attempts, results delivered through the outbox (and
+ * replayed after every reconnect) until the hub acknowledges them, and a
+ * graceful close.
+ */
+import { LeaseLostError, TaskCancelledError, WorkerShutdownError } from "../shared/errors.ts";
+import type { Logger } from "../shared/log.ts";
+import {
+  CLOSE,
+  type FamilyInfo,
+  type HubFrame,
+  type LeaseRef,
+  PROTOCOL_VERSION,
+} from "../shared/protocol.ts";
+import type { Labels } from "../shared/selector.ts";
+import type { AnyTaskFamily } from "../shared/task.ts";
+import { type Clock, settlesWithin, systemClock } from "./clock.ts";
+import { Connection } from "./connection.ts";
+import { Delivery } from "./delivery.ts";
+import { familyRegistry } from "./family_registry.ts";
+import { LeaseTable } from "./lease_table.ts";
+import { Slots } from "./slots.ts";
+import type { Outbox } from "./outbox.ts";
+import type { StagingJournal } from "./staging_journal.ts";
+import { newWorkerStats, type WorkerStats } from "./worker_stats.ts";
+import { WORKER_VERSION } from "./worker_version.ts";
+
+/** What a session is built from. */
+export interface SessionOptions {
+  hubUrl: string;
+  families: readonly AnyTaskFamily[];
+  labels: Labels;
+  slots: number;
+  name: string;
+  log: Logger;
+  /** Results not yet acknowledged (replayed on every welcome). */
+  outbox: Outbox;
+  /** Where attempts journal their staged outputs until they are resolved. */
+  journal: StagingJournal;
+  workerId: string;
+  /** WebSocket request headers (the worker token). */
+  headers?: Record<string, string>;
+  /** Time and timers; the real ones by default. */
+  clock?: Clock;
+}
+
+/** The worker runtime (see `startWorker` in `mod.ts`). */
+export class Session {
+  readonly workerId: string;
+  readonly stats: WorkerStats = newWorkerStats();
+  readonly #o: SessionOptions;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #infos: FamilyInfo[];
+  readonly #leases = new LeaseTable();
+  readonly #connection: Connection;
+  readonly #slots: Slots;
+  readonly #welcomed = Promise.withResolvers<void>();
+  readonly #closed = Promise.withResolvers<void>();
+  readonly #delivery: Delivery;
+  #grantsSeen = 0;
+  #ttlMs = 15_000;
+  #renewTimer: unknown = null;
+  #welcome = false;
+  #closing = false;
+
+  constructor(options: SessionOptions) {
+    this.#o = options;
+    this.workerId = options.workerId;
+    this.#log = options.log.child({ workerId: this.workerId });
+    this.#clock = options.clock ?? systemClock;
+    const registry = familyRegistry(options.families);
+    this.#infos = registry.infos;
+    this.#connection = new Connection(
+      {
+        hubUrl: options.hubUrl,
+        log: this.#log,
+        headers: options.headers,
+        // Holding leases, retry often enough to renew them before they expire.
+        maxDelayMs: () =>
+          this.#leases.size > 0 || this.#delivery.size > 0
+            ? Math.max(50, Math.floor(this.#ttlMs / 8))
+            : undefined,
+      },
+      {
+        onOpen: () => this.#sendHello(),
+        onFrame: (frame) => this.#onFrame(frame),
+        onClose: (code, reason) => this.#onClose(code, reason),
+      },
+    );
+    this.#delivery = new Delivery({
+      outbox: options.outbox,
+      send: (frame) => this.#connection.send(frame),
+      connected: () => this.#connection.open,
+      log: this.#log,
+      stats: this.stats,
+      clock: this.#clock,
+      settled: ({ frame }) => this.#leases.settle(frame.taskId, frame.epoch),
+    });
+    this.#slots = new Slots({
+      slots: options.slots,
+      families: registry.byKey,
+      labels: options.labels,
+      leases: this.#leases,
+      delivery: this.#delivery,
+      journal: options.journal,
+      stats: this.stats,
+      log: this.#log,
+      send: (frame) => this.#connection.send(frame),
+      onFree: () => this.#sendCredit(),
+    });
+  }
+
+  /** Resolves on the first welcome from a hub. */
+  get ready(): Promise<void> {
+    return this.#welcomed.promise;
+  }
+
+  /** Resolves once the worker has closed (asked to, or drained by the hub). */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
+  }
+
+  /** Starts connecting. */
+  start(): void {
+    this.#connection.start();
+  }
+
+  /**
+   * Stops taking leases, lets running tasks finish within `graceMs`, hands the
+   * remaining leases back (their signals abort with a `WorkerShutdownError`),
+   * waits briefly for acknowledgements, and closes.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#sendCredit();
+    const idle = this.#slots.idle();
+    if (!(await settlesWithin(this.#clock, idle, graceMs))) {
+      // Leases whose signal already aborted (a timeout) are left to report their failure.
+      for (const lease of this.#leases.all().filter((l) => !l.controller.signal.aborted)) {
+        this.#leases.drop(
+          lease.taskId,
+          lease.epoch,
+          new WorkerShutdownError(lease.taskId, graceMs),
+        );
+        this.#slots.release(lease.taskId, lease.epoch, "worker shutting down");
+      }
+      await idle;
+    }
+    // Give the hub a moment to acknowledge what is in flight.
+    await this.#delivery.drain(Math.min(2_000, graceMs));
+    this.#stopRenewals();
+    await this.#connection.stop();
+    this.#o.outbox.close();
+    this.#o.journal.close();
+    this.#closed.resolve();
+  }
+
+  #sendHello(): void {
+    this.stats.connects++;
+    this.#grantsSeen = 0;
+    this.#connection.send({
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      workerId: this.workerId,
+      name: this.#o.name,
+      version: WORKER_VERSION,
+      labels: this.#o.labels,
+      slots: this.#o.slots,
+      families: this.#infos,
+      leases: this.#leaseRefs(),
+    });
+  }
+
+  /** Live leases, plus those whose results wait in the outbox (perhaps from a previous process). */
+  #leaseRefs(): LeaseRef[] {
+    const refs = new Map<string, LeaseRef>();
+    for (const ref of [...this.#leases.refs(), ...this.#delivery.leaseRefs()]) {
+      if (!refs.has(ref.taskId)) refs.set(ref.taskId, ref);
+    }
+    return [...refs.values()];
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#welcome = false;
+    this.#stopRenewals();
+    if (code === CLOSE.drained && !this.#closing) {
+      this.#log.info("drained by the hub: stopping", { reason });
+      void this.close(0);
+      return;
+    }
+    if (!this.#closing) {
+      this.#log.warn("disconnected from the hub", {
+        code,
+        reason,
+        heldLeases: this.#leases.size,
+      });
+    }
+  }
+
+  #onFrame(frame: HubFrame): void {
+    switch (frame.type) {
+      case "welcome":
+        this.#onWelcome(frame.leaseTtlMs);
+        return;
+      case "lease.grant":
+        this.#grantsSeen++;
+        this.stats.grants++;
+        this.#slots.take(frame, this.#closing);
+        return;
+      case "lease.renewed":
+        this.#ttlMs = frame.ttlMs;
+        for (const r of frame.refused) this.#onRefused(r.taskId, r.epoch, r.reason, r.cancelled);
+        return;
+      case "lease.revoke":
+        this.#onRefused(frame.taskId, frame.epoch, frame.reason, true);
+        return;
+      case "task.ack":
+        void this.#delivery.acknowledge(frame.key, frame.outcome, frame.message).catch((error) =>
+          this.#log.error("handling an acknowledgement failed", { key: frame.key, error })
+        );
+        return;
+      case "error":
+        this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
+        return;
+    }
+  }
+
+  #onWelcome(ttlMs: number): void {
+    this.#welcome = true;
+    this.#ttlMs = ttlMs;
+    this.#connection.healthy();
+    this.#log.info("connected to the hub", {
+      hubUrl: this.#connection.hubUrl,
+      ttlMs,
+      heldLeases: this.#leases.size,
+      outbox: this.#delivery.size,
+    });
+    this.#stopRenewals();
+    this.#renewTimer = this.#clock.setInterval(
+      () => this.#renew(),
+      Math.max(20, Math.floor(ttlMs / 3)),
+    );
+    this.#delivery.replay();
+    this.#sendCredit();
+    this.#welcomed.resolve();
+  }
+
+  #renew(): void {
+    if (!this.#welcome) return;
+    this.#connection.send({ type: "lease.renew", leases: this.#leaseRefs() });
+  }
+
+  #stopRenewals(): void {
+    if (this.#renewTimer !== null) this.#clock.clearInterval(this.#renewTimer);
+    this.#renewTimer = null;
+  }
+
+  #sendCredit(): void {
+    if (!this.#welcome) return;
+    const free = this.#closing ? 0 : this.#slots.free;
+    this.#connection.send({ type: "lease.credit", free, grantsSeen: this.#grantsSeen });
+  }
+
+  /**
+   * The hub refused a renewal (the lease was lost) or took the lease back
+   * (`cancelled`): the lease is dropped and its attempt publishes nothing.
+   */
+  #onRefused(taskId: string, epoch: number, reason: string, cancelled = false): void {
+    if (!this.#leases.get(taskId, epoch)) return;
+    if (!cancelled && this.#delivery.awaits(taskId, epoch)) {
+      // The result is already on its way; the hub's answer to it decides (a
+      // completion it already accepted is acknowledged again by its key).
+      this.#log.info("renewal refused while the result awaits acknowledgement", {
+        taskId,
+        epoch,
+        reason,
+      });
+      return;
+    }
+    if (cancelled) this.#log.warn("lease revoked", { taskId, epoch, reason });
+    else {
+      this.stats.leasesLost++;
+      this.#log.warn("lease lost", { taskId, epoch, reason });
+    }
+    this.#leases.drop(
+      taskId,
+      epoch,
+      cancelled ? new TaskCancelledError(taskId, reason) : new LeaseLostError(taskId, reason),
+    );
+  }
+}
