@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { api, readOutput, spawnHub, spawnWorker, waitForRun } from "../scripts/local_cluster.ts";
+import { readOutput } from "../testing/read_output.ts";
+import { spawnHub } from "../testing/spawn_hub.ts";
+import { spawnWorker } from "../testing/spawn_worker.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
 
 /** Staging files under `dir` (a `LocalTarget` stages next to the final file). */
 async function stagingFiles(dir: string): Promise<string[]> {
@@ -19,7 +22,7 @@ Deno.test("a worker restarted after SIGKILL sweeps the staging file its killed a
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 1_000 });
   const worker = {
-    hubUrl: hub.url,
+    hub,
     entry: "worker/main.ts",
     name: "sweeper",
     slots: 1,
@@ -28,9 +31,7 @@ Deno.test("a worker restarted after SIGKILL sweeps the staging file its killed a
     env: { DROVER_TASK_MODULES: "./tests/fixtures/staging_tasks.ts" },
   };
   await using doomed = await spawnWorker(worker);
-  const { body } = await api<{ runId: string; taskId: string }>(hub.url, "/api/runs", {
-    body: { family: "StageThenHang", params: { id: 1 } },
-  });
+  const body = await hub.api.submit("StageThenHang", { id: 1 });
   await doomed.waitFor((l) => l.msg === "output staged; hanging" && l.taskId === body.taskId);
   const [left, ...more] = await stagingFiles(dataDir);
   assert.ok(left !== undefined && more.length === 0, "one staging file before the kill");
@@ -41,7 +42,7 @@ Deno.test("a worker restarted after SIGKILL sweeps the staging file its killed a
   await using restarted = await spawnWorker(worker);
   const swept = await restarted.waitFor((l) => l.msg === "swept staged outputs of killed attempts");
   assert.equal(swept.count, 1);
-  assert.equal((await waitForRun(hub.url, body.runId, 20_000)).state, "done");
+  assert.equal((await waitForRun(hub.api, body.runId, { timeoutMs: 20_000 })).state, "done");
   const output = JSON.parse(await readOutput(`${dataDir}/stage-then-hang/1.json`));
   assert.equal(output.attempt, 2);
   assert.deepEqual(await stagingFiles(dataDir), [], "no staging file is left");
