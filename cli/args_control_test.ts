@@ -137,7 +137,7 @@ Deno.test("parseArgs() reads token actions, checking the role and that only work
   });
   assert.throws(() => parseArgs(["token", "create", "--scope", "region"]), {
     name: "UsageError",
-    message: /^Option "--scope" needs labels like region=eu-west: /,
+    message: /^Invalid --scope "region": expected name=value/,
   });
   assert.throws(() => parseArgs(["token", "create", "--role", "root"]), {
     name: "UsageError",

@@ -103,7 +103,8 @@ export function parseScope(text: string): Labels {
     return parseLabels(text);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    throw new UsageError(`Option "--scope" needs labels like region=eu-west: ${error.message}`, {
+    const reason = error.message.replace(/^Invalid labels? "[^"]*": /, "");
+    throw new UsageError(`Invalid --scope "${text}": ${reason} (e.g. region=eu-west)`, {
       cause: error,
     });
   }

@@ -19,13 +19,17 @@ Deno.test("ExtractRaw writes one versioned file per date, and a resubmitted date
     const run = await waitForRun(cluster.api, s.runId, { timeoutMs: 30_000 });
     assert.equal(run.state, "done", JSON.stringify(run));
   }
+  // Done is the hub's word; the worker renames the staged file into place
+  // when it hears it, a moment later: read each output first, then list.
+  const outputs = new Map<string, string>();
+  for (const runDate of ["2026-11-23", "2026-11-24"]) {
+    outputs.set(runDate, await readOutput(`${cluster.dataDir}/raw/v1/${runDate}.json`));
+  }
   const files = [];
   for await (const e of Deno.readDir(`${cluster.dataDir}/raw/v1`)) files.push(e.name);
   assert.deepEqual(files.sort(), ["2026-11-23.json", "2026-11-24.json"]);
   for (const [s, runDate] of [[first, "2026-11-23"], [second, "2026-11-24"]] as const) {
-    const path = `${cluster.dataDir}/raw/v1/${runDate}.json`;
-    assert.ok(path.includes("/raw/v1/"));
-    const raw = JSON.parse(await readOutput(path));
+    const raw = JSON.parse(outputs.get(runDate)!);
     assert.equal(raw.runDate, runDate);
     assert.equal(raw.extractedBy, s.taskId);
     // The run shows done as soon as the hub wrote it; the log line may still be in the pipe.
