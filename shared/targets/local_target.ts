@@ -100,9 +100,18 @@ class LocalStagedOutput implements StagedOutput {
   }
 
   async discard(): Promise<void> {
-    await Deno.remove(this.#staging).catch((error) => {
+    await removeIfThere(this.#staging);
+    // A process killed inside atomicWrite() leaves its temporary file beside
+    // the staging path, under the staging path's name: those go too.
+    const dir = dirname(this.#staging);
+    const partial = `${this.#staging.slice(this.#staging.lastIndexOf("/") + 1)}.tmp-`;
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.name.startsWith(partial)) await removeIfThere(`${dir}/${entry.name}`);
+      }
+    } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
+    }
   }
 
   describe(): StagedDescription {
@@ -143,6 +152,12 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
     throw error;
   }
   await syncDir(dir);
+}
+
+async function removeIfThere(path: string): Promise<void> {
+  await Deno.remove(path).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
 }
 
 async function fileExists(path: string): Promise<boolean> {

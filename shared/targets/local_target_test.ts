@@ -103,6 +103,19 @@ Deno.test("discard() removes the staged file, leaves the final one alone and is 
   assert.deepEqual(await listDir(dir.path), ["out.txt"]);
 });
 
+Deno.test("discard() also removes what a write killed half-way left (its temporary file), and nothing else", async () => {
+  await using dir = await tempDir();
+  const target = new LocalTarget(`${dir.path}/out.txt`);
+  const staged = target.stage("a4");
+  const other = target.stage("a5");
+  await other.write("another attempt's");
+  // What atomicWrite() leaves when its process is SIGKILLed before the rename.
+  const { staging } = staged.describe();
+  await Deno.writeTextFile(`${staging}.tmp-1a2b3c4d`, "half");
+  await staged.discard();
+  assert.deepEqual(await listDir(dir.path), [other.describe().staging.slice(dir.path.length + 1)]);
+});
+
 Deno.test("attempts stage to different files and do not see each other's writes", async () => {
   await using dir = await tempDir();
   const target = new LocalTarget(`${dir.path}/out.txt`);
