@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { PermanentError } from "../shared/errors.ts";
-import { expandNodeSchema } from "../shared/protocol.ts";
-import type { ExpandNode } from "../shared/protocol.ts";
-import { LocalTarget } from "../shared/targets/local_target.ts";
-import { type AnyTaskInstance, defineTask, type TaskFamily } from "../shared/task.ts";
+import { defineTask, LocalTarget, PermanentError, type TaskFamily } from "../shared/mod.ts";
+import { type ExpandNode, expandNodeSchema } from "../shared/protocol.ts";
+import type { AnyTaskInstance } from "../shared/task.ts";
 import { expandLocally } from "./expand.ts";
 
 async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
