@@ -1,32 +1,18 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { createLogger } from "../shared/log.ts";
-import type { LeaseGrant, WorkerFrame } from "../shared/protocol.ts";
+import type { WorkerFrame } from "../shared/protocol.ts";
 import { defineTask, LeaseLostError, LocalTarget } from "../shared/mod.ts";
-import type { AnyTaskFamily, AnyTaskInstance } from "../shared/task.ts";
+import type { AnyTaskFamily } from "../shared/task.ts";
 import { type AttemptDeps, grantMembers, runAttempt } from "./attempt.ts";
 import { familyRegistry } from "./family_registry.ts";
 import { LeaseTable } from "./lease_table.ts";
+import { grant as grantOf } from "./test_session.ts";
 import { newWorkerStats } from "./worker_stats.ts";
 
 async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix: "drover_attempt_" });
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
-}
-
-function grantOf(task: AnyTaskInstance, overrides: Partial<LeaseGrant> = {}): LeaseGrant {
-  return {
-    type: "lease.grant",
-    kind: "run",
-    taskId: task.id,
-    family: task.family.name,
-    version: task.family.version,
-    params: task.params,
-    attempt: 1,
-    epoch: 7,
-    ttlMs: 15_000,
-    ...overrides,
-  };
 }
 
 function depsFor(
@@ -65,8 +51,8 @@ Deno.test("runAttempt() returns a completion whose staged outputs were announced
   const sent: WorkerFrame[] = [];
   const { deps } = depsFor([Write], sent, announced);
   const task = Write.of({ n: 1 });
-  const leases = new LeaseTable().hold(grantMembers(grantOf(task)));
-  const entries = await runAttempt(grantOf(task), leases, deps);
+  const leases = new LeaseTable().hold(grantMembers(grantOf(task, { epoch: 7 })));
+  const entries = await runAttempt(grantOf(task, { epoch: 7 }), leases, deps);
   assert.equal(announcedBeforeRun, true);
   assert.equal(entries?.length, 1);
   const [entry] = entries!;
@@ -88,7 +74,10 @@ Deno.test("runAttempt() fails every member permanently for a family this worker 
   const { deps } = depsFor([]);
   const a = Other.of({ n: 1 });
   const b = Other.of({ n: 2 });
-  const grant = grantOf(a, { batch: [{ taskId: b.id, params: b.params, attempt: 1, epoch: 9 }] });
+  const grant = grantOf(a, {
+    epoch: 7,
+    batch: [{ taskId: b.id, params: b.params, attempt: 1, epoch: 9 }],
+  });
   const entries = await runAttempt(grant, new LeaseTable().hold(grantMembers(grant)), deps);
   assert.deepEqual(
     entries?.map((e) =>
@@ -106,7 +95,7 @@ Deno.test("runAttempt() refuses parameters that this worker's schema would chang
   const Trim = defineTask({ family: "Trim", params: z.object({ s: z.string().trim() }) });
   const { deps } = depsFor([Trim]);
   const task = Trim.of({ s: "x" });
-  const grant = grantOf(task, { params: { s: " x " } });
+  const grant = grantOf(task, { epoch: 7, params: { s: " x " } });
   const entries = await runAttempt(grant, new LeaseTable().hold(grantMembers(grant)), deps);
   const frame = entries?.[0]?.frame;
   assert.ok(frame?.type === "task.fail");
@@ -129,7 +118,7 @@ Deno.test("runAttempt() reports nothing and discards what was staged when the le
   });
   const { deps, staged } = depsFor([Write]);
   const task = Write.of({ n: 1 });
-  const grant = grantOf(task);
+  const grant = grantOf(task, { epoch: 7 });
   assert.equal(await runAttempt(grant, table.hold(grantMembers(grant)), deps), null);
   const [[staging]] = staged as [[string]];
   await assert.rejects(Deno.stat(staging), Deno.errors.NotFound);
@@ -153,7 +142,7 @@ Deno.test("runAttempt() parks a run whose dynamic requirements are not complete"
   });
   const { deps } = depsFor([Parent, Dep]);
   const task = Parent.of({});
-  const grant = grantOf(task);
+  const grant = grantOf(task, { epoch: 7 });
   const entries = await runAttempt(grant, new LeaseTable().hold(grantMembers(grant)), deps);
   const frame = entries?.[0]?.frame;
   assert.ok(frame?.type === "task.park");

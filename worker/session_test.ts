@@ -3,7 +3,6 @@
  * grace time and renewals (helpers in `test_session.ts`).
  */
 import assert from "node:assert/strict";
-import type { HubFrame } from "../shared/protocol.ts";
 import {
   defineTask,
   LeaseLostError,
@@ -101,7 +100,7 @@ Deno.test("a refused renewal aborts the attempt with a LeaseLostError; it report
   const { Hang, started, stopped } = hangingTask();
   const session = await welcomed(hub, [Hang], { log: tap.log });
   const task = Hang.of({ n: 2 });
-  hub.send(grant(task, 4));
+  hub.send(grant(task, { epoch: 4 }));
   await started;
   hub.send({
     type: "lease.renewed",
@@ -126,7 +125,7 @@ Deno.test("a revoked lease aborts the attempt with a TaskCancelledError through 
   const { Hang, started, stopped } = hangingTask();
   const session = await welcomed(hub, [Hang], { log: tap.log });
   const task = Hang.of({ n: 3 });
-  hub.send(grant(task, 2));
+  hub.send(grant(task, { epoch: 2 }));
   await started;
   // A revoke for another epoch is not this lease's.
   hub.send({ type: "lease.revoke", taskId: task.id, epoch: 1, reason: "old" });
@@ -148,7 +147,7 @@ Deno.test("a grant that follows the acknowledgement of the same task's expansion
   const { Hang, started } = hangingTask();
   const session = await welcomed(hub, [Hang], { clock });
   const task = Hang.of({ n: 4 });
-  hub.send({ ...grant(task, 1), kind: "expand" } as HubFrame);
+  hub.send(grant(task, { kind: "expand" }));
   const expanded = await hub.next("expand.result");
   // Back to back, as a hub sends them: the expansion's ack, then the run's grant.
   hub.send({
@@ -158,7 +157,7 @@ Deno.test("a grant that follows the acknowledgement of the same task's expansion
     outcome: "accepted",
     message: "",
   });
-  hub.send(grant(task, 2));
+  hub.send(grant(task, { epoch: 2 }));
   const first = await Promise.race([
     started.then(() => "run started"),
     hub.next("lease.release").then((f) => `lease handed back: ${f.reason}`),

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { createLogger, type Logger } from "../shared/log.ts";
 import {
   type HubFrame,
+  type LeaseGrant,
   PROTOCOL_VERSION,
   type WorkerFrame,
   workerFrameSchema,
@@ -163,7 +164,8 @@ export async function welcomed(
   return session;
 }
 
-export function grant(task: AnyTaskInstance, epoch = 1): HubFrame {
+/** A run grant of `task` (epoch 1, attempt 1), with `overrides`. */
+export function grant(task: AnyTaskInstance, overrides: Partial<LeaseGrant> = {}): LeaseGrant {
   return {
     type: "lease.grant",
     kind: "run",
@@ -172,8 +174,9 @@ export function grant(task: AnyTaskInstance, epoch = 1): HubFrame {
     version: task.family.version,
     params: task.params,
     attempt: 1,
-    epoch,
+    epoch: 1,
     ttlMs: 15_000,
+    ...overrides,
   };
 }
 
