@@ -108,7 +108,7 @@ export class Connection {
     const closed = new Promise<void>((resolve) =>
       socket.addEventListener("close", () => resolve())
     );
-    socket.close(1000, "worker stopping");
+    socket.close(CLOSE.normal, "worker stopping");
     await closed;
   }
 
