@@ -103,9 +103,10 @@ Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0;
   const moved = worker.next((l) => l.msg === "connected to the hub" && l.hubUrl === b.url, 20_000);
   const status = await a.stop();
   assert.equal(status.code, 0, "the hub exits cleanly");
-  const closed = worker.lines.find((l) => l.msg === "disconnected from the hub");
-  assert.equal(closed?.code, 1001);
-  assert.match(String(closed?.reason), /hub shutting down/);
+  // The worker's line may still be in the pipe when the hub has exited.
+  const closed = await worker.waitFor((l) => l.msg === "disconnected from the hub", 10_000);
+  assert.equal(closed.code, 1001);
+  assert.match(String(closed.reason), /hub shutting down/);
   await moved;
   const { runId } = (await b.api.request<{ runId: string }>("/api/runs", {
     body: { family: "Sleep", params: { id: 3 } },
