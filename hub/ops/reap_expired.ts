@@ -41,7 +41,11 @@ export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
       lease_owner = NULL, lease_expires_at = NULL,
       next_attempt_at = ${now}, updated_at = ${now}
     WHERE state = 'leased' AND lease_expires_at < ${now}
-    RETURNING id, state, kind, lease_epoch AS epoch, lease_owner AS owner`);
+    RETURNING id, state, kind, lease_epoch AS epoch,
+      -- RETURNING sees the row after the update (lease_owner is NULL by then):
+      -- the holder is the worker of the attempt at this epoch.
+      (SELECT worker_id FROM attempts a WHERE a.task_id = tasks.id
+        AND a.epoch = tasks.lease_epoch) AS owner`);
   for (const r of reaped) {
     await tx.run(sql`
       UPDATE attempts SET ended_at = ${now}, outcome = 'expired'

@@ -18,10 +18,10 @@ Deno.test("reapExpired() returns expired leases to ready and fails the last atte
     await tx.run(sql`UPDATE tasks SET lease_expires_at = 10000 WHERE id = 'alive'`);
   });
   const reaped = await db.tx((tx) => reapExpired(tx, 101));
-  assert.deepEqual(reaped.map((r) => [r.id, r.state]).sort(), [["again", "ready"], [
-    "last",
-    "failed",
-  ]]);
+  assert.deepEqual(reaped.map((r) => [r.id, r.state, r.owner]).sort(), [
+    ["again", "ready", "dead"],
+    ["last", "failed", "dead"],
+  ], "each names the worker that held it");
   assert.equal((await db.tx((tx) => taskRow(tx, "alive"))).state, "leased");
   assert.deepEqual(await db.tx((tx) => reapExpired(tx, 101)), [], "a lease is reaped once");
   assert.deepEqual(await db.tx((tx) => checkInvariants(tx)), []);
