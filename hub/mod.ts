@@ -7,3 +7,4 @@
 export { type HubStats, type RunningHub, startHub, type StartHubOptions } from "./server.ts";
 export { type HubConfig, hubConfigOrExit, loadHubConfig } from "./config.ts";
 export { runHubProcess } from "./main.ts";
+export { ListenError } from "./listen_error.ts";

@@ -12,6 +12,7 @@ import { HubCore } from "./core/hub_core.ts";
 import type { HubCounters } from "./core/counters.ts";
 import type { WriteQueueStats } from "./db/write_queue.ts";
 import { ensureAdminToken } from "./ops/ensure_admin_token.ts";
+import { listenError } from "./listen_error.ts";
 
 /** A running hub. */
 export interface RunningHub {
@@ -65,16 +66,6 @@ export async function startHub(
     log,
     now: options.now,
   });
-  await core.start();
-  await core.fleet.setResourceLimits(config.resources);
-  const now = core.now();
-  const admin = await core.queue.write((tx) => ensureAdminToken(tx, config.adminToken, now));
-  if (admin.kind === "generated") {
-    log.warn("admin token created; it is shown once", { tokenId: admin.id });
-    (options.onAdminToken ?? printAdminToken)(admin.token, admin.id);
-  } else if (admin.kind === "preset") {
-    log.info("admin token from DROVER_ADMIN_TOKEN stored", { tokenId: admin.id });
-  }
   const sockets = new Set<WebSocket>();
   let accepting = true;
   const app = createApp({
@@ -84,15 +75,40 @@ export async function startHub(
     accepting: () => accepting,
     workerAuth: config.workerAuth,
   });
+  // Listen before anything is written: a hub that cannot have its port
+  // leaves no trace (no first admin token shown for nothing).
   const listening = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
-  }, app.fetch);
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+    }, app.fetch);
+  } catch (error) {
+    database.close();
+    throw listenError(error, config.host, config.port);
+  }
   const addr = await listening.promise;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   url = `http://${host}:${addr.port}`;
+  try {
+    await core.start();
+    await core.fleet.setResourceLimits(config.resources);
+    const now = core.now();
+    const admin = await core.queue.write((tx) => ensureAdminToken(tx, config.adminToken, now));
+    if (admin.kind === "generated") {
+      log.warn("admin token created; it is shown once", { tokenId: admin.id });
+      (options.onAdminToken ?? printAdminToken)(admin.token, admin.id);
+    } else if (admin.kind === "preset") {
+      log.info("admin token from DROVER_ADMIN_TOKEN stored", { tokenId: admin.id });
+    }
+  } catch (error) {
+    await server.shutdown();
+    await core.stop();
+    database.close();
+    throw error;
+  }
   log.info("hub listening", { url, port: addr.port, leaseTtlMs: config.leaseTtlMs });
 
   let closing: Promise<void> | null = null;

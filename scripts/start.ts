@@ -8,7 +8,13 @@
  * the CLI in another terminal can use it after any restart. A hub started
  * any other way never writes its token to disk.
  */
-import { type HubConfig, hubConfigOrExit, type RunningHub, startHub } from "../hub/mod.ts";
+import {
+  type HubConfig,
+  hubConfigOrExit,
+  ListenError,
+  type RunningHub,
+  startHub,
+} from "../hub/mod.ts";
 import { generateToken, TOKEN_PATTERN } from "../shared/token_format.ts";
 
 /** How long the local worker gets to connect before `deno task start` gives up. */
@@ -18,7 +24,11 @@ if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());
   const tokenFile = config.adminToken ? null : await localAdminToken();
   if (tokenFile) config.adminToken = tokenFile.token;
-  const hub = await startHub(config);
+  const hub = await startHub(config).catch((error) => {
+    if (!(error instanceof ListenError)) throw error;
+    console.error(error.message);
+    Deno.exit(2);
+  });
   // The local worker gets its own worker token (stored hashed; shown nowhere).
   const { token, info } = await hub.core.fleet.createToken({
     role: "worker",
