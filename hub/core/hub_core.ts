@@ -86,6 +86,7 @@ export class HubCore {
       leaseTtlMs: deps.leaseTtlMs,
       random: deps.random ?? Math.random,
       stopping: () => this.#stopping,
+      tokenUses: this.tokenUses,
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });

@@ -21,6 +21,7 @@ import { releaseLease } from "../ops/release_lease.ts";
 import { type RefusedRenewal, renewLeases } from "../ops/renew_leases.ts";
 import { storeTaskStatus } from "../ops/store_task_status.ts";
 import type { HubCounters } from "./counters.ts";
+import type { TokenUses } from "./token_uses.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import type { FamilyRegistry } from "./family_registry.ts";
 import type { WorkerLink, WorkerLinks } from "./worker_links.ts";
@@ -39,6 +40,8 @@ export interface WorkerProtocolDeps {
   log: Logger;
   /** True once the hub is stopping: a goodbye then writes nothing. */
   stopping: () => boolean;
+  /** Where a worker token's use is noted (its hello, its renewals). */
+  tokenUses: TokenUses;
 }
 
 /** The hub's side of the worker protocol. */
@@ -75,6 +78,7 @@ export class WorkerProtocol {
       hello.families.flatMap((f) => registry.get(f.name, f.version)?.pin ?? []),
     );
     links.add(link);
+    if (link.tokenId) this.#d.tokenUses.note(link.tokenId, null, now);
     this.#d.counters.renewalsRefused += registered.refused.length;
     return registered.refused;
   }
@@ -94,6 +98,7 @@ export class WorkerProtocol {
       renewLeases(tx, link.workerId, leases, now, this.#d.leaseTtlMs)
     );
     this.#d.counters.renewalsRefused += refused.length;
+    if (link.tokenId) this.#d.tokenUses.note(link.tokenId, null, now);
     return refused;
   }
 

@@ -44,6 +44,6 @@ export async function authenticate(c: Context, core: HubCore): Promise<TokenInfo
         : "The token is not a Drover token (they start with drv_)",
     );
   }
-  core.tokenUses.note(token, core.now());
+  core.tokenUses.note(token.id, token.lastUsedAt, core.now());
   return token;
 }

@@ -150,3 +150,35 @@ Deno.test("a body over 1 MiB is refused by its bytes, not its characters, and au
     [[413, "body_too_large"], [413, "body_too_large"]],
   );
 });
+
+Deno.test("a worker token's use is noted when its worker says hello and renews, written by the flush", async () => {
+  await using t = await testApp([Load]);
+  const { info } = await t.core.fleet.createToken({ role: "worker", scope: {}, name: "edge" });
+  const link = {
+    workerId: "w_edge",
+    name: "edge",
+    labels: {},
+    families: [],
+    free: 0,
+    grantsSent: 0,
+    tokenId: info.id,
+    send: () => true,
+    close: () => {},
+  };
+  const hello = {
+    type: "hello" as const,
+    protocol: 1,
+    workerId: "w_edge",
+    name: "edge",
+    version: "t",
+    labels: {},
+    slots: 1,
+    families: [],
+    leases: [],
+  };
+  await t.core.workers.hello(link, hello);
+  await t.core.flushTokenUses();
+  const listed = await (await t.app.request("/api/tokens")).json();
+  const edge = listed.tokens.find((k: { id: string }) => k.id === info.id);
+  assert.equal(typeof edge.lastUsedAt, "number", "drover token list shows when it was used");
+});
