@@ -97,7 +97,7 @@ export function fakeFamily(overrides: Partial<FamilyDetail> = {}): FamilyDetail 
     version: 1,
     description: null,
     paramsSchema: { type: "object", properties: {} },
-    pin: "",
+    pin: {},
     retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000 },
     hasRun: true,
     priority: 0,

@@ -211,7 +211,9 @@ export const familySchema = z.looseObject({
   version: z.int(),
   description: z.string().nullable(),
   paramsSchema: z.record(z.string(), json).describe("JSON Schema of the parameters"),
-  pin: z.string().describe("The family's default pin, as the hub keys it (empty: any worker)"),
+  pin: z.record(z.string(), json).describe(
+    'The label selector its tasks need, e.g. {"region":"eu-west"}; {} is any worker',
+  ),
   retry: z.looseObject({ maxAttempts: z.int(), baseDelayMs: z.int(), maxDelayMs: z.int() }),
   hasRun: z.boolean(),
   priority: z.int(),

@@ -9,6 +9,7 @@ import { RequestError } from "../core/request_error.ts";
 import { OPERATE, READ } from "../http/roles.ts";
 import type { ApiRouter } from "../http/router.ts";
 import { loadFamilies } from "../queries/families.ts";
+import { parsePinKey } from "../../shared/selector.ts";
 
 const nameParams = z.object({ name: z.string().min(1).max(100) });
 
@@ -17,9 +18,9 @@ export function familyRoutes(api: ApiRouter): void {
   const { core } = api.deps;
   /** Every family, newest version first within a name (from the database: any hub's). */
   const families = async () =>
-    (await core.read((db) => loadFamilies(db))).sort((a, b) =>
-      a.name.localeCompare(b.name) || b.version - a.version
-    );
+    (await core.read((db) => loadFamilies(db)))
+      .sort((a, b) => a.name.localeCompare(b.name) || b.version - a.version)
+      .map((f) => ({ ...f, pin: parsePinKey(f.pin) }));
 
   api.route({
     method: "get",

@@ -182,3 +182,20 @@ Deno.test("a worker token's use is noted when its worker says hello and renews, 
   const edge = listed.tokens.find((k: { id: string }) => k.id === info.id);
   assert.equal(typeof edge.lastUsedAt, "number", "drover token list shows when it was used");
 });
+
+Deno.test("GET /api/families shows a family's pin as a selector: {} for any worker", async () => {
+  const Pinned = defineTask({
+    family: "Pinned",
+    params: z.object({}),
+    pin: { region: "eu-west" },
+    run: async () => {},
+  });
+  await using t = await testApp([Load, Pinned]);
+  const { families } = await (await t.app.request("/api/families")).json();
+  assert.deepEqual(
+    families.map((f: { name: string; pin: unknown }) => [f.name, f.pin]),
+    [["Load", {}], ["Pinned", { region: "eu-west" }]],
+  );
+  const one = await (await t.app.request("/api/families/Load")).json();
+  assert.deepEqual(one.pin, {});
+});
