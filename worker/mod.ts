@@ -24,6 +24,7 @@ import type { Labels } from "../shared/selector.ts";
 import type { AnyTaskFamily } from "../shared/task.ts";
 import { Outbox } from "./outbox.ts";
 import { Session } from "./session.ts";
+import type { WorkerRefusedError } from "./worker_refused_error.ts";
 import { StagingJournal } from "./staging_journal.ts";
 import { newWorkerId, persistentWorkerId } from "./worker_id.ts";
 import type { WorkerStats } from "./worker_stats.ts";
@@ -32,6 +33,7 @@ export * from "../shared/mod.ts";
 export { registerStagedKind } from "./restore_staged.ts";
 export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
 export { WORKER_VERSION } from "./worker_version.ts";
+export { WorkerRefusedError } from "./worker_refused_error.ts";
 export type { WorkerStats } from "./worker_stats.ts";
 
 /**
@@ -79,8 +81,14 @@ export interface WorkerOptions {
 export interface Worker {
   /** This process's worker id. */
   readonly workerId: string;
-  /** Resolves when a hub first welcomes the worker. */
+  /**
+   * Resolves when a hub first welcomes the worker; rejects with a
+   * `WorkerRefusedError` when the hub refuses it for good (no token, an
+   * unknown or revoked one, labels outside its scope), and the worker closes.
+   */
   readonly ready: Promise<void>;
+  /** Why the hub refused the worker for good, or null. */
+  readonly refusal: WorkerRefusedError | null;
   /** Counters since start. */
   readonly stats: WorkerStats;
   /** Resolves once the worker has closed (by `close()`, or drained by the hub). */
@@ -135,6 +143,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   return {
     workerId: session.workerId,
     ready: session.ready,
+    get refusal() {
+      return session.refusal;
+    },
     stats: session.stats,
     closed: session.closed,
     close: (graceMs) => session.close(graceMs),

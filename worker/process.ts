@@ -15,7 +15,9 @@ import { WORKER_VERSION } from "./worker_version.ts";
  * otherwise reads `env` (`DROVER_*`, exit 2 listing every problem), starts a
  * worker with the families `tasks(config)` returns, and closes it gracefully
  * on SIGTERM or SIGINT (running tasks get `DROVER_WORKER_GRACE_MS`, then
- * their leases are handed back) or when the hub drains it, exiting 0.
+ * their leases are handed back) or when the hub drains it, exiting 0. When
+ * the hub refuses it for good (no token, an unknown or revoked one, labels
+ * outside the token's scope), it says why in one line and exits 2.
  *
  * @example
  * ```ts ignore
@@ -59,7 +61,14 @@ export async function runWorkerProcess(
   };
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGINT", stop);
-  // Drained by the hub: nothing more to do here.
-  void worker.closed.then(() => Deno.exit(0));
+  // Drained by the hub: nothing more to do here. Refused for good: say why,
+  // in one line, and exit 2 (a configuration error: do not restart).
+  void worker.closed.then(() => {
+    if (worker.refusal) {
+      console.error(worker.refusal.message);
+      Deno.exit(2);
+    }
+    Deno.exit(0);
+  });
   return worker;
 }

@@ -26,6 +26,7 @@ import type { Outbox } from "./outbox.ts";
 import type { StagingJournal } from "./staging_journal.ts";
 import { newWorkerStats, type WorkerStats } from "./worker_stats.ts";
 import { WORKER_VERSION } from "./worker_version.ts";
+import { PERMANENT_REFUSALS, WorkerRefusedError } from "./worker_refused_error.ts";
 
 /** What a session is built from. */
 export interface SessionOptions {
@@ -58,6 +59,7 @@ export class Session {
   readonly #connection: Connection;
   readonly #slots: Slots;
   readonly #welcomed = Promise.withResolvers<void>();
+  #refusal: WorkerRefusedError | null = null;
   readonly #closed = Promise.withResolvers<void>();
   readonly #delivery: Delivery;
   #grantsSeen = 0;
@@ -68,6 +70,8 @@ export class Session {
 
   constructor(options: SessionOptions) {
     this.#o = options;
+    // A refusal rejects `ready`; callers who never await it must not crash on it.
+    this.#welcomed.promise.catch(() => {});
     this.workerId = options.workerId;
     this.#log = options.log.child({ workerId: this.workerId });
     this.#clock = options.clock ?? systemClock;
@@ -113,9 +117,17 @@ export class Session {
     });
   }
 
-  /** Resolves on the first welcome from a hub. */
+  /**
+   * Resolves on the first welcome from a hub; rejects with a
+   * {@link WorkerRefusedError} when the hub refused the worker for good.
+   */
   get ready(): Promise<void> {
     return this.#welcomed.promise;
+  }
+
+  /** Why the hub refused this worker for good, once it has (the session then closes). */
+  get refusal(): WorkerRefusedError | null {
+    return this.#refusal;
   }
 
   /** Resolves once the worker has closed (asked to, or drained by the hub). */
@@ -187,6 +199,13 @@ export class Session {
   #onClose(code: number, reason: string): void {
     this.#welcome = false;
     this.#stopRenewals();
+    if (this.#refusal && !this.#closing) {
+      // Retrying cannot fix a missing token or a scope the labels break: stop.
+      this.#log.error("refused by the hub: stopping", { code: this.#refusal.code, reason });
+      this.#welcomed.reject(this.#refusal);
+      void this.close(0);
+      return;
+    }
     if (code === CLOSE.drained && !this.#closing) {
       this.#log.info("drained by the hub: stopping", { reason });
       void this.close(0);
@@ -225,6 +244,13 @@ export class Session {
         return;
       case "error":
         this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
+        if (!this.#welcome && PERMANENT_REFUSALS.includes(frame.code)) {
+          this.#refusal = new WorkerRefusedError(
+            frame.code,
+            frame.message,
+            this.#connection.hubUrl,
+          );
+        }
         return;
     }
   }
