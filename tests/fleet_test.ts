@@ -216,3 +216,29 @@ Deno.test("pausing a region lets its running task finish and starts nothing new 
     ["eu"],
   );
 });
+
+Deno.test("a run pinned to a region runs every task of it there, three levels down, not only its root", async () => {
+  await using f = await fleet("pin-tree", [
+    { name: "eu", region: "eu-west", slots: 2 },
+    { name: "us", region: "us-east", slots: 2 },
+  ]);
+  const { runId } = await f.submit("TreeRoot", { group: "pinned" }, {
+    pin: { region: "eu-west" },
+  });
+  assert.equal((await waitForRun(f.api, runId, { timeoutMs: 20_000 })).state, "done");
+  const { tasks } = await f.api.get<{ tasks: Array<{ id: string; family: string; pin: unknown }> }>(
+    `/api/tasks?run=${runId}`,
+  );
+  assert.deepEqual(
+    tasks.map((t) => t.family).sort(),
+    ["TreeBranch", "TreeBranch", "TreeLeaf", "TreeLeaf", "TreeLeaf", "TreeLeaf", "TreeRoot"],
+  );
+  for (const task of tasks) {
+    assert.deepEqual(task.pin, { region: "eu-west" }, `${task.id} carries the run's pin`);
+    const attempts = await f.attempts(task.id);
+    assert.ok(attempts.length > 0, `${task.id} has attempts`);
+    for (const a of attempts) {
+      assert.equal(a.region, "eu-west", `${task.id}: ${a.kind} ran on ${a.workerName}`);
+    }
+  }
+});

@@ -12,6 +12,7 @@ import { chunks } from "../db/chunks.ts";
 import { failParked, repin } from "./steps/expansion_refusals.ts";
 import { recheckExternal } from "./steps/recheck_external.ts";
 import { refreshRunStates } from "./steps/run_states.ts";
+import { runPinOf, withRunPin } from "./steps/run_pin.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
@@ -74,8 +75,11 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
       family: string;
       version: number;
       lease_owner: string | null;
+      pin: string;
+      pin_spill: string | null;
     }
-  >(sql`SELECT state, kind, lease_epoch, dynamic_rounds, family, version, lease_owner FROM tasks WHERE id = ${e.taskId}`);
+  >(sql`SELECT state, kind, lease_epoch, dynamic_rounds, family, version, lease_owner, pin,
+    pin_spill FROM tasks WHERE id = ${e.taskId}`);
   const kind = mode === "park" ? "run" : "expand";
   if (
     !lease || lease.state !== "leased" || lease.kind !== kind || lease.lease_epoch !== e.epoch ||
@@ -122,10 +126,14 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     );
   }
 
-  // 1. Insert every task not yet known.
+  // 1. Insert every task not yet known; those without a pin of their own
+  // take the run's, if the run chose one.
+  const runPin = runPinOf(lease);
   const inserted = await insertTasks(
     tx,
-    [...byId.values()].filter((n) => n.id !== e.taskId),
+    [...byId.values()].filter((n) => n.id !== e.taskId).map((n) =>
+      withRunPin(n, runPin, e.families)
+    ),
     e.families,
     e.now,
   );

@@ -6,6 +6,8 @@ import { claimTasks } from "./claim_tasks.ts";
 import { completeTask } from "./complete_task.ts";
 import { runStatus } from "../queries/run_status.ts";
 import { submitRoot, taskRow, testDatabase } from "./test_db.ts";
+import { type Submission, submitRun } from "./submit_run.ts";
+import { pinKey } from "../../shared/selector.ts";
 import { claim, families, node } from "./test_ops.ts";
 import { UNKNOWN_FAMILY } from "./family_defaults.ts";
 
@@ -159,4 +161,60 @@ Deno.test("applyExpansion() refuses a stale epoch and a result that names a requ
   assert.equal(broken.outcome, "stale");
   assert.match(broken.message, /names requirement "ghost"/);
   assert.equal((await db.tx((tx) => taskRow(tx, "r"))).state, "leased", "nothing was applied");
+});
+
+Deno.test("applyExpansion() gives a run's pin or preference to new tasks without a pin of their own", async (t) => {
+  const lookup = (name: string) =>
+    name === "G" ? { ...families(), pin: pinKey({ zone: "b" }) } : families();
+  const cases: Array<[string, Partial<Submission>, [string, string]]> = [
+    ["pin", { pin: { region: "eu-west" } }, [pinKey({ region: "eu-west" }), '{"fixed":true}']],
+    [
+      "prefer",
+      { prefer: { label: "region", values: ["eu-west", "us-east"], spillAfterMs: 100 } },
+      [
+        pinKey({ region: "eu-west" }),
+        '{"label":"region","spillAfterMs":100,"stage":0,"values":["eu-west","us-east"]}',
+      ],
+    ],
+  ];
+  for (const [name, choice, expected] of cases) {
+    await t.step(name, async () => {
+      await using db = await testDatabase();
+      await db.tx((tx) =>
+        submitRun(tx, {
+          runId: "run_r",
+          taskId: "r",
+          family: "F",
+          version: 1,
+          params: {},
+          families: lookup,
+          now: 0,
+          ...choice,
+        })
+      );
+      const [lease] = await db.tx((tx) => claimTasks(tx, claim("w", { pins: [expected[0]] })));
+      await db.tx((tx) =>
+        applyExpansion(tx, {
+          taskId: "r",
+          epoch: lease!.epoch,
+          workerId: "w",
+          now: 1_000,
+          families: lookup,
+          nodes: [
+            node("r", ["plain", "own", "family"]),
+            node("plain"),
+            node("own", [], { pin: { zone: "a" } }),
+            node("family", [], { family: "G" }),
+          ],
+        })
+      );
+      const pins = async (id: string) => {
+        const row = await db.tx((tx) => taskRow(tx, id));
+        return [row.pin, row.pin_spill];
+      };
+      assert.deepEqual(await pins("plain"), expected, "no pin of its own: the run's");
+      assert.deepEqual(await pins("own"), [pinKey({ zone: "a" }), null], "its own pin stays");
+      assert.deepEqual(await pins("family"), [pinKey({ zone: "b" }), null], "its family's stays");
+    });
+  }
 });
