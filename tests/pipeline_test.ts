@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readOutput } from "../testing/read_output.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
+import { readDatabase } from "../testing/read_database.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
 
@@ -73,5 +74,38 @@ Deno.test("a TransformAll run discovers its table list from the catalog at expan
     await readOutput(`${dataDir}/tables/v1/refunds/2026-11-23.json`),
   );
   assert.equal(refunds.table, "refunds");
+
+  // A table added to the catalog since: the wrapper is expanded again when it
+  // is submitted again (as a Luigi WrapperTask, it is complete only while
+  // everything it requires now is), while the tables already done stay done.
+  await Deno.writeTextFile(
+    `${dataDir}/catalog/tables.json`,
+    JSON.stringify(["orders", "refunds", "payouts"]),
+  );
+  const again = await hub.api.request<{ runId: string; rootState: string }>("/api/runs", {
+    body: { family: "TransformAll", params: { runDate: "2026-11-23" } },
+  });
+  assert.equal(again.body.rootState, "ready", "not remembered as done: expanded again");
+  const rerun = await waitForRun(hub.api, again.body.runId);
+  assert.equal(rerun.state, "done");
+  assert.equal(rerun.total, 5, "TransformAll + 3 TransformTable + 1 ExtractRaw");
+  assert.deepEqual(rerun.summary, {
+    alreadyDone: 3,
+    completed: 2,
+    failed: 0,
+    blocked: 0,
+    cancelled: 0,
+    pending: 0,
+  }, "orders, refunds and the extract were done before; payouts and the wrapper now");
+  const payouts = JSON.parse(await readOutput(`${dataDir}/tables/v1/payouts/2026-11-23.json`));
+  assert.equal(payouts.table, "payouts");
+  const starts =
+    (await readDatabase(`file:${dir}/hub.db`, (query) =>
+      query<{ family: string; n: number }>(
+        `SELECT t.family, count(*) AS n FROM attempts a JOIN tasks t ON t.id = a.task_id
+       WHERE a.kind = 'run' AND a.outcome = 'done' GROUP BY t.family ORDER BY t.family`,
+      ))).map((r) => [r.family, Number(r.n)]);
+  assert.deepEqual(starts, [["ExtractRaw", 1], ["TransformTable", 3]], "nothing ran twice");
+  assert.deepEqual((await inspectDatabase(`file:${dir}/hub.db`)).violations, []);
   await Deno.remove(dir, { recursive: true });
 });

@@ -39,10 +39,14 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
     invariant: "a task ready to run, running or done has every dependency done",
     query: sql`SELECT DISTINCT t.id FROM tasks t JOIN edges e ON e.task_id = t.id
       JOIN tasks d ON d.id = e.dep_id
-      WHERE t.kind = 'run' AND t.state IN ('ready', 'leased') AND d.state != 'done'
+      WHERE (t.kind = 'run' AND t.state IN ('ready', 'leased') AND d.state != 'done'
         OR t.state = 'done' AND d.state != 'done'
            AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.task_id = t.id
-             AND p.kind IN ('found', 'manual'))`,
+             AND p.kind IN ('found', 'manual')))
+        -- A wrapper reopened to be expanded again does not undo what already
+        -- started after it was done.
+        AND NOT (t.state IN ('leased', 'done') AND d.has_run = 0
+          AND d.external_deadline_at IS NULL)`,
   },
   {
     invariant: "a waiting task's pending count matches its dependencies not done",

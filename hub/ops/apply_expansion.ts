@@ -13,6 +13,7 @@ import { failParked, repin } from "./steps/expansion_refusals.ts";
 import { recheckExternal } from "./steps/recheck_external.ts";
 import { refreshRunStates } from "./steps/run_states.ts";
 import { runPinOf, withRunPin } from "./steps/run_pin.ts";
+import { reopenDoneWrappers } from "./steps/reopen_wrappers.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
@@ -138,9 +139,14 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     e.now,
   );
 
-  // 2. Which expanded nodes are ours to apply: the root, and tasks nobody expanded yet.
+  // 2. Which expanded nodes are ours to apply: the root, tasks nobody expanded
+  // yet, and done wrappers met again (re-expanded, as a wrapper is complete
+  // only while what it requires now is).
   const ours: ExpandNode[] = [root];
   const candidates = [...byId.values()].filter((n) => n.expanded && n.id !== e.taskId);
+  if (mode === "expand") {
+    await reopenDoneWrappers(tx, candidates.filter((n) => !n.complete).map((n) => n.id), e.now);
+  }
   for (const part of chunks(candidates, 400)) {
     const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`
@@ -148,7 +154,14 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     for (const r of rows) ours.push(byId.get(r.id)!);
   }
 
-  // 3. Edges first, so that propagation below sees them.
+  // 3. Edges first, so that propagation below sees them. An expansion states
+  // what a task requires now: edges from an earlier expansion of it go.
+  if (mode === "expand") {
+    for (const part of chunks(ours, 400)) {
+      const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
+      await tx.run(sql`DELETE FROM edges WHERE task_id IN (${list})`);
+    }
+  }
   const edges = ours.filter((n) => !n.complete).flatMap((n) =>
     [...new Set(n.deps)].map((d) => sql`(${n.id}, ${d})`)
   );

@@ -10,6 +10,7 @@ import type { Selector } from "../../shared/selector.ts";
 import type { FamilyLookup } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
+import { reopenDoneWrappers } from "./steps/reopen_wrappers.ts";
 import { runFacts, runStateOf } from "./steps/run_states.ts";
 import type { RunState, TaskState } from "../../shared/states.ts";
 
@@ -56,6 +57,8 @@ export async function submitRun(
     s.families,
     s.now,
   );
+  // A wrapper is complete only while what it requires now is: expand it again.
+  if (created.length === 0) await reopenDoneWrappers(tx, [s.taskId], s.now);
   const priority = s.priority ?? 0;
   if (created.length === 0 && priority > 0) {
     // A task already known: a more urgent run raises it and what it needs.
