@@ -86,6 +86,7 @@ export function fakeTaskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail 
     attempts: [],
     publication: null,
     unschedulable: null,
+    codeConflict: null,
     ...overrides,
   };
 }
@@ -105,6 +106,7 @@ export function fakeFamily(overrides: Partial<FamilyDetail> = {}): FamilyDetail 
     options: {},
     disabledUntil: null,
     schemaHash: "0123456789abcdef",
+    codeConflict: null,
     versions: [overrides.version ?? 1],
     ...overrides,
   };

@@ -162,6 +162,9 @@ export const taskDetailSchema = taskSchema.extend({
   unschedulable: z.string().nullable().describe(
     "Why no connected worker can take this ready task, or null",
   ),
+  codeConflict: z.string().nullable().describe(
+    "Connected workers run different code for this task's family, and which side ran it",
+  ),
 });
 
 /** One task with its dependencies, attempts and publication. */
@@ -221,6 +224,14 @@ export const familySchema = z.looseObject({
   options: z.record(z.string(), json).describe("Resources, batching, external checks, …"),
   disabledUntil: ms().nullable(),
   schemaHash: z.string(),
+  codeConflict: z.looseObject({
+    message: z.string(),
+    workers: z.array(
+      z.looseObject({ workerId: z.string(), name: z.string(), fingerprint: z.string() }),
+    ),
+  }).nullable().describe(
+    "Connected workers run different code for this family and version (their fingerprints differ)",
+  ),
 });
 
 /** A registered task family. */

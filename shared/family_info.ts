@@ -1,4 +1,5 @@
 import type { FamilyInfo } from "./protocol.ts";
+import { familyFingerprint } from "./family_fingerprint.ts";
 import type { AnyTaskFamily } from "./task.ts";
 
 /**
@@ -26,5 +27,6 @@ export function familyInfo(family: AnyTaskFamily): FamilyInfo {
     priority: family.definition.priority ?? 0,
     timeoutMs: family.definition.timeoutMs,
     options: family.options,
+    fingerprint: familyFingerprint(family),
   };
 }

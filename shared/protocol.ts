@@ -70,6 +70,8 @@ export const familyInfoSchema = z.strictObject({
   priority: z.int().default(0),
   timeoutMs: z.int().min(1).optional(),
   options: familyOptionsSchema.default({ resources: {}, maxDynamicRounds: 20 }),
+  /** A hash of the family's code and declaration: two fingerprints for one family@version conflict. */
+  fingerprint: z.string().regex(/^[0-9a-f]{1,64}$/).optional(),
 });
 
 /** One task found while expanding. */

@@ -20,6 +20,12 @@ import { registerWorker } from "../ops/register_worker.ts";
 import { releaseLease } from "../ops/release_lease.ts";
 import { type RefusedRenewal, renewLeases } from "../ops/renew_leases.ts";
 import { storeTaskStatus } from "../ops/store_task_status.ts";
+import {
+  advertisedFamily,
+  type CodeConflict,
+  codeConflicts,
+  describeConflict,
+} from "../queries/code_conflicts.ts";
 import type { HubCounters } from "./counters.ts";
 import type { TokenUses } from "./token_uses.ts";
 import type { Dispatcher } from "./dispatcher.ts";
@@ -54,13 +60,19 @@ export class WorkerProtocol {
 
   /**
    * Registers a worker's hello: its families, its row, and the leases it
-   * still holds (renewed at once). Returns the renewals refused.
-   * @throws FamilyConflictError when a family it advertises conflicts.
+   * still holds (renewed at once). Returns the renewals refused, and the
+   * families it runs with code other connected workers run differently
+   * (each of those workers on this hub is told at once; the caller tells
+   * this one after its welcome).
+   * @throws FamilyConflictError when a family it advertises has another parameter schema.
    */
-  async hello(link: WorkerLink, hello: HelloFrame): Promise<RefusedRenewal[]> {
+  async hello(
+    link: WorkerLink,
+    hello: HelloFrame,
+  ): Promise<{ refused: RefusedRenewal[]; conflicts: CodeConflict[] }> {
     const { queue, registry, links, dispatcher } = this.#d;
     const now = this.#d.now();
-    const advertised = hello.families.map((f) => `${f.name}@${f.version}#${familyHash(f)}`);
+    const advertised = hello.families.map((f) => advertisedFamily(f, familyHash(f)));
     const registered = await queue.write(async (tx) => {
       await registerFamilies(tx, link.workerId, hello.families, now);
       return await registerWorker(tx, {
@@ -80,7 +92,27 @@ export class WorkerProtocol {
     links.add(link);
     if (link.tokenId) this.#d.tokenUses.note(link.tokenId, null, now);
     this.#d.counters.renewalsRefused += registered.refused.length;
-    return registered.refused;
+    return { refused: registered.refused, conflicts: await this.#conflictsOf(link, hello) };
+  }
+
+  /** The code conflicts `hello`'s families are in; the other sides on this hub are told. */
+  async #conflictsOf(link: WorkerLink, hello: HelloFrame): Promise<CodeConflict[]> {
+    if (!hello.families.some((f) => f.fingerprint)) return [];
+    const all = await this.#d.queue.read((db) => codeConflicts(db));
+    const mine = hello.families.flatMap((f) => all.get(`${f.name}@${f.version}`) ?? []);
+    for (const conflict of mine) {
+      const message = describeConflict(conflict);
+      this.#d.log.warn("family code conflict", { family: conflict.family, message });
+      for (const w of conflict.workers) {
+        if (w.workerId === link.workerId) continue;
+        this.#d.links.get(w.workerId)?.send({
+          type: "error",
+          code: "family_code_conflict",
+          message,
+        });
+      }
+    }
+    return mine;
   }
 
   /** Forgets a worker's connection; its leases run on until they expire or are renewed. */

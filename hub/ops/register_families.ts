@@ -46,10 +46,13 @@ export async function registerFamilies(
       sql`SELECT schema_hash FROM families WHERE name = ${f.name} AND version = ${f.version}`,
     );
     if (existing && existing.schema_hash !== hash) {
+      // Advertised as `name@version#schemaHash#fingerprint` (without the last
+      // part by hubs before fingerprints).
+      const old = `${f.name}@${f.version}#${existing.schema_hash}`;
       const holders = await tx.all<{ id: string; name: string }>(sql`
         SELECT w.id, w.name FROM workers w, json_each(w.families) j
         WHERE w.state = 'connected' AND w.id != ${workerId}
-          AND j.value = ${`${f.name}@${f.version}#${existing.schema_hash}`}`);
+          AND (j.value = ${old} OR substr(j.value, 1, ${old.length + 1}) = ${`${old}#`})`);
       if (holders.length > 0) {
         throw new FamilyConflictError(
           `Task family ${f.name} version ${f.version} is advertised with a different parameter ` +

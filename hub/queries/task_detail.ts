@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { TaskDetail } from "../../shared/api_schemas.ts";
 import type { TaskState } from "../../shared/states.ts";
 import type { Reader } from "../db/client.ts";
+import { codeConflicts, describeConflict } from "./code_conflicts.ts";
 import { connectedWorkers } from "./connected_workers.ts";
 import { pausedSets } from "./pauses.ts";
 import { TASK_COLUMNS, type TaskRow, toTask, tryJson } from "./task_view.ts";
@@ -49,6 +50,8 @@ export async function taskDetail(
   const unschedulable = row.state === "ready"
     ? unschedulableReason(row, await connectedWorkers(db), await pausedSets(db))
     : null;
+  const conflict = (await codeConflicts(db)).get(`${row.family}@${row.version}`);
+  const ranOn = conflict?.workers.find((w) => w.workerId === attempts.at(-1)?.workerId);
   return {
     ...toTask(row, now),
     dependencies,
@@ -64,5 +67,9 @@ export async function taskDetail(
     }),
     publication: publication ?? null,
     unschedulable,
+    codeConflict: conflict
+      ? describeConflict(conflict) +
+        (ranOn ? ` Its last attempt ran on "${ranOn.name}" (${ranOn.fingerprint}).` : "")
+      : null,
   };
 }

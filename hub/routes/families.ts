@@ -8,6 +8,7 @@ import {
 import { RequestError } from "../core/request_error.ts";
 import { OPERATE, READ } from "../http/roles.ts";
 import type { ApiRouter } from "../http/router.ts";
+import { codeConflicts, describeConflict } from "../queries/code_conflicts.ts";
 import { loadFamilies } from "../queries/families.ts";
 import { parsePinKey } from "../../shared/selector.ts";
 
@@ -17,10 +18,24 @@ const nameParams = z.object({ name: z.string().min(1).max(100) });
 export function familyRoutes(api: ApiRouter): void {
   const { core } = api.deps;
   /** Every family, newest version first within a name (from the database: any hub's). */
-  const families = async () =>
-    (await core.read((db) => loadFamilies(db)))
+  const families = async () => {
+    const { rows, conflicts } = await core.read(async (db) => ({
+      rows: await loadFamilies(db),
+      conflicts: await codeConflicts(db),
+    }));
+    return rows
       .sort((a, b) => a.name.localeCompare(b.name) || b.version - a.version)
-      .map((f) => ({ ...f, pin: parsePinKey(f.pin) }));
+      .map((f) => {
+        const conflict = conflicts.get(`${f.name}@${f.version}`);
+        return {
+          ...f,
+          pin: parsePinKey(f.pin),
+          codeConflict: conflict
+            ? { message: describeConflict(conflict), workers: conflict.workers }
+            : null,
+        };
+      });
+  };
 
   api.route({
     method: "get",

@@ -20,6 +20,7 @@ import { scopeViolation } from "../core/scope_violation.ts";
 import type { WorkerLink } from "../core/worker_links.ts";
 import type { WorkerProtocol } from "../core/worker_protocol.ts";
 import { FamilyConflictError } from "../ops/register_families.ts";
+import { describeConflict } from "../queries/code_conflicts.ts";
 import { handleFrame } from "./handle_frame.ts";
 import { closeReason, utf8Length } from "./utf8.ts";
 
@@ -165,7 +166,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     };
     log = options.log.child({ workerId: hello.workerId, worker: hello.name });
     try {
-      const refused = await workers.hello(candidate, hello);
+      const { refused, conflicts } = await workers.hello(candidate, hello);
       if (closed) {
         await workers.goodbye(candidate);
         return false;
@@ -179,6 +180,9 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         leaseTtlMs: options.leaseTtlMs,
       });
       if (refused.length > 0) send({ type: "lease.renewed", ttlMs: options.leaseTtlMs, refused });
+      for (const conflict of conflicts) {
+        send({ type: "error", code: "family_code_conflict", message: describeConflict(conflict) });
+      }
       log.info("worker connected", {
         labels: hello.labels,
         slots: hello.slots,
