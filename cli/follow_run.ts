@@ -7,20 +7,20 @@ import { type CommandContext, printJson } from "./command_context.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { describeRunFailure } from "./format_run.ts";
 import { formatExecutionSummary } from "./format_summary.ts";
+import { runElapsedMs } from "./format_time.ts";
 import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";
 import { progressOnStderr } from "./progress.ts";
 import { waitUntilEnded } from "./wait_until_ended.ts";
 
 /**
  * Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it
- * failed. While nothing of it runs, the progress line says why, if the hub knows.
+ * failed. While nothing of it runs, the progress line says why, if the hub
+ * knows. Its durations are the run's own on the hub's clock (as `status`
+ * and `runs` show them), not the time this command has waited.
  */
-export async function followRun(
-  ctx: CommandContext,
-  runId: string,
-  startedAt: number,
-): Promise<ExitCode> {
-  const progress = progressOnStderr<HeldRun>(ctx, startedAt, formatHeldProgress);
+export async function followRun(ctx: CommandContext, runId: string): Promise<ExitCode> {
+  const elapsed = ({ run }: HeldRun) => runElapsedMs(run, ctx.hubNow());
+  const progress = progressOnStderr<HeldRun>(ctx, elapsed, formatHeldProgress);
   const whyHeld = createHoldProbe(ctx.client, runId);
   let run;
   try {
@@ -36,7 +36,7 @@ export async function followRun(
     progress?.end();
   }
   if (ctx.json) printJson(ctx, run);
-  else ctx.io.out(formatExecutionSummary(run, ctx.now() - startedAt));
+  else ctx.io.out(formatExecutionSummary(run, runElapsedMs(run, ctx.hubNow())));
   if (run.state === "failed") {
     ctx.io.err(`error: ${describeRunFailure(run)}`);
     return EXIT.runFailed;

@@ -37,7 +37,7 @@ Deno.test("a progress reporter on a terminal redraws one line and clears it at t
     write: (t) => (text += t),
     tty: true,
     now: () => now,
-    startedAt: 1000,
+    elapsedMs: () => now - 1000,
     format: formatProgress,
     columns: () => null,
   });
@@ -60,7 +60,7 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     write: (t) => lines.push(t),
     tty: false,
     now: () => now,
-    startedAt: 0,
+    elapsedMs: () => now,
     format: formatProgress,
     columns: () => null,
   });

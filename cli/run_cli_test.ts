@@ -78,7 +78,8 @@ Deno.test("submit --wait exits 1 when the run fails, naming the failed task", as
       stdout.slice(stdout.indexOf("=====")),
       [
         "===== Drover execution summary =====",
-        "Run run_1 failed after 2.2s (1 task):",
+        // The run's own time, createdAt 0 to finishedAt 2500 (hub clock), as status says.
+        "Run run_1 failed after 2.5s (1 task):",
         `  * 1 failed: ${TASK} (RangeError: shardId 5 is not below totalShards 2)`,
         "This run failed: 1 task failed.",
         "====================================",
