@@ -25,12 +25,31 @@ export function formatTally(tally: Tally, elapsedMs: number, width = 10): string
   // Floor, so the bar is full only when everything is done.
   const filled = total > 0 ? Math.min(width, Math.floor((done / total) * width)) : 0;
   const bar = "#".repeat(filled) + "-".repeat(width - filled);
-  // Tenths of a second below a minute, so the line does not jump between units.
-  const elapsed = elapsedMs < 60_000
+  const unit = tally.unit ? ` ${tally.unit}` : "";
+  return `[${bar}] ${done}/${total}${unit} done · ${running} running · ${failed} failed · ${
+    formatElapsed(elapsedMs)
+  }`;
+}
+
+/**
+ * The line of a run whose root is not expanded yet, so whose size is not
+ * known: `[----------] expanding the graph… · 0.4s`, or `waiting to expand`
+ * while the root waits for a worker.
+ */
+export function formatUnexpanded(
+  rootState: "ready" | "leased",
+  elapsedMs: number,
+  width = 10,
+): string {
+  const doing = rootState === "leased" ? "expanding the graph…" : "waiting to expand the graph…";
+  return `[${"-".repeat(width)}] ${doing} · ${formatElapsed(elapsedMs)}`;
+}
+
+/** Tenths of a second below a minute, so a live line does not jump between units. */
+function formatElapsed(elapsedMs: number): string {
+  return elapsedMs < 60_000
     ? `${(Math.max(0, elapsedMs) / 1000).toFixed(1)}s`
     : formatDuration(elapsedMs);
-  const unit = tally.unit ? ` ${tally.unit}` : "";
-  return `[${bar}] ${done}/${total}${unit} done · ${running} running · ${failed} failed · ${elapsed}`;
 }
 
 /** A run's progress line: its tasks done, leased and failed. */

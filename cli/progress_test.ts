@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "../shared/api_schemas.ts";
 import { fakeRun } from "./fake_answers.ts";
-import { createProgressReporter, fitLine, formatProgress, formatTally } from "./progress.ts";
+import {
+  createProgressReporter,
+  fitLine,
+  formatProgress,
+  formatTally,
+  formatUnexpanded,
+} from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
   return fakeRun({ state: "running", finishedAt: null, total, counts });
@@ -21,6 +27,11 @@ Deno.test("formatProgress() draws the bar, the counts and the elapsed time", () 
 Deno.test("formatProgress() fills the bar only when every task is done", () => {
   assert.match(formatProgress(run({ done: 99, leased: 1 }, 100), 0), /^\[#########-\] 99\/100/);
   assert.match(formatProgress(run({}, 0), 0), /^\[----------\] 0\/0 done/);
+});
+
+Deno.test("formatUnexpanded() says the graph is not known yet instead of a total", () => {
+  assert.equal(formatUnexpanded("ready", 300), "[----------] waiting to expand the graph… · 0.3s");
+  assert.equal(formatUnexpanded("leased", 61_000), "[----------] expanding the graph… · 1m 01s");
 });
 
 Deno.test("formatTally() names the unit counted when there is one", () => {

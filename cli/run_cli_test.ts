@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "../shared/api_schemas.ts";
-import { fakeFamily, fakeRun } from "./fake_answers.ts";
+import { fakeFamily, fakeRun, fakeTaskDetail } from "./fake_answers.ts";
 import { type FakeRoute, inTurn, problem, runAgainst } from "./fake_hub.ts";
 import { createMemoryIo } from "./io.ts";
 import { runCli } from "./run_cli.ts";
@@ -43,6 +43,8 @@ function hubRoutes(statuses: RunStatus[]): Record<string, FakeRoute> {
     "POST /api/runs": () =>
       Response.json({ runId: "run_1", taskId: TASK, rootState: "ready" }, { status: 201 }),
     "GET /api/runs/run_1": inTurn(...statuses),
+    // A run of one task: its root is expanded (its next lease runs it).
+    [`GET /api/tasks/${TASK}`]: () => Response.json(fakeTaskDetail({ id: TASK, next: "run" })),
   };
 }
 
