@@ -3,32 +3,42 @@
  * execution summary (or, with `--json`, the final status): what
  * `submit --wait` and `retry --wait` share.
  */
+import type { RunStatus } from "../shared/api_schemas.ts";
 import { type CommandContext, printJson } from "./command_context.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { describeRunFailure } from "./format_run.ts";
 import { formatExecutionSummary } from "./format_summary.ts";
+import { runElapsedMs } from "./format_time.ts";
+import { createExpansionProbe } from "./expansion_probe.ts";
 import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";
 import { progressOnStderr } from "./progress.ts";
 import { waitUntilEnded } from "./wait_until_ended.ts";
 
 /**
  * Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it
- * failed. While nothing of it runs, the progress line says why, if the hub knows.
+ * failed. Until its root is expanded the progress line says so instead of a
+ * total; while nothing of it runs, it says why, if the hub knows. Its
+ * durations are the run's own on the hub's clock (as `status` and `runs`
+ * show them), not the time this command has waited.
  */
-export async function followRun(
-  ctx: CommandContext,
-  runId: string,
-  startedAt: number,
-): Promise<ExitCode> {
-  const progress = progressOnStderr<HeldRun>(ctx, startedAt, formatHeldProgress);
+export async function followRun(ctx: CommandContext, runId: string): Promise<ExitCode> {
+  const elapsed = ({ run }: HeldRun) => runElapsedMs(run, ctx.hubNow());
+  const progress = progressOnStderr<HeldRun>(ctx, elapsed, formatHeldProgress);
   const whyHeld = createHoldProbe(ctx.client, runId);
+  const unexpandedRoot = createExpansionProbe(ctx.client);
+  /** A poll with what the progress line says besides the counts. */
+  const look = async (r: RunStatus): Promise<HeldRun> => {
+    // Before the root is expanded it is the run's only task: its word is the hold reason.
+    const root = await unexpandedRoot(r);
+    if (root) return { run: r, unexpanded: root.state, held: root.unschedulable };
+    return { run: r, held: await whyHeld(r) };
+  };
   let run;
   try {
     run = await waitUntilEnded(() => ctx.client.getRun(runId), {
-      // Only a progress line shows why the run is held: no line, no question.
-      onUpdate: progress
-        ? async (r) => progress.update({ run: r, held: await whyHeld(r) })
-        : () => {},
+      // Only a progress line shows why the run is held or that its size is
+      // not known yet: no line, no question.
+      onUpdate: progress ? async (r) => progress.update(await look(r)) : () => {},
       intervalMs: ctx.pollMs,
       sleep: ctx.sleep,
     });
@@ -36,7 +46,7 @@ export async function followRun(
     progress?.end();
   }
   if (ctx.json) printJson(ctx, run);
-  else ctx.io.out(formatExecutionSummary(run, ctx.now() - startedAt));
+  else ctx.io.out(formatExecutionSummary(run, runElapsedMs(run, ctx.hubNow())));
   if (run.state === "failed") {
     ctx.io.err(`error: ${describeRunFailure(run)}`);
     return EXIT.runFailed;

@@ -13,6 +13,18 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
 }
 
+/**
+ * How long a run took, or has run so far: both ends on the hub's clock, so
+ * every command shows the same duration for it. `hubNow` stands for the end
+ * while it runs; never below 0.
+ */
+export function runElapsedMs(
+  run: { createdAt: number; finishedAt: number | null },
+  hubNow: number,
+): number {
+  return Math.max(0, (run.finishedAt ?? hubNow) - run.createdAt);
+}
+
 /** `2026-11-23 23:57:01Z` (UTC, to the second), or `-` when absent. */
 export function formatTimestamp(ms: number | null): string {
   if (ms === null) return "-";

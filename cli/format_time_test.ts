@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatAge, formatDuration, formatTimestamp } from "./format_time.ts";
+import { formatAge, formatDuration, formatTimestamp, runElapsedMs } from "./format_time.ts";
 
 Deno.test("formatDuration() picks milliseconds, seconds, minutes or hours", () => {
   assert.equal(formatDuration(38), "38ms");
@@ -19,4 +19,10 @@ Deno.test("formatAge() says how long ago, in the largest whole unit", () => {
   assert.equal(formatAge(0, 5 * 60_000), "5m ago");
   assert.equal(formatAge(0, 3 * 86_400_000), "3d ago");
   assert.equal(formatAge(5_000, 0), "0s ago");
+});
+
+Deno.test("runElapsedMs() is a run's createdAt to finishedAt, or to the hub's now while it runs", () => {
+  assert.equal(runElapsedMs({ createdAt: 1_000, finishedAt: 3_500 }, 99_000), 2_500);
+  assert.equal(runElapsedMs({ createdAt: 1_000, finishedAt: null }, 4_000), 3_000);
+  assert.equal(runElapsedMs({ createdAt: 5_000, finishedAt: null }, 4_000), 0, "never below 0");
 });

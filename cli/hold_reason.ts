@@ -7,7 +7,8 @@
 import type { ApiClient } from "./api_client.ts";
 import type { RunStatus } from "../shared/api_schemas.ts";
 import { HubError, HubUnreachableError } from "./errors.ts";
-import { formatProgress } from "./progress.ts";
+import type { UnexpandedRoot } from "./expansion_probe.ts";
+import { formatProgress, formatUnexpanded } from "./progress.ts";
 
 /** Finds out, poll by poll, why a run is held; resolves with the hub's reason or null. */
 export type HoldProbe = (run: RunStatus) => Promise<string | null>;
@@ -52,10 +53,18 @@ export function createHoldProbe(client: ApiClient, runId: string): HoldProbe {
 export interface HeldRun {
   run: RunStatus;
   held: string | null;
+  /** The run's root while it is not expanded (the run's size is not known yet). */
+  unexpanded?: UnexpandedRoot["state"] | null;
 }
 
-/** `[----------] 0/4 done · 0 running · 0 failed · 3.0s · held: family X is paused`. */
-export function formatHeldProgress({ run, held }: HeldRun, elapsedMs: number): string {
-  const line = formatProgress(run, elapsedMs);
+/**
+ * `[----------] 0/4 done · 0 running · 0 failed · 3.0s · held: family X is paused`,
+ * or `[----------] waiting to expand the graph… · 3.0s · held: …` before the
+ * run's root is expanded.
+ */
+export function formatHeldProgress({ run, held, unexpanded }: HeldRun, elapsedMs: number): string {
+  const line = unexpanded
+    ? formatUnexpanded(unexpanded, elapsedMs)
+    : formatProgress(run, elapsedMs);
   return held === null ? line : `${line} · held: ${held}`;
 }

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { problemOf } from "./problem_of.ts";
 import type { ClientConfig } from "./config.ts";
 import { HubAuthError, HubError, HubUnreachableError } from "./errors.ts";
+import type { HubClock } from "./hub_clock.ts";
 import { networkReason } from "./network_reason.ts";
 
 /** The HTTP methods the admin API uses. */
@@ -27,13 +28,15 @@ export interface HubRequestOptions extends ClientConfig {
   fetch?: typeof fetch;
   /** Give up on a request after this long; 0 waits forever. Default 30 s. */
   timeoutMs?: number;
+  /** Told the `Date` of every answer, to follow the hub's clock. */
+  clock?: HubClock;
 }
 
 /** Creates the request function of a client for the hub at `options.baseUrl`. */
 export function createHubRequest(options: HubRequestOptions): HubRequest {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const { baseUrl, token, tokenSource } = options;
+  const { baseUrl, token, tokenSource, clock } = options;
 
   return async (method, path, schema, body) => {
     const headers: Record<string, string> = {
@@ -43,6 +46,8 @@ export function createHubRequest(options: HubRequestOptions): HubRequest {
     if (token !== null) headers.authorization = `Bearer ${token}`;
     let status: number;
     let text: string;
+    let date: string | null;
+    const sentAt = clock?.localNow() ?? 0;
     try {
       const res = await doFetch(`${baseUrl}${path}`, {
         method,
@@ -50,11 +55,13 @@ export function createHubRequest(options: HubRequestOptions): HubRequest {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined,
       });
+      date = res.headers.get("date");
       status = res.status;
       text = await res.text();
     } catch (cause) {
       throw new HubUnreachableError(baseUrl, networkReason(cause, timeoutMs), { cause });
     }
+    clock?.observe(sentAt, clock.localNow(), date);
     const what = `${method} ${path}`;
     const json = parseJson(text);
     if (status < 200 || status > 299) {

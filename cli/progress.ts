@@ -25,12 +25,31 @@ export function formatTally(tally: Tally, elapsedMs: number, width = 10): string
   // Floor, so the bar is full only when everything is done.
   const filled = total > 0 ? Math.min(width, Math.floor((done / total) * width)) : 0;
   const bar = "#".repeat(filled) + "-".repeat(width - filled);
-  // Tenths of a second below a minute, so the line does not jump between units.
-  const elapsed = elapsedMs < 60_000
+  const unit = tally.unit ? ` ${tally.unit}` : "";
+  return `[${bar}] ${done}/${total}${unit} done · ${running} running · ${failed} failed · ${
+    formatElapsed(elapsedMs)
+  }`;
+}
+
+/**
+ * The line of a run whose root is not expanded yet, so whose size is not
+ * known: `[----------] expanding the graph… · 0.4s`, or `waiting to expand`
+ * while the root waits for a worker.
+ */
+export function formatUnexpanded(
+  rootState: "ready" | "leased",
+  elapsedMs: number,
+  width = 10,
+): string {
+  const doing = rootState === "leased" ? "expanding the graph…" : "waiting to expand the graph…";
+  return `[${"-".repeat(width)}] ${doing} · ${formatElapsed(elapsedMs)}`;
+}
+
+/** Tenths of a second below a minute, so a live line does not jump between units. */
+function formatElapsed(elapsedMs: number): string {
+  return elapsedMs < 60_000
     ? `${(Math.max(0, elapsedMs) / 1000).toFixed(1)}s`
     : formatDuration(elapsedMs);
-  const unit = tally.unit ? ` ${tally.unit}` : "";
-  return `[${bar}] ${done}/${total}${unit} done · ${running} running · ${failed} failed · ${elapsed}`;
 }
 
 /** A run's progress line: its tasks done, leased and failed. */
@@ -61,9 +80,10 @@ export interface ProgressOptions<T> {
   write: (text: string) => void;
   /** Redraw in place (`\r`) instead of printing lines. */
   tty: boolean;
+  /** The CLI's clock: a line without a terminal is printed at most once a second of it. */
   now: () => number;
-  /** When the wait started, for the elapsed time. */
-  startedAt: number;
+  /** The elapsed time a status shows (a run's own, from the hub's times). */
+  elapsedMs: (value: T) => number;
   /** The line for a status (`formatProgress` for a run). */
   format: (value: T, elapsedMs: number) => string;
   /** The terminal's width, if known: a longer live line would wrap and break the redraw. */
@@ -71,12 +91,13 @@ export interface ProgressOptions<T> {
 }
 
 /**
- * The reporter of a `--wait` on standard error, started at `startedAt`; null
- * with `--json` and no terminal, so that scripts merging the streams read JSON only.
+ * The reporter of a `--wait` on standard error, showing `elapsedMs` of each
+ * status; null with `--json` and no terminal, so that scripts merging the
+ * streams read JSON only.
  */
 export function progressOnStderr<T>(
   ctx: CommandContext,
-  startedAt: number,
+  elapsedMs: (value: T) => number,
   format: (value: T, elapsedMs: number) => string,
 ): ProgressReporter<T> | null {
   if (ctx.json && !ctx.io.stderrIsTerminal) return null;
@@ -84,7 +105,7 @@ export function progressOnStderr<T>(
     write: ctx.io.errRaw,
     tty: ctx.io.stderrIsTerminal,
     now: ctx.now,
-    startedAt,
+    elapsedMs,
     format,
     columns: ctx.io.terminalColumns,
   });
@@ -97,7 +118,7 @@ export function createProgressReporter<T>(options: ProgressOptions<T>): Progress
   return {
     update(value) {
       const now = options.now();
-      const line = options.format(value, now - options.startedAt);
+      const line = options.format(value, options.elapsedMs(value));
       if (options.tty) {
         // \x1b[K clears what a longer previous line left behind.
         options.write(`\r${fitLine(line, options.columns())}\x1b[K`);

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "../shared/api_schemas.ts";
 import { fakeRun } from "./fake_answers.ts";
-import { createProgressReporter, fitLine, formatProgress, formatTally } from "./progress.ts";
+import {
+  createProgressReporter,
+  fitLine,
+  formatProgress,
+  formatTally,
+  formatUnexpanded,
+} from "./progress.ts";
 
 function run(counts: Record<string, number>, total: number): RunStatus {
   return fakeRun({ state: "running", finishedAt: null, total, counts });
@@ -23,6 +29,11 @@ Deno.test("formatProgress() fills the bar only when every task is done", () => {
   assert.match(formatProgress(run({}, 0), 0), /^\[----------\] 0\/0 done/);
 });
 
+Deno.test("formatUnexpanded() says the graph is not known yet instead of a total", () => {
+  assert.equal(formatUnexpanded("ready", 300), "[----------] waiting to expand the graph… · 0.3s");
+  assert.equal(formatUnexpanded("leased", 61_000), "[----------] expanding the graph… · 1m 01s");
+});
+
 Deno.test("formatTally() names the unit counted when there is one", () => {
   assert.equal(
     formatTally({ done: 3, total: 10, running: 2, failed: 1, unit: "days" }, 500),
@@ -37,7 +48,7 @@ Deno.test("a progress reporter on a terminal redraws one line and clears it at t
     write: (t) => (text += t),
     tty: true,
     now: () => now,
-    startedAt: 1000,
+    elapsedMs: () => now - 1000,
     format: formatProgress,
     columns: () => null,
   });
@@ -60,7 +71,7 @@ Deno.test("a progress reporter without a terminal prints a line at most once per
     write: (t) => lines.push(t),
     tty: false,
     now: () => now,
-    startedAt: 0,
+    elapsedMs: () => now,
     format: formatProgress,
     columns: () => null,
   });

@@ -29,6 +29,7 @@ import { loadClientConfig } from "./config.ts";
 import { describeAuthError } from "./describe_auth_error.ts";
 import { HubAuthError, HubError, HubUnreachableError, UsageError } from "./errors.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
+import { createHubClock } from "./hub_clock.ts";
 import type { Io } from "./io.ts";
 
 /** How often `--wait` polls the run or backfill. */
@@ -63,11 +64,14 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
       return await launchCommand(command, deps.env, deps.io, deps.launchers ?? PROCESS_LAUNCHERS);
     }
     const config = loadClientConfig(invocation, deps.env);
+    const now = deps.now ?? Date.now;
+    const clock = createHubClock(now);
     const ctx: CommandContext = {
-      client: createApiClient({ ...config, fetch: deps.fetch }),
+      client: createApiClient({ ...config, fetch: deps.fetch, clock }),
       io: deps.io,
       json: invocation.json,
-      now: deps.now ?? Date.now,
+      now,
+      hubNow: clock.now,
       sleep: deps.sleep ?? ((ms) => delay(ms)),
       pollMs: POLL_MS,
     };

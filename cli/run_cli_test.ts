@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "../shared/api_schemas.ts";
-import { fakeFamily, fakeRun } from "./fake_answers.ts";
+import { fakeFamily, fakeRun, fakeTaskDetail } from "./fake_answers.ts";
 import { type FakeRoute, inTurn, problem, runAgainst } from "./fake_hub.ts";
 import { createMemoryIo } from "./io.ts";
 import { runCli } from "./run_cli.ts";
@@ -43,6 +43,8 @@ function hubRoutes(statuses: RunStatus[]): Record<string, FakeRoute> {
     "POST /api/runs": () =>
       Response.json({ runId: "run_1", taskId: TASK, rootState: "ready" }, { status: 201 }),
     "GET /api/runs/run_1": inTurn(...statuses),
+    // A run of one task: its root is expanded (its next lease runs it).
+    [`GET /api/tasks/${TASK}`]: () => Response.json(fakeTaskDetail({ id: TASK, next: "run" })),
   };
 }
 
@@ -78,7 +80,8 @@ Deno.test("submit --wait exits 1 when the run fails, naming the failed task", as
       stdout.slice(stdout.indexOf("=====")),
       [
         "===== Drover execution summary =====",
-        "Run run_1 failed after 2.2s (1 task):",
+        // The run's own time, createdAt 0 to finishedAt 2500 (hub clock), as status says.
+        "Run run_1 failed after 2.5s (1 task):",
         `  * 1 failed: ${TASK} (RangeError: shardId 5 is not below totalShards 2)`,
         "This run failed: 1 task failed.",
         "====================================",

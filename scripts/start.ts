@@ -68,7 +68,8 @@ if (import.meta.main) {
     console.error(`\n  ${problem}; stopping the hub.\n`);
     await stop(1);
   }
-  console.error(banner(hub.url, config, tokenFile?.path ?? null));
+  const drover = droverCommands(Deno.env.toObject(), Deno.version.deno);
+  console.error(banner(hub.url, config, tokenFile?.path ?? null, drover));
   const status = await worker.status;
   if (!stopping) {
     console.error(`The local worker exited with code ${status.code}; stopping the hub.`);
@@ -108,8 +109,34 @@ async function localWorkerConnected(
   }
 }
 
+/**
+ * How to run the CLI from here, as this process was started: `npx` and
+ * `npm exec` set `npm_command=exec` (and `npm_lifecycle_event=npx`), and a
+ * machine that ran `npx -y deno@… task start` may have no `deno` on its
+ * PATH. Other npm-like launchers (`npm run`, pnpm, yarn, bun) leave an
+ * `npm_execpath` or their own `npm_config_user_agent`: then both ways are
+ * shown. `deno task` sets `npm_config_user_agent=deno/…` itself when none is
+ * set, so that one means nothing.
+ */
+export function droverCommands(
+  env: Readonly<Record<string, string | undefined>>,
+  denoVersion: string,
+): { command: string; alternative: string | null } {
+  const deno = "deno task drover";
+  const npx = `npx -y deno@${denoVersion} task drover`;
+  if (env.npm_command === "exec") return { command: npx, alternative: null };
+  const agent = env.npm_config_user_agent ?? "";
+  const npmLike = Boolean(env.npm_execpath) || (agent !== "" && !agent.startsWith("deno/"));
+  return { command: deno, alternative: npmLike ? npx : null };
+}
+
 /** What `deno task start` prints once the hub and its worker are ready. */
-function banner(url: string, config: HubConfig, tokenPath: string | null): string {
+export function banner(
+  url: string,
+  config: Pick<HubConfig, "dbUrl" | "dataDir">,
+  tokenPath: string | null,
+  drover: { command: string; alternative: string | null },
+): string {
   const tokenLines = tokenPath
     ? [
       `  For the CLI in another terminal (admin token kept in ${tokenPath}):`,
@@ -127,10 +154,14 @@ function banner(url: string, config: HubConfig, tokenPath: string | null): strin
     `  One local worker is connected and running the examples.`,
     "",
     ...tokenLines,
-    `  Try:  deno task drover submit AggregateShards --param totalShards=10 --wait`,
-    `        deno task drover runs`,
+    `  Try:  ${drover.command} submit AggregateShards --param totalShards=10 --wait`,
+    `        ${drover.command} runs`,
     `        open ${url}/api/docs`,
     "",
+    ...(drover.alternative === null ? [] : [
+      `  Without deno on your PATH, run "${drover.alternative} …" instead of "${drover.command} …".`,
+      "",
+    ]),
   ].join("\n");
 }
 

@@ -12,7 +12,10 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 /** Debian's chromium, or CHROMIUM_BIN. */
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
 
-Deno.test("the /api/docs page lists every operation and sends requests with the token", async () => {
+/** Where to save a screenshot of the page, to look at it; none unless set. */
+const SCREENSHOT = Deno.env.get("DROVER_DOCS_SCREENSHOT");
+
+Deno.test("the /api/docs page lists every operation, shows inline code, and sends requests with the token", async (t) => {
   const exists = await Deno.stat(CHROMIUM).then(() => true, () => false);
   assert.ok(
     exists,
@@ -48,6 +51,29 @@ Deno.test("the /api/docs page lists every operation and sends requests with the 
     const roles = await page.textContent('details.op[data-op="DELETE /api/tokens/{id}"] .roles');
     assert.equal(roles, "admin");
 
+    // Descriptions' inline code is <code>, not backticks: the intro's and every operation's.
+    const intro = page.locator("main > p.intro");
+    assert.equal(await intro.count(), 1);
+    assert.deepEqual(await intro.locator("code").allTextContents(), [
+      "Authorization: Bearer drv_…",
+      "application/problem+json",
+      "code",
+    ]);
+    const prose = await page.$$eval(
+      "main > p, details.op summary, details.op .body > p, details.op td, details.op h4",
+      (els) => els.map((e) => e.textContent ?? ""),
+    );
+    assert.deepEqual(prose.filter((t) => t.includes("`")), [], "no literal backtick in prose");
+    const runs = page.locator('details.op[data-op="GET /api/runs"]');
+    await runs.locator("summary").click();
+    assert.deepEqual(await runs.locator(".body > p").allTextContents(), [
+      "Newest first. A page with more runs after it has a next cursor: pass it back as cursor.",
+      "Roles: admin, operator, viewer.",
+    ]);
+    assert.deepEqual(await runs.locator(".body > p code").allTextContents(), ["next", "cursor"]);
+    if (SCREENSHOT) await page.screenshot({ path: SCREENSHOT, fullPage: false });
+    await runs.locator("summary").click();
+
     // Without a token the hub says 401, and the page shows it.
     const tokens = page.locator('details.op[data-op="GET /api/tokens"]');
     await tokens.locator("summary").click();
@@ -78,6 +104,27 @@ Deno.test("the /api/docs page lists every operation and sends requests with the 
       localStorage.length,
     ]);
     assert.deepEqual(stored, [viewer.body.token, 0]);
+
+    await t.step("a description is shown as text, never run as HTML", async () => {
+      const hostile = '<script>window.ran = 1</script><img src=x onerror="window.ran = 2">';
+      const forged = structuredClone(doc.body) as typeof doc.body & {
+        info: { description: string };
+      };
+      forged.info.description = `Beware ${hostile} and \`<b>bold</b>\`.`;
+      (forged.paths["/api/runs"]!.get as { description: string }).description = hostile;
+      const other = await browser.newPage();
+      await other.route("**/api/openapi.json", (route) => route.fulfill({ json: forged }));
+      await other.goto(`${hub.url}/api/docs`);
+      await other.waitForSelector("details.op");
+      const shown = other.locator("main > p.intro");
+      assert.equal(await shown.textContent(), `Beware ${hostile} and <b>bold</b>.`);
+      assert.equal(await shown.locator("code").textContent(), "<b>bold</b>");
+      assert.equal(await other.locator("main script, main img, main b").count(), 0);
+      const runsOp = other.locator('details.op[data-op="GET /api/runs"] .body > p');
+      assert.equal(await runsOp.first().textContent(), hostile);
+      assert.equal(await other.evaluate(() => (globalThis as { ran?: number }).ran), undefined);
+      await other.close();
+    });
   } finally {
     await browser.close();
     await Deno.remove(dir, { recursive: true });

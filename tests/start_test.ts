@@ -11,11 +11,31 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 
 const START = new URL("../scripts/start.ts", import.meta.url).pathname;
 
+/** What `npx -y deno@2.9.6 task start` sets (npm 11, seen by printing the environment). */
+const NPX_ENV = {
+  npm_command: "exec",
+  npm_lifecycle_event: "npx",
+  npm_execpath: "/usr/lib/node_modules/npm/bin/npm-cli.js",
+  npm_config_user_agent: "npm/11.19.1 node/v20.20.2 linux x64 workspaces/false",
+};
+
+/**
+ * Starts scripts/start.ts in `cwd` with this environment less its npm
+ * variables (the suite itself may run under npx), plus `env`.
+ */
 function start(cwd: string, env: Record<string, string> = {}): ProcessHandle {
+  const inherited = Object.entries(Deno.env.toObject()).filter(([k]) => !/^npm_/i.test(k));
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", START],
     cwd,
-    env: { DROVER_PORT: "0", DROVER_LOG_LEVEL: "warn", NO_COLOR: "1", ...env },
+    clearEnv: true,
+    env: {
+      ...Object.fromEntries(inherited),
+      DROVER_PORT: "0",
+      DROVER_LOG_LEVEL: "warn",
+      NO_COLOR: "1",
+      ...env,
+    },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -34,6 +54,10 @@ Deno.test("deno task start prints its banner once the worker is connected: a run
     );
     const url = /ready at (http:\/\/\S+)/.exec(ready.msg!)![1]!;
     assert.ok(proc.lines.some((l) => /One local worker is connected/.test(l.msg ?? "")));
+    const text = await bannerText(proc);
+    assert.match(text, /^ {2}Try: {2}deno task drover submit AggregateShards /m);
+    assert.match(text, /^ {8}deno task drover runs$/m);
+    assert.doesNotMatch(text, /npx/, "started by deno task: no npx line");
     const token = (await Deno.readTextFile(`${dir}/.drover/admin-token`)).trim();
     const api = createApiClient(url, token);
     const { runId } = await api.submit("AggregateShards", { totalShards: 2 });
@@ -44,6 +68,31 @@ Deno.test("deno task start prints its banner once the worker is connected: a run
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task start started through npx says to run the CLI through npx too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-start-" });
+  try {
+    await using proc = start(dir, NPX_ENV);
+    const text = await bannerText(proc);
+    const npx = `npx -y deno@${Deno.version.deno} task drover`;
+    assert.ok(
+      text.includes(`  Try:  ${npx} submit AggregateShards --param totalShards=10 --wait\n`),
+      text,
+    );
+    assert.ok(text.includes(`\n        ${npx} runs\n`), text);
+    assert.doesNotMatch(text, /deno task drover/);
+    assert.equal((await proc.stop()).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The banner's lines, once its last one (the docs URL) is out. */
+async function bannerText(proc: ProcessHandle): Promise<string> {
+  await proc.waitFor((l) => /^ +open http:\S+\/api\/docs$/.test(l.msg ?? ""), 60_000, "the banner");
+  const lines = proc.lines.map((l) => l.msg ?? "");
+  return lines.slice(lines.findIndex((l) => /Drover hub ready/.test(l))).join("\n");
+}
 
 Deno.test("deno task start says why and stops when its worker exits before connecting", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-start-" });

@@ -49,7 +49,7 @@ export async function backfillCommand(
   }
 
   if (!ctx.json) ctx.io.out(what);
-  const progress = progressOnStderr(ctx, startedAt, formatBackfillProgress);
+  const progress = progressOnStderr(ctx, () => ctx.now() - startedAt, formatBackfillProgress);
   let backfill;
   try {
     backfill = await waitUntilEnded(() => ctx.client.getBackfill(created.backfillId), {

@@ -19,7 +19,7 @@ export async function pausesCommand(
   if (command.name === "pauses") {
     const pauses = await ctx.client.listPauses();
     if (ctx.json) printJson(ctx, { pauses });
-    else ctx.io.out(formatPauses(pauses, ctx.now()));
+    else ctx.io.out(formatPauses(pauses, ctx.hubNow()));
     return EXIT.ok;
   }
   const { kind, value } = command;

@@ -27,12 +27,11 @@ export async function retryCommand(
     else ctx.io.out(`Retried task ${result.taskId}: it is ${result.state} now`);
     return EXIT.ok;
   }
-  const startedAt = ctx.now();
   const result = await ctx.client.retryRun(command.id);
   if (!command.wait && ctx.json) printJson(ctx, result);
   if (!ctx.json) ctx.io.out(describeRunRetry(result));
   if (!command.wait) return EXIT.ok;
-  return await followRun(ctx, result.runId, startedAt);
+  return await followRun(ctx, result.runId);
 }
 
 /** `Retried run run_ab: 2 failed tasks back in the queue (A_1, B_2), 5 unblocked`. */

@@ -118,7 +118,8 @@ Deno.test("retry --wait follows the run with a progress line and ends with the s
   assert.match(stderr, /^\[######----\] 3\/5 done · 2 running · 0 failed · 0\.0s$/m);
   assert.match(
     stdout,
-    /^Run run_1 done in 200ms \(5 tasks\):\n {2}\* 3 already done\n {2}\* 2 completed$/m,
+    // From the run's createdAt (0) to its finishedAt (500), as status says.
+    /^Run run_1 done in 500ms \(5 tasks\):\n {2}\* 3 already done\n {2}\* 2 completed$/m,
   );
 });
 

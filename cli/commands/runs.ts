@@ -4,7 +4,7 @@ import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatNextPage } from "../format_next_page.ts";
 import { formatTable } from "../../shared/text_table.ts";
-import { formatDuration, formatTimestamp } from "../format_time.ts";
+import { formatDuration, formatTimestamp, runElapsedMs } from "../format_time.ts";
 
 /** Lists a page of runs, newest first, and how to show the next page. */
 export async function runsCommand(
@@ -22,7 +22,7 @@ export async function runsCommand(
     ctx.io.out(filtered ? "No runs match." : "No runs yet.");
     return EXIT.ok;
   }
-  const now = ctx.now();
+  const hubNow = ctx.hubNow();
   ctx.io.out(formatTable(
     ["RUN", "FAMILY", "STATE", "DONE", "FAILED", "CREATED", "TOOK"],
     runs.map((r) => [
@@ -32,7 +32,7 @@ export async function runsCommand(
       `${r.counts.done ?? 0}/${r.total}`,
       String(r.counts.failed ?? 0),
       formatTimestamp(r.createdAt),
-      formatDuration((r.finishedAt ?? now) - r.createdAt) + (r.finishedAt === null ? "…" : ""),
+      formatDuration(runElapsedMs(r, hubNow)) + (r.finishedAt === null ? "…" : ""),
     ]),
   ));
   if (next !== null) {

@@ -5,7 +5,7 @@ import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatCounts } from "../format_run.ts";
 import { formatExecutionSummary } from "../format_summary.ts";
 import { formatFields } from "../../shared/text_table.ts";
-import { formatDuration, formatTimestamp } from "../format_time.ts";
+import { formatDuration, formatTimestamp, runElapsedMs } from "../format_time.ts";
 
 /** Shows a run: state, family and params, task counts, then its execution summary. */
 export async function statusCommand(
@@ -17,8 +17,8 @@ export async function statusCommand(
     printJson(ctx, run);
     return EXIT.ok;
   }
-  const end = run.finishedAt ?? ctx.now();
-  const took = formatDuration(end - run.createdAt);
+  const elapsedMs = runElapsedMs(run, ctx.hubNow());
+  const took = formatDuration(elapsedMs);
   ctx.io.out(formatFields([
     ["Run", run.runId],
     ["State", run.state],
@@ -31,6 +31,6 @@ export async function statusCommand(
       : ["Finished", `${formatTimestamp(run.finishedAt)} (took ${took})`],
     ["Tasks", `${run.total}: ${formatCounts(run.counts)}`],
   ]));
-  ctx.io.out(`\n${formatExecutionSummary(run, end - run.createdAt)}`);
+  ctx.io.out(`\n${formatExecutionSummary(run, elapsedMs)}`);
   return EXIT.ok;
 }

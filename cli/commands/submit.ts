@@ -13,7 +13,6 @@ export async function submitCommand(
 ): Promise<ExitCode> {
   const family = await fetchFamily(ctx.client, command.family);
   const params = coerceParams(family.name, family.paramsSchema, command.params);
-  const startedAt = ctx.now();
   // The version pins the submission to the schema the params were converted with.
   const submitted = await ctx.client.submitRun({
     family: family.name,
@@ -36,5 +35,5 @@ export async function submitCommand(
   if (!ctx.json) {
     ctx.io.out(`Submitted run ${submitted.runId} (root task ${submitted.taskId})`);
   }
-  return await followRun(ctx, submitted.runId, startedAt);
+  return await followRun(ctx, submitted.runId);
 }

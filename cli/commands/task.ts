@@ -18,7 +18,7 @@ export async function taskCommand(
     printJson(ctx, task);
     return EXIT.ok;
   }
-  ctx.io.out(formatTask(task, ctx.now()));
+  ctx.io.out(formatTask(task, ctx.hubNow()));
   return EXIT.ok;
 }
 

@@ -19,7 +19,7 @@ export async function workersCommand(
     ctx.io.out("No worker has connected yet.");
     return EXIT.ok;
   }
-  const now = ctx.now();
+  const now = ctx.hubNow();
   ctx.io.out(formatTable(
     ["NAME", "ID", "STATE", "LEASES", "SLOTS", "LABELS", "VERSION", "LAST SEEN"],
     workers.map((w) => [

@@ -33,3 +33,16 @@ Deno.test("workers says when no worker has connected yet", async () => {
   });
   assert.equal(stdout, "No worker has connected yet.\n");
 });
+
+Deno.test("workers measures LAST SEEN on the hub's clock, as its Date header tells it", async () => {
+  const seen = Date.UTC(2026, 10, 23, 12);
+  const { stdout } = await runAgainst(["workers"], {
+    // The CLI's fake clock reads 0; the hub's reads 12:00:42 when it answers.
+    "GET /api/workers": () => {
+      const answer = Response.json({ workers: [fakeWorker({ lastSeenAt: seen })] });
+      answer.headers.set("date", new Date(seen + 42_000).toUTCString());
+      return answer;
+    },
+  });
+  assert.match(stdout, / 44s ago\n$/, "a Date of 12:00:42 may lag up to 3 s: 43.5 s, rounded");
+});

@@ -4,6 +4,65 @@
  * roles, parameters, request and response schemas, and a form to try each
  * one with a token kept in the page's session storage.
  */
+
+/** A piece of a description: plain text, or inline code. */
+export interface Span {
+  code: boolean;
+  text: string;
+}
+
+/**
+ * The light Markdown the API's descriptions use within a paragraph, as
+ * spans: inline code, where a run of n backticks closes at the next run of
+ * exactly n (CommonMark's rule, so a code span can hold a backtick); any
+ * other character, an unmatched backtick included, is text. The page embeds
+ * this function's source and appends each span as a text node or a `<code>`
+ * element's text, so nothing in a description is ever parsed as HTML.
+ */
+export function markdownSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  let plain = "";
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== "`") {
+      plain += text[i];
+      i++;
+      continue;
+    }
+    let n = 0;
+    while (text[i + n] === "`") n++;
+    let close = -1;
+    for (let j = text.indexOf("`", i + n); j !== -1; j = text.indexOf("`", j)) {
+      let m = 0;
+      while (text[j + m] === "`") m++;
+      if (m === n) {
+        close = j;
+        break;
+      }
+      j += m;
+    }
+    if (close === -1) {
+      plain += text.slice(i, i + n);
+      i += n;
+      continue;
+    }
+    if (plain !== "") spans.push({ code: false, text: plain });
+    plain = "";
+    let code = text.slice(i + n, close).replaceAll("\n", " ");
+    if (/^ .*[^ ].* $/s.test(code)) code = code.slice(1, -1);
+    spans.push({ code: true, text: code });
+    i = close + n;
+  }
+  if (plain !== "") spans.push({ code: false, text: plain });
+  return spans;
+}
+
+/** The paragraphs of a description: its blank-line-separated blocks. */
+export function paragraphs(text: string): string[] {
+  return text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p !== "");
+}
+
+/** The page's HTML, its script included. */
 export const DOCS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -31,6 +90,7 @@ export const DOCS_PAGE = `<!doctype html>
   table { border-collapse: collapse; } td, th { text-align: left; padding: 2px 10px 2px 0; }
   textarea { width: 100%; min-height: 80px; font: 12px monospace; }
   .error { color: #cf222e; }
+  code { font: 12px monospace; background: #eef1f4; padding: 1px 4px; border-radius: 3px; }
 </style>
 </head>
 <body>
@@ -52,10 +112,17 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 const pretty = (value) => el("pre", {}, JSON.stringify(value, null, 2));
+// markdownSpans() and paragraphs() from docs_page.ts, as Deno compiled them.
+const markdownSpans = ${markdownSpans};
+const paragraphs = ${paragraphs};
+/** An element of \`tag\` holding \`text\` with its inline code as <code> elements. */
+const rich = (tag, attrs, text) => el(tag, attrs,
+  ...markdownSpans(text ?? "").map((s) => s.code ? el("code", {}, s.text) : s.text));
 try {
   const doc = await (await fetch("/api/openapi.json")).json();
   document.getElementById("title").textContent = doc.info.title + " " + doc.info.version;
-  main.replaceChildren(el("p", {}, doc.info.description ?? ""));
+  main.replaceChildren(...paragraphs(doc.info.description ?? "")
+    .map((para) => rich("p", { class: "intro" }, para)));
   const byTag = new Map();
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -78,17 +145,17 @@ function operation(path, method, op) {
   details.append(el("summary", {},
     el("span", { class: "method " + method }, method),
     el("span", { class: "path" }, path),
-    el("span", {}, op.summary ?? ""),
+    rich("span", {}, op.summary),
     el("span", { class: "roles" }, roles.length ? roles.join(", ") : "public")));
   const body = el("div", { class: "body" });
-  for (const para of (op.description ?? "").split("\\n\\n")) body.append(el("p", {}, para));
+  for (const para of paragraphs(op.description ?? "")) body.append(rich("p", {}, para));
   const params = op.parameters ?? [];
   if (params.length) {
     const table = el("table", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "in"),
       el("th", {}, "type"), el("th", {}, "")));
     for (const p of params) {
       table.append(el("tr", {}, el("td", {}, p.name + (p.required ? " *" : "")), el("td", {}, p.in),
-        el("td", {}, p.schema?.type ?? ""), el("td", {}, p.schema?.description ?? p.description ?? "")));
+        el("td", {}, p.schema?.type ?? ""), rich("td", {}, p.schema?.description ?? p.description)));
     }
     body.append(table);
   }
@@ -96,7 +163,7 @@ function operation(path, method, op) {
   if (requestSchema) body.append(el("h4", {}, "Request body"), pretty(requestSchema));
   for (const [status, response] of Object.entries(op.responses ?? {})) {
     const schema = Object.values(response.content ?? {})[0]?.schema;
-    body.append(el("h4", {}, status + " " + (response.description ?? "")));
+    body.append(rich("h4", {}, status + " " + (response.description ?? "")));
     if (schema && status.startsWith("2")) body.append(pretty(schema));
   }
   body.append(tryIt(path, method, params, Boolean(requestSchema)));
