@@ -2,12 +2,14 @@
  * Two workers advertising one family and version with different code are
  * accepted (a rolling deploy runs two builds side by side for a while), and
  * the conflict is shown where people look: the hello's answer and both
- * workers' logs, the family registry, and the task view.
+ * workers' logs, the family registry (API and `drover families`), and the
+ * task view.
  */
 import assert from "node:assert/strict";
 import { startCluster } from "../testing/start_cluster.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { drover } from "./fixtures/drover.ts";
 
 interface Family {
   name: string;
@@ -60,6 +62,11 @@ Deno.test("a family run with different code by two workers is reported as a conf
     "Sleep",
     "families only the test worker runs are not in conflict",
   );
+
+  const listed = await drover(c.hub, ["families"]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^Sleep \(CONFLICT\)\s+1 /m);
+  assert.ok(listed.stdout.includes(`CONFLICT: ${told.message}`), listed.stdout);
 
   const { runId, taskId } = await c.api.submit("Sleep", { group: "conflict", id: 1 });
   assert.equal((await waitForRun(c.api, runId)).state, "done");

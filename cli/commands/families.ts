@@ -22,13 +22,17 @@ export async function familiesCommand(
   ctx.io.out(formatTable(
     ["FAMILY", "VERSION", "PARAMS", "RETRY", "DESCRIPTION"],
     families.map((f) => [
-      f.name,
+      f.codeConflict ? `${f.name} (CONFLICT)` : f.name,
       String(f.version),
       describeParams(f.paramsSchema),
       `${f.retry.maxAttempts}× from ${formatDuration(f.retry.baseDelayMs)}`,
       f.description ?? "",
     ]),
   ));
+  // Workers running different code under one name: say so where the list is read.
+  for (const f of families) {
+    if (f.codeConflict) ctx.io.out(`\nCONFLICT: ${f.codeConflict.message}`);
+  }
   return EXIT.ok;
 }
 
