@@ -1,14 +1,15 @@
 /**
- * Keeps the examples in docs/tasks.md compiling: every ```ts block is
- * written to its own module in a temporary directory under
+ * Keeps the examples in docs/tasks.md and README.md compiling: every ```ts
+ * block is written to its own module in a temporary directory under
  * `.drover/doccheck/`, and the lot is type-checked with `deno check`.
  *
- * How the blocks become modules (their imports written as if from
- * `pipelines/`, named blocks such as `// pipelines/daily.ts`, ```ts ignore)
- * is in `fixtures/markdown_blocks.ts`.
+ * How the blocks become modules (the guide's imports written as if from
+ * `pipelines/`, the README's from the root, named blocks such as
+ * `// pipelines/daily.ts`, ```ts ignore) is in `fixtures/markdown_blocks.ts`.
  */
 import assert from "node:assert/strict";
 import {
+  AUTHOR_DIR,
   type CodeBlock,
   extractBlocks,
   isCheckedTs,
@@ -72,25 +73,34 @@ Deno.test("rewriteImports() resolves relative specifiers from the readers' direc
   ]);
 });
 
-Deno.test("every ts block in docs/tasks.md type-checks with deno check", async () => {
-  const markdown = await Deno.readTextFile(new URL(DOC, ROOT));
-  const dir = await makeScratchDir("tasks_md_");
+/** The documents whose ```ts blocks are checked, and where their relative imports resolve from. */
+const TS_DOCS = [[DOC, AUTHOR_DIR], ["README.md", ROOT]] as const;
+
+Deno.test("every ts block in docs/tasks.md and README.md type-checks with deno check", async () => {
+  const dirs: string[] = [];
   try {
-    const modules = await writeExampleModules(markdown, dir);
-    assert.ok(
-      modules.length >= 10,
-      `expected the guide's examples, found ${modules.length} ts blocks`,
-    );
-    const named = modules.filter((m) => namedFile(m.block))
-      .map((m) => `${m.name} is the block at line ${m.block.line}`);
+    // One deno check for all: the type graph (zod, the door) is loaded once.
+    const files: string[] = [];
+    const counts: Record<string, number> = {};
+    const named: string[] = [];
+    for (const [doc, base] of TS_DOCS) {
+      const dir = await makeScratchDir("ts_blocks_");
+      dirs.push(dir);
+      const modules = await writeExampleModules(
+        await Deno.readTextFile(new URL(doc, ROOT)),
+        dir,
+        base,
+      );
+      counts[doc] = modules.length;
+      files.push(...modules.map((m) => m.path));
+      for (const m of modules.filter((m) => namedFile(m.block))) {
+        named.push(`${doc} ${m.name} is the block at line ${m.block.line}`);
+      }
+    }
+    assert.ok(counts[DOC]! >= 10, `expected the guide's examples, found ${counts[DOC]} ts blocks`);
+    assert.ok(counts["README.md"]! >= 1, "the README shows a task family");
     const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "check",
-        "--quiet",
-        "--config",
-        new URL("deno.json", ROOT).pathname,
-        ...modules.map((m) => m.path),
-      ],
+      args: ["check", "--quiet", "--config", new URL("deno.json", ROOT).pathname, ...files],
       cwd: ROOT.pathname,
       stdout: "piped",
       stderr: "piped",
@@ -98,17 +108,19 @@ Deno.test("every ts block in docs/tasks.md type-checks with deno check", async (
     }).output();
     const decoder = new TextDecoder();
     // "file:///…/L0123.ts:5:7" → "docs/tasks.md example L0123.ts:5:7".
-    const report = (decoder.decode(out.stdout) + decoder.decode(out.stderr))
-      .replaceAll(`file://${dir}/`, `${DOC} example `)
-      .replaceAll(`${dir}/`, `${DOC} example `);
+    let report = decoder.decode(out.stdout) + decoder.decode(out.stderr);
+    TS_DOCS.forEach(([doc], i) => {
+      report = report.replaceAll(`file://${dirs[i]}/`, `${doc} example `)
+        .replaceAll(`${dirs[i]}/`, `${doc} example `);
+    });
     assert.equal(
       out.code,
       0,
-      `deno check failed for the examples in ${DOC} (mark a deliberately partial block ` +
+      `deno check failed for the examples (mark a deliberately partial block ` +
         `\`\`\`ts ignore; ${named.join(", ") || "no named blocks"}):\n${report}`,
     );
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
   }
 });
 
