@@ -1,83 +1,26 @@
 /**
- * Keeps the examples in docs/tasks.md compiling: every ```ts block is
- * written to its own module in a temporary directory under
+ * Keeps the examples in docs/tasks.md and README.md compiling: every ```ts
+ * block is written to its own module in a temporary directory under
  * `.drover/doccheck/`, and the lot is type-checked with `deno check`.
  *
- * The guide's examples are written as if they sat in `pipelines/`, a
- * directory at the repository's root, so their relative imports are
- * rewritten: `../worker/mod.ts` to the repository's `worker/mod.ts`, and
- * `./daily.ts` to the block that starts with the comment
- * `// pipelines/daily.ts` (a block names its file that way; the others are
- * named after their line). A block fenced ```ts ignore is intentionally
- * partial and skipped.
+ * How the blocks become modules (the guide's imports written as if from
+ * `pipelines/`, the README's from the root, named blocks such as
+ * `// pipelines/daily.ts`, ```ts ignore) is in `fixtures/markdown_blocks.ts`.
  */
 import assert from "node:assert/strict";
+import {
+  AUTHOR_DIR,
+  type CodeBlock,
+  extractBlocks,
+  isCheckedTs,
+  makeScratchDir,
+  namedFile,
+  rewriteImports,
+  ROOT,
+  writeExampleModules,
+} from "./fixtures/markdown_blocks.ts";
 
-const ROOT = new URL("../", import.meta.url);
 const DOC = "docs/tasks.md";
-/** Where the guide's examples live as far as their relative imports are concerned. */
-const AUTHOR_DIR = new URL("pipelines/", ROOT);
-
-/** One fenced code block of a Markdown file. */
-interface CodeBlock {
-  /** 1-based line of the opening fence. */
-  line: number;
-  /** The info string's words, e.g. `["ts", "ignore"]`. */
-  info: string[];
-  code: string;
-}
-
-/** The fenced (backtick or tilde) code blocks of `markdown`, in order. */
-function extractBlocks(markdown: string): CodeBlock[] {
-  const lines = markdown.split("\n");
-  const blocks: CodeBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^ {0,3}(`{3,}|~{3,})\s*(.*)$/.exec(lines[i]!);
-    if (!open) continue;
-    const fence = open[1]!;
-    const body: string[] = [];
-    let j = i + 1;
-    // A closing fence uses the same character, at least as many times, and nothing else.
-    const close = new RegExp(`^ {0,3}${fence[0] === "`" ? "`" : "~"}{${fence.length},}\\s*$`);
-    while (j < lines.length && !close.test(lines[j]!)) body.push(lines[j++]!);
-    blocks.push({
-      line: i + 1,
-      info: open[2]!.trim().split(/\s+/).filter(Boolean),
-      code: body.join("\n"),
-    });
-    i = j;
-  }
-  return blocks;
-}
-
-/** Whether a block is TypeScript to check (```ts or ```typescript, without `ignore`). */
-function isCheckedTs(block: CodeBlock): boolean {
-  const [lang, ...rest] = block.info;
-  return (lang === "ts" || lang === "typescript") && !rest.includes("ignore");
-}
-
-/** The file a block names on its first line (`// pipelines/daily.ts` → `daily.ts`), if any. */
-function namedFile(block: CodeBlock): string | undefined {
-  return /^\/\/ pipelines\/([\w-]+\.ts)\s*$/.exec(block.code.split("\n")[0]!)?.[1];
-}
-
-/**
- * Rewrites the relative specifiers of `import … from`, `export … from`,
- * side-effect imports and dynamic `import()` into absolute URLs: resolved
- * from `base` (the readers' `pipelines/` directory), then, for modules inside
- * `base` (other blocks), moved to `local`. Bare specifiers (`"zod"`) are
- * left to the import map.
- */
-function rewriteImports(code: string, base: URL, local: URL): string {
-  return code.replace(
-    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.{1,2}\/[^"']+)\2/g,
-    (_match, lead: string, quote: string, specifier: string) => {
-      let url = new URL(specifier, base).href;
-      if (url.startsWith(base.href)) url = local.href + url.slice(base.href.length);
-      return `${lead}${quote}${url}${quote}`;
-    },
-  );
-}
 
 Deno.test("extractBlocks() finds every fenced block with its opening line and info string", () => {
   const md = [
@@ -130,30 +73,32 @@ Deno.test("rewriteImports() resolves relative specifiers from the readers' direc
   ]);
 });
 
-Deno.test("every ts block in docs/tasks.md type-checks with deno check", async () => {
-  const markdown = await Deno.readTextFile(new URL(DOC, ROOT));
-  const blocks = extractBlocks(markdown).filter(isCheckedTs);
-  assert.ok(blocks.length >= 10, `expected the guide's examples, found ${blocks.length} ts blocks`);
+/** The documents whose ```ts blocks are checked, and where their relative imports resolve from. */
+const TS_DOCS = [[DOC, AUTHOR_DIR], ["README.md", ROOT]] as const;
 
-  const scratch = new URL(".drover/doccheck/", ROOT);
-  await Deno.mkdir(scratch, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: scratch.pathname, prefix: "tasks_md_" });
+Deno.test("every ts block in docs/tasks.md and README.md type-checks with deno check", async () => {
+  const dirs: string[] = [];
   try {
-    const local = new URL(`file://${dir}/`);
+    // One deno check for all: the type graph (zod, the door) is loaded once.
     const files: string[] = [];
+    const counts: Record<string, number> = {};
     const named: string[] = [];
-    for (const block of blocks) {
-      // No lines are added before the code, so that "L0123.ts:5:7" is line
-      // 123 + 5 of the guide (and "daily.ts:5:7" line 5 of that block).
-      const name = namedFile(block) ?? `L${String(block.line).padStart(4, "0")}.ts`;
-      const file = `${dir}/${name}`;
-      assert.ok(!files.includes(file), `two blocks of ${DOC} are named pipelines/${name}`);
-      // `export {}` makes even an import-free block a module of its own.
-      const code = `${rewriteImports(block.code, AUTHOR_DIR, local)}\nexport {};\n`;
-      await Deno.writeTextFile(file, code);
-      files.push(file);
-      if (namedFile(block)) named.push(`${name} is the block at line ${block.line}`);
+    for (const [doc, base] of TS_DOCS) {
+      const dir = await makeScratchDir("ts_blocks_");
+      dirs.push(dir);
+      const modules = await writeExampleModules(
+        await Deno.readTextFile(new URL(doc, ROOT)),
+        dir,
+        base,
+      );
+      counts[doc] = modules.length;
+      files.push(...modules.map((m) => m.path));
+      for (const m of modules.filter((m) => namedFile(m.block))) {
+        named.push(`${doc} ${m.name} is the block at line ${m.block.line}`);
+      }
     }
+    assert.ok(counts[DOC]! >= 10, `expected the guide's examples, found ${counts[DOC]} ts blocks`);
+    assert.ok(counts["README.md"]! >= 1, "the README shows a task family");
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["check", "--quiet", "--config", new URL("deno.json", ROOT).pathname, ...files],
       cwd: ROOT.pathname,
@@ -163,16 +108,42 @@ Deno.test("every ts block in docs/tasks.md type-checks with deno check", async (
     }).output();
     const decoder = new TextDecoder();
     // "file:///…/L0123.ts:5:7" → "docs/tasks.md example L0123.ts:5:7".
-    const report = (decoder.decode(out.stdout) + decoder.decode(out.stderr))
-      .replaceAll(`file://${dir}/`, `${DOC} example `)
-      .replaceAll(`${dir}/`, `${DOC} example `);
+    let report = decoder.decode(out.stdout) + decoder.decode(out.stderr);
+    TS_DOCS.forEach(([doc], i) => {
+      report = report.replaceAll(`file://${dirs[i]}/`, `${doc} example `)
+        .replaceAll(`${dirs[i]}/`, `${doc} example `);
+    });
     assert.equal(
       out.code,
       0,
-      `deno check failed for the examples in ${DOC} (mark a deliberately partial block ` +
+      `deno check failed for the examples (mark a deliberately partial block ` +
         `\`\`\`ts ignore; ${named.join(", ") || "no named blocks"}):\n${report}`,
     );
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    for (const dir of dirs) await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** What an author's module may import by a relative path, as written from `pipelines/`. */
+const DOORS = ["../shared/mod.ts", "../worker/mod.ts", "../worker/process.ts"];
+
+Deno.test("the guide's examples import Drover only through its doors, as a file in pipelines/ would", async () => {
+  const markdown = await Deno.readTextFile(new URL(DOC, ROOT));
+  const blocks = extractBlocks(markdown).filter(isCheckedTs);
+  const named = blocks.map(namedFile).filter((n) => n !== undefined).map((n) => `./${n}`);
+  const wrong: string[] = [];
+  for (const block of blocks) {
+    const specifiers = block.code.matchAll(
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g,
+    );
+    for (const [, specifier] of specifiers) {
+      if (specifier === "zod" || DOORS.includes(specifier!) || named.includes(specifier!)) continue;
+      wrong.push(`line ${block.line}: "${specifier}"`);
+    }
+  }
+  assert.deepEqual(
+    wrong,
+    [],
+    `${DOC} examples import what authors do not (use ${DOORS.join(", ")} or a named block)`,
+  );
 });
