@@ -3,10 +3,6 @@
  * failure becomes one of the errors in `errors.ts` (see `hub_request.ts`).
  */
 import {
-  type BackfillCreated,
-  backfillCreatedSchema,
-  type BackfillStatus,
-  backfillStatusSchema,
   type Family,
   type FamilyDetail,
   familyDetailSchema,
@@ -32,6 +28,12 @@ import {
   type TaskRetried,
   taskRetriedSchema,
 } from "../shared/api_schemas.ts";
+import {
+  type BackfillCreated,
+  backfillCreatedSchema,
+  type BackfillStatus,
+  backfillStatusSchema,
+} from "../shared/api_schemas_backfills.ts";
 import {
   type AuditList,
   auditListSchema,

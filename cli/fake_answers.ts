@@ -2,13 +2,8 @@
  * Test support: the hub's answers in their full shape (`shared/api_schemas*.ts`),
  * each with plausible defaults that a test overrides where it matters.
  */
-import type {
-  BackfillStatus,
-  FamilyDetail,
-  RunStatus,
-  Task,
-  TaskDetail,
-} from "../shared/api_schemas.ts";
+import type { FamilyDetail, RunStatus, Task, TaskDetail } from "../shared/api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas_backfills.ts";
 import type { AuditEntry, Pause, TokenCreated, Worker } from "../shared/api_schemas_admin.ts";
 
 /**

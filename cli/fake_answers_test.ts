@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import type { z } from "zod";
 import {
-  backfillStatusSchema,
   familyDetailSchema,
   runStatusSchema,
   taskDetailSchema,
   taskSchema,
 } from "../shared/api_schemas.ts";
+import { backfillStatusSchema } from "../shared/api_schemas_backfills.ts";
 import {
   auditEntrySchema,
   pauseSchema,

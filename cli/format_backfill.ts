@@ -1,5 +1,5 @@
 /** Human text about a backfill: its progress line, its summary, its failure line. */
-import type { BackfillStatus } from "../shared/api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas_backfills.ts";
 import { formatTable } from "../shared/text_table.ts";
 import { formatDuration } from "./format_time.ts";
 import { formatTally } from "./progress.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { BackfillStatus } from "../shared/api_schemas.ts";
+import type { BackfillStatus } from "../shared/api_schemas_backfills.ts";
 import { fakeBackfill } from "./fake_answers.ts";
 import {
   describeBackfillFailure,

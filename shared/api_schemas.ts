@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { BACKFILL_STATES, RUN_STATES, TASK_STATES } from "./states.ts";
+import { RUN_STATES, TASK_STATES } from "./states.ts";
 
 const ms = () => z.int().describe("Milliseconds since the epoch, hub clock");
 const json = z.unknown();
@@ -208,6 +208,14 @@ export const taskActionSchema = z.looseObject({
 /** A task's state after a retry, cancel or mark-done. */
 export type TaskAction = z.output<typeof taskActionSchema>;
 
+/** Connected workers that run different code for one family and version (their fingerprints differ). */
+const codeConflictSchema = z.looseObject({
+  message: z.string(),
+  workers: z.array(
+    z.looseObject({ workerId: z.string(), name: z.string(), fingerprint: z.string() }),
+  ),
+});
+
 /** A registered task family, as workers advertised it. */
 export const familySchema = z.looseObject({
   name: z.string(),
@@ -224,14 +232,7 @@ export const familySchema = z.looseObject({
   options: z.record(z.string(), json).describe("Resources, batching, external checks, …"),
   disabledUntil: ms().nullable(),
   schemaHash: z.string(),
-  codeConflict: z.looseObject({
-    message: z.string(),
-    workers: z.array(
-      z.looseObject({ workerId: z.string(), name: z.string(), fingerprint: z.string() }),
-    ),
-  }).nullable().describe(
-    "Connected workers run different code for this family and version (their fingerprints differ)",
-  ),
+  codeConflict: codeConflictSchema.nullable(),
 });
 
 /** A registered task family. */
@@ -251,52 +252,3 @@ export const familyEnabledSchema = z.looseObject({
   family: z.string(),
   disabledUntil: z.null(),
 });
-
-/** `POST /api/backfills` → 201. */
-export const backfillCreatedSchema = z.looseObject({
-  backfillId: z.string(),
-  days: z.int(),
-  skipped: z.int(),
-  submitted: z.int(),
-});
-
-/** A created backfill. */
-export type BackfillCreated = z.output<typeof backfillCreatedSchema>;
-
-/** One day's run of a backfill. */
-export const backfillRunSchema = z.looseObject({
-  runId: z.string(),
-  date: z.string(),
-  taskId: z.string(),
-  state: z.enum(RUN_STATES),
-});
-
-/** A backfill, as `GET /api/backfills` lists it. */
-export const backfillSchema = z.looseObject({
-  backfillId: z.string(),
-  family: z.string(),
-  version: z.int(),
-  param: z.string().describe("The parameter that takes each date"),
-  from: z.string(),
-  to: z.string(),
-  maxConcurrent: z.int().nullable(),
-  priority: z.int(),
-  createdAt: ms(),
-  days: z.int(),
-  skipped: z.int().describe("Already complete when the backfill was created"),
-  submitted: z.int(),
-  pending: z.int().describe("Not submitted yet"),
-  done: z.int(),
-  failed: z.int(),
-  running: z.int(),
-  state: z.enum(BACKFILL_STATES),
-});
-
-/** `GET /api/backfills`. */
-export const backfillListSchema = z.looseObject({ backfills: z.array(backfillSchema) });
-
-/** `GET /api/backfills/{id}`: a backfill with each day's run, in date order. */
-export const backfillStatusSchema = backfillSchema.extend({ runs: z.array(backfillRunSchema) });
-
-/** A backfill's progress, with each day's run. */
-export type BackfillStatus = z.output<typeof backfillStatusSchema>;

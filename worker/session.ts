@@ -5,7 +5,7 @@
  * replayed after every reconnect) until the hub acknowledges them, and a
  * graceful close.
  */
-import { LeaseLostError, TaskCancelledError, WorkerShutdownError } from "../shared/errors.ts";
+import { WorkerShutdownError } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import {
   CLOSE,
@@ -21,6 +21,7 @@ import { Connection } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
 import { familyRegistry } from "./family_registry.ts";
 import { LeaseTable } from "./lease_table.ts";
+import { dropRefusedLease } from "./refused_lease.ts";
 import { Slots } from "./slots.ts";
 import type { Outbox } from "./outbox.ts";
 import type { StagingJournal } from "./staging_journal.ts";
@@ -291,31 +292,9 @@ export class Session {
     this.#connection.send({ type: "lease.credit", free, grantsSeen: this.#grantsSeen });
   }
 
-  /**
-   * The hub refused a renewal (the lease was lost) or took the lease back
-   * (`cancelled`): the lease is dropped and its attempt publishes nothing.
-   */
+  /** The hub refused a renewal (the lease was lost) or took the lease back (`cancelled`). */
   #onRefused(taskId: string, epoch: number, reason: string, cancelled = false): void {
-    if (!this.#leases.get(taskId, epoch)) return;
-    if (!cancelled && this.#delivery.awaits(taskId, epoch)) {
-      // The result is already on its way; the hub's answer to it decides (a
-      // completion it already accepted is acknowledged again by its key).
-      this.#log.info("renewal refused while the result awaits acknowledgement", {
-        taskId,
-        epoch,
-        reason,
-      });
-      return;
-    }
-    if (cancelled) this.#log.warn("lease revoked", { taskId, epoch, reason });
-    else {
-      this.stats.leasesLost++;
-      this.#log.warn("lease lost", { taskId, epoch, reason });
-    }
-    this.#leases.drop(
-      taskId,
-      epoch,
-      cancelled ? new TaskCancelledError(taskId, reason) : new LeaseLostError(taskId, reason),
-    );
+    const x = { leases: this.#leases, delivery: this.#delivery, stats: this.stats, log: this.#log };
+    dropRefusedLease(x, taskId, epoch, reason, cancelled);
   }
 }

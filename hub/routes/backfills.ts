@@ -8,7 +8,7 @@ import {
   backfillCreatedSchema,
   backfillListSchema,
   backfillStatusSchema,
-} from "../../shared/api_schemas.ts";
+} from "../../shared/api_schemas_backfills.ts";
 import { RequestError } from "../core/request_error.ts";
 import { OPERATE, READ } from "../http/roles.ts";
 import type { ApiRouter } from "../http/router.ts";
