@@ -2,10 +2,28 @@
  * Hub configuration from the environment, validated with every problem
  * reported at once.
  */
+import { parseDuration } from "../shared/duration.ts";
 import { TOKEN_PATTERN } from "../shared/token_format.ts";
 import { z } from "zod";
 
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
+
+/** A duration such as `90s`, `15m`, `24h` or `7d`, as milliseconds, at least `minMs`. */
+function duration(defaultText: string, minMs: number) {
+  return z.string().default(defaultText).transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null || ms < minMs) {
+      ctx.addIssue({
+        code: "custom",
+        message: ms === null
+          ? `"${text}" is not a duration such as 90s, 15m, 24h or 7d`
+          : `"${text}" is shorter than the least allowed, ${minMs / 1000}s`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
 
 /** The hub's environment variables, with defaults. */
 export const hubConfigSchema = z.object({
@@ -25,6 +43,12 @@ export const hubConfigSchema = z.object({
     TOKEN_PATTERN,
     "must be a Drover token (drv_tok_<12 hex>_<43 base64url>): make one with `drover token generate`",
   ).optional(),
+  DROVER_METRICS: z.enum(["on", "off"]).default("on"),
+  DROVER_EVENT_RETENTION: duration("24h", 60_000),
+  DROVER_TASK_LOG_RETENTION: duration("7d", 60_000),
+  DROVER_TASK_LOG_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(
+    1_048_576,
+  ),
   DROVER_RESOURCES: z.string().default("").transform((text, ctx) => {
     const limits: Record<string, number> = {};
     for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -56,6 +80,14 @@ export interface HubConfig {
   workerAuth: "token" | "none";
   /** An admin token to store at start (`DROVER_ADMIN_TOKEN`); else one is generated once. */
   adminToken?: string;
+  /** `off`: nothing is measured and `/metrics` answers 404 (`DROVER_METRICS`). */
+  metrics: boolean;
+  /** How long events are kept (`DROVER_EVENT_RETENTION`, default 24h). */
+  eventRetentionMs: number;
+  /** How long task log lines are kept (`DROVER_TASK_LOG_RETENTION`, default 7d). */
+  taskLogRetentionMs: number;
+  /** Most bytes of log lines stored per attempt (`DROVER_TASK_LOG_MAX_BYTES`, default 1 MiB). */
+  taskLogMaxBytes: number;
 }
 
 /** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
@@ -82,6 +114,10 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     resources: c.DROVER_RESOURCES,
     workerAuth: c.DROVER_WORKER_AUTH,
     adminToken: c.DROVER_ADMIN_TOKEN,
+    metrics: c.DROVER_METRICS === "on",
+    eventRetentionMs: c.DROVER_EVENT_RETENTION,
+    taskLogRetentionMs: c.DROVER_TASK_LOG_RETENTION,
+    taskLogMaxBytes: c.DROVER_TASK_LOG_MAX_BYTES,
   };
 }
 

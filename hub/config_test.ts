@@ -25,6 +25,10 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     resources: {},
     workerAuth: "token",
     adminToken: undefined,
+    metrics: true,
+    eventRetentionMs: 86_400_000,
+    taskLogRetentionMs: 604_800_000,
+    taskLogMaxBytes: 1_048_576,
   });
 });
 
@@ -40,6 +44,10 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       DROVER_DATA_DIR: "/data",
       DROVER_LOG_LEVEL: "warn",
       DROVER_HUB_ID: "hub-a",
+      DROVER_METRICS: "off",
+      DROVER_EVENT_RETENTION: "90m",
+      DROVER_TASK_LOG_RETENTION: "30d",
+      DROVER_TASK_LOG_MAX_BYTES: "65536",
     }),
     {
       host: "0.0.0.0",
@@ -54,8 +62,18 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       resources: {},
       workerAuth: "token",
       adminToken: undefined,
+      metrics: false,
+      eventRetentionMs: 5_400_000,
+      taskLogRetentionMs: 2_592_000_000,
+      taskLogMaxBytes: 65_536,
     },
   );
+});
+
+Deno.test("loadHubConfig() names a retention that is not a duration or too short", () => {
+  const message = configError({ DROVER_EVENT_RETENTION: "1 day", DROVER_TASK_LOG_RETENTION: "5s" });
+  assert.match(message, /DROVER_EVENT_RETENTION: "1 day" is not a duration such as 90s/);
+  assert.match(message, /DROVER_TASK_LOG_RETENTION: "5s" is shorter than the least allowed, 60s/);
 });
 
 Deno.test("loadHubConfig() treats empty variables as unset and ignores other variables", () => {

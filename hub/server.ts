@@ -65,6 +65,8 @@ export async function startHub(
     leaseTtlMs: config.leaseTtlMs,
     log,
     now: options.now,
+    eventRetentionMs: config.eventRetentionMs,
+    taskLogRetentionMs: config.taskLogRetentionMs,
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;

@@ -58,6 +58,38 @@ export const wireErrorSchema = z.strictObject({
   retryable: z.boolean(),
 });
 
+/**
+ * Figures a worker reports about itself in each renewal: workers sit behind
+ * NATs and cannot be scraped, so the hub exports these per worker.
+ */
+export const workerFiguresSchema = z.strictObject({
+  /** Slots running or expanding a task now. */
+  slotsInUse: z.int().min(0).max(10_000),
+  /** Completions and failures not yet acknowledged by a hub. */
+  outbox: z.int().min(0),
+  /** Resident set size of the worker process, bytes. */
+  rssBytes: z.number().min(0),
+  /** Event-loop delay over the last interval: its mean and its largest, milliseconds. */
+  eventLoopDelayMs: z.number().min(0),
+  eventLoopDelayMaxMs: z.number().min(0),
+  /** Task log lines dropped since the worker started (buffer full or an attempt over its cap). */
+  logLinesDropped: z.int().min(0),
+});
+
+/** Most lines in one `task.log` frame. */
+export const MAX_LOG_LINES_PER_FRAME = 1_000;
+/** Longest message of one task log line, in characters (longer ones are cut). */
+export const MAX_LOG_MESSAGE_CHARS = 16_384;
+
+/** One line task code wrote through `ctx.log`. */
+export const taskLogLineSchema = z.strictObject({
+  /** The worker's clock, milliseconds since the epoch. */
+  at: z.int().min(0),
+  level: z.enum(["debug", "info", "warn", "error"]),
+  msg: z.string().max(MAX_LOG_MESSAGE_CHARS),
+  fields: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** What a worker advertises about each family it can run. */
 export const familyInfoSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/),
@@ -113,7 +145,12 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     /** Grants received on this connection so far (lets the hub subtract grants in flight). */
     grantsSeen: z.int().min(0),
   }),
-  z.strictObject({ type: z.literal("lease.renew"), leases: z.array(leaseRefSchema).max(10_000) }),
+  z.strictObject({
+    type: z.literal("lease.renew"),
+    leases: z.array(leaseRefSchema).max(10_000),
+    /** The worker's own figures, exported by the hub as metrics (optional: older workers). */
+    figures: workerFiguresSchema.optional(),
+  }),
   z.strictObject({
     type: z.literal("lease.release"),
     taskId: taskIdSchema,
@@ -150,6 +187,18 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     nodes: z.array(expandNodeSchema).min(1).max(100_000),
   }),
   z.strictObject({
+    /**
+     * Lines the task wrote, in order, for the attempt holding `epoch`; sent in
+     * batches and always before the attempt's outcome. `dropped` counts lines
+     * lost just before these (buffer full, or the attempt over its cap).
+     */
+    type: z.literal("task.log"),
+    taskId: taskIdSchema,
+    epoch: epochSchema,
+    lines: z.array(taskLogLineSchema).max(MAX_LOG_LINES_PER_FRAME),
+    dropped: z.int().min(0).default(0),
+  }),
+  z.strictObject({
     type: z.literal("task.status"),
     taskId: taskIdSchema,
     epoch: epochSchema,
@@ -168,6 +217,10 @@ export type FamilyInfo = z.infer<typeof familyInfoSchema>;
 export type ExpandNode = z.infer<typeof expandNodeSchema>;
 /** A lease reference. */
 export type LeaseRef = z.infer<typeof leaseRefSchema>;
+/** A worker's own figures, sent with its renewals. */
+export type WorkerFigures = z.infer<typeof workerFiguresSchema>;
+/** One task log line as it crosses the wire. */
+export type TaskLogLine = z.infer<typeof taskLogLineSchema>;
 
 /** Frames a hub sends. */
 export const hubFrameSchema = z.discriminatedUnion("type", [

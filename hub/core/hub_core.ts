@@ -9,6 +9,7 @@
 import type { Logger } from "../../shared/log.ts";
 import type { Database, Reader } from "../db/client.ts";
 import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
+import { PRUNE_BATCH, pruneHistory } from "../ops/prune_history.ts";
 import { recordTokenUses } from "../ops/record_token_uses.ts";
 import { reapExpired } from "../ops/reap_expired.ts";
 import { spillPins } from "../ops/spill_pins.ts";
@@ -39,6 +40,11 @@ export interface HubCoreDeps {
   reapIntervalMs?: number;
   /** How often this hub's heartbeat row and the tokens' last use are written. Default 5 s. */
   heartbeatIntervalMs?: number;
+  /** How long events and task log lines are kept; defaults 24 h and 7 days. */
+  eventRetentionMs?: number;
+  taskLogRetentionMs?: number;
+  /** How often old events and log lines are deleted. Default 1 minute. */
+  pruneIntervalMs?: number;
 }
 
 /** The hub's service layer. */
@@ -122,6 +128,7 @@ export class HubCore {
         run: () => this.#heartbeat(),
       },
       { what: "backfills", everyMs: dispatchMs, run: () => this.runs.advanceBackfills() },
+      { what: "retention", everyMs: this.#d.pruneIntervalMs ?? 60_000, run: () => this.prune() },
     ], this.#d.log);
   }
 
@@ -152,6 +159,26 @@ export class HubCore {
     }
     this.dispatcher.kick(true);
     return reaped.length;
+  }
+
+  /**
+   * Deletes events and task log lines past their retention, a batch per
+   * write (other writes go between), at most 50 batches a call.
+   */
+  async prune(): Promise<{ events: number; taskLogs: number }> {
+    const now = this.now();
+    const cutoffs = {
+      eventsBefore: now - (this.#d.eventRetentionMs ?? 86_400_000),
+      logsBefore: now - (this.#d.taskLogRetentionMs ?? 7 * 86_400_000),
+    };
+    const total = { events: 0, taskLogs: 0 };
+    for (let i = 0; i < 50; i++) {
+      const pruned = await this.queue.write((tx) => pruneHistory(tx, cutoffs));
+      total.events += pruned.events;
+      total.taskLogs += pruned.taskLogs;
+      if (pruned.events < PRUNE_BATCH && pruned.taskLogs < PRUNE_BATCH) break;
+    }
+    return total;
   }
 
   async #dispatchTick(): Promise<void> {

@@ -131,6 +131,9 @@ export const attempts = sqliteTable("attempts", {
     "done" | "failed" | "expired" | "released" | "parked" | "cancelled"
   >(),
   error: text("error"),
+  /** Task log lines stored for this attempt, and their bytes (capped per attempt). */
+  logLines: integer("log_lines").notNull().default(0),
+  logBytes: integer("log_bytes").notNull().default(0),
 }, (t) => [
   uniqueIndex("attempts_task_epoch_idx").on(t.taskId, t.epoch),
   index("attempts_ended_idx").on(t.endedAt),
@@ -239,3 +242,41 @@ export const auditLog = sqliteTable("audit_log", {
   index("audit_at_idx").on(t.at),
   index("audit_action_idx").on(t.action, t.at),
 ]);
+
+/**
+ * What happened, in commit order: run and task state changes, workers
+ * connecting and leaving, lease expiries. Written by triggers (migration
+ * 0003) in the transaction of the change itself, so every hub sharing the
+ * database can tail them by id. SQLite has one writer, so ids are handed out
+ * in commit order and a reader that has seen id N has seen every id below it.
+ */
+export const events = sqliteTable("events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  /** `run.created`, `run.state`, `task.created`, `task.state`, `lease.expired`, `worker.connected`, `worker.disconnected`, `worker.mode`, `family.disabled`. */
+  kind: text("kind").notNull(),
+  runId: text("run_id"),
+  taskId: text("task_id"),
+  workerId: text("worker_id"),
+  /** JSON: what changed (`from`, `to`, `family`, `attempt`, …). */
+  data: text("data").notNull().default("{}"),
+}, (t) => [
+  index("events_run_idx").on(t.runId, t.id).where(sql`run_id IS NOT NULL`),
+]);
+
+/** Lines task code wrote through `ctx.log`, shipped by workers, per attempt. */
+export const taskLogs = sqliteTable("task_logs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  taskId: text("task_id").notNull(),
+  attempt: integer("attempt").notNull(),
+  epoch: integer("epoch").notNull(),
+  workerId: text("worker_id").notNull(),
+  /** The worker's clock, when the line was written. */
+  at: integer("at").notNull(),
+  level: text("level").$type<"debug" | "info" | "warn" | "error">().notNull(),
+  message: text("message").notNull(),
+  /** JSON: the line's fields, if any. */
+  fields: text("fields"),
+  /** A marker line: this many lines were dropped here (worker buffer full or attempt cap). */
+  dropped: integer("dropped").notNull().default(0),
+}, (t) => [index("task_logs_task_idx").on(t.taskId, t.attempt, t.id)]);
