@@ -28,6 +28,8 @@ export interface WorkerStats {
   leasesLost: number;
   /** Leases handed back (no free slot, shutting down, abandoned batch members). */
   released: number;
+  /** Task log lines not shipped to the hub (buffer full, or an attempt over its cap). */
+  logLinesDropped: number;
 }
 
 /** All counters at zero. */
@@ -42,5 +44,6 @@ export function newWorkerStats(): WorkerStats {
     failuresReported: 0,
     leasesLost: 0,
     released: 0,
+    logLinesDropped: 0,
   };
 }
