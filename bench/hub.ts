@@ -4,12 +4,34 @@
  * clean close) the write queue's group-commit figures and the scheduler's
  * counters. Those figures live only in the hub's memory; no route shows them.
  */
+import { openDatabase } from "../hub/db/client.ts";
 import { hubConfigOrExit, startHub } from "../hub/mod.ts";
 import { createLogger } from "../shared/log.ts";
+
+/**
+ * Migrates the database, then drops the triggers that record events: the
+ * "instrumentation off" side of the bench's cost comparison.
+ */
+async function dropEventTriggers(dbUrl: string, busyTimeoutMs: number): Promise<number> {
+  const database = await openDatabase(dbUrl, { busyTimeoutMs });
+  try {
+    const { rows } = await database.client.execute(
+      "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'events\_%' ESCAPE ''",
+    );
+    for (const row of rows) await database.client.execute(`DROP TRIGGER "${row.name}"`);
+    return rows.length;
+  } finally {
+    database.close();
+  }
+}
 
 if (import.meta.main) {
   const config = hubConfigOrExit(Deno.env.toObject());
   const benchLog = createLogger({ level: "info" });
+  if (Deno.env.get("DROVER_BENCH_EVENTS") === "off") {
+    const dropped = await dropEventTriggers(config.dbUrl, config.busyTimeoutMs);
+    benchLog.info("bench hub: event recording off", { triggersDropped: dropped });
+  }
   const hub = await startHub(config, { log: createLogger({ level: config.logLevel }) });
   benchLog.info("bench hub listening", { url: hub.url, hubId: hub.hubId });
   const stop = async () => {

@@ -7,10 +7,17 @@
  * Flags: `--only=wide-1k,chain-500`, `--workers=4`, `--slots=8`,
  * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
  * `--poll-ms=200`, `--keep` (leave the temporary directory), `--echo`
- * (copy the processes' logs to standard error).
+ * (copy the processes' logs to standard error), `--cost-pairs=2` and
+ * `--cost-workload=wide-10k` (what instrumentation costs: pairs of runs with
+ * it on and off; 0 skips it).
  */
-import { formatTable } from "../shared/text_table.ts";
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
+import {
+  formatInstrumentationCost,
+  type InstrumentationCost,
+  measureInstrumentationCost,
+} from "./instrumentation_cost.ts";
+import { report, summaryJson } from "./report.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
 const WORKLOADS: readonly Workload[] = [
@@ -47,11 +54,13 @@ interface Settings {
   pollMs: number;
   keep: boolean;
   echo: boolean;
+  costPairs: number;
+  costWorkload: Workload;
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] [--poll-ms=200] " +
-  "[--keep] [--echo]";
+  "[--keep] [--echo] [--cost-pairs=2] [--cost-workload=wide-10k]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -65,6 +74,8 @@ function parseSettings(args: string[]): Settings {
     "poll-ms": { type: "string", default: "200" },
     keep: { type: "boolean" },
     echo: { type: "boolean" },
+    "cost-pairs": { type: "string", default: "2" },
+    "cost-workload": { type: "string", default: "wide-10k" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
@@ -82,6 +93,10 @@ function parseSettings(args: string[]): Settings {
       })`,
     );
   }
+  const costWorkload = WORKLOADS.find((w) => w.name === values["cost-workload"]);
+  if (!costWorkload) {
+    problems.push(`--cost-workload: unknown workload "${values["cost-workload"]}"`);
+  }
   const settings: Settings = {
     only: names ? WORKLOADS.filter((w) => names.includes(w.name)) : WORKLOADS,
     workers: wholeNumber(problems, "--workers", values.workers, 1, 64),
@@ -92,137 +107,11 @@ function parseSettings(args: string[]): Settings {
     pollMs: wholeNumber(problems, "--poll-ms", values["poll-ms"], 10, 60_000),
     keep: values.keep,
     echo: values.echo,
+    costPairs: wholeNumber(problems, "--cost-pairs", values["cost-pairs"], 0, 20),
+    costWorkload: costWorkload ?? WORKLOADS[0]!,
   };
   throwIfProblems(problems, USAGE);
   return settings;
-}
-
-function fixed(n: number | null | undefined, digits: number): string {
-  return n === null || n === undefined || !Number.isFinite(n) ? "-" : n.toFixed(digits);
-}
-
-function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: number): string {
-  const main = formatTable(
-    [
-      { header: "workload" },
-      { header: "tasks", align: "right" },
-      { header: "total s", align: "right" },
-      { header: "tasks/s", align: "right" },
-      { header: "ms/step", align: "right" },
-      { header: "ready→start p50 ms", align: "right" },
-      { header: "p99 ms", align: "right" },
-      { header: "start→done p50 ms", align: "right" },
-      { header: "expand s", align: "right" },
-      { header: "run s", align: "right" },
-      { header: "retried", align: "right" },
-    ],
-    results.map((r) => [
-      r.name,
-      String(r.ran),
-      fixed(r.seconds, 2),
-      fixed(r.tasksPerSecond, 1),
-      fixed(r.msPerStep, 1),
-      fixed(r.readyToStartedMs.p50, 0),
-      fixed(r.readyToStartedMs.p99, 0),
-      fixed(r.startedToFinishedMs.p50, 0),
-      fixed(r.expandSeconds, 2),
-      fixed(r.runSeconds, 2),
-      String(r.retried),
-    ]),
-    { rule: true },
-  );
-  const commits = formatTable(
-    [
-      { header: "workload" },
-      { header: "commits", align: "right" },
-      { header: "operations", align: "right" },
-      { header: "ops/commit", align: "right" },
-      { header: "largest batch", align: "right" },
-      { header: "grants", align: "right" },
-      { header: "hub CPU s", align: "right" },
-      { header: "workers CPU s", align: "right" },
-      { header: "status GET ms", align: "right" },
-    ],
-    results.map((r) => {
-      const q = r.hub?.writeQueue;
-      return [
-        r.name,
-        q ? String(q.transactions) : "-",
-        q ? String(q.operations) : "-",
-        q ? fixed(q.operations / q.transactions, 2) : "-",
-        q ? String(q.largestBatch) : "-",
-        r.hub ? String(r.hub.counters.grants ?? "-") : "-",
-        fixed(r.cpuSeconds.hub, 2),
-        fixed(r.cpuSeconds.workers, 2),
-        fixed(r.statusQueryMs, 1),
-      ];
-    }),
-    { rule: true },
-  );
-  const warnings = results.flatMap((r) =>
-    Object.entries(r.warnings).map(([k, n]) => `  ${r.name}: ${n} × ${k}`)
-  );
-  return [
-    `Drover bench: 1 hub + ${s.workers} workers × ${s.slots} slots, file database, ` +
-    `log levels hub=${s.hubLogLevel} workers=${s.workerLogLevel}, ${Deno.build.os}/${Deno.build.arch}, ` +
-    `${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
-    "",
-    main,
-    "",
-    "ms/step = total / steps; ready→start = startedAt − readyAt per task (hub clock);",
-    "expand = submission → first task ready; run = first task ready → done.",
-    "",
-    "Hub write queue (group commit) over the hub's lifetime; CPU from submission to done:",
-    commits,
-    "",
-    warnings.length > 0
-      ? `Warnings in the logs:\n${warnings.join("\n")}`
-      : "No warnings in the logs.",
-    `Bench total ${totalSeconds.toFixed(1)} s.`,
-  ].join("\n");
-}
-
-function summaryJson(results: readonly WorkloadResult[], s: Settings, totalSeconds: number) {
-  const round = (n: number | null, digits = 3) =>
-    n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
-  return JSON.stringify({
-    bench: "drover",
-    db: "file",
-    hubs: 1,
-    workers: s.workers,
-    slots: s.slots,
-    cpus: navigator.hardwareConcurrency,
-    deno: Deno.version.deno,
-    totalSeconds: round(totalSeconds, 1),
-    workloads: results.map((r) => ({
-      name: r.name,
-      tasks: r.ran,
-      seconds: round(r.seconds),
-      wallSeconds: round(r.wallSeconds),
-      tasksPerSecond: round(r.tasksPerSecond, 1),
-      msPerStep: round(r.msPerStep, 2),
-      readyToStartedP50Ms: r.readyToStartedMs.p50,
-      readyToStartedP99Ms: r.readyToStartedMs.p99,
-      readyToStartedMaxMs: r.readyToStartedMs.max,
-      startedToFinishedP50Ms: r.startedToFinishedMs.p50,
-      startedToFinishedP99Ms: r.startedToFinishedMs.p99,
-      startedToFinishedMaxMs: r.startedToFinishedMs.max,
-      expandSeconds: round(r.expandSeconds),
-      runSeconds: round(r.runSeconds),
-      retried: r.retried,
-      statusQueryMs: round(r.statusQueryMs, 1),
-      hubCpuSeconds: round(r.cpuSeconds.hub, 2),
-      workersCpuSeconds: round(r.cpuSeconds.workers, 2),
-      groupCommit: r.hub
-        ? {
-          commits: r.hub.writeQueue.transactions,
-          operations: r.hub.writeQueue.operations,
-          opsPerCommit: round(r.hub.writeQueue.operations / r.hub.writeQueue.transactions, 2),
-          largestBatch: r.hub.writeQueue.largestBatch,
-        }
-        : null,
-    })),
-  });
 }
 
 if (import.meta.main) {
@@ -237,6 +126,7 @@ if (import.meta.main) {
   const started = performance.now();
   const results: WorkloadResult[] = [];
   const failures: string[] = [];
+  let cost: InstrumentationCost | null = null;
   try {
     for (const w of settings.only) {
       console.error(`bench: ${w.name}: ${w.family}(${JSON.stringify(w.params)}) …`);
@@ -255,13 +145,29 @@ if (import.meta.main) {
         console.error(`bench: ${w.name} failed: ${(error as Error).stack}`);
       }
     }
+    if (settings.costPairs > 0) {
+      const w = settings.costWorkload;
+      console.error(`bench: instrumentation cost: ${settings.costPairs} pairs of ${w.name} …`);
+      try {
+        cost = await measureInstrumentationCost(
+          w,
+          { ...settings, dir: root },
+          settings.costPairs,
+          (line) => console.error(`bench: ${line}`),
+        );
+      } catch (error) {
+        failures.push(`instrumentation cost: ${(error as Error).message}`);
+        console.error(`bench: instrumentation cost failed: ${(error as Error).stack}`);
+      }
+    }
   } finally {
     if (settings.keep) console.error(`bench: kept ${root}`);
     else await Deno.remove(root, { recursive: true });
   }
   const totalSeconds = (performance.now() - started) / 1000;
   console.log(report(results, settings, totalSeconds));
+  if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
   if (failures.length > 0) console.log(`Failed:\n  ${failures.join("\n  ")}`);
-  console.log(summaryJson(results, settings, totalSeconds));
+  console.log(summaryJson(results, settings, totalSeconds, cost));
   if (failures.length > 0) Deno.exit(1);
 }

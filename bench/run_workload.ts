@@ -9,6 +9,7 @@ import type { ApiClient } from "../testing/api_client.ts";
 import type { ProcessHandle } from "../testing/process_handle.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { type Observed, observeHub } from "./observer.ts";
 import { processCpuSeconds } from "./process_cpu.ts";
 import { summarize, type Summary } from "./stats.ts";
 
@@ -40,6 +41,13 @@ export interface WorkloadOptions {
   timeoutMs: number;
   pollMs: number;
   echo?: boolean;
+  /**
+   * `on` (default): metrics and event recording as in production; `off`:
+   * `DROVER_METRICS=off` and the event triggers dropped.
+   */
+  instrumentation?: "on" | "off";
+  /** Follow every event and scrape `/metrics` each second while the run goes. */
+  observe?: boolean;
 }
 
 /** What one workload measured. */
@@ -73,6 +81,8 @@ export interface WorkloadResult {
   hub: HubStats | null;
   /** Warn and error log lines, counted per process kind and message. */
   warnings: Record<string, number>;
+  /** What the observer saw (`observe`), else null. */
+  observed: Observed | null;
 }
 
 interface ApiTask {
@@ -109,25 +119,29 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
       // Logged whatever the level: the hub's own line is at info.
       listeningMsg: "bench hub listening",
       logLevel: o.hubLogLevel,
+      env: o.instrumentation === "off" ? { DROVER_METRICS: "off", DROVER_BENCH_EVENTS: "off" } : {},
     },
     workerEntry: "bench/worker.ts",
     workers: Array.from({ length: o.workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
     worker: { slots: o.slots, logLevel: o.workerLogLevel },
     echo: o.echo,
   });
+  const observer = o.observe ? observeHub(cluster.hub.url, cluster.adminToken) : null;
   const measured = await measure(cluster, w, o);
+  const observed = await observer?.stop() ?? null;
   await cluster.stop();
   // Logged on SIGTERM, after a clean close: the figures live only in the hub's memory.
   const stats = cluster.hub.lines.findLast((l) => l.msg === "bench hub stats");
   const hub = stats ? { writeQueue: stats.writeQueue, counters: stats.counters } as HubStats : null;
-  return { ...measured, hub, warnings: tallyWarnings([...cluster.hubs, ...cluster.workers]) };
+  const warnings = tallyWarnings([...cluster.hubs, ...cluster.workers]);
+  return { ...measured, hub, warnings, observed };
 }
 
 async function measure(
   cluster: Cluster,
   w: Workload,
   o: WorkloadOptions,
-): Promise<Omit<WorkloadResult, "hub" | "warnings">> {
+): Promise<Omit<WorkloadResult, "hub" | "warnings" | "observed">> {
   const { api } = cluster;
   const cpuStart = cpuOf(cluster);
   const wallStart = performance.now();
