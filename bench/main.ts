@@ -21,6 +21,14 @@ const WORKLOADS: readonly Workload[] = [
     families: ["BenchWide", "BenchLeaf"],
   },
   {
+    // The same as wide-1k on a hub that measures nothing: what instrumentation costs.
+    name: "wide-1k-metrics-off",
+    family: "BenchWide",
+    params: { n: 1_000 },
+    families: ["BenchWide", "BenchLeaf"],
+    hubEnv: { DROVER_METRICS: "off" },
+  },
+  {
     name: "wide-10k",
     family: "BenchWide",
     params: { n: 10_000 },
@@ -162,6 +170,13 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
   const warnings = results.flatMap((r) =>
     Object.entries(r.warnings).map(([k, n]) => `  ${r.name}: ${n} × ${k}`)
   );
+  const on = results.find((r) => r.name === "wide-1k");
+  const off = results.find((r) => r.name === "wide-1k-metrics-off");
+  const cost = on && off
+    ? `Metrics cost (wide-1k): ${fixed(on.tasksPerSecond, 1)} tasks/s with metrics on, ` +
+      `${fixed(off.tasksPerSecond, 1)} off: ` +
+      `${fixed(100 * (1 - on.tasksPerSecond / off.tasksPerSecond), 1)} % (one run each).`
+    : "Metrics cost: run wide-1k and wide-1k-metrics-off to compare.";
   return [
     `Drover bench: 1 hub + ${s.workers} workers × ${s.slots} slots, file database, ` +
     `log levels hub=${s.hubLogLevel} workers=${s.workerLogLevel}, ${Deno.build.os}/${Deno.build.arch}, ` +
@@ -174,6 +189,8 @@ function report(results: readonly WorkloadResult[], s: Settings, totalSeconds: n
     "",
     "Hub write queue (group commit) over the hub's lifetime; CPU from submission to done:",
     commits,
+    "",
+    cost,
     "",
     warnings.length > 0
       ? `Warnings in the logs:\n${warnings.join("\n")}`

@@ -27,6 +27,8 @@ export interface Workload {
   families: readonly string[];
   /** Steps of a chain, for the per-step figure. */
   steps?: number;
+  /** Added to the hub's environment (`DROVER_METRICS: "off"` to measure what metrics cost). */
+  hubEnv?: Record<string, string>;
 }
 
 /** How the cluster is made. */
@@ -109,6 +111,7 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
       // Logged whatever the level: the hub's own line is at info.
       listeningMsg: "bench hub listening",
       logLevel: o.hubLogLevel,
+      env: w.hubEnv,
     },
     workerEntry: "bench/worker.ts",
     workers: Array.from({ length: o.workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
