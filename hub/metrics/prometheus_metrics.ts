@@ -16,7 +16,12 @@ import { type HubInstruments, hubInstruments } from "./hub_instruments.ts";
 import type { ExpiredMeasure, GrantMeasure, HubMetrics, PublishedMeasure } from "./hub_metrics.ts";
 import { ProcessGauges } from "./process_gauges.ts";
 import { QueueGauges } from "./queue_gauges.ts";
-import { type Outcome, type TaskInstruments, taskInstruments } from "./task_instruments.ts";
+import {
+  type Outcome,
+  OUTCOMES,
+  type TaskInstruments,
+  taskInstruments,
+} from "./task_instruments.ts";
 import { workerRegion } from "./worker_region.ts";
 
 /** Where the gauges read at scrape time come from. */
@@ -31,6 +36,7 @@ export interface MetricSources {
 }
 
 const METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
+const DB_ERROR_KINDS = ["busy", "locked", "constraint", "io", "connection", "other"] as const;
 
 /** The hub's instruments, exported in Prometheus' text format. */
 export class PrometheusMetrics implements HubMetrics {
@@ -43,6 +49,8 @@ export class PrometheusMetrics implements HubMetrics {
   readonly #fleet: FleetGauges;
   readonly #process: ProcessGauges;
   readonly #pending: HubInstruments["writeQueuePending"];
+  /** Families whose outcome series exist (at 0 until they happen). */
+  readonly #families = new Set<string>();
 
   constructor(sources: MetricSources) {
     this.#sources = sources;
@@ -53,6 +61,13 @@ export class PrometheusMetrics implements HubMetrics {
     this.#process = new ProcessGauges(this.#registry);
     this.#h.build.set({ version: VERSION, deno: Deno.version.deno }, 1);
     this.#pending = this.#h.writeQueuePending;
+    // Series that exist from the start read 0 rather than nothing, so that
+    // rate() and increase() count their first increment.
+    for (const kind of DB_ERROR_KINDS) this.#h.errors.inc({ kind }, 0);
+    for (const kind of ["run", "expand"]) {
+      this.#t.grants.inc({ kind }, 0);
+      this.#t.expiries.inc({ kind }, 0);
+    }
   }
 
   leasesGranted(grants: readonly GrantMeasure[], region: string | undefined, now: number): void {
@@ -145,6 +160,10 @@ export class PrometheusMetrics implements HubMetrics {
   }
 
   #outcome(family: string, outcome: Outcome): void {
+    if (!this.#families.has(family)) {
+      this.#families.add(family);
+      for (const o of OUTCOMES) this.#t.outcomes.inc({ family, outcome: o }, 0);
+    }
     this.#t.outcomes.inc({ family, outcome });
   }
 }

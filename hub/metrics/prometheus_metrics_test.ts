@@ -96,9 +96,11 @@ Deno.test("PrometheusMetrics exports what the hub reported, by family, region an
   for (const [line, value] of Object.entries(expected)) {
     assert.equal(sample(body, line), value, line);
   }
-  assert.equal(
-    body.match(/^drover_db_errors_total\{/gm)?.length,
-    1,
+  const errors = body.match(/^drover_db_errors_total\{.*$/gm) ?? [];
+  assert.equal(errors.length, 6, "every kind, from the start");
+  assert.deepEqual(
+    errors.filter((l) => !l.endsWith(" 0")),
+    ['drover_db_errors_total{kind="busy"} 1'],
     "domain errors are not counted",
   );
   assert.match(body, /^drover_build_info\{version="[^"]+",deno="[^"]+"\} 1$/m);
@@ -199,4 +201,21 @@ Deno.test("the fleet gauges count this hub's workers by region and state; a work
   assert.doesNotMatch(after, /worker="a"/, "the series of a worker that left are dropped");
   assert.equal(sample(after, 'drover_workers_connected{region="eu-west",state="ready"}'), 0);
   assert.equal(sample(after, 'drover_slots{region="eu-west"}'), 4);
+});
+
+Deno.test("a family's outcome series exist at 0 from its first outcome, so the first failure counts in rate()", async () => {
+  await using db = await testDatabase();
+  const metrics = new PrometheusMetrics({
+    read: (fn) => db.queue.read(fn),
+    links: () => [],
+    pendingWrites: () => 0,
+    now: () => 0,
+  });
+  metrics.taskPublished({ family: "Load", durationMs: 5, attempts: 1 });
+  const { body } = await metrics.scrape();
+  assert.equal(sample(body, 'drover_task_outcomes_total{family="Load",outcome="done"}'), 1);
+  for (const outcome of ["failed", "retried", "cancelled", "expired", "refused_stale"]) {
+    assert.equal(sample(body, `drover_task_outcomes_total{family="Load",outcome="${outcome}"}`), 0);
+  }
+  assert.equal(sample(body, 'drover_lease_expiries_total{kind="run"}'), 0);
 });
