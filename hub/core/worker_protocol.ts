@@ -173,6 +173,7 @@ export class WorkerProtocol {
     const result = await this.#d.queue.write((tx) =>
       mode === "park" ? parkTask(tx, expansion) : applyExpansion(tx, expansion)
     );
+    if (result.failed) this.#d.metrics.tasksFailed(result.failed);
     // Pins computed by workers (per-task pins) are new to this hub's cache.
     if (result.pin !== undefined) dispatcher.addPins([result.pin]);
     dispatcher.addPins(nodes.flatMap((node) => node.pin ? [pinKey(node.pin)] : []));

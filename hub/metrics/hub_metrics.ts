@@ -52,6 +52,8 @@ export interface HubMetrics {
   completionRefused(family: string): void;
   /** An attempt failed: `ready` when another is scheduled, `failed` when none is. */
   attemptFailed(family: string, kind: LeaseKind, state: "ready" | "failed", attempts: number): void;
+  /** Tasks the hub itself failed for good (external data missing, too many dynamic rounds). */
+  tasksFailed(families: readonly string[]): void;
   /** Leases the reaper took back. */
   leasesExpired(expired: readonly ExpiredMeasure[]): void;
   /** Tasks an operator cancelled (one family per task). */

@@ -12,6 +12,7 @@ export const NO_METRICS: HubMetrics = {
   duplicateCompletion: nothing,
   completionRefused: nothing,
   attemptFailed: nothing,
+  tasksFailed: nothing,
   leasesExpired: nothing,
   tasksCancelled: nothing,
   committed: nothing,

@@ -103,6 +103,10 @@ export class PrometheusMetrics implements HubMetrics {
     if (state === "failed" && kind === "run") this.#t.attempts.observe({ family }, attempts);
   }
 
+  tasksFailed(families: readonly string[]): void {
+    for (const family of families) this.#outcome(family, "failed");
+  }
+
   leasesExpired(expired: readonly ExpiredMeasure[]): void {
     for (const e of expired) {
       this.#t.expiries.inc({ kind: e.kind });

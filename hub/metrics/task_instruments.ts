@@ -43,8 +43,8 @@ export function taskInstruments(registry: Registry) {
   return {
     outcomes: new Counter({
       name: "drover_task_outcomes_total",
-      help: "Task outcomes committed by this hub: done (published by a worker), failed (no " +
-        "attempt left), retried (an attempt failed, another is scheduled), cancelled, expired " +
+      help: "Task outcomes committed by this hub: done (published by a worker), failed (for " +
+        "good: no attempt left, a permanent error, external data missing), retried (an attempt failed, another is scheduled), cancelled, expired " +
         "(a lease was reaped), refused_stale (a completion with a stale lease was refused)",
       labelNames: ["family", "outcome"],
       registers,
