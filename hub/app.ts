@@ -14,6 +14,7 @@ import { backfillRoutes } from "./routes/backfills.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { pauseRoutes } from "./routes/pauses.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import { resourceRoutes } from "./routes/resources.ts";
@@ -55,12 +56,14 @@ export function createHubApp(deps: AppDeps): HubApp {
   queueRoutes(api);
   tokenRoutes(api);
   auditRoutes(api);
+  metricsRoutes(api);
   workerSocketRoute(api, deps);
   metaRoutes(api);
 
-  app.notFound(() =>
-    problemResponse(new RequestError(404, "not_found", "No such route: see /api/docs"))
-  );
+  app.notFound((c) => {
+    deps.core.metrics.httpRequest(c.req.method, "unmatched", 404);
+    return problemResponse(new RequestError(404, "not_found", "No such route: see /api/docs"));
+  });
   app.onError((error, c) => {
     if (error instanceof RequestError) {
       return problemResponse(

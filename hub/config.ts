@@ -44,6 +44,16 @@ export const hubConfigSchema = z.object({
     "must be a Drover token (drv_tok_<12 hex>_<43 base64url>): make one with `drover token generate`",
   ).optional(),
   DROVER_METRICS: z.enum(["on", "off"]).default("on"),
+  DROVER_METRICS_LISTEN: z.string().optional().transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    const m = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+    const port = Number(m?.[3]);
+    if (!m || port > 65535) {
+      ctx.addIssue({ code: "custom", message: `"${text}" is not host:port (e.g. 0.0.0.0:9464)` });
+      return z.NEVER;
+    }
+    return { host: m[1] ?? m[2]!, port };
+  }),
   DROVER_EVENT_RETENTION: duration("24h", 60_000),
   DROVER_TASK_LOG_RETENTION: duration("7d", 60_000),
   DROVER_TASK_LOG_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(
@@ -82,6 +92,8 @@ export interface HubConfig {
   adminToken?: string;
   /** `off`: nothing is measured and `/metrics` answers 404 (`DROVER_METRICS`). */
   metrics: boolean;
+  /** A second address serving only `GET /metrics`, without a token (`DROVER_METRICS_LISTEN`). */
+  metricsListen?: { host: string; port: number };
   /** How long events are kept (`DROVER_EVENT_RETENTION`, default 24h). */
   eventRetentionMs: number;
   /** How long task log lines are kept (`DROVER_TASK_LOG_RETENTION`, default 7d). */
@@ -95,7 +107,15 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => k.startsWith("DROVER_") && v !== ""),
   );
-  const result = hubConfigSchema.safeParse(cleaned);
+  const result = hubConfigSchema.superRefine((c, ctx) => {
+    if (c.DROVER_METRICS === "off" && c.DROVER_METRICS_LISTEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DROVER_METRICS_LISTEN"],
+        message: "is set, but DROVER_METRICS=off measures nothing to serve there",
+      });
+    }
+  }).safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new TypeError(`Invalid hub configuration:\n${lines.join("\n")}`);
@@ -115,6 +135,7 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     workerAuth: c.DROVER_WORKER_AUTH,
     adminToken: c.DROVER_ADMIN_TOKEN,
     metrics: c.DROVER_METRICS === "on",
+    ...(c.DROVER_METRICS_LISTEN ? { metricsListen: c.DROVER_METRICS_LISTEN } : {}),
     eventRetentionMs: c.DROVER_EVENT_RETENTION,
     taskLogRetentionMs: c.DROVER_TASK_LOG_RETENTION,
     taskLogMaxBytes: c.DROVER_TASK_LOG_MAX_BYTES,

@@ -144,3 +144,19 @@ Deno.test("loadHubConfig() rejects lease TTLs and busy timeouts out of range", (
   assert.match(configError({ DROVER_DB_BUSY_TIMEOUT_MS: "99" }), /DROVER_DB_BUSY_TIMEOUT_MS: /);
   assert.match(configError({ DROVER_DB_BUSY_TIMEOUT_MS: "600001" }), /DROVER_DB_BUSY_TIMEOUT_MS: /);
 });
+
+Deno.test("loadHubConfig() reads DROVER_METRICS_LISTEN as host:port, and refuses it with metrics off", () => {
+  assert.deepEqual(loadHubConfig({ DROVER_METRICS_LISTEN: "0.0.0.0:9464" }).metricsListen, {
+    host: "0.0.0.0",
+    port: 9464,
+  });
+  assert.deepEqual(loadHubConfig({ DROVER_METRICS_LISTEN: "[::1]:0" }).metricsListen, {
+    host: "::1",
+    port: 0,
+  });
+  assert.match(configError({ DROVER_METRICS_LISTEN: "9464" }), /"9464" is not host:port/);
+  assert.match(
+    configError({ DROVER_METRICS_LISTEN: "127.0.0.1:9464", DROVER_METRICS: "off" }),
+    /DROVER_METRICS_LISTEN: is set, but DROVER_METRICS=off/,
+  );
+});

@@ -12,7 +12,8 @@ import { HubCore } from "./core/hub_core.ts";
 import type { HubCounters } from "./core/counters.ts";
 import type { WriteQueueStats } from "./db/write_queue.ts";
 import { ensureAdminToken } from "./ops/ensure_admin_token.ts";
-import { listenError } from "./listen_error.ts";
+import { ListenError, listenError } from "./listen_error.ts";
+import { type MetricsListener, serveMetrics } from "./metrics/serve_metrics.ts";
 
 /** A running hub. */
 export interface RunningHub {
@@ -67,6 +68,7 @@ export async function startHub(
     now: options.now,
     eventRetentionMs: config.eventRetentionMs,
     taskLogRetentionMs: config.taskLogRetentionMs,
+    metrics: config.metrics,
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;
@@ -94,7 +96,18 @@ export async function startHub(
   const addr = await listening.promise;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   url = `http://${host}:${addr.port}`;
+  let metricsListener: MetricsListener | undefined;
   try {
+    if (config.metricsListen) {
+      const { host, port } = config.metricsListen;
+      metricsListener = await serveMetrics({ host, port }, core.metrics, log).catch((e) => {
+        throw new ListenError(
+          `Cannot serve metrics on ${host}:${port} (DROVER_METRICS_LISTEN): ${e.message}`,
+          { cause: e },
+        );
+      });
+      log.info("metrics listening", { url: metricsListener.url });
+    }
     await core.start();
     await core.fleet.setResourceLimits(config.resources);
     const now = core.now();
@@ -107,6 +120,7 @@ export async function startHub(
     }
   } catch (error) {
     await server.shutdown();
+    await metricsListener?.shutdown();
     await core.stop();
     database.close();
     throw error;
@@ -137,6 +151,7 @@ export async function startHub(
       ]);
       clearTimeout(timer);
       await server.shutdown();
+      await metricsListener?.shutdown();
       await core.stop();
       database.close();
       log.info("hub stopped");

@@ -43,6 +43,7 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     hubUrl: () => "http://x",
     leaseTtlMs: 1_000,
     log: silentLogger,
+    metrics: true,
   });
   const link: WorkerLink = {
     workerId: "w",

@@ -20,6 +20,7 @@ import { type Clock, settlesWithin, systemClock } from "./clock.ts";
 import { Connection } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
 import { familyRegistry } from "./family_registry.ts";
+import { FigureSampler } from "./figure_sampler.ts";
 import { LeaseTable } from "./lease_table.ts";
 import { dropRefusedLease } from "./refused_lease.ts";
 import { Slots } from "./slots.ts";
@@ -52,6 +53,7 @@ export interface SessionOptions {
 export class Session {
   readonly workerId: string;
   readonly stats: WorkerStats = newWorkerStats();
+  readonly #figures = new FigureSampler(this.stats, () => this.#clock);
   readonly #o: SessionOptions;
   readonly #log: Logger;
   readonly #clock: Clock;
@@ -213,11 +215,7 @@ export class Session {
       return;
     }
     if (!this.#closing) {
-      this.#log.warn("disconnected from the hub", {
-        code,
-        reason,
-        heldLeases: this.#leases.size,
-      });
+      this.#log.warn("disconnected from the hub", { code, reason, heldLeases: this.#leases.size });
     }
   }
 
@@ -278,12 +276,14 @@ export class Session {
 
   #renew(): void {
     if (!this.#welcome) return;
-    this.#connection.send({ type: "lease.renew", leases: this.#leaseRefs() });
+    const figures = this.#figures.read(this.#o.slots - this.#slots.free, this.#delivery.size);
+    this.#connection.send({ type: "lease.renew", leases: this.#leaseRefs(), figures });
   }
 
   #stopRenewals(): void {
     if (this.#renewTimer !== null) this.#clock.clearInterval(this.#renewTimer);
     this.#renewTimer = null;
+    this.#figures.stop();
   }
 
   #sendCredit(): void {

@@ -167,3 +167,26 @@ Deno.test("a grant that follows the acknowledgement of the same task's expansion
   clock.advance(0);
   await closing;
 });
+
+Deno.test("each renewal carries the worker's figures: slots in use, outbox, memory, event-loop delay", async () => {
+  await using hub = new FakeHub();
+  const clock = new FakeClock();
+  const { Hang, started } = hangingTask();
+  const session = await welcomed(hub, [Hang], { clock });
+  hub.send(grant(Hang.of({ n: 1 })));
+  await started;
+  session.stats.logLinesDropped = 4;
+  clock.advance(5_000); // a third of the TTL: the first renewal
+  const renewal = await hub.next("lease.renew");
+  assert.equal(renewal.leases.length, 1);
+  const figures = renewal.figures!;
+  assert.equal(figures.slotsInUse, 1);
+  assert.equal(figures.outbox, 0);
+  assert.equal(figures.logLinesDropped, 4);
+  assert.ok(figures.rssBytes > 1_000_000, `rss ${figures.rssBytes}`);
+  assert.equal(figures.eventLoopDelayMs, 0, "a fake clock's timers are never late");
+  const closing = session.close(1_000);
+  await hub.next("lease.credit", (f) => f.free === 0);
+  clock.advance(1_000); // the grace time runs out: the hanging task is stopped
+  await closing;
+});

@@ -10,6 +10,7 @@ import type { Logger } from "../../shared/log.ts";
 import type { LeaseGrant } from "../../shared/protocol.ts";
 import { matchesSelector, parsePinKey } from "../../shared/selector.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { type ClaimedTask, claimTasks } from "../ops/claim_tasks.ts";
 import { releaseLease } from "../ops/release_lease.ts";
 import { readyPins } from "../queries/ready_pins.ts";
@@ -23,6 +24,7 @@ export interface DispatcherDeps {
   registry: FamilyRegistry;
   links: WorkerLinks;
   counters: HubCounters;
+  metrics: HubMetrics;
   leaseTtlMs: number;
   now: () => number;
   log: Logger;
@@ -108,13 +110,14 @@ export class Dispatcher {
   }
 
   async #grant(link: WorkerLink): Promise<void> {
-    const { queue, registry, links, counters, leaseTtlMs } = this.#d;
+    const { queue, registry, links, counters, metrics, leaseTtlMs } = this.#d;
     const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
     const limit = link.free;
     const seq = this.#readySeq;
     this.#claiming.add(link.workerId);
     try {
       const now = this.#d.now();
+      const region = typeof link.labels.region === "string" ? link.labels.region : undefined;
       const batchSizes = new Map<string, number>();
       for (const f of link.families) {
         const size = registry.get(f.name, f.version)?.options.batch?.maxSize;
@@ -123,7 +126,7 @@ export class Dispatcher {
       const claimed = await queue.write((tx) =>
         claimTasks(tx, {
           workerId: link.workerId,
-          region: typeof link.labels.region === "string" ? link.labels.region : undefined,
+          region,
           pins,
           families: link.families,
           batchSizes,
@@ -139,6 +142,7 @@ export class Dispatcher {
           link.free--;
           link.grantsSent++;
           counters.grants += 1 + (c.batch?.length ?? 0);
+          metrics.leasesGranted([c, ...(c.batch ?? [])], region, now);
           continue;
         }
         // The worker went away between claim and send: hand the leases back

@@ -9,6 +9,9 @@
 import type { Logger } from "../../shared/log.ts";
 import type { Database, Reader } from "../db/client.ts";
 import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
+import { NO_METRICS } from "../metrics/no_metrics.ts";
+import { PrometheusMetrics } from "../metrics/prometheus_metrics.ts";
 import { PRUNE_BATCH, pruneHistory } from "../ops/prune_history.ts";
 import { recordTokenUses } from "../ops/record_token_uses.ts";
 import { reapExpired } from "../ops/reap_expired.ts";
@@ -45,6 +48,8 @@ export interface HubCoreDeps {
   taskLogRetentionMs?: number;
   /** How often old events and log lines are deleted. Default 1 minute. */
   pruneIntervalMs?: number;
+  /** Measure for Prometheus (`DROVER_METRICS`). Default false: nothing is measured. */
+  metrics?: boolean;
 }
 
 /** The hub's service layer. */
@@ -55,6 +60,8 @@ export class HubCore {
   readonly queue: WriteQueue;
   readonly registry = new FamilyRegistry();
   readonly counters: HubCounters = newCounters();
+  /** What `/metrics` exports; does nothing when metrics are off. */
+  readonly metrics: HubMetrics;
   readonly links: WorkerLinks;
   readonly dispatcher: Dispatcher;
   /** What a worker's session calls. */
@@ -75,10 +82,22 @@ export class HubCore {
     this.leaseTtlMs = deps.leaseTtlMs;
     this.now = deps.now ?? Date.now;
     const log = deps.log;
-    const queue = this.queue = new WriteQueue(deps.database);
+    const metrics = this.metrics = deps.metrics
+      ? new PrometheusMetrics({
+        read: (fn) => this.read(fn),
+        links: () => this.links.all(),
+        pendingWrites: () => this.queue.pending,
+        now: this.now,
+      })
+      : NO_METRICS;
+    const queue = this.queue = new WriteQueue(deps.database, {
+      onCommit: (ms, size) => metrics.committed(ms, size),
+      onError: (error) => metrics.databaseError(error),
+      onBusyRetry: () => metrics.busyRetry(),
+    });
     const registry = this.registry;
     const links = this.links = new WorkerLinks({ queue, log });
-    const shared = { queue, registry, links, now: this.now, log };
+    const shared = { queue, registry, links, now: this.now, log, metrics };
     const dispatcher = this.dispatcher = new Dispatcher({
       ...shared,
       counters: this.counters,
@@ -148,6 +167,7 @@ export class HubCore {
     const reaped = await this.queue.write((tx) => reapExpired(tx, now));
     if (reaped.length === 0) return 0;
     this.counters.leasesExpired += reaped.length;
+    this.metrics.leasesExpired(reaped.map((r) => ({ ...r, attempts: r.attempt })));
     for (const r of reaped) {
       this.#d.log.warn("lease expired", {
         taskId: r.id,
@@ -192,6 +212,7 @@ export class HubCore {
   async #heartbeat(): Promise<void> {
     const beat = { id: this.hubId, url: this.#d.hubUrl(), now: this.now() };
     await this.queue.write((tx) => writeHubHeartbeat(tx, beat));
+    this.metrics.heartbeat(beat.now);
     await this.flushTokenUses();
   }
 

@@ -21,6 +21,7 @@ import type { Dispatcher } from "./dispatcher.ts";
 import type { FamilyRegistry, RegisteredFamily } from "./family_registry.ts";
 import { findFamily } from "./find_family.ts";
 import { type BackfillRequest, planBackfill } from "./plan_backfill.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { RequestError } from "./request_error.ts";
 import type { WorkerLinks } from "./worker_links.ts";
 
@@ -32,6 +33,7 @@ export interface CommandDeps {
   dispatcher: Dispatcher;
   now: () => number;
   log: Logger;
+  metrics: HubMetrics;
 }
 
 /** A run as submitted through the API. */
@@ -140,6 +142,7 @@ export class RunCommands {
     const root = await this.#root(runId);
     const now = this.#d.now();
     const result = await this.#d.queue.write((tx) => cancelRunTasks(tx, root, reason, now));
+    this.#d.metrics.tasksCancelled(result.families);
     this.#afterCancel(result.revoked, reason);
     this.#d.log.info("run cancelled", { runId, cancelled: result.cancelled.length, reason });
     return { runId, cancelled: result.cancelled.length };
@@ -153,6 +156,7 @@ export class RunCommands {
     }
     const now = this.#d.now();
     const result = await this.#d.queue.write((tx) => cancelTasks(tx, [id], reason, now));
+    this.#d.metrics.tasksCancelled(result.families);
     this.#afterCancel(result.revoked, reason);
     this.#d.log.info("task cancelled", { taskId: id, reason });
     return { taskId: id, state: "cancelled" };

@@ -6,7 +6,7 @@
  * lives in the database; links can be lost with the process.
  */
 import type { Logger } from "../../shared/log.ts";
-import { CLOSE, type HubFrame } from "../../shared/protocol.ts";
+import { CLOSE, type HubFrame, type WorkerFigures } from "../../shared/protocol.ts";
 import type { Labels } from "../../shared/selector.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
 import type { RevokedLease } from "../ops/cancel_tasks.ts";
@@ -19,6 +19,11 @@ export interface WorkerLink {
   readonly name: string;
   readonly labels: Labels;
   readonly families: readonly { name: string; version: number }[];
+  /** Slots and version it said in its hello. */
+  readonly slots?: number;
+  readonly version?: string;
+  /** The figures of its last renewal (exported per worker while it is connected). */
+  figures?: WorkerFigures;
   /** Free slots the worker last reported, less the grants sent since. */
   free: number;
   /** Grants sent on this connection. */

@@ -7,9 +7,11 @@
  */
 import type { WireError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
-import type { ExpandNode, HelloFrame, LeaseRef } from "../../shared/protocol.ts";
+import type { ExpandNode, HelloFrame, LeaseRef, WorkerFigures } from "../../shared/protocol.ts";
 import { pinKey } from "../../shared/selector.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
+import { familyOfTask } from "../metrics/family_of_task.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { applyExpansion, type ExpansionResult } from "../ops/apply_expansion.ts";
 import { completeTask, type CompletionResult } from "../ops/complete_task.ts";
 import { failTask, type FailureResult } from "../ops/fail_task.ts";
@@ -39,6 +41,7 @@ export interface WorkerProtocolDeps {
   links: WorkerLinks;
   dispatcher: Dispatcher;
   counters: HubCounters;
+  metrics: HubMetrics;
   hubId: string;
   leaseTtlMs: number;
   now: () => number;
@@ -92,6 +95,10 @@ export class WorkerProtocol {
     links.add(link);
     if (link.tokenId) this.#d.tokenUses.note(link.tokenId, null, now);
     this.#d.counters.renewalsRefused += registered.refused.length;
+    this.#d.metrics.leasesRenewed(
+      hello.leases.length - registered.refused.length,
+      registered.refused.length,
+    );
     return { refused: registered.refused, conflicts: await this.#conflictsOf(link, hello) };
   }
 
@@ -123,13 +130,19 @@ export class WorkerProtocol {
       .catch((error) => this.#d.log.warn("cannot mark worker disconnected", { error }));
   }
 
-  /** Renews a worker's leases (the heartbeat). */
-  async renew(link: WorkerLink, leases: readonly LeaseRef[]): Promise<RefusedRenewal[]> {
+  /** Renews a worker's leases (the heartbeat), and keeps the figures it reported. */
+  async renew(
+    link: WorkerLink,
+    leases: readonly LeaseRef[],
+    figures?: WorkerFigures,
+  ): Promise<RefusedRenewal[]> {
     const now = this.#d.now();
+    if (figures) link.figures = figures;
     const refused = await this.#d.queue.write((tx) =>
       renewLeases(tx, link.workerId, leases, now, this.#d.leaseTtlMs)
     );
     this.#d.counters.renewalsRefused += refused.length;
+    this.#d.metrics.leasesRenewed(leases.length - refused.length, refused.length);
     if (link.tokenId) this.#d.tokenUses.note(link.tokenId, null, now);
     return refused;
   }
@@ -160,6 +173,7 @@ export class WorkerProtocol {
     const result = await this.#d.queue.write((tx) =>
       mode === "park" ? parkTask(tx, expansion) : applyExpansion(tx, expansion)
     );
+    if (result.failed) this.#d.metrics.tasksFailed(result.failed);
     // Pins computed by workers (per-task pins) are new to this hub's cache.
     if (result.pin !== undefined) dispatcher.addPins([result.pin]);
     dispatcher.addPins(nodes.flatMap((node) => node.pin ? [pinKey(node.pin)] : []));
@@ -179,10 +193,22 @@ export class WorkerProtocol {
     const result = await this.#d.queue.write((tx) =>
       completeTask(tx, { taskId, epoch, key, workerId: link.workerId, now })
     );
-    const { counters } = this.#d;
-    if (result.outcome !== "accepted") counters.completionsStale++;
-    else if (result.repeat) counters.duplicateCompletions++;
-    else counters.completionsAccepted++;
+    const { counters, metrics } = this.#d;
+    if (result.outcome !== "accepted") {
+      counters.completionsStale++;
+      metrics.completionRefused(familyOfTask(taskId, link.families));
+    } else if (result.repeat) {
+      counters.duplicateCompletions++;
+      metrics.duplicateCompletion();
+    } else {
+      counters.completionsAccepted++;
+      const task = result.task!;
+      metrics.taskPublished({
+        family: task.family,
+        durationMs: now - (task.startedAt ?? now),
+        attempts: task.attempt,
+      });
+    }
     if (result.readied > 0 || result.freedResources) this.#d.dispatcher.kick(true);
     return result;
   }
@@ -204,6 +230,10 @@ export class WorkerProtocol {
       )
     );
     if (result.outcome === "accepted") this.#d.counters.failures++;
+    if (result.task) {
+      const { family, kind, attempt } = result.task;
+      this.#d.metrics.attemptFailed(family, kind, result.state ?? "failed", attempt);
+    }
     if (result.disabledUntil) {
       this.#d.log.warn("family disabled after too many failures", {
         taskId,

@@ -7,8 +7,15 @@
  * many grants, renewals and completions, and one operation that throws rolls
  * back only itself. A caller's promise settles only after the commit, so
  * nothing is acknowledged to a worker before it is durable.
+ *
+ * A group whose transaction could not begin because the database stayed
+ * busy past its busy timeout (another hub holding the write lock) is tried
+ * again, at most `busyRetries` times: no operation of it has run yet (BEGIN
+ * IMMEDIATE takes the write lock before the first one), so nothing is
+ * done twice.
  */
 import type { Database, Tx } from "./client.ts";
+import { dbErrorKind } from "./db_error_kind.ts";
 
 interface Pending {
   op: (tx: Tx) => Promise<unknown>;
@@ -30,13 +37,19 @@ export interface WriteQueueOptions {
   maxBatch?: number;
   /** Called with each commit's duration (ms) and size. */
   onCommit?: (ms: number, size: number) => void;
+  /** Called with each error of a commit, of an operation in a group, or of a read. */
+  onError?: (error: unknown) => void;
+  /** Times a group is tried again when its transaction cannot begin for a busy database. Default 2. */
+  busyRetries?: number;
+  /** Called before each such retry. */
+  onBusyRetry?: (error: unknown) => void;
 }
 
 /** The hub's write queue. */
 export class WriteQueue {
   readonly #database: Database;
   readonly #maxBatch: number;
-  readonly #onCommit?: (ms: number, size: number) => void;
+  readonly #o: WriteQueueOptions;
   #pending: Pending[] = [];
   #draining: Promise<void> | null = null;
   #closed = false;
@@ -50,7 +63,12 @@ export class WriteQueue {
   constructor(database: Database, options: WriteQueueOptions = {}) {
     this.#database = database;
     this.#maxBatch = options.maxBatch ?? 512;
-    this.#onCommit = options.onCommit;
+    this.#o = options;
+  }
+
+  /** Operations waiting for the next transaction. */
+  get pending(): number {
+    return this.#pending.length;
   }
 
   /** Runs `op` in the next group transaction; settles after the commit. */
@@ -68,7 +86,13 @@ export class WriteQueue {
    */
   read<T>(op: (tx: Tx | Database["db"]) => Promise<T>): Promise<T> {
     if (this.#database.singleConnection) return this.write(op);
-    return op(this.#database.db);
+    const onError = this.#o.onError;
+    return onError
+      ? op(this.#database.db).catch((error) => {
+        onError(error);
+        throw error;
+      })
+      : op(this.#database.db);
   }
 
   /** Waits for queued writes, then refuses new ones. */
@@ -91,35 +115,51 @@ export class WriteQueue {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
-    const started = performance.now();
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      await this.#database.db.transaction(async (tx) => {
-        for (const item of batch) {
-          try {
-            const value = batch.length === 1
-              ? await item.op(tx)
-              : await tx.transaction((sp) => item.op(sp));
-            outcomes.push({ ok: true, value });
-          } catch (error) {
-            if (batch.length === 1) throw error;
-            outcomes.push({ ok: false, error });
+    let started = performance.now();
+    let outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (let retries = 0;; retries++) {
+      let began = false;
+      try {
+        await this.#database.db.transaction(async (tx) => {
+          began = true;
+          for (const item of batch) {
+            try {
+              const value = batch.length === 1
+                ? await item.op(tx)
+                : await tx.transaction((sp) => item.op(sp));
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              if (batch.length === 1) throw error;
+              this.#o.onError?.(error);
+              outcomes.push({ ok: false, error });
+            }
           }
+        }, { behavior: "immediate" });
+        break;
+      } catch (error) {
+        const busy = !began && dbErrorKind(error) === "busy";
+        // libSQL leaves the BEGIN that failed in progress on its connection, and
+        // that connection then refuses every later COMMIT ("SQL statements in
+        // progress"): open fresh connections.
+        if (busy) await this.#database.client.reconnect();
+        if (busy && retries < (this.#o.busyRetries ?? 2)) {
+          this.#o.onBusyRetry?.(error);
+          // The busy wait blocked this thread; let the rest of the hub run first.
+          await new Promise((resolve) => setTimeout(resolve, 10 * (retries + 1)));
+          started = performance.now();
+          outcomes = [];
+          continue;
         }
-      }, { behavior: "immediate" });
-    } catch (error) {
-      this.stats.failedCommits++;
-      if (batch.length === 1 && outcomes.length === 0) {
-        batch[0]!.reject(error);
+        this.stats.failedCommits++;
+        this.#o.onError?.(error);
+        for (const item of batch) item.reject(error);
         return;
       }
-      for (const item of batch) item.reject(error);
-      return;
     }
     this.stats.transactions++;
     this.stats.operations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
-    this.#onCommit?.(performance.now() - started, batch.length);
+    this.#o.onCommit?.(performance.now() - started, batch.length);
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);

@@ -56,3 +56,88 @@ Deno.test("WriteQueue refuses writes after close", async () => {
   await assert.rejects(queue.write(() => Promise.resolve()), /closed/);
   database.close();
 });
+
+Deno.test("WriteQueue tries a group again when its transaction cannot begin for a busy database", async () => {
+  const dir = await Deno.makeTempDir();
+  const url = `file:${dir}/busy.db`;
+  const holder = await openDatabase(url, { busyTimeoutMs: 100 });
+  const other = await openDatabase(url, { busyTimeoutMs: 100 });
+  const holding = new WriteQueue(holder);
+  const retried: string[] = [];
+  const errors: unknown[] = [];
+  const release = Promise.withResolvers<void>();
+  const queue = new WriteQueue(other, {
+    onBusyRetry: (error) => {
+      retried.push(String((error as Error).message));
+      release.resolve();
+    },
+    onError: (error) => errors.push(error),
+  });
+  try {
+    await holding.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    const locked = Promise.withResolvers<void>();
+    // Another writer holds the write lock until our first attempt has given up.
+    const held = holding.write(async (tx) => {
+      await tx.run(sql`INSERT INTO t VALUES (1)`);
+      locked.resolve();
+      await release.promise;
+    });
+    await locked.promise;
+    await queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (2)`));
+    await held;
+    assert.equal(retried.length, 1, "one retry");
+    assert.deepEqual(errors, [], "a retried group that commits is no error");
+    const rows = await queue.read((db) => db.all<{ n: number }>(sql`SELECT n FROM t ORDER BY n`));
+    assert.deepEqual(rows.map((r) => r.n), [1, 2], "each write once");
+  } finally {
+    release.resolve();
+    await holding.close();
+    await queue.close();
+    holder.close();
+    other.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("WriteQueue gives up after its busy retries, reports the error once, and its next write commits", async () => {
+  const dir = await Deno.makeTempDir();
+  const url = `file:${dir}/busy.db`;
+  const holder = await openDatabase(url, { busyTimeoutMs: 50 });
+  const other = await openDatabase(url, { busyTimeoutMs: 50 });
+  const holding = new WriteQueue(holder);
+  let retries = 0;
+  const errors: unknown[] = [];
+  const queue = new WriteQueue(other, {
+    busyRetries: 1,
+    onBusyRetry: () => retries++,
+    onError: (error) => errors.push(error),
+  });
+  const release = Promise.withResolvers<void>();
+  try {
+    await holding.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    const locked = Promise.withResolvers<void>();
+    const held = holding.write(async (tx) => {
+      await tx.run(sql`INSERT INTO t VALUES (1)`);
+      locked.resolve();
+      await release.promise;
+    });
+    await locked.promise;
+    await assert.rejects(queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (2)`)));
+    release.resolve();
+    await held;
+    assert.equal(retries, 1);
+    assert.equal(errors.length, 1);
+    assert.equal(queue.stats.failedCommits, 1);
+    // The connection that saw the busy BEGIN is not reused: the next write commits.
+    await queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (3)`));
+    const rows = await queue.read((db) => db.all<{ n: number }>(sql`SELECT n FROM t ORDER BY n`));
+    assert.deepEqual(rows.map((r) => r.n), [1, 3]);
+  } finally {
+    release.resolve();
+    await holding.close();
+    await queue.close();
+    holder.close();
+    other.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -164,6 +164,7 @@ const TABLE: Record<string, Case> = {
     },
   },
   "GET /api/audit": { allowed: AUDITORS },
+  "GET /metrics": { allowed: READERS },
 };
 
 function path(p: string, body?: unknown) {

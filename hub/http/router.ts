@@ -109,10 +109,12 @@ export class ApiRouter {
         else await serve();
         if (!response) throw new Error(`${spec.method} ${spec.path} gave no response`);
         if (spec.audit) await this.#record(spec.audit, token, audit, response.status);
+        core.metrics.httpRequest(spec.method, spec.path, response.status);
         return response;
       } catch (error) {
+        const status = error instanceof RequestError ? error.status : 500;
+        core.metrics.httpRequest(spec.method, spec.path, status);
         if (spec.audit && !(error instanceof RequestError && error.status === 401)) {
-          const status = error instanceof RequestError ? error.status : 500;
           audit.target ??= firstParam(c);
           if (error instanceof RequestError) audit.detail.code = error.code;
           try {

@@ -45,6 +45,8 @@ export interface ExpansionResult {
   done: number;
   /** Set when the root was handed back with its own pin. */
   pin?: string;
+  /** The family of each task this failed for good (external data missing, too many rounds). */
+  failed?: string[];
 }
 
 const refused = (message: string): ExpansionResult => ({
@@ -111,7 +113,7 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     const limit =
       (e.families(lease.family, lease.version) ?? UNKNOWN_FAMILY).options.maxDynamicRounds;
     if (lease.dynamic_rounds >= limit) {
-      return await failParked(tx, e, limit);
+      return { ...await failParked(tx, e, limit), failed: [lease.family] };
     }
     // Parking is not a failure: it must not eat the retry budget.
     await tx.run(sql`
@@ -188,8 +190,10 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
   readied += (await propagateDone(tx, found, e.now)).readied;
 
   // 5. External data not there yet: check again later, with growing waits, until the deadline.
+  const failed: string[] = [];
   for (const n of ours.filter((x) => x.external && !x.complete)) {
-    await recheckExternal(tx, n.id, e.families(n.family, n.version) ?? UNKNOWN_FAMILY, e.now);
+    const family = e.families(n.family, n.version) ?? UNKNOWN_FAMILY;
+    if (await recheckExternal(tx, n.id, family, e.now)) failed.push(n.family);
   }
 
   // 6. The rest wait for their requirements, or are ready (wrappers: done) when none is pending.
@@ -256,6 +260,7 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
     inserted: inserted.length,
     readied,
     done,
+    ...(failed.length > 0 ? { failed } : {}),
   };
 }
 

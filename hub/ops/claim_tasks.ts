@@ -18,6 +18,8 @@ export interface ClaimedTask {
   params: string;
   attempt: number;
   epoch: number;
+  /** Since when the task was claimable: it became ready, or its retry backoff ended. */
+  queuedAt: number;
   /** Further members of a batch lease. */
   batch?: ClaimedTask[];
   /** Requirements already done, for a task that parked for dynamic requirements. */
@@ -51,6 +53,7 @@ interface Candidate {
 }
 
 const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch,
+  max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
   batch_key, dynamic_rounds, pin_spill`;
 
 /**
@@ -100,7 +103,12 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
   if (chosen.length === 0) return [];
   const ids: SQL[] = chosen.map((c) => sql`${c.id}`);
   const claimed = await tx.all<
-    ClaimedTask & { batch_key: string | null; dynamic_rounds: number; pin_spill: string | null }
+    Omit<ClaimedTask, "queuedAt"> & {
+      queued_at: number;
+      batch_key: string | null;
+      dynamic_rounds: number;
+      pin_spill: string | null;
+    }
   >(
     sql`
     UPDATE tasks SET ${leaseSet(req)}
@@ -147,7 +155,11 @@ function leaseSet(req: ClaimRequest): SQL {
 }
 
 function strip(
-  c: ClaimedTask & { batch_key?: string | null; dynamic_rounds?: number },
+  c: Omit<ClaimedTask, "queuedAt"> & {
+    queued_at: number;
+    batch_key?: string | null;
+    dynamic_rounds?: number;
+  },
 ): ClaimedTask {
   return {
     id: c.id,
@@ -157,6 +169,7 @@ function strip(
     params: c.params,
     attempt: c.attempt,
     epoch: c.epoch,
+    queuedAt: c.queued_at,
   };
 }
 
@@ -168,7 +181,7 @@ async function claimSiblings(
   max: number,
 ) {
   const pins = sql.join(req.pins.map((p) => sql`${p}`), sql`, `);
-  return await tx.all<ClaimedTask>(sql`
+  return await tx.all<Omit<ClaimedTask, "queuedAt"> & { queued_at: number }>(sql`
     UPDATE tasks SET ${leaseSet(req)}
     WHERE id IN (
       SELECT id FROM tasks INDEXED BY tasks_batch_idx

@@ -69,3 +69,19 @@ Deno.test("claimTasks() leaves a task in retry backoff alone until its time", as
   assert.deepEqual(await db.tx((tx) => claimTasks(tx, claim("w", { now: 1_999 }))), []);
   assert.equal((await db.tx((tx) => claimTasks(tx, claim("w", { now: 2_000 })))).length, 1);
 });
+
+Deno.test("claimTasks() says since when each task was claimable: ready, or past its backoff", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    await insertTask(tx, { id: "new", createdAt: 100 });
+    await insertTask(tx, { id: "readied", createdAt: 100 });
+    await insertTask(tx, { id: "backoff", createdAt: 100 });
+    await tx.run(sql`UPDATE tasks SET ready_at = 300 WHERE id = 'readied'`);
+    await tx.run(sql`UPDATE tasks SET ready_at = 300, next_attempt_at = 700 WHERE id = 'backoff'`);
+  });
+  const claimed = await db.tx((tx) => claimTasks(tx, claim("w", { limit: 3 })));
+  assert.deepEqual(
+    Object.fromEntries(claimed.map((c) => [c.id, c.queuedAt])),
+    { new: 100, readied: 300, backoff: 700 },
+  );
+});

@@ -26,6 +26,8 @@ export interface CompletionResult {
   readied: number;
   /** Whether the task held resources (others may now start). */
   freedResources?: boolean;
+  /** The task published (not on a repeat): its family, when its lease started, its attempt. */
+  task?: { family: string; startedAt: number | null; attempt: number };
 }
 
 /**
@@ -50,14 +52,16 @@ export async function completeTask(tx: Tx, c: Completion): Promise<CompletionRes
     }
     return { outcome: "accepted", message: "already published", repeat: true, readied: 0 };
   }
-  const updated = await tx.all<{ id: string; resources: string }>(sql`
+  const updated = await tx.all<
+    { id: string; resources: string; family: string; started_at: number | null; attempt: number }
+  >(sql`
     UPDATE tasks SET
       state = 'done', lease_owner = NULL, lease_expires_at = NULL,
       finished_at = ${c.now}, updated_at = ${c.now}, progress = 1, last_error = NULL
     WHERE id = ${c.taskId} AND state = 'leased' AND kind = 'run' AND lease_epoch = ${c.epoch}
       AND lease_owner = ${c.workerId}
       AND lease_expires_at >= ${c.now}
-    RETURNING id, resources`);
+    RETURNING id, resources, family, started_at, attempt`);
   if (updated.length === 0) {
     const reason = await staleReason(tx, c.taskId, c.epoch, c.now, c.workerId);
     return {
@@ -72,11 +76,13 @@ export async function completeTask(tx: Tx, c: Completion): Promise<CompletionRes
     UPDATE attempts SET ended_at = ${c.now}, outcome = 'done'
     WHERE task_id = ${c.taskId} AND epoch = ${c.epoch}`);
   const propagation = await propagateDone(tx, [c.taskId], c.now);
+  const row = updated[0]!;
   return {
     outcome: "accepted",
     message: "published",
     repeat: false,
     readied: propagation.readied,
-    freedResources: updated[0]!.resources !== "{}",
+    freedResources: row.resources !== "{}",
+    task: { family: row.family, startedAt: row.started_at, attempt: row.attempt },
   };
 }

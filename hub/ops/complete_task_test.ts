@@ -19,6 +19,7 @@ Deno.test("completeTask() publishes once: a repeated key gets the first answer, 
     repeat: false,
     readied: 0,
     freedResources: false,
+    task: { family: "F", startedAt: 1_000, attempt: 1 },
   });
   const repeat = await db.tx((tx) =>
     completeTask(tx, { taskId: "t", epoch: lease!.epoch, key: "k1", workerId: "w", now: 1_200 })

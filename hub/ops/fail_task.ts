@@ -39,6 +39,8 @@ export interface FailureResult {
   disabledUntil?: number;
   /** Whether the task held resources (others may now start). */
   freedResources?: boolean;
+  /** The task's family, lease kind and attempts so far (when accepted). */
+  task?: { family: string; kind: "expand" | "run"; attempt: number };
 }
 
 /** Whether the attempt that just failed leaves another (evaluated before the update). */
@@ -68,10 +70,11 @@ export async function failTask(
     {
       state: "ready" | "failed";
       next_attempt_at: number;
-      kind: string;
+      kind: "expand" | "run";
       family: string;
       version: number;
       resources: string;
+      attempt: number;
     }
   >(
     sql`
@@ -88,7 +91,7 @@ export async function failTask(
       last_error = ${error}, updated_at = ${f.now}
     WHERE id = ${f.taskId} AND state = 'leased' AND lease_epoch = ${f.epoch}
       AND lease_owner = ${f.workerId}
-    RETURNING state, next_attempt_at, kind, family, version, resources`,
+    RETURNING state, next_attempt_at, kind, family, version, resources, attempt`,
   );
   if (!row) {
     const reason = await staleReason(tx, f.taskId, f.epoch, f.now, f.workerId);
@@ -106,6 +109,7 @@ export async function failTask(
     ? await applyDisablePolicy(tx, row.family, row.version, policy, f.now)
     : undefined;
   const freedResources = row.resources !== "{}";
+  const task = { family: row.family, kind: row.kind, attempt: row.attempt };
   return row.state === "ready"
     ? {
       outcome: "accepted",
@@ -114,6 +118,7 @@ export async function failTask(
       retryAt: row.next_attempt_at,
       disabledUntil,
       freedResources,
+      task,
     }
     : {
       outcome: "accepted",
@@ -121,6 +126,7 @@ export async function failTask(
       state: "failed",
       disabledUntil,
       freedResources,
+      task,
     };
 }
 

@@ -15,6 +15,8 @@ export interface ReapedLease {
   kind: "expand" | "run";
   epoch: number;
   owner: string | null;
+  family: string;
+  attempt: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
       lease_owner = NULL, lease_expires_at = NULL,
       next_attempt_at = ${now}, updated_at = ${now}
     WHERE state = 'leased' AND lease_expires_at < ${now}
-    RETURNING id, state, kind, lease_epoch AS epoch,
+    RETURNING id, state, kind, lease_epoch AS epoch, family, attempt,
       -- RETURNING sees the row after the update (lease_owner is NULL by then):
       -- the holder is the worker of the attempt at this epoch.
       (SELECT worker_id FROM attempts a WHERE a.task_id = tasks.id

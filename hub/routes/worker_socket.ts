@@ -49,6 +49,7 @@ export function workerSocketRoute(api: ApiRouter, options: WorkerSocketOptions):
       log,
       onClose: () => options.sockets?.delete(socket),
       auth: sessionAuth(options.workerAuth ?? "token", bearer, token),
+      metrics: core.metrics,
     });
     return response;
   });

@@ -35,7 +35,7 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
       workers.credit(link, frame.free, frame.grantsSeen);
       return;
     case "lease.renew": {
-      const refused = await workers.renew(link, frame.leases);
+      const refused = await workers.renew(link, frame.leases, frame.figures);
       send({ type: "lease.renewed", ttlMs: x.leaseTtlMs, refused });
       for (const r of refused) {
         log.warn("renewal refused", { taskId: r.taskId, epoch: r.epoch, reason: r.reason });

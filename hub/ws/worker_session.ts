@@ -19,6 +19,8 @@ import {
 import { scopeViolation } from "../core/scope_violation.ts";
 import type { WorkerLink } from "../core/worker_links.ts";
 import type { WorkerProtocol } from "../core/worker_protocol.ts";
+import { frameType } from "../metrics/frame_type.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { FamilyConflictError } from "../ops/register_families.ts";
 import { describeConflict } from "../queries/code_conflicts.ts";
 import { handleFrame } from "./handle_frame.ts";
@@ -42,6 +44,8 @@ export interface WorkerSessionOptions {
   /** Called when the session ends (for the hub's bookkeeping). */
   onClose?: () => void;
   auth?: SessionAuth;
+  /** Counts frames in and out. */
+  metrics?: HubMetrics;
 }
 
 /** A refusal: an error frame, then a close with the reason. */
@@ -63,6 +67,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     if (socket.readyState !== WebSocket.OPEN) return false;
     try {
       socket.send(JSON.stringify(frame));
+      options.metrics?.frameSent(frame.type);
       return true;
     } catch {
       return false;
@@ -113,6 +118,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
 
   async function onMessage(data: unknown): Promise<void> {
     const json = readFrame(data);
+    options.metrics?.frameReceived(frameType("value" in json ? json.value : null));
     if ("refusal" in json) return refuse(json.refusal);
     if ("error" in json) {
       send({ type: "error", code: "bad_json", message: json.error });
@@ -158,6 +164,8 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       name: hello.name,
       labels: hello.labels,
       families: hello.families.map((f) => ({ name: f.name, version: f.version })),
+      slots: hello.slots,
+      version: hello.version,
       free: 0,
       grantsSent: 0,
       tokenId: options.auth?.token?.id,

@@ -10,13 +10,16 @@ import { refreshRunStates } from "./run_states.ts";
 /** Longest wait between two checks of external data. */
 const EXTERNAL_CHECK_MAX_MS = 60_000;
 
-/** Schedules the next check of external task `taskId`, or fails it at its deadline. */
+/**
+ * Schedules the next check of external task `taskId`, or fails it at its
+ * deadline; returns whether it failed.
+ */
 export async function recheckExternal(
   tx: Tx,
   taskId: string,
   family: { options: { external?: { checkEveryMs: number; deadlineMs: number } } },
   now: number,
-): Promise<void> {
+): Promise<boolean> {
   const every = family.options.external?.checkEveryMs ?? 10_000;
   const [row] = await tx.all<{ external_checks: number; external_deadline_at: number | null }>(
     sql`SELECT external_checks, external_deadline_at FROM tasks WHERE id = ${taskId}`,
@@ -39,7 +42,7 @@ export async function recheckExternal(
       WHERE id = ${taskId}`);
     await blockDependents(tx, taskId, now);
     await refreshRunStates(tx, [taskId], now);
-    return;
+    return true;
   }
   const wait = Math.min(
     EXTERNAL_CHECK_MAX_MS,
@@ -52,4 +55,5 @@ export async function recheckExternal(
       lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ${now + wait},
       status_message = ${`waiting for external data (check ${checks})`}, updated_at = ${now}
     WHERE id = ${taskId}`);
+  return false;
 }

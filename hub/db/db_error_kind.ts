@@ -1,0 +1,35 @@
+/**
+ * What kind of database error an error is, from the libSQL code anywhere in
+ * its cause chain (drizzle wraps the driver's error): for the write queue's
+ * busy retries and the `drover_db_errors_total` metric.
+ */
+
+/** A kind of database error. */
+export type DbErrorKind = "busy" | "locked" | "constraint" | "io" | "connection" | "other";
+
+const BY_CODE: ReadonlyArray<[RegExp, DbErrorKind]> = [
+  [/^SQLITE_BUSY/, "busy"],
+  [/^SQLITE_LOCKED/, "locked"],
+  [/^SQLITE_CONSTRAINT/, "constraint"],
+  [/^SQLITE_(IOERR|FULL|CORRUPT|NOTADB|CANTOPEN|READONLY|NOLFS|PROTOCOL)/, "io"],
+  [/^(HRANA_|SERVER_ERROR|HTTP_|WEBSOCKET|STREAM_|CLIENT_CLOSED|TRANSACTION_CLOSED)/, "connection"],
+  [/^SQLITE_/, "other"],
+];
+
+/**
+ * The kind of a database error, or null when `error` did not come from the
+ * database (a domain error an operation threw, such as a 404).
+ */
+export function dbErrorKind(error: unknown): DbErrorKind | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") {
+      for (const [pattern, kind] of BY_CODE) if (pattern.test(code)) return kind;
+    }
+    if (current.name === "LibsqlError") return "other";
+    if (/\bdatabase is (locked|busy)\b/i.test(current.message)) return "busy";
+    current = current.cause;
+  }
+  return null;
+}
