@@ -120,3 +120,36 @@ Deno.test("pruneHistory() deletes old events and log lines in batches, oldest fi
   );
   assert.deepEqual({ ...left }, { n: 300, first: 1_200 });
 });
+
+Deno.test("pruneHistory() deletes events as a prefix of ids: never past one still young", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    for (const [id, at] of [["a", 10], ["b", 20], ["c", 500], ["d", 30], ["e", 40]] as const) {
+      await insertTask(tx, { id, createdAt: at });
+    }
+  });
+  assert.deepEqual(await db.tx((tx) => pruneHistory(tx, { eventsBefore: 100, logsBefore: 0 })), {
+    events: 2,
+    taskLogs: 0,
+  });
+  const left = await db.tx(eventsOf);
+  assert.deepEqual(left.map((e) => e.task_id), ["c", "d", "e"], "d and e wait for c");
+  assert.equal(left[0]!.id, 3, "the oldest kept id follows the last pruned one");
+});
+
+Deno.test("event ids have no holes: an operation rolled back in a group commit gives its ids back", async () => {
+  await using db = await testDatabase();
+  await db.tx((tx) => insertTask(tx, { id: "a" }));
+  const results = await Promise.allSettled([
+    db.tx((tx) => insertTask(tx, { id: "b" })),
+    db.tx(async (tx) => {
+      await insertTask(tx, { id: "x" });
+      throw new Error("rolled back");
+    }),
+    db.tx((tx) => insertTask(tx, { id: "c" })),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  await db.tx((tx) => insertTask(tx, { id: "d" }));
+  const events = await db.tx(eventsOf);
+  assert.deepEqual(events.map((e) => [e.id, e.task_id]), [[1, "a"], [2, "b"], [3, "c"], [4, "d"]]);
+});
