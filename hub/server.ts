@@ -67,6 +67,7 @@ export async function startHub(
     now: options.now,
     eventRetentionMs: config.eventRetentionMs,
     taskLogRetentionMs: config.taskLogRetentionMs,
+    events: { maxStreams: config.eventStreams },
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;
@@ -136,6 +137,8 @@ export async function startHub(
         new Promise<void>((resolve) => timer = setTimeout(resolve, 5_000)),
       ]);
       clearTimeout(timer);
+      // Open event streams would hold the graceful shutdown forever.
+      await core.events.close();
       await server.shutdown();
       await core.stop();
       database.close();

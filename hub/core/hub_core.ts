@@ -16,6 +16,7 @@ import { spillPins } from "../ops/spill_pins.ts";
 import { removeHub, writeHubHeartbeat } from "../ops/write_hub_heartbeat.ts";
 import { type HubCounters, newCounters } from "./counters.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import { EventFeed, type EventFeedDeps } from "./event_feed.ts";
 import { FamilyRegistry } from "./family_registry.ts";
 import { FleetCommands } from "./fleet_commands.ts";
 import { RunCommands } from "./run_commands.ts";
@@ -45,6 +46,8 @@ export interface HubCoreDeps {
   taskLogRetentionMs?: number;
   /** How often old events and log lines are deleted. Default 1 minute. */
   pruneIntervalMs?: number;
+  /** The event streams' settings: most open at once, poll interval, keep-alive. */
+  events?: Pick<EventFeedDeps, "maxStreams" | "pollMs" | "keepAliveMs">;
 }
 
 /** The hub's service layer. */
@@ -65,6 +68,8 @@ export class HubCore {
   readonly fleet: FleetCommands;
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
+  /** Tails the events table for `GET /api/events`. */
+  readonly events: EventFeed;
   readonly #d: HubCoreDeps;
   #timers: Timers | null = null;
   #stopping = false;
@@ -96,6 +101,8 @@ export class HubCore {
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
+    this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
+    queue.addCommitListener(() => this.events.kick());
   }
 
   /** Runs a read model (on `:memory:`, behind queued writes). */
@@ -135,6 +142,7 @@ export class HubCore {
   /** Stops the timers and the dispatcher, writes what is pending, removes this hub's row. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.events.close();
     await this.#timers?.stop();
     await this.dispatcher.stop();
     await this.flushTokenUses().catch(() => {});
