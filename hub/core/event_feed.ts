@@ -17,7 +17,7 @@ import type { Reader } from "../db/client.ts";
 import { eventBounds, newestEventId } from "../queries/event_bounds.ts";
 import { runGraph } from "../queries/run_graph.ts";
 import type { EventFilter } from "./event_filter.ts";
-import { EventSubscription } from "./event_subscription.ts";
+import { EVENT_PAGE, EventSubscription } from "./event_subscription.ts";
 import { RequestError } from "./request_error.ts";
 import { startAfter } from "./start_after.ts";
 
@@ -32,6 +32,8 @@ export interface EventFeedDeps {
   maxStreams?: number;
   /** A stream silent this long gets a comment line, so proxies keep it open. Default 15 s. */
   keepAliveMs?: number;
+  /** Events a stream reads at once. Default {@link EVENT_PAGE}. */
+  pageSize?: number;
 }
 
 interface Waiter {
@@ -111,6 +113,7 @@ export class EventFeed {
         read: this.#d.read,
         filter,
         cursor,
+        pageSize: this.#d.pageSize ?? EVENT_PAGE,
         members: members ? { ids: members, asOf: bounds.last } : null,
         onClose: (s) => {
           this.#streams.delete(s);

@@ -43,6 +43,8 @@ export interface SubscriptionInit {
   read: <T>(fn: (db: Reader) => Promise<T>) => Promise<T>;
   filter: EventFilter;
   cursor: number;
+  /** Events read at once. */
+  pageSize: number;
   /** A run filter's tasks, valid for events up to `asOf`. */
   members: { ids: Set<string>; asOf: number } | null;
   onClose: (subscription: EventSubscription) => void;
@@ -120,13 +122,13 @@ export class EventSubscription {
       readEvents(db, {
         after: this.#cursor,
         upto,
-        limit: EVENT_PAGE,
+        limit: this.#s.pageSize,
         kinds: filter.kinds,
         taskId: filter.taskId,
         runId: filter.runId,
       })
     );
-    this.#cursor = page.length === EVENT_PAGE ? page.at(-1)!.id : upto;
+    this.#cursor = page.length === this.#s.pageSize ? page.at(-1)!.id : upto;
     return filter.runId === null ? page : await this.#ofRun(filter.runId, page);
   }
 
