@@ -104,7 +104,9 @@ export class SseParser {
 
 /**
  * The messages of an SSE response body, as they arrive; cancels the body
- * when the loop ends early. A message cut off by the end is dropped.
+ * when the loop ends early, or when `signal` aborts (then the loop throws
+ * the signal's reason, even while it waits for data). A message cut off by
+ * the end is dropped.
  *
  * @example
  * ```ts
@@ -117,8 +119,9 @@ export class SseParser {
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
   parser: SseParser = new SseParser(),
+  signal?: AbortSignal,
 ): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(new TextDecoderStream(), { signal }).getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();

@@ -76,3 +76,25 @@ Deno.test("readSse() cancels the body when the loop stops early", async () => {
   }
   assert.ok(cancelled);
 });
+
+Deno.test("readSse() stops waiting and cancels the body when its signal aborts", async () => {
+  let cancelled: unknown = null;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode("data: first\n\n"));
+    },
+    cancel(reason) {
+      cancelled = reason;
+    },
+  });
+  const ac = new AbortController();
+  const got: string[] = [];
+  const reading = (async () => {
+    for await (const m of readSse(body, new SseParser(), ac.signal)) got.push(m.data);
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  ac.abort(new Error("done waiting"));
+  await assert.rejects(reading, /done waiting/);
+  assert.deepEqual(got, ["first"]);
+  assert.match(String(cancelled), /done waiting/);
+});
