@@ -56,6 +56,8 @@ export class EventFeed {
   #polling: Promise<void> | null = null;
   #again = false;
   #closed = false;
+  /** The database did not answer the last poll (logged once per outage). */
+  #failing = false;
 
   constructor(deps: EventFeedDeps) {
     this.#d = deps;
@@ -189,8 +191,13 @@ export class EventFeed {
           this.#again = false;
           this.#advance(await this.#d.read(newestEventId));
         } while (this.#again && !this.#closed);
+        if (this.#failing) this.#d.log.info("event feed reads the database again");
+        this.#failing = false;
       } catch (error) {
-        this.#d.log.warn("event feed could not read the newest event", { error });
+        if (!this.#failing) {
+          this.#d.log.warn("event feed cannot read the newest event; retrying", { error });
+        }
+        this.#failing = true;
       } finally {
         this.#polling = null;
         this.#schedule();

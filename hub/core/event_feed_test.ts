@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import type { HubEvent } from "../../shared/api_schemas_events.ts";
-import { silentLogger } from "../../shared/log.ts";
+import { createLogger, silentLogger } from "../../shared/log.ts";
 import { openDatabase, type Reader } from "../db/client.ts";
 import { WriteQueue } from "../db/write_queue.ts";
 import { applyExpansion } from "../ops/apply_expansion.ts";
@@ -236,4 +236,41 @@ Deno.test("EventFeed: a silent stream gets a keep-alive after the interval, and 
   } finally {
     await feed.close();
   }
+});
+
+Deno.test("EventFeed: a database that does not answer is logged once, and its return once", async () => {
+  await using db = await testDatabase();
+  const lines: string[] = [];
+  let down = false;
+  let refused = 0;
+  const feed = new EventFeed({
+    read: (fn) =>
+      down ? Promise.reject(new Error(`database is locked (${++refused})`)) : db.queue.read(fn),
+    log: createLogger({ write: (l) => lines.push(JSON.parse(l).msg) }),
+    pollMs: 5,
+  });
+  const until = async (what: string, done: () => boolean) => {
+    for (const deadline = Date.now() + 5_000; !done();) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  try {
+    const { subscription } = await feed.subscribe(ALL, null);
+    const items = subscription.events();
+    down = true;
+    await until("three refused polls", () => refused >= 3);
+    await db.tx((tx) => submitRoot(tx, "back"));
+    down = false;
+    assert.deepEqual(summary(await take(items, 2)), [
+      "task.created back ready",
+      "run.created run_back running",
+    ]);
+  } finally {
+    await feed.close();
+  }
+  assert.deepEqual(lines, [
+    "event feed cannot read the newest event; retrying",
+    "event feed reads the database again",
+  ]);
 });

@@ -70,6 +70,8 @@ export function eventRoutes(api: ApiRouter): void {
       taskId: query.task ?? null,
     };
     const { subscription, gap } = await core.events.subscribe(filter, after);
+    // Proxies that buffer answers (nginx) would hold the events back.
+    c.header("X-Accel-Buffering", "no");
     return streamSSE(c, async (stream) => {
       // Its client left: stop reading. The hub stops: end the response even
       // if a write waits on a client that reads nothing.
