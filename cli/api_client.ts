@@ -61,6 +61,7 @@ import {
 import type { Selector } from "../shared/selector.ts";
 import type { RunState, TaskState } from "../shared/states.ts";
 import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
+import { createEventStreamOpener, type OpenEvents } from "./open_event_stream.ts";
 
 export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
@@ -174,6 +175,8 @@ export interface ApiClient {
   listResources(): Promise<Resource[]>;
   /** `PUT /api/resources/:name`. */
   setResourceLimit(name: string, limit: number): Promise<ResourceSet>;
+  /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
+  openEvents: OpenEvents;
 }
 
 /** Options for {@link createApiClient}. */
@@ -235,6 +238,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await request("GET", "/api/resources", resourceListSchema)).resources,
     setResourceLimit: (name, limit) =>
       request("PUT", `/api/resources/${id(name)}`, resourceSetSchema, { limit }),
+    openEvents: createEventStreamOpener(options),
   };
 }
 

@@ -35,7 +35,8 @@ export interface RunAgainstOptions {
 
 /**
  * Runs `argv` against routes keyed `"GET /api/runs"` (the path without its
- * query); an unknown route answers 404 as a problem. The clock starts at 0
+ * query); an unknown route answers 404 as a problem (so `GET /api/events`
+ * is a hub without the stream unless a test gives it). The clock starts at 0
  * and each poll pause advances it.
  */
 export async function runAgainst(
@@ -69,9 +70,10 @@ export async function runAgainst(
     io,
     fetch: fetch as typeof globalThis.fetch,
     now: () => now,
+    // A pause lets other tasks run (an event stream's reader), as a real one does.
     sleep: (ms) => {
       now += ms;
-      return Promise.resolve();
+      return new Promise((resolve) => setTimeout(resolve, 0));
     },
   });
   return { code, stdout: io.stdout, stderr: io.stderr, requests };

@@ -1,7 +1,9 @@
 /**
  * Follows a run to its end with a live progress line, then prints the
  * execution summary (or, with `--json`, the final status): what
- * `submit --wait` and `retry --wait` share.
+ * `submit --wait` and `retry --wait` share. The run is fetched when the
+ * hub's event stream shows it changed (`GET /api/events?run=`), or polled
+ * from a hub without one.
  */
 import type { RunStatus } from "../shared/api_schemas.ts";
 import { type CommandContext, printJson } from "./command_context.ts";
@@ -12,7 +14,7 @@ import { runElapsedMs } from "./format_time.ts";
 import { createExpansionProbe } from "./expansion_probe.ts";
 import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";
 import { progressOnStderr } from "./progress.ts";
-import { waitUntilEnded } from "./wait_until_ended.ts";
+import { waitWithEvents } from "./wait_with_events.ts";
 
 /**
  * Waits for `runId` to end; resolves with 1 ({@link EXIT.runFailed}) when it
@@ -33,14 +35,21 @@ export async function followRun(ctx: CommandContext, runId: string): Promise<Exi
     if (root) return { run: r, unexpanded: root.state, held: root.unschedulable };
     return { run: r, held: await whyHeld(r) };
   };
+  let shown: HeldRun | null = null;
   let run;
   try {
-    run = await waitUntilEnded(() => ctx.client.getRun(runId), {
+    run = await waitWithEvents({
+      fetchStatus: () => ctx.client.getRun(runId),
       // Only a progress line shows why the run is held or that its size is
       // not known yet: no line, no question.
-      onUpdate: progress ? async (r) => progress.update(await look(r)) : () => {},
-      intervalMs: ctx.pollMs,
+      onUpdate: progress ? async (r) => progress.update(shown = await look(r)) : () => {},
+      // Between fetches the line's clock moves on.
+      onTick: () => shown && progress?.update(shown),
+      openEvents: (lastEventId, signal) =>
+        ctx.client.openEvents({ run: runId }, lastEventId, signal),
+      now: ctx.now,
       sleep: ctx.sleep,
+      pollMs: ctx.pollMs,
     });
   } finally {
     progress?.end();

@@ -8,6 +8,8 @@ import type { RunStatus } from "../shared/api_schemas.ts";
 import { fakeFamily, fakeRun } from "./fake_answers.ts";
 import { type FakeRoute, inTurn, runAgainst } from "./fake_hub.ts";
 
+const TOKEN = `drv_tok_0123456789ab_${"x".repeat(43)}`;
+
 /** When the hub created the run, on its clock; the CLI's fake clock starts at 0. */
 const CREATED = Date.UTC(2026, 10, 23, 12);
 
@@ -87,4 +89,45 @@ Deno.test("a running run shows the same duration in the progress line, status an
   assert.match(status.stdout, /^Running for +6\.5s$/m);
   assert.match(status.stdout, /^Run run_1 running for 6\.5s \(3 tasks\):$/m);
   assert.match(runs.stdout, /^run_1 +Agg +running +1\/3 +0 +2026-11-23 12:00:00Z +6\.5s…$/m);
+});
+
+Deno.test("submit --wait opens the run's event stream first and fetches the run when an event comes", async () => {
+  let fetches = 0;
+  const fetched = Promise.withResolvers<void>();
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const { code, stderr, requests } = await runAgainst(["submit", "Agg", "--wait"], {
+    ...SUBMIT_ROUTES,
+    // The run ends after the first fetch: the stream says so at once.
+    "GET /api/events": () =>
+      new Response(
+        new ReadableStream({
+          async start(controller) {
+            controller.enqueue(encode("retry: 2000\n\n"));
+            await fetched.promise;
+            controller.enqueue(encode('id: 9\nevent: run.state\ndata: {"id":9}\n\n'));
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      ),
+    "GET /api/runs/run_1": () => {
+      if (++fetches === 1) fetched.resolve();
+      return Response.json(run(fetches === 1 ? "running" : "done"));
+    },
+  }, { stderrIsTerminal: true, env: { DROVER_URL: "http://hub.test", DROVER_TOKEN: TOKEN } });
+  assert.equal(code, 0, stderr);
+  const asked = requests.map((r) => `${r.method} ${r.path}`);
+  assert.deepEqual(asked.slice(asked.indexOf("GET /api/events?run=run_1")), [
+    "GET /api/events?run=run_1",
+    "GET /api/runs/run_1",
+    "GET /api/runs/run_1",
+  ]);
+  assert.equal(
+    requests.find((r) => r.path.startsWith("/api/events"))?.authorization,
+    `Bearer ${TOKEN}`,
+  );
+  assert.equal(
+    stderr.split("\r").length,
+    4,
+    `the first line, the last, cleared: ${JSON.stringify(stderr)}`,
+  );
 });

@@ -11,6 +11,7 @@ import { problemResponse } from "./http/problem.ts";
 import { ApiRouter } from "./http/router.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metaRoutes } from "./routes/meta.ts";
@@ -57,6 +58,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   tokenRoutes(api);
   auditRoutes(api);
   metricsRoutes(api);
+  eventRoutes(api);
   workerSocketRoute(api, deps);
   metaRoutes(api);
 

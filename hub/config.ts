@@ -55,6 +55,7 @@ export const hubConfigSchema = z.object({
     return { host: m[1] ?? m[2]!, port };
   }),
   DROVER_EVENT_RETENTION: duration("24h", 60_000),
+  DROVER_EVENT_STREAMS: z.coerce.number().int().min(1).max(10_000).default(100),
   DROVER_TASK_LOG_RETENTION: duration("7d", 60_000),
   DROVER_TASK_LOG_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(
     1_048_576,
@@ -96,6 +97,8 @@ export interface HubConfig {
   metricsListen?: { host: string; port: number };
   /** How long events are kept (`DROVER_EVENT_RETENTION`, default 24h). */
   eventRetentionMs: number;
+  /** Most `GET /api/events` streams one hub serves at once (`DROVER_EVENT_STREAMS`, default 100). */
+  eventStreams: number;
   /** How long task log lines are kept (`DROVER_TASK_LOG_RETENTION`, default 7d). */
   taskLogRetentionMs: number;
   /** Most bytes of log lines stored per attempt (`DROVER_TASK_LOG_MAX_BYTES`, default 1 MiB). */
@@ -137,6 +140,7 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     metrics: c.DROVER_METRICS === "on",
     ...(c.DROVER_METRICS_LISTEN ? { metricsListen: c.DROVER_METRICS_LISTEN } : {}),
     eventRetentionMs: c.DROVER_EVENT_RETENTION,
+    eventStreams: c.DROVER_EVENT_STREAMS,
     taskLogRetentionMs: c.DROVER_TASK_LOG_RETENTION,
     taskLogMaxBytes: c.DROVER_TASK_LOG_MAX_BYTES,
   };

@@ -27,6 +27,7 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     adminToken: undefined,
     metrics: true,
     eventRetentionMs: 86_400_000,
+    eventStreams: 100,
     taskLogRetentionMs: 604_800_000,
     taskLogMaxBytes: 1_048_576,
   });
@@ -46,6 +47,7 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       DROVER_HUB_ID: "hub-a",
       DROVER_METRICS: "off",
       DROVER_EVENT_RETENTION: "90m",
+      DROVER_EVENT_STREAMS: "20",
       DROVER_TASK_LOG_RETENTION: "30d",
       DROVER_TASK_LOG_MAX_BYTES: "65536",
     }),
@@ -64,6 +66,7 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       adminToken: undefined,
       metrics: false,
       eventRetentionMs: 5_400_000,
+      eventStreams: 20,
       taskLogRetentionMs: 2_592_000_000,
       taskLogMaxBytes: 65_536,
     },

@@ -69,6 +69,7 @@ export async function startHub(
     eventRetentionMs: config.eventRetentionMs,
     taskLogRetentionMs: config.taskLogRetentionMs,
     metrics: config.metrics,
+    events: { maxStreams: config.eventStreams },
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;
@@ -150,6 +151,8 @@ export async function startHub(
         new Promise<void>((resolve) => timer = setTimeout(resolve, 5_000)),
       ]);
       clearTimeout(timer);
+      // Open event streams would hold the graceful shutdown forever.
+      await core.events.close();
       await server.shutdown();
       await metricsListener?.shutdown();
       await core.stop();

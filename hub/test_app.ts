@@ -85,6 +85,7 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     adminToken,
     token,
     async [Symbol.asyncDispose]() {
+      await core.events.close();
       await core.dispatcher.stop();
       await core.queue.close();
       database.close();

@@ -19,6 +19,7 @@ import { spillPins } from "../ops/spill_pins.ts";
 import { removeHub, writeHubHeartbeat } from "../ops/write_hub_heartbeat.ts";
 import { type HubCounters, newCounters } from "./counters.ts";
 import { Dispatcher } from "./dispatcher.ts";
+import { EventFeed, type EventFeedDeps } from "./event_feed.ts";
 import { FamilyRegistry } from "./family_registry.ts";
 import { FleetCommands } from "./fleet_commands.ts";
 import { RunCommands } from "./run_commands.ts";
@@ -50,6 +51,8 @@ export interface HubCoreDeps {
   pruneIntervalMs?: number;
   /** Measure for Prometheus (`DROVER_METRICS`). Default false: nothing is measured. */
   metrics?: boolean;
+  /** The event streams' settings: most open at once, poll interval, keep-alive. */
+  events?: Pick<EventFeedDeps, "maxStreams" | "pollMs" | "keepAliveMs">;
 }
 
 /** The hub's service layer. */
@@ -72,6 +75,8 @@ export class HubCore {
   readonly fleet: FleetCommands;
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
+  /** Tails the events table for `GET /api/events`. */
+  readonly events: EventFeed;
   readonly #d: HubCoreDeps;
   #timers: Timers | null = null;
   #stopping = false;
@@ -115,6 +120,8 @@ export class HubCore {
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
+    this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
+    queue.addCommitListener(() => this.events.kick());
   }
 
   /** Runs a read model (on `:memory:`, behind queued writes). */
@@ -154,6 +161,7 @@ export class HubCore {
   /** Stops the timers and the dispatcher, writes what is pending, removes this hub's row. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.events.close();
     await this.#timers?.stop();
     await this.dispatcher.stop();
     await this.flushTokenUses().catch(() => {});

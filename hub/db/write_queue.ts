@@ -21,6 +21,8 @@ interface Pending {
   op: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** A read queued behind writes (single connection): its commit wrote nothing. */
+  read?: boolean;
 }
 
 /** Figures for metrics and benchmarks. */
@@ -50,6 +52,7 @@ export class WriteQueue {
   readonly #database: Database;
   readonly #maxBatch: number;
   readonly #o: WriteQueueOptions;
+  readonly #committed = new Set<() => void>();
   #pending: Pending[] = [];
   #draining: Promise<void> | null = null;
   #closed = false;
@@ -73,11 +76,16 @@ export class WriteQueue {
 
   /** Runs `op` in the next group transaction; settles after the commit. */
   write<T>(op: (tx: Tx) => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error("The hub's write queue is closed"));
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ op, resolve: resolve as (v: unknown) => void, reject });
-      this.#draining ??= this.#drain();
-    });
+    return this.#enqueue(op, false);
+  }
+
+  /**
+   * Calls `listener` after each commit that held a write (not only queued
+   * reads), before the writers' promises settle; returns its remover.
+   */
+  addCommitListener(listener: () => void): () => void {
+    this.#committed.add(listener);
+    return () => this.#committed.delete(listener);
   }
 
   /**
@@ -85,7 +93,7 @@ export class WriteQueue {
    * behind writes, because an open transaction holds the only connection.
    */
   read<T>(op: (tx: Tx | Database["db"]) => Promise<T>): Promise<T> {
-    if (this.#database.singleConnection) return this.write(op);
+    if (this.#database.singleConnection) return this.#enqueue(op, true);
     const onError = this.#o.onError;
     return onError
       ? op(this.#database.db).catch((error) => {
@@ -93,6 +101,14 @@ export class WriteQueue {
         throw error;
       })
       : op(this.#database.db);
+  }
+
+  #enqueue<T>(op: (tx: Tx) => Promise<T>, read: boolean): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error("The hub's write queue is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ op, resolve: resolve as (v: unknown) => void, reject, read });
+      this.#draining ??= this.#drain();
+    });
   }
 
   /** Waits for queued writes, then refuses new ones. */
@@ -160,6 +176,9 @@ export class WriteQueue {
     this.stats.operations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     this.#o.onCommit?.(performance.now() - started, batch.length);
+    if (this.#committed.size > 0 && batch.some((item) => !item.read)) {
+      for (const listener of this.#committed) listener();
+    }
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);

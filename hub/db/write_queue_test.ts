@@ -141,3 +141,27 @@ Deno.test("WriteQueue gives up after its busy retries, reports the error once, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("WriteQueue tells commit listeners of each commit that wrote, not of queued reads", async () => {
+  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const queue = new WriteQueue(database);
+  try {
+    let heard = 0;
+    const remove = queue.addCommitListener(() => heard++);
+    await queue.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    assert.equal(heard, 1);
+    await queue.read((db) => db.all(sql`SELECT n FROM t`));
+    assert.equal(heard, 1, "a read queued on the only connection is no commit to hear of");
+    await Promise.all([
+      queue.read((db) => db.all(sql`SELECT n FROM t`)),
+      queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (1)`)),
+    ]);
+    assert.equal(heard, 2, "a group with a write is");
+    remove();
+    await queue.write((tx) => tx.run(sql`INSERT INTO t VALUES (2)`));
+    assert.equal(heard, 2, "a removed listener hears nothing");
+  } finally {
+    await queue.close();
+    database.close();
+  }
+});

@@ -1,12 +1,15 @@
 /** The events the migration's triggers write, and their retention. */
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
+import { EVENT_KINDS, eventDataSchemas, type EventKind } from "../../shared/api_schemas_events.ts";
 import type { Tx } from "../db/client.ts";
+import { cancelTasks } from "./cancel_tasks.ts";
 import { claimTasks } from "./claim_tasks.ts";
 import { completeTask } from "./complete_task.ts";
 import { markWorkerDisconnected } from "./mark_worker_disconnected.ts";
 import { pruneHistory } from "./prune_history.ts";
 import { reapExpired } from "./reap_expired.ts";
+import { setWorkerMode } from "./set_worker_mode.ts";
 import { insertTask, submitRoot, testDatabase } from "./test_db.ts";
 import { claim } from "./test_ops.ts";
 
@@ -119,4 +122,65 @@ Deno.test("pruneHistory() deletes old events and log lines in batches, oldest fi
     tx.all<{ n: number; first: number }>(sql`SELECT count(*) AS n, min(at) AS first FROM events`)
   );
   assert.deepEqual({ ...left }, { n: 300, first: 1_200 });
+});
+
+Deno.test("pruneHistory() deletes events as a prefix of ids: never past one still young", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    for (const [id, at] of [["a", 10], ["b", 20], ["c", 500], ["d", 30], ["e", 40]] as const) {
+      await insertTask(tx, { id, createdAt: at });
+    }
+  });
+  assert.deepEqual(await db.tx((tx) => pruneHistory(tx, { eventsBefore: 100, logsBefore: 0 })), {
+    events: 2,
+    taskLogs: 0,
+  });
+  const left = await db.tx(eventsOf);
+  assert.deepEqual(left.map((e) => e.task_id), ["c", "d", "e"], "d and e wait for c");
+  assert.equal(left[0]!.id, 3, "the oldest kept id follows the last pruned one");
+});
+
+Deno.test("event ids have no holes: an operation rolled back in a group commit gives its ids back", async () => {
+  await using db = await testDatabase();
+  await db.tx((tx) => insertTask(tx, { id: "a" }));
+  const results = await Promise.allSettled([
+    db.tx((tx) => insertTask(tx, { id: "b" })),
+    db.tx(async (tx) => {
+      await insertTask(tx, { id: "x" });
+      throw new Error("rolled back");
+    }),
+    db.tx((tx) => insertTask(tx, { id: "c" })),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  await db.tx((tx) => insertTask(tx, { id: "d" }));
+  const events = await db.tx(eventsOf);
+  assert.deepEqual(events.map((e) => [e.id, e.task_id]), [[1, "a"], [2, "b"], [3, "c"], [4, "d"]]);
+});
+
+Deno.test("every kind of event the triggers write has the fields shared/api_schemas_events.ts says", async () => {
+  await using db = await testDatabase();
+  await db.tx((tx) =>
+    tx.run(sql`INSERT INTO workers (id, name, labels, version, slots, hub_id, state,
+      connected_at, last_seen_at) VALUES ('w', 'edge-1', '{}', '1', 4, 'h1', 'connected', 1, 1)`)
+  );
+  await db.tx((tx) => setWorkerMode(tx, "w", "drain"));
+  await db.tx((tx) => markWorkerDisconnected(tx, "w", "h1", 2));
+  await db.tx((tx) => submitRoot(tx, "t", "F", 10));
+  await db.tx((tx) => claimTasks(tx, claim("dead", { now: 20, ttlMs: 100 })));
+  await db.tx((tx) => reapExpired(tx, 200));
+  await db.tx((tx) => cancelTasks(tx, ["t"], "test", 300));
+  await db.tx((tx) =>
+    tx.run(sql`INSERT INTO families (name, version, params_schema, retry, has_run, schema_hash,
+      first_worker_id, updated_at, disabled_until) VALUES ('F', 1, '{}', '{}', 1, 'h', 'w', 0, NULL)`)
+  );
+  await db.tx((tx) => tx.run(sql`UPDATE families SET disabled_until = 5000 WHERE name = 'F'`));
+  const events = await db.tx(eventsOf);
+  const seen = new Set(events.map((e) => e.kind));
+  assert.deepEqual(EVENT_KINDS.filter((k) => !seen.has(k)), [], "every kind is written");
+  for (const e of events) {
+    const schema = eventDataSchemas[e.kind as EventKind];
+    assert.ok(schema, `${e.kind} is a known kind`);
+    const parsed = schema.safeParse(JSON.parse(e.data));
+    assert.ok(parsed.success, `${e.kind} ${e.data}: ${parsed.error?.message}`);
+  }
 });

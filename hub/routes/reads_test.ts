@@ -61,7 +61,8 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
     const path = paths[spec.path] ?? spec.path;
     assert.doesNotMatch(path, /\{/, `no sample id for ${spec.path}`);
     const res = await t.app.request(path, { headers: { authorization: `Bearer ${viewer}` } });
-    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
+    // Read the body only to report a failure: an event stream never ends.
+    if (res.status !== 200) assert.fail(`${path}: ${res.status} ${await res.text()}`);
     await res.body?.cancel();
   }
   assert.equal(await snapshot(t), before);

@@ -1,0 +1,169 @@
+/**
+ * The role table of \`roles_test.ts\`: for every route, the callers allowed,
+ * and how to build a request that succeeds for them on a fresh app. Written
+ * out by hand, so a route whose roles change fails until the table says so.
+ */
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { defineTask } from "../../shared/task.ts";
+import type { TestApp } from "../test_app.ts";
+import type { TokenRole } from "../../shared/api_schemas_admin.ts";
+
+export const Load = defineTask({
+  family: "Load",
+  params: z.object({ day: z.iso.date() }),
+  run: async () => {},
+});
+
+export type Caller = TokenRole | "anonymous" | "unknown token";
+export const CALLERS: readonly Caller[] = [
+  "admin",
+  "operator",
+  "viewer",
+  "worker",
+  "anonymous",
+  "unknown token",
+];
+
+const EVERYONE = ["admin", "operator", "viewer", "worker", "anonymous", "unknown token"] as const;
+const READERS = ["admin", "operator", "viewer"] as const;
+const OPERATORS = ["admin", "operator"] as const;
+const ADMINS = ["admin"] as const;
+const AUDITORS = ["admin", "viewer"] as const;
+
+/** A request that succeeds for an allowed caller, built on a fresh app. */
+export interface Case {
+  allowed: readonly Caller[];
+  prepare?: (t: TestApp) => Promise<{ path?: string; body?: unknown }>;
+  body?: unknown;
+}
+
+export const submit = async (t: TestApp, day = "2026-11-23") => {
+  const res = await t.app.request("/api/runs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ family: "Load", params: { day } }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return await res.json() as { runId: string; taskId: string };
+};
+
+const cancelled = async (t: TestApp) => {
+  const run = await submit(t);
+  await t.core.runs.cancelTask(run.taskId, "test");
+  return run;
+};
+
+export const TABLE: Record<string, Case> = {
+  "GET /healthz": { allowed: EVERYONE },
+  "GET /readyz": { allowed: EVERYONE },
+  "GET /api/openapi.json": { allowed: EVERYONE },
+  "GET /api/docs": { allowed: EVERYONE },
+  "POST /api/runs": { allowed: OPERATORS, body: { family: "Load", params: { day: "2026-11-23" } } },
+  "GET /api/runs": { allowed: READERS },
+  "GET /api/runs/{id}": {
+    allowed: READERS,
+    prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}` }),
+  },
+  "POST /api/runs/{id}/cancel": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}/cancel` }),
+  },
+  "POST /api/runs/{id}/retry": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({ path: `/api/runs/${(await cancelled(t)).runId}/retry` }),
+  },
+  "POST /api/backfills": {
+    allowed: OPERATORS,
+    body: { family: "Load", from: "2026-11-01", to: "2026-11-03" },
+  },
+  "GET /api/backfills": { allowed: READERS },
+  "GET /api/backfills/{id}": {
+    allowed: READERS,
+    prepare: async (t) => {
+      const res = await t.app.request("/api/backfills", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ family: "Load", from: "2026-11-01", to: "2026-11-02" }),
+      });
+      return { path: `/api/backfills/${(await res.json()).backfillId}` };
+    },
+  },
+  "GET /api/tasks": { allowed: READERS },
+  "GET /api/tasks/{id}": {
+    allowed: READERS,
+    prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}` }),
+  },
+  "POST /api/tasks/{id}/cancel": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}/cancel` }),
+  },
+  "POST /api/tasks/{id}/retry": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({ path: `/api/tasks/${(await cancelled(t)).taskId}/retry` }),
+  },
+  "POST /api/tasks/{id}/done": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({
+      path: `/api/tasks/${(await submit(t)).taskId}/done`,
+      body: { reason: "loaded by hand" },
+    }),
+  },
+  "GET /api/families": { allowed: READERS },
+  "GET /api/families/{name}": { allowed: READERS, prepare: () => path("/api/families/Load") },
+  "POST /api/families/{name}/enable": {
+    allowed: OPERATORS,
+    prepare: () => path("/api/families/Load/enable"),
+  },
+  "GET /api/workers": { allowed: READERS },
+  "POST /api/workers/{worker}/cordon": {
+    allowed: OPERATORS,
+    prepare: () => path("/api/workers/w/cordon"),
+  },
+  "POST /api/workers/{worker}/uncordon": {
+    allowed: OPERATORS,
+    prepare: () => path("/api/workers/w/uncordon"),
+  },
+  "POST /api/workers/{worker}/drain": {
+    allowed: OPERATORS,
+    prepare: () => path("/api/workers/w/drain"),
+  },
+  "GET /api/resources": { allowed: READERS },
+  "PUT /api/resources/{name}": {
+    allowed: ADMINS,
+    prepare: () => path("/api/resources/bigquery", { limit: 3 }),
+  },
+  "GET /api/pauses": { allowed: READERS },
+  "PUT /api/pauses/{kind}/{value}": {
+    allowed: OPERATORS,
+    prepare: () => path("/api/pauses/region/eu-west", { reason: "maintenance" }),
+  },
+  "DELETE /api/pauses/{kind}/{value}": {
+    allowed: OPERATORS,
+    prepare: async (t) => {
+      await t.core.fleet.pause("family", "Load", null, null);
+      return { path: "/api/pauses/family/Load" };
+    },
+  },
+  "GET /api/queue": { allowed: READERS },
+  "POST /api/tokens": { allowed: ADMINS, body: { role: "viewer", name: "auditor" } },
+  "GET /api/tokens": { allowed: READERS },
+  "DELETE /api/tokens/{id}": {
+    allowed: ADMINS,
+    prepare: async (t) => {
+      const res = await t.app.request("/api/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ role: "worker" }),
+      });
+      return { path: `/api/tokens/${(await res.json()).id}` };
+    },
+  },
+  "GET /api/audit": { allowed: AUDITORS },
+  "GET /metrics": { allowed: READERS },
+  "GET /api/events": { allowed: READERS },
+};
+
+function path(p: string, body?: unknown) {
+  return Promise.resolve({ path: p, body });
+}
