@@ -21,6 +21,7 @@ import { Connection } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
 import { familyRegistry } from "./family_registry.ts";
 import { LeaseTable } from "./lease_table.ts";
+import type { TaskLogOptions } from "./log_shipper.ts";
 import { dropRefusedLease } from "./refused_lease.ts";
 import { Slots } from "./slots.ts";
 import type { Outbox } from "./outbox.ts";
@@ -46,6 +47,8 @@ export interface SessionOptions {
   headers?: Record<string, string>;
   /** Time and timers; the real ones by default. */
   clock?: Clock;
+  /** Bounds on the task logs shipped to the hub, and the console capture. */
+  taskLogs?: TaskLogOptions;
 }
 
 /** The worker runtime (see `startWorker` in `mod.ts`). */
@@ -99,6 +102,8 @@ export class Session {
       outbox: options.outbox,
       send: (frame) => this.#connection.send(frame),
       connected: () => this.#connection.open,
+      backlog: () => this.#connection.backlog,
+      taskLogs: options.taskLogs,
       log: this.#log,
       stats: this.stats,
       clock: this.#clock,
@@ -166,6 +171,7 @@ export class Session {
     // Give the hub a moment to acknowledge what is in flight.
     await this.#delivery.drain(Math.min(2_000, graceMs));
     this.#stopRenewals();
+    this.#delivery.logs.close();
     await this.#connection.stop();
     this.#o.outbox.close();
     this.#o.journal.close();
@@ -190,11 +196,7 @@ export class Session {
 
   /** Live leases, plus those whose results wait in the outbox (perhaps from a previous process). */
   #leaseRefs(): LeaseRef[] {
-    const refs = new Map<string, LeaseRef>();
-    for (const ref of [...this.#leases.refs(), ...this.#delivery.leaseRefs()]) {
-      if (!refs.has(ref.taskId)) refs.set(ref.taskId, ref);
-    }
-    return [...refs.values()];
+    return this.#delivery.leaseRefs(this.#leases.refs());
   }
 
   #onClose(code: number, reason: string): void {
@@ -213,11 +215,7 @@ export class Session {
       return;
     }
     if (!this.#closing) {
-      this.#log.warn("disconnected from the hub", {
-        code,
-        reason,
-        heldLeases: this.#leases.size,
-      });
+      this.#log.warn("disconnected from the hub", { code, reason, heldLeases: this.#leases.size });
     }
   }
 
