@@ -67,6 +67,7 @@ export async function startHub(
     now: options.now,
     eventRetentionMs: config.eventRetentionMs,
     taskLogRetentionMs: config.taskLogRetentionMs,
+    taskLogMaxBytes: config.taskLogMaxBytes,
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;

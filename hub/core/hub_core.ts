@@ -45,6 +45,8 @@ export interface HubCoreDeps {
   taskLogRetentionMs?: number;
   /** How often old events and log lines are deleted. Default 1 minute. */
   pruneIntervalMs?: number;
+  /** Most bytes of task log lines stored per attempt. Default 1 MiB. */
+  taskLogMaxBytes?: number;
 }
 
 /** The hub's service layer. */
@@ -93,6 +95,7 @@ export class HubCore {
       random: deps.random ?? Math.random,
       stopping: () => this.#stopping,
       tokenUses: this.tokenUses,
+      taskLogMaxBytes: deps.taskLogMaxBytes,
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
