@@ -118,6 +118,7 @@ export async function startHub(
   const close = () =>
     closing ??= (async () => {
       accepting = false;
+      core.beginClosing();
       // Finish each close handshake first, so workers read our reason (and
       // not the server's own) and know to reconnect elsewhere.
       const closed = [...sockets].map((socket) =>

@@ -68,6 +68,7 @@ export class HubCore {
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
   readonly #d: HubCoreDeps;
+  readonly #closing = new AbortController();
   #timers: Timers | null = null;
   #stopping = false;
 
@@ -99,6 +100,16 @@ export class HubCore {
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
+  }
+
+  /** Aborts once the hub begins to close: long answers (log streams) end then. */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Ends long answers, which the HTTP server waits for before it can shut down. */
+  beginClosing(): void {
+    this.#closing.abort();
   }
 
   /** Runs a read model (on `:memory:`, behind queued writes). */
@@ -138,6 +149,7 @@ export class HubCore {
   /** Stops the timers and the dispatcher, writes what is pending, removes this hub's row. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.beginClosing();
     await this.#timers?.stop();
     await this.dispatcher.stop();
     await this.flushTokenUses().catch(() => {});

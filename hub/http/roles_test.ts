@@ -98,6 +98,10 @@ const TABLE: Record<string, Case> = {
     allowed: READERS,
     prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}` }),
   },
+  "GET /api/tasks/{id}/logs": {
+    allowed: READERS,
+    prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}/logs` }),
+  },
   "POST /api/tasks/{id}/cancel": {
     allowed: OPERATORS,
     prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}/cancel` }),
