@@ -64,22 +64,7 @@ export function createHubRequest(options: HubRequestOptions): HubRequest {
     clock?.observe(sentAt, clock.localNow(), date);
     const what = `${method} ${path}`;
     const json = parseJson(text);
-    if (status < 200 || status > 299) {
-      const problem = problemOf(json);
-      if (status === 401 || status === 403) {
-        const code = problem?.code ?? (status === 401 ? "unauthorized" : "forbidden");
-        const message = problem?.message ?? `HTTP ${status}: ${excerpt(text)}`;
-        throw new HubAuthError(status, code, message, tokenSource);
-      }
-      if (problem) {
-        throw new HubError(status, problem.code, problem.message, { field: problem.field });
-      }
-      throw new HubError(
-        status,
-        `http_${status}`,
-        `The hub answered ${what} with HTTP ${status}: ${excerpt(text)}`,
-      );
-    }
+    if (status < 200 || status > 299) throw answerError(status, text, what, tokenSource);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -96,6 +81,31 @@ export function createHubRequest(options: HubRequestOptions): HubRequest {
     }
     return parsed.data;
   };
+}
+
+/**
+ * The error for an answer with an error `status` and body `text` to the
+ * request `what` (`GET /api/runs`): {@link HubAuthError} for 401 and 403,
+ * else a {@link HubError} with the problem's code, or `http_<status>`.
+ */
+export function answerError(
+  status: number,
+  text: string,
+  what: string,
+  tokenSource: ClientConfig["tokenSource"],
+): HubError {
+  const problem = problemOf(parseJson(text));
+  if (status === 401 || status === 403) {
+    const code = problem?.code ?? (status === 401 ? "unauthorized" : "forbidden");
+    const message = problem?.message ?? `HTTP ${status}: ${excerpt(text)}`;
+    return new HubAuthError(status, code, message, tokenSource);
+  }
+  if (problem) return new HubError(status, problem.code, problem.message, { field: problem.field });
+  return new HubError(
+    status,
+    `http_${status}`,
+    `The hub answered ${what} with HTTP ${status}: ${excerpt(text)}`,
+  );
 }
 
 function parseJson(text: string): unknown {
