@@ -238,7 +238,7 @@ export class Session {
         return;
       case "task.ack":
         void this.#delivery.acknowledge(frame.key, frame.outcome, frame.message).catch((error) =>
-          this.#log.error("handling an acknowledgement failed", { key: frame.key, error })
+          this.#log.error("handling an acknowledgement failed", { ...frame, error })
         );
         return;
       case "error":
