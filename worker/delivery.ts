@@ -10,7 +10,8 @@
 import type { Logger } from "../shared/log.ts";
 import type { LeaseRef, WorkerFrame } from "../shared/protocol.ts";
 import { type Clock, settlesWithin } from "./clock.ts";
-import { LogShipper, type TaskLogOptions } from "./log_shipper.ts";
+import { LogShipper } from "./log_shipper.ts";
+import type { TaskLogOptions } from "./task_log_limits.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 import { restoreStaged } from "./restore_staged.ts";
 import type { WorkerStats } from "./worker_stats.ts";

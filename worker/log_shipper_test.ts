@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { createLogger, type LogLevel } from "../shared/log.ts";
 import { MAX_LOG_MESSAGE_CHARS, type WorkerFrame, workerFrameSchema } from "../shared/protocol.ts";
-import { LogShipper, type TaskLogLimits } from "./log_shipper.ts";
+import { LogShipper } from "./log_shipper.ts";
+import type { TaskLogLimits } from "./task_log_limits.ts";
 import { FakeClock } from "./test_session.ts";
 import { newWorkerStats } from "./worker_stats.ts";
 

@@ -23,7 +23,7 @@ import { createLogger, type Logger } from "../shared/log.ts";
 import type { Labels } from "../shared/selector.ts";
 import type { AnyTaskFamily } from "../shared/task.ts";
 import { ConsoleCapture } from "./console_capture.ts";
-import type { TaskLogLimits } from "./log_shipper.ts";
+import type { TaskLogLimits } from "./task_log_limits.ts";
 import { Outbox } from "./outbox.ts";
 import { Session } from "./session.ts";
 import type { WorkerRefusedError } from "./worker_refused_error.ts";
@@ -37,7 +37,7 @@ export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
 export { WORKER_VERSION } from "./worker_version.ts";
 export { WorkerRefusedError } from "./worker_refused_error.ts";
 export type { WorkerStats } from "./worker_stats.ts";
-export { DEFAULT_TASK_LOG_LIMITS, type TaskLogLimits } from "./log_shipper.ts";
+export { DEFAULT_TASK_LOG_LIMITS, type TaskLogLimits } from "./task_log_limits.ts";
 
 /**
  * Options for {@link startWorker}.

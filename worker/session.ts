@@ -21,7 +21,7 @@ import { Connection } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
 import { familyRegistry } from "./family_registry.ts";
 import { LeaseTable } from "./lease_table.ts";
-import type { TaskLogOptions } from "./log_shipper.ts";
+import type { TaskLogOptions } from "./task_log_limits.ts";
 import { dropRefusedLease } from "./refused_lease.ts";
 import { Slots } from "./slots.ts";
 import type { Outbox } from "./outbox.ts";

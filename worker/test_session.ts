@@ -16,7 +16,7 @@ import {
 import { defineTask, delay } from "../shared/mod.ts";
 import type { AnyTaskFamily, AnyTaskInstance } from "../shared/task.ts";
 import type { Clock } from "./clock.ts";
-import type { TaskLogOptions } from "./log_shipper.ts";
+import type { TaskLogOptions } from "./task_log_limits.ts";
 import { Outbox } from "./outbox.ts";
 import { Session } from "./session.ts";
 import { StagingJournal } from "./staging_journal.ts";

@@ -11,6 +11,7 @@ import { streamSSE } from "hono/streaming";
 import { TASK_LOG_EVENTS } from "../../shared/api_schemas_logs.ts";
 import { delay } from "../../shared/delay.ts";
 import type { TaskState } from "../../shared/states.ts";
+import type { Logger } from "../../shared/log.ts";
 import type { HubCore } from "../core/hub_core.ts";
 import { taskLogLines } from "../queries/task_logs.ts";
 import { taskState } from "../queries/task_state.ts";
@@ -30,6 +31,8 @@ export interface TaskLogStream {
   pollMs?: number;
   /** A comment is sent when nothing else was for this long. Default 15 s. */
   keepAliveMs?: number;
+  /** Where a stream that fails (the database gone) is reported. */
+  log: Logger;
 }
 
 /** Streams the task's log until the task is over, the client leaves, or the hub closes. */
@@ -76,5 +79,8 @@ export function streamTaskLogs(c: Context, core: HubCore, s: TaskLogStream): Res
     } finally {
       core.closing.removeEventListener("abort", onClosing);
     }
+  }, async (error) => {
+    // Hono then sends an `error` event and ends the stream; the client may resume.
+    s.log.warn("task log stream failed", { taskId: s.taskId, error });
   });
 }

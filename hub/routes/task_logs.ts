@@ -22,7 +22,7 @@ const idParams = z.object({ id: z.string().min(1).max(1000) });
 
 /** `GET /api/tasks/{id}/logs`. */
 export function taskLogRoutes(api: ApiRouter): void {
-  const { core } = api.deps;
+  const { core, log } = api.deps;
 
   api.route({
     method: "get",
@@ -47,7 +47,7 @@ export function taskLogRoutes(api: ApiRouter): void {
     }
     if (query.follow === "true") {
       const after = lastEventId(c.req.header("last-event-id")) ?? query.after ?? 0;
-      return streamTaskLogs(c, core, { taskId: id, attempt: query.attempt, after });
+      return streamTaskLogs(c, core, { taskId: id, attempt: query.attempt, after, log });
     }
     const { attempt, after, limit } = query;
     const lines = await core.read((db) => taskLogLines(db, { taskId: id, attempt, after, limit }));

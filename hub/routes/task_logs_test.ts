@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { TaskLogs } from "../../shared/api_schemas_logs.ts";
+import { createLogger, silentLogger } from "../../shared/log.ts";
 import type { TaskLogLine } from "../../shared/protocol.ts";
 import { defineTask } from "../../shared/task.ts";
 import type { WorkerLink } from "../core/worker_links.ts";
@@ -163,7 +164,8 @@ Deno.test("streamTaskLogs() sends keep-alives while nothing happens, and ends wh
   await using t = await testApp([Load]);
   const taskId = await taskWithAttempts(t);
   const app = new Hono();
-  app.get("/", (c) => streamTaskLogs(c, t.core, { taskId, after: 0, pollMs: 5, keepAliveMs: 20 }));
+  const options = { taskId, after: 0, pollMs: 5, keepAliveMs: 20, log: silentLogger };
+  app.get("/", (c) => streamTaskLogs(c, t.core, options));
   const res = await app.request("/");
   const seen: Array<Record<string, string>> = [];
   for await (const event of events(res.body!)) {
@@ -171,4 +173,19 @@ Deno.test("streamTaskLogs() sends keep-alives while nothing happens, and ends wh
     if (seen.length === 2) t.core.beginClosing();
   }
   assert.deepEqual(seen, [{ comment: "keep-alive" }, { comment: "keep-alive" }], "no end event");
+});
+
+Deno.test("streamTaskLogs() reports a stream that fails in the hub's log and ends it with an error event", async () => {
+  await using t = await testApp([Load]);
+  const taskId = await taskWithAttempts(t);
+  const warnings: Array<Record<string, unknown>> = [];
+  const log = createLogger({ write: (line) => warnings.push(JSON.parse(line)) });
+  const app = new Hono();
+  app.get("/", (c) => streamTaskLogs(c, t.core, { taskId, after: 0, pollMs: 5, log }));
+  const res = await app.request("/");
+  const seen: Array<Record<string, string>> = [];
+  await t.core.queue.close(); // every later read of the :memory: database fails
+  for await (const event of events(res.body!)) seen.push(event);
+  assert.deepEqual(seen.map((e) => e.event), ["error"]);
+  assert.deepEqual(warnings.map((w) => [w.msg, w.taskId]), [["task log stream failed", taskId]]);
 });
