@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { defineTask } from "../shared/mod.ts";
 import type { WorkerFrame } from "../shared/protocol.ts";
+import { createLogger } from "../shared/log.ts";
 import { ConsoleCapture } from "./console_capture.ts";
+import { startWorker } from "./mod.ts";
 import { FakeClock, FakeHub, grant, logTap, welcomed } from "./test_session.ts";
 
 type LogFrame = Extract<WorkerFrame, { type: "task.log" }>;
@@ -152,4 +154,34 @@ Deno.test("captured console output is shipped with the attempt that printed it, 
     capture.uninstall();
   }
   assert.equal(fakeConsole.log, print, "uninstall() puts the methods back");
+});
+
+Deno.test("startWorker({ captureConsole: true }) ships the global console's output during attempts, and restores it on close", async () => {
+  await using hub = new FakeHub();
+  const original = console.log;
+  const Printer = defineTask({
+    family: "GlobalPrinter",
+    params: z.object({ n: z.int() }),
+    run: async (_ctx, { n }) => console.log("printed by task", n),
+  });
+  const worker = await startWorker({
+    hubUrl: hub.url,
+    tasks: [Printer],
+    slots: 1,
+    log: createLogger({ write: () => {} }),
+    captureConsole: true,
+  });
+  try {
+    assert.notEqual(console.log, original, "installed while the worker runs");
+    await hub.welcome();
+    await worker.ready;
+    hub.send(grant(Printer.of({ n: 7 }), { epoch: 3 }));
+    await hub.next("task.complete");
+    assert.deepEqual(logFrames(hub.frames, 3).flatMap((f) => f.lines.map((l) => l.msg)), [
+      "printed by task 7",
+    ]);
+  } finally {
+    await worker.close(0);
+  }
+  assert.equal(console.log, original, "restored once the worker closed");
 });
