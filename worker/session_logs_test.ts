@@ -162,7 +162,10 @@ Deno.test("startWorker({ captureConsole: true }) ships the global console's outp
   const Printer = defineTask({
     family: "GlobalPrinter",
     params: z.object({ n: z.int() }),
-    run: async (_ctx, { n }) => console.log("printed by task", n),
+    run: (_ctx, { n }) => {
+      console.log("printed by task", n);
+      return Promise.resolve();
+    },
   });
   const worker = await startWorker({
     hubUrl: hub.url,

@@ -79,8 +79,9 @@ export function streamTaskLogs(c: Context, core: HubCore, s: TaskLogStream): Res
     } finally {
       core.closing.removeEventListener("abort", onClosing);
     }
-  }, async (error) => {
+  }, (error) => {
     // Hono then sends an `error` event and ends the stream; the client may resume.
     s.log.warn("task log stream failed", { taskId: s.taskId, error });
+    return Promise.resolve();
   });
 }
