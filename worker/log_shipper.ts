@@ -147,7 +147,9 @@ export class LogShipper {
   }
 
   #write(b: AttemptBuffer, level: LogLevel, msg: string, fields?: Record<string, unknown>) {
-    if (b.ended || this.#closed || LEVELS[level] < LEVELS[this.#limits.level]) return;
+    if (LEVELS[level] < LEVELS[this.#limits.level]) return;
+    // After the attempt's outcome (or the worker's close), a line is no longer shipped.
+    if (b.ended || this.#closed) return void this.#o.stats.logLinesDropped++;
     const line = this.#line(level, msg, fields);
     const bytes = taskLogLineBytes(line.msg, line.fields ? JSON.stringify(line.fields) : null);
     const limits = this.#limits;

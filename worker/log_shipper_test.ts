@@ -148,7 +148,7 @@ Deno.test("an attempt over its cap loses its later lines, counted once warned on
 });
 
 Deno.test("end() sends the attempt's lines at once, even to a busy socket; later lines are not shipped", () => {
-  const { logs, clock, link, messages } = shipper();
+  const { logs, clock, link, messages, stats } = shipper();
   link.backlog = 10 * 1024 * 1024;
   const a = open(logs, "A_1_ab", 1);
   a.info("last words");
@@ -159,6 +159,7 @@ Deno.test("end() sends the attempt's lines at once, even to a busy socket; later
   a.info("after the outcome");
   clock.advance(1_000);
   assert.equal(messages().length, 1);
+  assert.equal(stats.logLinesDropped, 1, "a line not shipped is counted");
 });
 
 Deno.test("a busy socket holds batches back until it has sent what it holds", () => {
@@ -221,5 +222,6 @@ Deno.test("close() sends what it can and counts what it could not as dropped", (
   assert.equal(logs.size, 0);
   a.info("3");
   clock.advance(1_000);
-  assert.equal(stats.logLinesDropped, 2, "nothing is buffered after close");
+  assert.equal(stats.logLinesDropped, 3, "nothing is buffered after close: counted at once");
+  assert.equal(logs.size, 0);
 });
