@@ -21,7 +21,7 @@ Deno.test("a task that logs 10 lines and fails twice shows them with attempt num
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
   const worker = await spawnWorker({
     hub,
-    entry: "tests/fixtures/worker.ts",
+    entry: "tests/fixtures/log_worker.ts",
     dataDir: `${dir}/data`,
     stateDir: `${dir}/worker`,
   });
@@ -65,7 +65,7 @@ Deno.test("a worker SIGKILLed mid-attempt leaves the lines that reached the hub;
   await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 1_000 });
   const worker = await spawnWorker({
     hub,
-    entry: "tests/fixtures/worker.ts",
+    entry: "tests/fixtures/log_worker.ts",
     dataDir: `${dir}/data`,
     stateDir: `${dir}/worker`,
   });
