@@ -58,10 +58,13 @@ import {
   type WorkerMode,
   workerModeSchema,
 } from "../shared/api_schemas_admin.ts";
+import { type TaskLogs, taskLogsSchema } from "../shared/api_schemas_logs.ts";
 import type { Selector } from "../shared/selector.ts";
 import type { RunState, TaskState } from "../shared/states.ts";
 import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
 import { createEventStreamOpener, type OpenEvents } from "./open_event_stream.ts";
+import { createHubStream } from "./hub_stream.ts";
+import { type TaskLogEvent, taskLogEvents } from "./task_log_events.ts";
 
 export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
@@ -90,6 +93,13 @@ export interface AuditFilter {
   target?: string | null;
   limit?: number | null;
   cursor?: string | null;
+}
+
+/** Which lines of a task's log: one attempt's, after a line id, at most `limit`. */
+export interface TaskLogPage {
+  attempt?: number | null;
+  after?: number | null;
+  limit?: number | null;
 }
 
 /** The body of `POST /api/runs`. */
@@ -149,6 +159,13 @@ export interface ApiClient {
   getTask(taskId: string): Promise<TaskDetail>;
   /** `POST /api/tasks/:id/retry`. */
   retryTask(taskId: string): Promise<TaskRetried>;
+  /** `GET /api/tasks/:id/logs?attempt=&after=&limit=`: a page of the task's log. */
+  getTaskLogs(taskId: string, page?: TaskLogPage): Promise<TaskLogs>;
+  /**
+   * `GET /api/tasks/:id/logs?follow=true`: the log's lines after `after` (sent
+   * as `Last-Event-ID`), then new ones, until the task is over; one connection.
+   */
+  followTaskLogs(taskId: string, from?: TaskLogPage): AsyncGenerator<TaskLogEvent>;
   /** `POST /api/tasks/:id/cancel`. */
   cancelTask(taskId: string, reason: string | null): Promise<TaskCancelled>;
   /** `POST /api/tasks/:id/done`. */
@@ -185,6 +202,7 @@ export type ApiClientOptions = HubRequestOptions;
 /** Creates a client for the hub at `options.baseUrl`. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const request = createHubRequest(options);
+  const stream = createHubStream(options);
   const id = encodeURIComponent;
   const reasonBody = (reason: string | null) => (reason === null ? {} : { reason });
   return {
@@ -213,6 +231,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       )).tasks,
     getTask: (taskId) => request("GET", `/api/tasks/${id(taskId)}`, taskDetailSchema),
     retryTask: (taskId) => request("POST", `/api/tasks/${id(taskId)}/retry`, taskRetriedSchema),
+    getTaskLogs: (taskId, page = {}) =>
+      request(
+        "GET",
+        `/api/tasks/${id(taskId)}/logs${query(page, ["attempt", "after", "limit"])}`,
+        taskLogsSchema,
+      ),
+    followTaskLogs: (taskId, from = {}) => {
+      const path = `/api/tasks/${id(taskId)}/logs${
+        query({ attempt: from.attempt, follow: true }, ["attempt", "follow"])
+      }`;
+      const resume = from.after ? { "last-event-id": String(from.after) } : undefined;
+      return taskLogEvents(stream(path, resume));
+    },
     cancelTask: (taskId, reason) =>
       request("POST", `/api/tasks/${id(taskId)}/cancel`, taskCancelledSchema, reasonBody(reason)),
     markTaskDone: (taskId, reason) =>

@@ -110,6 +110,13 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       return { name, runId: arg };
     case "task":
       return { name, taskId: arg };
+    case "logs":
+      return {
+        name,
+        taskId: arg,
+        attempt: parseInteger("--attempt", opt("attempt"), 0, 1_000_000),
+        follow: values.has("follow"),
+      };
     case "runs":
       return {
         name,

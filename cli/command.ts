@@ -53,6 +53,8 @@ export type Command =
     limit: number | null;
   }
   | { name: "task"; taskId: string }
+  /** `attempt`: only that attempt's lines; `follow`: until the task is over. */
+  | { name: "logs"; taskId: string; attempt: number | null; follow: boolean }
   | { name: "pause"; kind: PauseKind; value: string; reason: string | null }
   | { name: "resume"; kind: PauseKind; value: string }
   | { name: "pauses" }

@@ -86,6 +86,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Show one task: dependencies, attempts, publication",
   },
   {
+    name: "logs",
+    args: ["TASK_ID"],
+    options: ["attempt", "follow"],
+    summary: "Print a task's log: the lines its attempts wrote, as workers shipped them",
+  },
+  {
     name: "pause",
     args: ["family|region", "NAME"],
     options: ["reason"],

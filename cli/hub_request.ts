@@ -84,9 +84,9 @@ export function createHubRequest(options: HubRequestOptions): HubRequest {
 }
 
 /**
- * The error an answer with a failure `status` and body `text` means:
- * {@link HubAuthError} for 401 and 403, else a {@link HubError} with the
- * problem's code, or `http_<status>` when the body is not a problem.
+ * The error for an answer with an error `status` and body `text` to the
+ * request `what` (`GET /api/runs`): {@link HubAuthError} for 401 and 403,
+ * else a {@link HubError} with the problem's code, or `http_<status>`.
  */
 export function answerError(
   status: number,

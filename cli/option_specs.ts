@@ -52,6 +52,18 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     kind: "flag",
     help: "Follow the run (or backfill) until it ends, with a progress line",
   },
+  attempt: {
+    name: "attempt",
+    kind: "value",
+    placeholder: "N",
+    help: "logs: only the lines of attempt N",
+  },
+  follow: {
+    name: "follow",
+    short: "f",
+    kind: "flag",
+    help: "logs: keep printing new lines until the task is done, failed or cancelled",
+  },
   from: { name: "from", kind: "value", placeholder: "DATE", help: "First day, as YYYY-MM-DD" },
   to: {
     name: "to",

@@ -13,6 +13,7 @@ import { cancelCommand } from "./commands/cancel.ts";
 import { familiesCommand } from "./commands/families.ts";
 import { helpText } from "./commands/help.ts";
 import { launchCommand, type Launchers, PROCESS_LAUNCHERS } from "./commands/launch.ts";
+import { logsCommand } from "./commands/logs.ts";
 import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
 import { resourcesCommand } from "./commands/resources.ts";
@@ -104,6 +105,8 @@ function dispatch(
       return tasksCommand(command, ctx);
     case "task":
       return taskCommand(command, ctx);
+    case "logs":
+      return logsCommand(command, ctx);
     case "pause":
     case "resume":
     case "pauses":

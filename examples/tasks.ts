@@ -40,6 +40,8 @@ export function createExampleTasks(dataDir: string) {
           (_, i) => ({ table, id: t * 100 + i, runDate, amount: i * 10 + t }),
         )
       );
+      // Task log lines: in the worker's log, and on the hub (`drover logs TASK_ID`).
+      ctx.log.info("extracted raw records", { runDate, records: records.length });
       await ctx.outputs.write(JSON.stringify({ runDate, extractedBy: ctx.taskId, records }));
       ctx.progress(1);
     },
@@ -59,6 +61,7 @@ export function createExampleTasks(dataDir: string) {
       };
       const rows = raw.records.filter((r) => r.table === table);
       const total = rows.reduce((sum, r) => sum + r.amount, 0);
+      ctx.log.info("table transformed", { table, rows: rows.length, total });
       await ctx.outputs.write(JSON.stringify({ table, rows: rows.length, total }));
     },
   });
@@ -113,6 +116,7 @@ export function createExampleTasks(dataDir: string) {
         sum += shard.sum;
         count += shard.count;
       }
+      ctx.log.info("shards merged", { shards: totalShards, count, sum });
       await ctx.outputs.write(JSON.stringify({ totalShards, count, sum }));
     },
   });

@@ -20,6 +20,7 @@ import { pauseRoutes } from "./routes/pauses.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { taskLogRoutes } from "./routes/task_logs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { workerRoutes } from "./routes/workers.ts";
@@ -50,6 +51,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   runRoutes(api);
   backfillRoutes(api);
   taskRoutes(api);
+  taskLogRoutes(api);
   familyRoutes(api);
   workerRoutes(api);
   resourceRoutes(api);

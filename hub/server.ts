@@ -70,6 +70,7 @@ export async function startHub(
     taskLogRetentionMs: config.taskLogRetentionMs,
     metrics: config.metrics,
     events: { maxStreams: config.eventStreams },
+    taskLogMaxBytes: config.taskLogMaxBytes,
   });
   const sockets = new Set<WebSocket>();
   let accepting = true;
@@ -132,6 +133,7 @@ export async function startHub(
   const close = () =>
     closing ??= (async () => {
       accepting = false;
+      core.beginClosing();
       // Finish each close handshake first, so workers read our reason (and
       // not the server's own) and know to reconnect elsewhere.
       const closed = [...sockets].map((socket) =>

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { toJsonSafe } from "./json_safe.ts";
 
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -71,7 +72,7 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
         if (k !== "time" && k !== "level" && k !== "msg") line[k] = serialiseField(v);
       }
     }
-    write(JSON.stringify(line));
+    write(stringify(line));
   };
   return {
     debug: (msg, fields) => emit("debug", msg, fields),
@@ -105,6 +106,15 @@ const encoder = new TextEncoder();
 
 function defaultWrite(line: string): void {
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
+}
+
+/** The line as JSON; fields JSON cannot write (cycles, BigInts) never make logging throw. */
+function stringify(line: LogFields): string {
+  try {
+    return JSON.stringify(line);
+  } catch {
+    return JSON.stringify(toJsonSafe(line));
+  }
 }
 
 function serialiseField(value: unknown): unknown {

@@ -105,3 +105,12 @@ Deno.test("silentLogger writes nothing and its children are silent too", () => {
   silentLogger.error("nothing", { error: new Error("x") });
   assert.equal(silentLogger.child({ a: 1 }), silentLogger);
 });
+
+Deno.test("createLogger() writes fields JSON cannot (a cycle, a BigInt) without throwing", () => {
+  const { log, parsed } = capture();
+  const cyclic: Record<string, unknown> = { n: 1n };
+  cyclic.self = cyclic;
+  log.info("odd fields", { taskId: "A_1_ab", cyclic });
+  assert.deepEqual(parsed()[0]!.cyclic, { n: "1", self: "[Circular]" });
+  assert.equal(parsed()[0]!.taskId, "A_1_ab");
+});

@@ -120,23 +120,24 @@ Deno.test("a task pinned by its own parameters runs only in its region, whoever 
 });
 
 Deno.test("draining a worker with a running task loses nothing and reruns nothing, then it exits", async () => {
-  // Only "d" matches the gate's pin, so the running task is d's whichever
-  // worker the hub would otherwise pick; unpinned work may go to either.
   await using f = await fleet("drain", [{ name: "d", region: "eu-west", slots: 2 }, {
     name: "other",
-    region: "us-east",
+    region: "eu-west",
   }]);
-  const gate = await f.submit("Gate", { id: "drain" }, { pin: { region: "eu-west" } });
-  await f.worker("d").waitFor((l) => l.msg === "task started" && l.taskId === gate.taskId, 15_000);
   const workers =
     (await f.api.request<{ workers: Array<{ id: string; name: string }> }>("/api/workers")).body
       .workers;
   const d = workers.find((w) => w.name === "d")!;
-  const drained = await f.api.request<{ draining: boolean }>(`/api/workers/${d.id}/drain`, {
-    method: "POST",
-    body: {},
-  });
-  assert.equal(drained.status, 200);
+  // Both workers are in eu-west: "other" is cordoned until "d" holds the gate, which
+  // would otherwise go to whichever worker the hub happens to list first.
+  const other = workers.find((w) => w.name === "other")!;
+  const mode = (id: string, m: string) =>
+    f.api.request(`/api/workers/${id}/${m}`, { method: "POST", body: {} });
+  assert.equal((await mode(other.id, "cordon")).status, 200);
+  const gate = await f.submit("Gate", { id: "drain" }, { pin: { region: "eu-west" } });
+  await f.worker("d").waitFor((l) => l.msg === "task started" && l.taskId === gate.taskId, 15_000);
+  assert.equal((await mode(other.id, "uncordon")).status, 200);
+  assert.equal((await mode(d.id, "drain")).status, 200);
   const listed = (await f.api.request<
     { workers: Array<{ id: string; cordoned: boolean; draining: boolean; leases: number }> }
   >("/api/workers")).body.workers.find((w) => w.id === d.id)!;

@@ -34,6 +34,8 @@ export interface AttemptDeps {
   labels: Labels;
   /** The attempt's logger (its lines carry the granted task and epoch). */
   log: Logger;
+  /** What task code writes to as `ctx.log` (shipped to the hub too); `log` when left out. */
+  taskLog?: Logger;
   stats: WorkerStats;
   /** Sends a status frame (dropped while disconnected). */
   send(frame: WorkerFrame): boolean;
@@ -146,7 +148,7 @@ function executeOptions(
     attempt: grant.attempt,
     signal: controller.signal,
     abort: (reason: unknown) => controller.abort(reason),
-    log: deps.log,
+    log: deps.taskLog ?? deps.log,
     doneDeps: new Set(grant.doneDeps ?? []),
     onStaged: deps.onStaged,
     setStatus: (message: string) =>

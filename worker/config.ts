@@ -64,6 +64,7 @@ const workerConfigSchema = z.object({
   DROVER_WORKER_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
   DROVER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DROVER_CAPTURE_CONSOLE: z.enum(["0", "1", "false", "true"]).default("0"),
 });
 
 /**
@@ -86,6 +87,8 @@ export interface WorkerConfig {
   graceMs: number;
   dataDir: string;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Ship task code's `console.*` output as task log lines (`DROVER_CAPTURE_CONSOLE=1`). */
+  captureConsole: boolean;
 }
 
 /**
@@ -123,5 +126,6 @@ export function loadWorkerConfig(
     graceMs: c.DROVER_WORKER_GRACE_MS,
     dataDir: c.DROVER_DATA_DIR,
     logLevel: c.DROVER_LOG_LEVEL,
+    captureConsole: c.DROVER_CAPTURE_CONSOLE === "1" || c.DROVER_CAPTURE_CONSOLE === "true",
   };
 }

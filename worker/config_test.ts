@@ -22,6 +22,7 @@ Deno.test("loadWorkerConfig() fills in every default from an empty environment",
     graceMs: 30_000,
     dataDir: ".drover/data",
     logLevel: "info",
+    captureConsole: false,
   });
 });
 
@@ -44,6 +45,7 @@ Deno.test("loadWorkerConfig() reads and coerces every variable", () => {
     DROVER_WORKER_GRACE_MS: "0",
     DROVER_DATA_DIR: "/data",
     DROVER_LOG_LEVEL: "debug",
+    DROVER_CAPTURE_CONSOLE: "1",
   });
   assert.deepEqual(config, {
     hubUrl: "wss://hub.example:9443/",
@@ -55,6 +57,7 @@ Deno.test("loadWorkerConfig() reads and coerces every variable", () => {
     graceMs: 0,
     dataDir: "/data",
     logLevel: "debug",
+    captureConsole: true,
   });
 });
 
@@ -77,6 +80,7 @@ Deno.test("loadWorkerConfig() reports every bad variable at once", () => {
     DROVER_WORKER_SLOTS: "0",
     DROVER_WORKER_GRACE_MS: "soon",
     DROVER_LOG_LEVEL: "loud",
+    DROVER_CAPTURE_CONSOLE: "yes",
   });
   assert.match(message, /^Invalid worker configuration:\n/);
   for (
@@ -86,11 +90,12 @@ Deno.test("loadWorkerConfig() reports every bad variable at once", () => {
       "DROVER_WORKER_SLOTS",
       "DROVER_WORKER_GRACE_MS",
       "DROVER_LOG_LEVEL",
+      "DROVER_CAPTURE_CONSOLE",
     ]
   ) {
     assert.match(message, new RegExp(`^  ${name}: `, "m"), `${name} missing from:\n${message}`);
   }
-  assert.equal(message.trim().split("\n").length, 6, message);
+  assert.equal(message.trim().split("\n").length, 7, message);
 });
 
 Deno.test("loadWorkerConfig() rejects slots and grace periods that are not whole numbers in range", () => {

@@ -76,6 +76,11 @@ export class Connection {
     return this.#socket?.readyState === WebSocket.OPEN;
   }
 
+  /** Bytes sent on the open socket that have not gone out yet (0 when none is open). */
+  get backlog(): number {
+    return this.#socket?.bufferedAmount ?? 0;
+  }
+
   /** Starts connecting. */
   start(): void {
     this.#connect();

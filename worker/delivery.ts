@@ -4,11 +4,14 @@
  * make repeats safe), and settled when the hub acknowledges it — a
  * completion it accepted is published (its staged outputs committed), one
  * it refused as stale is thrown away. Settling is safe to repeat, as it is
- * after a restart replays the outbox.
+ * after a restart replays the outbox. Task log lines travel ahead of the
+ * results of their attempts (see `log_shipper.ts`).
  */
 import type { Logger } from "../shared/log.ts";
 import type { LeaseRef, WorkerFrame } from "../shared/protocol.ts";
 import { type Clock, settlesWithin } from "./clock.ts";
+import { LogShipper } from "./log_shipper.ts";
+import type { TaskLogOptions } from "./task_log_limits.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 import { restoreStaged } from "./restore_staged.ts";
 import type { WorkerStats } from "./worker_stats.ts";
@@ -20,6 +23,10 @@ export interface DeliveryOptions {
   send(frame: WorkerFrame): boolean;
   /** Whether a connection is open (waiting for acknowledgements makes sense). */
   connected(): boolean;
+  /** Bytes the socket holds unsent (task log frames wait while it holds too many). */
+  backlog(): number;
+  /** Bounds on task logs, and the console capture. */
+  taskLogs?: TaskLogOptions;
   log: Logger;
   stats: WorkerStats;
   clock: Clock;
@@ -29,11 +36,15 @@ export interface DeliveryOptions {
 
 /** The worker's results until the hub acknowledges them. */
 export class Delivery {
+  /** Task log lines, which go out before the results of their attempts. */
+  readonly logs: LogShipper;
   readonly #o: DeliveryOptions;
   readonly #waiters = new Set<() => void>();
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
+    const { send, backlog, clock, stats, log } = options;
+    this.logs = new LogShipper({ send, backlog, clock, stats, log, limits: options.taskLogs });
   }
 
   /** How many results wait for an acknowledgement. */
@@ -50,8 +61,12 @@ export class Delivery {
     }
   }
 
-  /** Sends every unacknowledged result again, in the order they were queued. */
+  /**
+   * Sends the task log lines that waited, then every unacknowledged result
+   * again, in the order they were queued.
+   */
   replay(): void {
+    this.logs.flush();
     for (const entry of this.#o.outbox.entries()) this.#o.send(entry.frame);
   }
 
@@ -62,12 +77,14 @@ export class Delivery {
     );
   }
 
-  /** The leases whose results wait (perhaps from a previous process). */
-  leaseRefs(): LeaseRef[] {
-    return this.#o.outbox.entries().map(({ frame }) => ({
-      taskId: frame.taskId,
-      epoch: frame.epoch,
-    }));
+  /** `live` leases, then those whose results wait (perhaps from a previous process). */
+  leaseRefs(live: readonly LeaseRef[] = []): LeaseRef[] {
+    const refs = new Map<string, LeaseRef>();
+    for (const ref of live) if (!refs.has(ref.taskId)) refs.set(ref.taskId, ref);
+    for (const { frame: { taskId, epoch } } of this.#o.outbox.entries()) {
+      if (!refs.has(taskId)) refs.set(taskId, { taskId, epoch });
+    }
+    return [...refs.values()];
   }
 
   /**

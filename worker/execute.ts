@@ -33,6 +33,7 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   /** Aborts the run (timeouts use it). */
   abort: (reason: unknown) => void;
+  /** The task's `ctx.log`. */
   log: Logger;
   /** Requirements the hub says are done (for requirements without outputs). */
   doneDeps: ReadonlySet<string>;

@@ -22,6 +22,8 @@
 import { createLogger, type Logger } from "../shared/log.ts";
 import type { Labels } from "../shared/selector.ts";
 import type { AnyTaskFamily } from "../shared/task.ts";
+import { ConsoleCapture } from "./console_capture.ts";
+import type { TaskLogLimits } from "./task_log_limits.ts";
 import { Outbox } from "./outbox.ts";
 import { Session } from "./session.ts";
 import type { WorkerRefusedError } from "./worker_refused_error.ts";
@@ -35,6 +37,7 @@ export { loadWorkerConfig, parseLabels, type WorkerConfig } from "./config.ts";
 export { WORKER_VERSION } from "./worker_version.ts";
 export { WorkerRefusedError } from "./worker_refused_error.ts";
 export type { WorkerStats } from "./worker_stats.ts";
+export { DEFAULT_TASK_LOG_LIMITS, type TaskLogLimits } from "./task_log_limits.ts";
 
 /**
  * Options for {@link startWorker}.
@@ -65,6 +68,17 @@ export interface WorkerOptions {
   log?: Logger;
   /** The worker token (`drover token create --role worker`), sent as a bearer token. */
   token?: string;
+  /**
+   * Also ship what task code prints with `console.log`, `info`, `debug`,
+   * `warn` and `error` while an attempt runs, as lines of that attempt's log
+   * (instead of printing it). Default false.
+   */
+  captureConsole?: boolean;
+  /**
+   * Bounds on the task log lines shipped to the hub (buffer, per-attempt cap,
+   * batch interval) and the lowest level shipped; defaults in `DEFAULT_TASK_LOG_LIMITS`.
+   */
+  taskLogs?: Partial<TaskLogLimits>;
 }
 
 /**
@@ -127,6 +141,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const outbox = await Outbox.open(options.stateDir);
   const pending = outbox.entries().flatMap((e) => e.staged);
   const journal = await StagingJournal.open(options.stateDir, pending, log);
+  const capture = options.captureConsole ? new ConsoleCapture() : undefined;
   const session = new Session({
     hubUrl: options.hubUrl,
     families: options.tasks,
@@ -138,7 +153,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     journal,
     headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
     workerId: options.stateDir ? await persistentWorkerId(options.stateDir) : newWorkerId(),
+    taskLogs: { ...options.taskLogs, capture },
   });
+  capture?.install();
+  void session.closed.then(() => capture?.uninstall());
   session.start();
   return {
     workerId: session.workerId,

@@ -54,6 +54,8 @@ export async function runWorkerProcess(
     stateDir: config.stateDir,
     token: config.token,
     log: createLogger({ level: config.logLevel }),
+    captureConsole: config.captureConsole,
+    taskLogs: { level: config.logLevel },
   });
   const stop = async () => {
     await worker.close(config.graceMs);

@@ -14,8 +14,6 @@ import {
   type LeaseRef,
   PROTOCOL_VERSION,
 } from "../shared/protocol.ts";
-import type { Labels } from "../shared/selector.ts";
-import type { AnyTaskFamily } from "../shared/task.ts";
 import { type Clock, settlesWithin, systemClock } from "./clock.ts";
 import { Connection } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
@@ -24,30 +22,10 @@ import { FigureSampler } from "./figure_sampler.ts";
 import { LeaseTable } from "./lease_table.ts";
 import { dropRefusedLease } from "./refused_lease.ts";
 import { Slots } from "./slots.ts";
-import type { Outbox } from "./outbox.ts";
-import type { StagingJournal } from "./staging_journal.ts";
+import type { SessionOptions } from "./session_options.ts";
 import { newWorkerStats, type WorkerStats } from "./worker_stats.ts";
 import { WORKER_VERSION } from "./worker_version.ts";
 import { PERMANENT_REFUSALS, WorkerRefusedError } from "./worker_refused_error.ts";
-
-/** What a session is built from. */
-export interface SessionOptions {
-  hubUrl: string;
-  families: readonly AnyTaskFamily[];
-  labels: Labels;
-  slots: number;
-  name: string;
-  log: Logger;
-  /** Results not yet acknowledged (replayed on every welcome). */
-  outbox: Outbox;
-  /** Where attempts journal their staged outputs until they are resolved. */
-  journal: StagingJournal;
-  workerId: string;
-  /** WebSocket request headers (the worker token). */
-  headers?: Record<string, string>;
-  /** Time and timers; the real ones by default. */
-  clock?: Clock;
-}
 
 /** The worker runtime (see `startWorker` in `mod.ts`). */
 export class Session {
@@ -101,6 +79,8 @@ export class Session {
       outbox: options.outbox,
       send: (frame) => this.#connection.send(frame),
       connected: () => this.#connection.open,
+      backlog: () => this.#connection.backlog,
+      taskLogs: options.taskLogs,
       log: this.#log,
       stats: this.stats,
       clock: this.#clock,
@@ -168,6 +148,7 @@ export class Session {
     // Give the hub a moment to acknowledge what is in flight.
     await this.#delivery.drain(Math.min(2_000, graceMs));
     this.#stopRenewals();
+    this.#delivery.logs.close();
     await this.#connection.stop();
     this.#o.outbox.close();
     this.#o.journal.close();
@@ -192,11 +173,7 @@ export class Session {
 
   /** Live leases, plus those whose results wait in the outbox (perhaps from a previous process). */
   #leaseRefs(): LeaseRef[] {
-    const refs = new Map<string, LeaseRef>();
-    for (const ref of [...this.#leases.refs(), ...this.#delivery.leaseRefs()]) {
-      if (!refs.has(ref.taskId)) refs.set(ref.taskId, ref);
-    }
-    return [...refs.values()];
+    return this.#delivery.leaseRefs(this.#leases.refs());
   }
 
   #onClose(code: number, reason: string): void {
@@ -238,7 +215,7 @@ export class Session {
         return;
       case "task.ack":
         void this.#delivery.acknowledge(frame.key, frame.outcome, frame.message).catch((error) =>
-          this.#log.error("handling an acknowledgement failed", { key: frame.key, error })
+          this.#log.error("handling an acknowledgement failed", { ...frame, error })
         );
         return;
       case "error":

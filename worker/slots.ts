@@ -1,9 +1,9 @@
 /**
  * The worker's slots: the grants it takes (one slot per grant, a batch
  * included), the attempts running in them, and what becomes of each
- * attempt — its results queued for delivery or, when a lease was lost,
- * only its live leases handed back. The staged outputs an attempt opens
- * are journaled until they are resolved.
+ * attempt — its log lines shipped, then its results queued for delivery
+ * or, when a lease was lost, only its live leases handed back. The staged
+ * outputs an attempt opens are journaled until they are resolved.
  */
 import type { Logger } from "../shared/log.ts";
 import type { LeaseGrant, WorkerFrame } from "../shared/protocol.ts";
@@ -14,6 +14,7 @@ import { grantMembers, runAttempt } from "./attempt.ts";
 import type { Delivery } from "./delivery.ts";
 import type { HeldLease, LeaseTable } from "./lease_table.ts";
 import type { StagingJournal } from "./staging_journal.ts";
+import { taskLogger } from "./task_logger.ts";
 import type { WorkerStats } from "./worker_stats.ts";
 
 /** What {@link Slots} works with. */
@@ -77,24 +78,32 @@ export class Slots {
 
   async #run(grant: LeaseGrant, leases: HeldLease[]): Promise<void> {
     const log = this.#o.log.child({ taskId: grant.taskId, epoch: grant.epoch });
+    const logs = this.#o.delivery.logs;
+    const shipped = logs.open(grant.taskId, grant.epoch);
+    const taskLog = taskLogger(log, shipped, grant);
     let staging: string | null = null;
     try {
-      const entries = await runAttempt(grant, leases, {
-        families: this.#o.families,
-        labels: this.#o.labels,
-        log,
-        stats: this.#o.stats,
-        send: this.#o.send,
-        onStaged: (staged: readonly StagedOutput[]) => {
-          staging = this.#o.journal.opened(staged.map((s) => s.describe()));
-        },
-      });
+      const entries = await logs.run(taskLog, () =>
+        runAttempt(grant, leases, {
+          families: this.#o.families,
+          labels: this.#o.labels,
+          log,
+          taskLog,
+          stats: this.#o.stats,
+          send: this.#o.send,
+          onStaged: (staged: readonly StagedOutput[]) => {
+            staging = this.#o.journal.opened(staged.map((s) => s.describe()));
+          },
+        }));
+      // The attempt's lines go out before its outcome, on the same socket.
+      shipped.end();
       if (entries === null) {
         for (const lease of this.#o.leases.abandon(leases)) {
           this.release(lease.taskId, lease.epoch, "another member of the batch lost its lease");
         }
       } else this.#o.delivery.queue(entries, log);
     } finally {
+      shipped.end();
       // Discarded by the attempt, or now the outbox's to commit or discard.
       this.#o.journal.resolved(staging);
     }

@@ -1,7 +1,8 @@
 /**
  * Test helpers for the session: a fake hub on loopback (a WebSocket server
- * that speaks the protocol's frames), a fake clock driving the grace time
- * and renewals, a log tap, and a session already welcomed.
+ * that speaks the protocol's frames, and can drop the worker and refuse it
+ * for a while), a fake clock driving the grace time, renewals and log
+ * batches, a log tap, and a session already welcomed.
  */
 import { z } from "zod";
 import { createLogger, type Logger } from "../shared/log.ts";
@@ -15,6 +16,7 @@ import {
 import { defineTask, delay } from "../shared/mod.ts";
 import type { AnyTaskFamily, AnyTaskInstance } from "../shared/task.ts";
 import type { Clock } from "./clock.ts";
+import type { TaskLogOptions } from "./task_log_limits.ts";
 import { Outbox } from "./outbox.ts";
 import { Session } from "./session.ts";
 import { StagingJournal } from "./staging_journal.ts";
@@ -25,12 +27,15 @@ type Frame<T extends WorkerFrame["type"]> = Extract<WorkerFrame, { type: T }>;
 export class FakeHub {
   readonly frames: WorkerFrame[] = [];
   readonly disconnected = Promise.withResolvers<void>();
+  /** While true, connections are refused (503): the worker keeps retrying. */
+  down = false;
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly #waiters = new Set<(frame: WorkerFrame) => void>();
   #socket: WebSocket | null = null;
 
   constructor() {
     this.#server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, (request) => {
+      if (this.down) return new Response("down", { status: 503 });
       const { socket, response } = Deno.upgradeWebSocket(request);
       this.#socket = socket;
       socket.onmessage = (event) => {
@@ -49,6 +54,26 @@ export class FakeHub {
 
   send(frame: HubFrame): void {
     this.#socket!.send(JSON.stringify(frame));
+  }
+
+  /** Closes the worker's socket from this side and waits until it is closed. */
+  async disconnect(): Promise<void> {
+    const socket = this.#socket!;
+    const closed = new Promise((resolve) => socket.addEventListener("close", resolve));
+    socket.close(1012, "fake hub restarting");
+    await closed;
+  }
+
+  /** Welcomes the worker whose hello is the first after frame `mark` (a count of frames). */
+  async welcome(mark = 0): Promise<void> {
+    const hello = await this.next("hello", (f) => this.frames.indexOf(f) >= mark);
+    this.send({
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      hubId: "fake",
+      workerId: hello.workerId,
+      leaseTtlMs: 15_000,
+    });
   }
 
   /** The first frame of `type` that matches, already received or still to come. */
@@ -136,31 +161,32 @@ export function logTap(): { log: Logger; next(msg: string): Promise<Record<strin
 export async function welcomed(
   hub: FakeHub,
   families: readonly AnyTaskFamily[],
-  options: { clock?: Clock; log?: Logger; stateDir?: string } = {},
+  options: {
+    clock?: Clock;
+    log?: Logger;
+    stateDir?: string;
+    slots?: number;
+    taskLogs?: TaskLogOptions;
+  } = {},
 ): Promise<Session> {
+  const slots = options.slots ?? 1;
   const session = new Session({
     hubUrl: hub.url,
     families,
     labels: {},
-    slots: 1,
+    slots,
     name: "session-test",
     log: options.log ?? createLogger({ write: () => {} }),
     outbox: await Outbox.open(options.stateDir),
     journal: await StagingJournal.open(options.stateDir, []),
     workerId: "w_0123456789abcdef",
     clock: options.clock ?? new FakeClock(),
+    taskLogs: options.taskLogs,
   });
   session.start();
-  const hello = await hub.next("hello");
-  hub.send({
-    type: "welcome",
-    protocol: PROTOCOL_VERSION,
-    hubId: "fake",
-    workerId: hello.workerId,
-    leaseTtlMs: 15_000,
-  });
+  await hub.welcome();
   await session.ready;
-  await hub.next("lease.credit", (f) => f.free === 1);
+  await hub.next("lease.credit", (f) => f.free === slots);
   return session;
 }
 

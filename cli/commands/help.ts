@@ -70,6 +70,13 @@ const DETAILS: Readonly<Record<string, readonly string[]>> = {
     "The task is recorded as done by hand, without running it; its dependents become ready.",
     "The reason is required and kept in the audit log.",
   ],
+  logs: [
+    "Each line: the worker's time, #attempt, level, message and fields as k=v; a marker line",
+    "counts lines lost there (the worker's buffer was full, or an attempt over its size cap).",
+    "--follow prints new lines as they arrive and returns once the task is done, failed or",
+    "cancelled; --json prints each line as one JSON object per output line.",
+    "  drover logs ExtractRaw_2026-11-23_ab12 --attempt 2",
+  ],
   token: [
     "token create --role ROLE: admin (everything), operator (run pipelines), viewer (read,",
     "audit) or worker (connect a worker; --scope limits it to labels). The token is printed",
@@ -120,6 +127,7 @@ export function helpText(topic: string | null): string {
     "  drover backfill ExtractRaw --from 2026-11-01 --to 2026-11-30 --max-concurrent 4 --wait",
     "  drover submit ExtractRaw -p runDate=2026-11-23 --pin region=eu-west --pin region=us-east",
     "  drover tasks --run run_0123abcd --state failed",
+    "  drover logs ExtractRaw_2026-11-23_ab12 --follow",
     "  drover retry run_0123abcd --run --wait",
     "  drover done ExtractRaw_2026-11-23_ab12 --reason 'loaded by hand'",
     "  drover pause region eu-west --reason 'maintenance'",

@@ -53,6 +53,8 @@ export interface HubCoreDeps {
   metrics?: boolean;
   /** The event streams' settings: most open at once, poll interval, keep-alive. */
   events?: Pick<EventFeedDeps, "maxStreams" | "pollMs" | "keepAliveMs">;
+  /** Most bytes of task log lines stored per attempt. Default 1 MiB. */
+  taskLogMaxBytes?: number;
 }
 
 /** The hub's service layer. */
@@ -78,6 +80,7 @@ export class HubCore {
   /** Tails the events table for `GET /api/events`. */
   readonly events: EventFeed;
   readonly #d: HubCoreDeps;
+  readonly #closing = new AbortController();
   #timers: Timers | null = null;
   #stopping = false;
 
@@ -117,11 +120,22 @@ export class HubCore {
       random: deps.random ?? Math.random,
       stopping: () => this.#stopping,
       tokenUses: this.tokenUses,
+      taskLogMaxBytes: deps.taskLogMaxBytes,
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
     this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
     queue.addCommitListener(() => this.events.kick());
+  }
+
+  /** Aborts once the hub begins to close: long answers (log streams) end then. */
+  get closing(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Ends long answers, which the HTTP server waits for before it can shut down. */
+  beginClosing(): void {
+    this.#closing.abort();
   }
 
   /** Runs a read model (on `:memory:`, behind queued writes). */
@@ -161,6 +175,7 @@ export class HubCore {
   /** Stops the timers and the dispatcher, writes what is pending, removes this hub's row. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.beginClosing();
     await this.events.close();
     await this.#timers?.stop();
     await this.dispatcher.stop();

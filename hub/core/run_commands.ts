@@ -144,7 +144,8 @@ export class RunCommands {
     const result = await this.#d.queue.write((tx) => cancelRunTasks(tx, root, reason, now));
     this.#d.metrics.tasksCancelled(result.families);
     this.#afterCancel(result.revoked, reason);
-    this.#d.log.info("run cancelled", { runId, cancelled: result.cancelled.length, reason });
+    const cancelled = result.cancelled.length;
+    this.#d.log.info("run cancelled", { runId, taskId: root, cancelled, reason });
     return { runId, cancelled: result.cancelled.length };
   }
 
@@ -168,7 +169,7 @@ export class RunCommands {
     const now = this.#d.now();
     const result = await this.#d.queue.write((tx) => retryRunTasks(tx, root, now));
     this.#d.dispatcher.kick(true);
-    this.#d.log.info("run retried", { runId, retried: result.retried.length });
+    this.#d.log.info("run retried", { runId, taskId: root, retried: result.retried.length });
     return { runId, ...result };
   }
 

@@ -7,7 +7,13 @@
  */
 import type { WireError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/log.ts";
-import type { ExpandNode, HelloFrame, LeaseRef, WorkerFigures } from "../../shared/protocol.ts";
+import type {
+  ExpandNode,
+  HelloFrame,
+  LeaseRef,
+  TaskLogLine,
+  WorkerFigures,
+} from "../../shared/protocol.ts";
 import { pinKey } from "../../shared/selector.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
 import { familyOfTask } from "../metrics/family_of_task.ts";
@@ -21,6 +27,7 @@ import { familyHash, registerFamilies } from "../ops/register_families.ts";
 import { registerWorker } from "../ops/register_worker.ts";
 import { releaseLease } from "../ops/release_lease.ts";
 import { type RefusedRenewal, renewLeases } from "../ops/renew_leases.ts";
+import { type StoredTaskLogs, storeTaskLogs } from "../ops/store_task_logs.ts";
 import { storeTaskStatus } from "../ops/store_task_status.ts";
 import {
   advertisedFamily,
@@ -51,6 +58,8 @@ export interface WorkerProtocolDeps {
   stopping: () => boolean;
   /** Where a worker token's use is noted (its hello, its renewals). */
   tokenUses: TokenUses;
+  /** Most bytes of task log lines stored per attempt. Default 1 MiB. */
+  taskLogMaxBytes?: number;
 }
 
 /** The hub's side of the worker protocol. */
@@ -266,5 +275,18 @@ export class WorkerProtocol {
     await this.#d.queue.write((tx) =>
       storeTaskStatus(tx, { taskId, epoch, workerId: link.workerId, message, progress, now })
     );
+  }
+
+  /** Stores task log lines the worker shipped for its attempt at `epoch` (see storeTaskLogs). */
+  logs(
+    link: WorkerLink,
+    taskId: string,
+    epoch: number,
+    lines: readonly TaskLogLine[],
+    dropped: number,
+  ): Promise<StoredTaskLogs> {
+    const maxBytes = this.#d.taskLogMaxBytes ?? 1_048_576;
+    const batch = { taskId, epoch, workerId: link.workerId, lines, dropped, maxBytes };
+    return this.#d.queue.write((tx) => storeTaskLogs(tx, { ...batch, now: this.#d.now() }));
   }
 }

@@ -48,6 +48,11 @@ export const submit = async (t: TestApp, day = "2026-11-23") => {
   return await res.json() as { runId: string; taskId: string };
 };
 
+/** The path `/api/tasks/<id><suffix>` of a freshly submitted task. */
+const submittedTask = (suffix: string) => async (t: TestApp) => ({
+  path: `/api/tasks/${(await submit(t)).taskId}${suffix}`,
+});
+
 const cancelled = async (t: TestApp) => {
   const run = await submit(t);
   await t.core.runs.cancelTask(run.taskId, "test");
@@ -90,14 +95,9 @@ export const TABLE: Record<string, Case> = {
     },
   },
   "GET /api/tasks": { allowed: READERS },
-  "GET /api/tasks/{id}": {
-    allowed: READERS,
-    prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}` }),
-  },
-  "POST /api/tasks/{id}/cancel": {
-    allowed: OPERATORS,
-    prepare: async (t) => ({ path: `/api/tasks/${(await submit(t)).taskId}/cancel` }),
-  },
+  "GET /api/tasks/{id}": { allowed: READERS, prepare: submittedTask("") },
+  "GET /api/tasks/{id}/logs": { allowed: READERS, prepare: submittedTask("/logs") },
+  "POST /api/tasks/{id}/cancel": { allowed: OPERATORS, prepare: submittedTask("/cancel") },
   "POST /api/tasks/{id}/retry": {
     allowed: OPERATORS,
     prepare: async (t) => ({ path: `/api/tasks/${(await cancelled(t)).taskId}/retry` }),

@@ -52,6 +52,7 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
   const paths: Record<string, string> = {
     "/api/runs/{id}": `/api/runs/${cancelled.runId}`,
     "/api/tasks/{id}": `/api/tasks/${run.taskId}`,
+    "/api/tasks/{id}/logs": `/api/tasks/${run.taskId}/logs`,
     "/api/backfills/{id}": `/api/backfills/${backfill.backfillId}`,
     "/api/families/{name}": "/api/families/Load",
   };

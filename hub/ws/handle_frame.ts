@@ -94,5 +94,24 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
     case "task.status":
       await workers.status(link, frame.taskId, frame.epoch, frame.message, frame.progress);
       return;
+    case "task.log": {
+      const { taskId, epoch, lines, dropped } = frame;
+      // A batch that cannot be stored is lost; the socket and the task go on.
+      const r = await workers.logs(link, taskId, epoch, lines, dropped).catch((error) => {
+        log.warn("task log not stored", { taskId, epoch, lines: lines.length, error });
+        return null;
+      });
+      if (r === null) return;
+      if (r.outcome === "refused") {
+        log.warn("task log refused: no such attempt of this worker", { taskId, epoch });
+      } else if (r.capReached) {
+        log.warn("task log reached the attempt's cap: later lines are counted, not stored", {
+          taskId,
+          epoch,
+          attempt: r.attempt,
+        });
+      }
+      return;
+    }
   }
 }

@@ -132,23 +132,22 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     if (!(await helloDone) || closed) return;
     const parsed = workerFrameSchema.safeParse(json.value);
     if (!parsed.success) {
-      const type = (json.value as { type?: unknown })?.type;
-      send({
-        type: "error",
-        code: "bad_frame",
-        message: `Invalid ${typeof type === "string" ? `"${type}" ` : ""}frame: ${
-          formatIssues(parsed.error.issues)
-        }`,
-      });
+      const { type, taskId } = (json.value ?? {}) as { type?: unknown; taskId?: unknown };
+      const message = `Invalid ${typeof type === "string" ? `"${type}" ` : ""}frame: ${
+        formatIssues(parsed.error.issues)
+      }`;
+      // Refused, not fatal: the worker is told, and the socket stays open.
+      log.warn("bad frame refused", { type, taskId: stringOrUndefined(taskId), message });
+      send({ type: "error", code: "bad_frame", message });
       return;
     }
-    await handleFrame(parsed.data, {
-      link: link!,
-      workers,
-      leaseTtlMs: options.leaseTtlMs,
-      send,
-      log,
-    });
+    const frame = parsed.data;
+    await handleFrame(frame, { link: link!, workers, leaseTtlMs: options.leaseTtlMs, send, log })
+      .catch((error) => {
+        const taskId = "taskId" in frame ? frame.taskId : undefined;
+        log.error("frame handling failed", { type: frame.type, taskId, error });
+        send({ type: "error", code: "internal", message: (error as Error).message });
+      });
   }
 
   async function onHello(json: unknown): Promise<boolean> {
@@ -294,4 +293,8 @@ function checkHello(
     };
   }
   return { hello: parsed.data };
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value.slice(0, 1000) : undefined;
 }
