@@ -22,13 +22,19 @@ export function observeHub(url: string, token: string): Observer {
   const controller = new AbortController();
   const seen: Observed = { events: 0, scrapes: 0, scrapeBytes: 0 };
   const headers = { authorization: `Bearer ${token}` };
+  // Aborting the fetch does not always end a read already waiting on the
+  // body, so stop() also cancels the reader itself.
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   const follow = (async () => {
     const res = await fetch(`${url}/api/events`, { headers, signal: controller.signal });
     if (!res.ok || !res.body) throw new Error(`GET /api/events answered ${res.status}`);
+    reader = res.body.getReader();
     const decoder = new TextDecoder();
     let rest = "";
-    for await (const chunk of res.body) {
-      const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+    while (!controller.signal.aborted) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const lines = (rest + decoder.decode(value, { stream: true })).split("\n");
       rest = lines.pop() ?? "";
       seen.events += lines.filter((line) => line.startsWith("id:")).length;
     }
@@ -49,6 +55,7 @@ export function observeHub(url: string, token: string): Observer {
   return {
     async stop() {
       controller.abort();
+      await (reader as ReadableStreamDefaultReader<Uint8Array> | null)?.cancel().catch(() => {});
       await Promise.all([follow, scrape]);
       return seen;
     },
