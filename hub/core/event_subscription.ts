@@ -88,6 +88,17 @@ export class EventSubscription {
    * {@link KEEP_ALIVE} after each silent keep-alive interval; ends once closed.
    */
   async *events(): AsyncGenerator<HubEvent | typeof KEEP_ALIVE> {
+    for await (const batch of this.batches()) {
+      if (batch === KEEP_ALIVE) yield batch;
+      else yield* batch;
+    }
+  }
+
+  /**
+   * {@link events} a page at a time (never an empty page), so a stream
+   * writes what one read found in one go.
+   */
+  async *batches(): AsyncGenerator<HubEvent[] | typeof KEEP_ALIVE> {
     const { feed } = this.#s;
     const now = this.#s.now ?? Date.now;
     const signal = this.#abort.signal;
@@ -95,9 +106,9 @@ export class EventSubscription {
     try {
       while (!signal.aborted) {
         const page = await this.#nextPage();
-        for (const event of page) {
+        if (page.length > 0) {
           if (signal.aborted) return;
-          yield event;
+          yield page;
           lastSent = now();
         }
         if (page.length === 0 && this.#cursor >= feed.newest) {
