@@ -158,6 +158,10 @@ export function banner(
     `        ${drover.command} runs`,
     `        open ${url}/api/docs`,
     "",
+    `  Watch: curl -N -H "authorization: Bearer $DROVER_TOKEN" ${url}/api/events`,
+    `         curl -s -H "authorization: Bearer $DROVER_TOKEN" ${url}/metrics`,
+    `         ${drover.command} logs TASK_ID`,
+    "",
     ...(drover.alternative === null ? [] : [
       `  Without deno on your PATH, run "${drover.alternative} …" instead of "${drover.command} …".`,
       "",
