@@ -9,7 +9,13 @@ import type { Logger } from "../../shared/log.ts";
 import type { HubCore } from "../core/hub_core.ts";
 import { assetLoader, assetRoutes } from "./assets.ts";
 import { loginRoutes } from "./login_routes.tsx";
+import { auditPage } from "./pages/audit_page.tsx";
+import { backfillsPage } from "./pages/backfills_page.tsx";
+import { familiesPage } from "./pages/families_page.tsx";
+import { queuePage } from "./pages/queue_page.tsx";
 import { runsPage } from "./pages/runs_page.tsx";
+import { tokensPage } from "./pages/tokens_page.tsx";
+import { workersPage } from "./pages/workers_page.tsx";
 import { HOME } from "./safe_next.ts";
 import type { SsoAccess } from "./sso.ts";
 import type { UiConfig } from "../config.ts";
@@ -46,4 +52,10 @@ export function uiRoutes(
   assetRoutes(app, ui.assets);
   loginRoutes(app, ui);
   runsPage(app, ui);
+  workersPage(app, ui);
+  queuePage(app, ui);
+  familiesPage(app, ui);
+  backfillsPage(app, ui);
+  auditPage(app, ui);
+  tokensPage(app, ui);
 }
