@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EVENT_KINDS } from "../../shared/api_schemas_events.ts";
-import { EVENT_KINDS as CLIENT_EVENT_KINDS } from "./client/live.ts";
+import { EVENT_KINDS as CLIENT_EVENT_KINDS } from "./client/event_kinds.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 

@@ -17,7 +17,10 @@ export function relativeTime(ms: number, now: number): string {
 export function duration(ms: number, coarse = false): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
   const s = ms / 1_000;
-  if (s < 60) return coarse ? `${Math.floor(s)} s` : `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  if (s < 60) {
+    if (coarse || Number.isInteger(s)) return `${Math.floor(s)} s`;
+    return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  }
   const units: Array<[string, number]> = [["d", 86_400], ["h", 3_600], ["min", 60], ["s", 1]];
   const i = units.findIndex(([, size]) => s >= size);
   const [big, bigSize] = units[i]!;

@@ -9,6 +9,7 @@ import type { FC } from "hono/jsx";
 import { z } from "zod";
 import { findToken } from "../queries/tokens.ts";
 import { sameOriginForm } from "./csrf.ts";
+import { htmlPage } from "./html_page.ts";
 import { Layout } from "./layout.tsx";
 import { safeNext } from "./safe_next.ts";
 import { endSession, SESSION_COOKIE, sessionPrincipal, startSession } from "./session.ts";
@@ -29,7 +30,7 @@ export function loginRoutes(app: UiApp, deps: UiDeps): void {
     c.header("cache-control", "no-store");
     const next = safeNext(c.req.query("next"));
     if (await sessionPrincipal(c, core)) return c.redirect(next, 303);
-    return c.html(<LoginPage deps={deps} next={next} />);
+    return htmlPage(c, <LoginPage deps={deps} next={next} />);
   });
 
   app.post("/ui/login", async (c) => {
@@ -37,7 +38,8 @@ export function loginRoutes(app: UiApp, deps: UiDeps): void {
     const form = loginForm.safeParse(await c.req.parseBody().catch(() => ({})));
     const next = safeNext(form.success ? form.data.next : undefined);
     if (!sameOriginForm(c, deps.access)) {
-      return c.html(
+      return htmlPage(
+        c,
         <LoginPage
           deps={deps}
           next={next}
@@ -54,7 +56,7 @@ export function loginRoutes(app: UiApp, deps: UiDeps): void {
         : token
         ? `A ${token.role} token cannot sign in to the UI: use an admin, operator or viewer token.`
         : "That token is unknown or revoked.";
-      return c.html(<LoginPage deps={deps} next={next} error={error} />, 401);
+      return htmlPage(c, <LoginPage deps={deps} next={next} error={error} />, 401);
     }
     await startSession(c, core, token, deps.access.config.sessionTtlMs, deps.access);
     deps.log.info("ui sign-in", { tokenId: token.id, role: token.role });

@@ -11,6 +11,7 @@ import { RequestError } from "../core/request_error.ts";
 import { authenticate } from "../http/authenticate.ts";
 import type { Principal } from "../http/principal.ts";
 import { ErrorBody } from "./error_page.tsx";
+import { htmlPage } from "./html_page.ts";
 import { Layout } from "./layout.tsx";
 import type { UiApp, UiDeps } from "./ui_deps.ts";
 
@@ -65,7 +66,8 @@ export function uiPage(
       }
       const page = await render({ c, principal, now: deps.core.now(), deps });
       const assets = await deps.assets();
-      return c.html(
+      return await htmlPage(
+        c,
         <Layout title={page.title} active={spec.nav} principal={principal} assets={assets}>
           {page.body}
         </Layout>,
@@ -92,7 +94,8 @@ export async function errorPage(
   const status = known ? error.status : 500;
   const message = known ? error.message : "Internal error; see the hub's log";
   const assets = await deps.assets();
-  return c.html(
+  return await htmlPage(
+    c,
     <Layout title={`Error ${status}`} principal={principal} assets={assets}>
       <ErrorBody status={status} message={message} />
     </Layout>,

@@ -17,11 +17,19 @@ export function describeType(s: Schema): string {
   }
   const parts = [type];
   if (typeof s.format === "string") parts.push(`(${s.format})`);
-  const min = s.minimum ?? s.exclusiveMinimum ?? s.minLength;
-  const max = s.maximum ?? s.exclusiveMaximum ?? s.maxLength;
+  const min = bound(s.minimum ?? s.exclusiveMinimum ?? s.minLength);
+  const max = bound(s.maximum ?? s.exclusiveMaximum ?? s.maxLength);
   if (min !== undefined || max !== undefined) parts.push(`${min ?? ""}…${max ?? ""}`);
-  if (typeof s.pattern === "string") parts.push(`/${s.pattern}/`);
+  // A format says it better than its regex (zod writes both for dates).
+  if (typeof s.pattern === "string" && typeof s.format !== "string") {
+    parts.push(s.pattern.length > 40 ? "(pattern)" : `/${s.pattern}/`);
+  }
   return parts.join(" ");
+}
+
+/** A bound worth showing: not the largest safe integer zod writes for "any int". */
+function bound(n: unknown): unknown {
+  return typeof n === "number" && Math.abs(n) >= Number.MAX_SAFE_INTEGER ? undefined : n;
 }
 
 /** The parameters of a schema: name, type, required, default, description. */

@@ -7,6 +7,7 @@
  * The new markup comes from the hub's own rendering (escaped there) and is
  * parsed by `DOMParser`, whose scripts never run.
  */
+import { EVENT_KINDS } from "./event_kinds.ts";
 
 /** Listens to hub events of `kinds` (`worker.*`, `run.state`…); returns a stop function. */
 export function liveEvents(
@@ -24,19 +25,6 @@ export function liveEvents(
   }
   return () => source.close();
 }
-
-/** Every event kind the hub sends (shared/api_schemas_events.ts; a test keeps them equal). */
-export const EVENT_KINDS = [
-  "run.created",
-  "run.state",
-  "task.created",
-  "task.state",
-  "lease.expired",
-  "worker.connected",
-  "worker.disconnected",
-  "worker.mode",
-  "family.disabled",
-];
 
 function expand(kinds: string[]): string[] {
   return EVENT_KINDS.filter((k) =>

@@ -51,7 +51,7 @@ export function backfillsPage(app: UiApp, deps: UiDeps): void {
                         </td>
                         <td>
                           <a href={`/ui/families/${encodeURIComponent(b.family)}`}>{b.family}</a>
-                          <span class="muted small">v{b.version}</span>
+                          <span class="muted small version">v{b.version}</span>
                         </td>
                         <td class="mono small">{`${b.from} → ${b.to}`}</td>
                         <td>

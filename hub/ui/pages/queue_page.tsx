@@ -70,7 +70,7 @@ export function queuePage(app: UiApp, deps: UiDeps): void {
                           <td>{q.region}</td>
                           <td>
                             <a href={`/ui/families/${encodeURIComponent(q.family)}`}>{q.family}</a>
-                            <span class="muted small">v{q.version}</span>
+                            <span class="muted small version">v{q.version}</span>
                           </td>
                           <td class="mono small">{q.pin}</td>
                           <td class="num">{q.ready}</td>

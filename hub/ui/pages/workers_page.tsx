@@ -77,18 +77,18 @@ const WorkerTable: FC<{
   operate: boolean;
   figures: (w: Worker) => WorkerFigures | undefined;
 }> = ({ workers, now, operate, figures }) => (
-  <table class="grid">
+  <table class="grid fixed">
     <thead>
       <tr>
         <th>Worker</th>
-        <th>State</th>
+        <th class="c-m">State</th>
         <th>Labels</th>
-        <th>Version</th>
-        <th class="num">Slots in use</th>
-        <th class="num">Leases</th>
-        <th>Last renewal</th>
-        <th>Reported</th>
-        {operate ? <th></th> : null}
+        <th class="c-s">Version</th>
+        <th class="num c-m">Slots in use</th>
+        <th class="num c-xs">Leases</th>
+        <th class="c-m">Last renewal</th>
+        <th class="c-l">Reported</th>
+        {operate ? <th class="c-actions"></th> : null}
       </tr>
     </thead>
     <tbody>
