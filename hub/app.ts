@@ -1,10 +1,12 @@
 /**
  * The hub's HTTP app, built from its dependencies: health, the admin API
  * (described by OpenAPI at `/api/openapi.json`, browsable at `/api/docs`),
- * and the worker WebSocket.
+ * the worker WebSocket, and the web UI (`/ui`).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Logger } from "../shared/log.ts";
+import { defaultUiConfig, type UiConfig } from "./config.ts";
 import type { HubCore } from "./core/hub_core.ts";
 import { RequestError } from "./core/request_error.ts";
 import { problemResponse } from "./http/problem.ts";
@@ -25,11 +27,16 @@ import { taskRoutes } from "./routes/tasks.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { workerRoutes } from "./routes/workers.ts";
 import { type WorkerSocketOptions, workerSocketRoute } from "./routes/worker_socket.ts";
+import { uiRoutes } from "./ui/mod.ts";
 
 /** What the app needs. */
 export interface AppDeps extends WorkerSocketOptions {
   core: HubCore;
   log: Logger;
+  /** Web UI sessions and SSO; default: 12 h sessions, no trusted proxy. */
+  ui?: UiConfig;
+  /** The TCP peer's address (the SSO proxy check); default Deno's connection info. */
+  peerAddress?: (c: Context) => string | null;
 }
 
 /** The app, and the router that declared its API routes. */
@@ -46,7 +53,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 /** Builds the Hono app and keeps its router (tests walk its route declarations). */
 export function createHubApp(deps: AppDeps): HubApp {
   const app = new OpenAPIHono();
-  const api = new ApiRouter(app, { core: deps.core, log: deps.log });
+  const access = {
+    config: deps.ui ?? defaultUiConfig(),
+    ...(deps.peerAddress ? { peerAddress: deps.peerAddress } : {}),
+  };
+  const api = new ApiRouter(app, { core: deps.core, log: deps.log, access });
   healthRoutes(api);
   runRoutes(api);
   backfillRoutes(api);
@@ -63,6 +74,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   eventRoutes(api);
   workerSocketRoute(api, deps);
   metaRoutes(api);
+  uiRoutes(app, { core: deps.core, log: deps.log, access });
 
   app.notFound((c) => {
     deps.core.metrics.httpRequest(c.req.method, "unmatched", 404);

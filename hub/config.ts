@@ -5,6 +5,10 @@
 import { parseDuration } from "../shared/duration.ts";
 import { TOKEN_PATTERN } from "../shared/token_format.ts";
 import { z } from "zod";
+import { type AddressRange, parseAddressRange } from "./ui/address_range.ts";
+
+/** Roles SSO groups may map to. */
+const UI_ROLES = ["admin", "operator", "viewer"] as const;
 
 const logLevel = z.enum(["debug", "info", "warn", "error"]);
 
@@ -60,6 +64,43 @@ export const hubConfigSchema = z.object({
   DROVER_TASK_LOG_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(
     1_048_576,
   ),
+  DROVER_UI_SESSION_TTL: duration("12h", 60_000),
+  DROVER_UI_TRUSTED_PROXIES: z.string().default("").transform((text, ctx) => {
+    const ranges: AddressRange[] = [];
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const range = parseAddressRange(part);
+      if (!range) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${part}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1)`,
+        });
+        return z.NEVER;
+      }
+      ranges.push(range);
+    }
+    return ranges;
+  }),
+  DROVER_UI_USER_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a header name")
+    .default("X-Forwarded-User"),
+  DROVER_UI_GROUPS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "must be a header name")
+    .default("X-Forwarded-Groups"),
+  DROVER_UI_GROUP_ROLES: z.string().default("").transform((text, ctx) => {
+    const roles: Record<string, (typeof UI_ROLES)[number]> = {};
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const m = /^([^=\s]{1,200})=(\w+)$/.exec(part);
+      const role = UI_ROLES.find((r) => r === m?.[2]);
+      if (!m || !role) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${part}" is not group=role with a role of ${UI_ROLES.join(", ")} ` +
+            "(e.g. admins=admin,data-eng=operator,auditors=viewer)",
+        });
+        return z.NEVER;
+      }
+      roles[m[1]!] = role;
+    }
+    return roles;
+  }),
   DROVER_RESOURCES: z.string().default("").transform((text, ctx) => {
     const limits: Record<string, number> = {};
     for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
@@ -74,8 +115,24 @@ export const hubConfigSchema = z.object({
   }),
 });
 
+/** The web UI's sign-in settings. */
+export interface UiConfig {
+  /** How long a sign-in with a token lasts (`DROVER_UI_SESSION_TTL`, default 12h). */
+  sessionTtlMs: number;
+  /** Proxies whose user and groups headers are believed (`DROVER_UI_TRUSTED_PROXIES`). */
+  trustedProxies: AddressRange[];
+  /** The header naming the signed-in user (`DROVER_UI_USER_HEADER`). */
+  userHeader: string;
+  /** The header listing the user's groups, comma-separated (`DROVER_UI_GROUPS_HEADER`). */
+  groupsHeader: string;
+  /** Group → role (`DROVER_UI_GROUP_ROLES`); the highest role of a user's groups wins. */
+  groupRoles: Record<string, "admin" | "operator" | "viewer">;
+}
+
 /** The hub's configuration. */
 export interface HubConfig {
+  /** The web UI: sessions and SSO through a trusted proxy. */
+  ui: UiConfig;
   host: string;
   port: number;
   dbUrl: string;
@@ -118,6 +175,16 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
         message: "is set, but DROVER_METRICS=off measures nothing to serve there",
       });
     }
+    if (
+      c.DROVER_UI_TRUSTED_PROXIES.length > 0 && Object.keys(c.DROVER_UI_GROUP_ROLES).length === 0
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DROVER_UI_GROUP_ROLES"],
+        message: "is empty, but DROVER_UI_TRUSTED_PROXIES is set: map groups to roles " +
+          "(e.g. admins=admin,auditors=viewer), or no SSO user can sign in",
+      });
+    }
   }).safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -143,7 +210,19 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     eventStreams: c.DROVER_EVENT_STREAMS,
     taskLogRetentionMs: c.DROVER_TASK_LOG_RETENTION,
     taskLogMaxBytes: c.DROVER_TASK_LOG_MAX_BYTES,
+    ui: {
+      sessionTtlMs: c.DROVER_UI_SESSION_TTL,
+      trustedProxies: c.DROVER_UI_TRUSTED_PROXIES,
+      userHeader: c.DROVER_UI_USER_HEADER,
+      groupsHeader: c.DROVER_UI_GROUPS_HEADER,
+      groupRoles: c.DROVER_UI_GROUP_ROLES,
+    },
   };
+}
+
+/** The web UI's settings when nothing is configured: 12 h sessions, no SSO. */
+export function defaultUiConfig(): UiConfig {
+  return loadHubConfig({}).ui;
 }
 
 /** For entry points: the configuration, or every problem on standard error and exit 2. */

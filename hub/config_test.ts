@@ -30,6 +30,13 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     eventStreams: 100,
     taskLogRetentionMs: 604_800_000,
     taskLogMaxBytes: 1_048_576,
+    ui: {
+      sessionTtlMs: 43_200_000,
+      trustedProxies: [],
+      userHeader: "X-Forwarded-User",
+      groupsHeader: "X-Forwarded-Groups",
+      groupRoles: {},
+    },
   });
 });
 
@@ -50,6 +57,11 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       DROVER_EVENT_STREAMS: "20",
       DROVER_TASK_LOG_RETENTION: "30d",
       DROVER_TASK_LOG_MAX_BYTES: "65536",
+      DROVER_UI_SESSION_TTL: "30m",
+      DROVER_UI_TRUSTED_PROXIES: "10.0.0.0/8, ::1",
+      DROVER_UI_USER_HEADER: "X-Auth-User",
+      DROVER_UI_GROUPS_HEADER: "X-Auth-Groups",
+      DROVER_UI_GROUP_ROLES: "admins=admin,auditors=viewer",
     }),
     {
       host: "0.0.0.0",
@@ -69,7 +81,35 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       eventStreams: 20,
       taskLogRetentionMs: 2_592_000_000,
       taskLogMaxBytes: 65_536,
+      ui: {
+        sessionTtlMs: 1_800_000,
+        trustedProxies: [{ v6: false, base: 10n << 24n, bits: 8 }, {
+          v6: true,
+          base: 1n,
+          bits: 128,
+        }],
+        userHeader: "X-Auth-User",
+        groupsHeader: "X-Auth-Groups",
+        groupRoles: { admins: "admin", auditors: "viewer" },
+      },
     },
+  );
+});
+
+Deno.test("loadHubConfig() names bad web UI settings, all at once", () => {
+  const message = configError({
+    DROVER_UI_SESSION_TTL: "forever",
+    DROVER_UI_TRUSTED_PROXIES: "10.0.0.0/8,proxy.local",
+    DROVER_UI_GROUP_ROLES: "admins=root",
+    DROVER_UI_USER_HEADER: "X User",
+  });
+  assert.match(message, /DROVER_UI_SESSION_TTL: "forever" is not a duration/);
+  assert.match(message, /DROVER_UI_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR/);
+  assert.match(message, /DROVER_UI_GROUP_ROLES: "admins=root" is not group=role/);
+  assert.match(message, /DROVER_UI_USER_HEADER: must be a header name/);
+  assert.match(
+    configError({ DROVER_UI_TRUSTED_PROXIES: "10.0.0.1" }),
+    /DROVER_UI_GROUP_ROLES: is empty, but DROVER_UI_TRUSTED_PROXIES is set/,
   );
 });
 

@@ -12,6 +12,8 @@ import { HubCore } from "./core/hub_core.ts";
 import type { HubCounters } from "./core/counters.ts";
 import type { WriteQueueStats } from "./db/write_queue.ts";
 import { ensureAdminToken } from "./ops/ensure_admin_token.ts";
+import { ensureHubSecret } from "./ops/ensure_hub_secret.ts";
+import { UI_CSRF_KEY } from "./ui/csrf.ts";
 import { ListenError, listenError } from "./listen_error.ts";
 import { type MetricsListener, serveMetrics } from "./metrics/serve_metrics.ts";
 
@@ -80,6 +82,7 @@ export async function startHub(
     sockets,
     accepting: () => accepting,
     workerAuth: config.workerAuth,
+    ui: config.ui,
   });
   // Listen before anything is written: a hub that cannot have its port
   // leaves no trace (no first admin token shown for nothing).
@@ -114,6 +117,7 @@ export async function startHub(
     await core.fleet.setResourceLimits(config.resources);
     const now = core.now();
     const admin = await core.queue.write((tx) => ensureAdminToken(tx, config.adminToken, now));
+    await core.queue.write((tx) => ensureHubSecret(tx, UI_CSRF_KEY, now));
     if (admin.kind === "generated") {
       log.warn("admin token created; it is shown once", { tokenId: admin.id });
       (options.onAdminToken ?? printAdminToken)(admin.token, admin.id);

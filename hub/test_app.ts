@@ -9,7 +9,7 @@ import type { TokenRole } from "../shared/api_schemas_admin.ts";
 import { familyInfo } from "../shared/family_info.ts";
 import { silentLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
-import { createHubApp } from "./app.ts";
+import { type AppDeps, createHubApp } from "./app.ts";
 import { HubCore } from "./core/hub_core.ts";
 import type { WorkerLink } from "./core/worker_links.ts";
 import { type Database, openDatabase } from "./db/client.ts";
@@ -33,9 +33,12 @@ export interface TestApp extends AsyncDisposable {
   token(role: TokenRole): Promise<string>;
 }
 
-/** Builds an app whose registry knows `families`. */
-// deno-lint-ignore no-explicit-any
-export async function testApp(families: readonly TaskFamily<any, any>[]): Promise<TestApp> {
+/** Builds an app whose registry knows `families`; `options` sets the UI's sign-in settings. */
+export async function testApp(
+  // deno-lint-ignore no-explicit-any
+  families: readonly TaskFamily<any, any>[],
+  options: Pick<AppDeps, "ui" | "peerAddress"> = {},
+): Promise<TestApp> {
   const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
   const core = new HubCore({
     database,
@@ -66,7 +69,7 @@ export async function testApp(families: readonly TaskFamily<any, any>[]): Promis
     families: families.map(familyInfo),
     leases: [],
   });
-  const { app, api } = createHubApp({ core, log: silentLogger });
+  const { app, api } = createHubApp({ core, log: silentLogger, ...options });
   const token = async (role: TokenRole) =>
     (await core.fleet.createToken({ role, scope: {}, name: `test ${role}` })).token;
   const adminToken = await token("admin");

@@ -51,6 +51,9 @@ export const runStatusSchema = z.looseObject({
   family: z.string(),
   params: json,
   state: z.enum(RUN_STATES),
+  submittedBy: z.string().nullable().describe(
+    "Who submitted it: a token's name, or an SSO user; null for runs older than this field",
+  ),
   createdAt: ms(),
   finishedAt: ms().nullable(),
   total: z.int(),

@@ -39,6 +39,7 @@ export const backfillSchema = z.looseObject({
   to: z.string(),
   maxConcurrent: z.int().nullable(),
   priority: z.int(),
+  submittedBy: z.string().nullable().describe("Who created it: a token's name, or an SSO user"),
   createdAt: ms(),
   days: z.int(),
   skipped: z.int().describe("Already complete when the backfill was created"),

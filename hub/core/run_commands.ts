@@ -47,6 +47,8 @@ export interface RunRequest {
   pin?: Selector;
   /** Regions in order of preference, with spill-over. */
   prefer?: { label: string; values: string[]; spillAfterMs: number };
+  /** Who submits it (a token's name, an SSO user). */
+  submittedBy?: string | null;
 }
 
 const FINAL: readonly TaskState[] = ["done", "failed", "cancelled"];
@@ -75,6 +77,7 @@ export class RunCommands {
         priority: r.priority,
         pin: r.pin,
         prefer: r.prefer,
+        submittedBy: r.submittedBy ?? null,
         now: this.#d.now(),
       })
     );
@@ -95,6 +98,7 @@ export class RunCommands {
       version?: number;
       maxConcurrent?: number;
       priority?: number;
+      submittedBy?: string | null;
     },
   ): Promise<{ backfillId: string; days: number; skipped: number; submitted: number }> {
     const family = await this.#family(r.family, r.version);
@@ -110,6 +114,7 @@ export class RunCommands {
         days,
         maxConcurrent: r.maxConcurrent ?? null,
         priority: r.priority ?? family.priority,
+        submittedBy: r.submittedBy ?? null,
         now: this.#d.now(),
       })
     );

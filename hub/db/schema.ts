@@ -92,6 +92,8 @@ export const runs = sqliteTable("runs", {
   state: text("state").$type<"running" | "done" | "failed" | "cancelled">().notNull(),
   priority: integer("priority").notNull().default(0),
   backfillId: text("backfill_id"),
+  /** Who submitted it: the token's name (or id), or the SSO user; null before 0004. */
+  submittedBy: text("submitted_by"),
   createdAt: integer("created_at").notNull(),
   finishedAt: integer("finished_at"),
 }, (t) => [
@@ -193,6 +195,8 @@ export const backfills = sqliteTable("backfills", {
   nextIndex: integer("next_index").notNull().default(0),
   maxConcurrent: integer("max_concurrent"),
   priority: integer("priority").notNull().default(0),
+  /** Who created it (as `runs.submitted_by`); its runs carry the same. */
+  submittedBy: text("submitted_by"),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -280,3 +284,25 @@ export const taskLogs = sqliteTable("task_logs", {
   /** A marker line: this many lines were dropped here (worker buffer full or attempt cap). */
   dropped: integer("dropped").notNull().default(0),
 }, (t) => [index("task_logs_task_idx").on(t.taskId, t.attempt, t.id)]);
+
+/** Web UI sign-ins with a token: one row per browser session, ended by logout, expiry or revocation. */
+export const uiSessions = sqliteTable("ui_sessions", {
+  /** SHA-256 of the random session id the cookie carries: the id itself is never stored. */
+  idHash: text("id_hash").primaryKey(),
+  tokenId: text("token_id").notNull(),
+  /** What mutating requests of this session carry in `X-Drover-CSRF`. */
+  csrf: text("csrf").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  lastSeenAt: integer("last_seen_at").notNull(),
+}, (t) => [
+  index("ui_sessions_token_idx").on(t.tokenId),
+  index("ui_sessions_expiry_idx").on(t.expiresAt),
+]);
+
+/** Secrets the hubs sharing a database share: `ui_csrf` keys the CSRF tokens of SSO users. */
+export const hubSecrets = sqliteTable("hub_secrets", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

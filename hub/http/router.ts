@@ -8,12 +8,13 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
-import type { TokenInfo } from "../../shared/api_schemas_admin.ts";
 import type { Logger } from "../../shared/log.ts";
 import type { HubCore } from "../core/hub_core.ts";
 import { RequestError } from "../core/request_error.ts";
 import { writeAudit } from "../ops/write_audit.ts";
-import { authenticate } from "./authenticate.ts";
+import { checkCsrf } from "../ui/csrf.ts";
+import type { SsoAccess } from "../ui/sso.ts";
+import { authenticate, type Principal } from "./authenticate.ts";
 import { describeRoute } from "./describe_route.ts";
 import { limitBody, readJsonBody } from "./read_body.ts";
 import type { RouteSpec } from "./route_spec.ts";
@@ -31,8 +32,8 @@ export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** The caller's token; null on public routes. */
-  token: TokenInfo | null;
+  /** The caller (a token, or an SSO user); null on public routes. */
+  principal: Principal | null;
   /** Set the audit entry's target and detail. */
   audit: AuditNote;
 }
@@ -41,6 +42,8 @@ export interface RouteInput<P, Q, B> {
 export interface RouterDeps {
   core: HubCore;
   log: Logger;
+  /** Web UI sign-in: SSO through trusted proxies (none when absent). */
+  access?: SsoAccess;
 }
 
 /** Mounts declared routes on an app and describes them in its OpenAPI registry. */
@@ -74,16 +77,18 @@ export class ApiRouter {
     const honoPath = spec.path.replaceAll(/\{(\w+)\}/g, ":$1");
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       const { core, log } = this.deps;
-      let token: TokenInfo | null = null;
+      let principal: Principal | null = null;
       const audit: AuditNote = { detail: {} };
       try {
         if (spec.allow.length > 0) {
-          token = await authenticate(c, core);
-          if (!spec.allow.includes(token.role)) {
+          principal = await authenticate(c, core, this.deps.access);
+          checkCsrf(c, principal, this.deps.access);
+          if (!spec.allow.includes(principal.role)) {
             throw new RequestError(
               403,
               "forbidden",
-              `A ${token.role} token cannot ${lowerFirst(spec.summary)}: ` +
+              `A ${principal.role} ${principal.kind === "sso" ? "user" : "token"} cannot ` +
+                `${lowerFirst(spec.summary)}: ` +
                 `that needs ${spec.allow.join(" or ")}`,
             );
           }
@@ -100,7 +105,7 @@ export class ApiRouter {
             params: params as z.output<P>,
             query: query as z.output<Q>,
             body: body as z.output<B>,
-            token,
+            principal,
             audit,
           });
         };
@@ -108,7 +113,7 @@ export class ApiRouter {
         if (spec.body) await limit(c, serve);
         else await serve();
         if (!response) throw new Error(`${spec.method} ${spec.path} gave no response`);
-        if (spec.audit) await this.#record(spec.audit, token, audit, response.status);
+        if (spec.audit) await this.#record(spec.audit, principal, audit, response.status);
         core.metrics.httpRequest(spec.method, spec.path, response.status);
         return response;
       } catch (error) {
@@ -118,7 +123,7 @@ export class ApiRouter {
           audit.target ??= firstParam(c);
           if (error instanceof RequestError) audit.detail.code = error.code;
           try {
-            await this.#record(spec.audit, token, audit, status);
+            await this.#record(spec.audit, principal, audit, status);
           } catch (auditError) {
             log.error("audit write failed", { action: spec.audit, error: auditError });
           }
@@ -128,13 +133,13 @@ export class ApiRouter {
     });
   }
 
-  async #record(action: string, token: TokenInfo | null, note: AuditNote, status: number) {
+  async #record(action: string, actor: Principal | null, note: AuditNote, status: number) {
     const { core } = this.deps;
     const at = core.now();
     await core.queue.write((tx) =>
       writeAudit(tx, {
         at,
-        token,
+        actor,
         action,
         target: note.target ?? null,
         outcome: status < 400 ? "ok" : status === 403 ? "denied" : "failed",

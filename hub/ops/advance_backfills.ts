@@ -25,9 +25,11 @@ export async function advanceBackfills(
     next_index: number;
     max_concurrent: number | null;
     priority: number;
+    submitted_by: string | null;
     unfinished: number;
   }>(sql`
     SELECT b.id, b.family, b.version, b.dates, b.next_index, b.max_concurrent, b.priority,
+      b.submitted_by,
       (SELECT count(*) FROM runs r
         WHERE r.backfill_id = b.id AND r.state = 'running') AS unfinished
     FROM backfills b
@@ -51,6 +53,7 @@ export async function advanceBackfills(
         families,
         priority: b.priority,
         backfillId: b.id,
+        submittedBy: b.submitted_by,
         now,
       });
       submitted++;

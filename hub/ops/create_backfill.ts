@@ -18,6 +18,8 @@ export interface NewBackfill {
   days: BackfillDay[];
   maxConcurrent: number | null;
   priority: number;
+  /** Who created it; its runs carry the same. */
+  submittedBy?: string | null;
   now: number;
 }
 
@@ -35,8 +37,9 @@ export async function createBackfill(tx: Tx, b: NewBackfill): Promise<number> {
   const days = b.days.map((d) => complete.has(d.taskId) ? { ...d, skipped: true } : d);
   await tx.run(sql`
     INSERT INTO backfills (id, family, version, param, params, dates, next_index,
-      max_concurrent, priority, created_at)
+      max_concurrent, priority, submitted_by, created_at)
     VALUES (${b.id}, ${b.family}, ${b.version}, ${b.param}, ${canonicalJson(b.params)},
-      ${JSON.stringify(days)}, 0, ${b.maxConcurrent}, ${b.priority}, ${b.now})`);
+      ${JSON.stringify(days)}, 0, ${b.maxConcurrent}, ${b.priority}, ${b.submittedBy ?? null},
+      ${b.now})`);
   return complete.size;
 }

@@ -29,6 +29,8 @@ export interface Submission {
   /** An ordered regional preference for the root task, with spill-over. */
   prefer?: { label: string; values: string[]; spillAfterMs: number };
   backfillId?: string;
+  /** Who submitted it (a token's name, an SSO user); a backfill's runs carry its creator. */
+  submittedBy?: string | null;
   now: number;
 }
 
@@ -74,9 +76,10 @@ export async function submitRun(
   const rootState = facts.root!;
   const runState = runStateOf(facts);
   await tx.run(sql`
-    INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id, created_at,
-      finished_at)
+    INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id,
+      submitted_by, created_at, finished_at)
     VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
-      ${s.backfillId ?? null}, ${s.now}, ${runState === "running" ? null : s.now})`);
+      ${s.backfillId ?? null}, ${s.submittedBy ?? null}, ${s.now},
+      ${runState === "running" ? null : s.now})`);
   return { rootState, runState, created: created.length > 0 };
 }

@@ -3,7 +3,7 @@
  * it (the token), what it did, its target, when, and how it ended.
  */
 import { sql } from "drizzle-orm";
-import type { AuditEntry, TokenInfo } from "../../shared/api_schemas_admin.ts";
+import type { AuditEntry, TokenRole } from "../../shared/api_schemas_admin.ts";
 import type { Tx } from "../db/client.ts";
 
 /** Appends an entry. */
@@ -11,7 +11,8 @@ export async function writeAudit(
   tx: Tx,
   e: {
     at: number;
-    token: TokenInfo | null;
+    /** Who acted: a token (`tok_…`) or an SSO user (`sso:<user>`); null without credentials. */
+    actor: { id: string; name: string; role: TokenRole } | null;
     action: string;
     target: string | null;
     outcome: AuditEntry["outcome"];
@@ -21,6 +22,6 @@ export async function writeAudit(
 ): Promise<void> {
   await tx.run(sql`
     INSERT INTO audit_log (at, token_id, actor, role, action, target, outcome, status, detail)
-    VALUES (${e.at}, ${e.token?.id ?? null}, ${e.token?.name ?? null}, ${e.token?.role ?? null},
+    VALUES (${e.at}, ${e.actor?.id ?? null}, ${e.actor?.name ?? null}, ${e.actor?.role ?? null},
       ${e.action}, ${e.target}, ${e.outcome}, ${e.status}, ${JSON.stringify(e.detail)})`);
 }

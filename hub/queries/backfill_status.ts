@@ -26,6 +26,8 @@ export interface BackfillStatus {
   to: string;
   maxConcurrent: number | null;
   priority: number;
+  /** Who created it. */
+  submittedBy: string | null;
   createdAt: number;
   /** Every day of the range. */
   days: number;
@@ -53,6 +55,7 @@ interface BackfillRow {
   dates: string;
   max_concurrent: number | null;
   priority: number;
+  submitted_by: string | null;
   created_at: number;
 }
 
@@ -105,6 +108,7 @@ async function describe(db: Reader, b: BackfillRow, withRuns: boolean): Promise<
     to: days.at(-1)?.date ?? "",
     maxConcurrent: b.max_concurrent,
     priority: b.priority,
+    submittedBy: b.submitted_by ?? null,
     createdAt: b.created_at,
     days: days.length,
     skipped,

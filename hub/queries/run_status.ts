@@ -18,6 +18,7 @@ export interface RunRow {
   family: string;
   params: string;
   state: RunState;
+  submitted_by: string | null;
   created_at: number;
   finished_at: number | null;
 }
@@ -62,6 +63,7 @@ export async function describeRun(db: Reader, run: RunRow): Promise<RunStatus> {
     family: run.family,
     params: JSON.parse(run.params),
     state: run.state,
+    submittedBy: run.submitted_by ?? null,
     createdAt: run.created_at,
     finishedAt: run.finished_at,
     total,

@@ -48,9 +48,9 @@ export function backfillRoutes(api: ApiRouter): void {
       schema: backfillCreatedSchema,
     },
     audit: "backfill.create",
-  }, async (c, { body, audit }) => {
+  }, async (c, { body, principal, audit }) => {
     audit.detail.family = body.family;
-    const created = await core.runs.backfill(body);
+    const created = await core.runs.backfill({ ...body, submittedBy: principal?.name ?? null });
     audit.target = created.backfillId;
     Object.assign(audit.detail, { from: body.from, to: body.to, days: created.days });
     return c.json(created, 201);

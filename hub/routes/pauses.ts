@@ -43,8 +43,13 @@ export function pauseRoutes(api: ApiRouter): void {
     bodyOptional: true,
     response: { status: 200, description: "Paused", schema: pauseChangedSchema },
     audit: "pause.set",
-  }, async (c, { params, body, token, audit }) => {
-    const added = await core.fleet.pause(params.kind, params.value, body.reason ?? null, token!.id);
+  }, async (c, { params, body, principal, audit }) => {
+    const added = await core.fleet.pause(
+      params.kind,
+      params.value,
+      body.reason ?? null,
+      principal!.id,
+    );
     Object.assign(audit.detail, { reason: body.reason ?? null, changed: added });
     return c.json({ kind: params.kind, value: params.value, paused: true });
   });

@@ -61,9 +61,9 @@ export function runRoutes(api: ApiRouter): void {
     body: submitSchema,
     response: { status: 201, description: "The run was submitted", schema: submittedSchema },
     audit: "run.submit",
-  }, async (c, { body, audit }) => {
+  }, async (c, { body, principal, audit }) => {
     audit.detail.family = body.family;
-    const run = await core.runs.submit(body);
+    const run = await core.runs.submit({ ...body, submittedBy: principal?.name ?? null });
     audit.target = run.runId;
     audit.detail.taskId = run.taskId;
     return c.json(run, 201);

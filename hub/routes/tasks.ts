@@ -119,9 +119,13 @@ export function taskRoutes(api: ApiRouter): void {
     response: { status: 200, description: "The task is done", schema: taskMarkedDoneSchema },
     errors: [404, 409],
     audit: "task.mark_done",
-  }, async (c, { params: { id }, body, token, audit }) => {
+  }, async (c, { params: { id }, body, principal, audit }) => {
     audit.detail.reason = body.reason;
-    const { previous, ...result } = await core.runs.markDone(id, body.reason, token?.id ?? null);
+    const { previous, ...result } = await core.runs.markDone(
+      id,
+      body.reason,
+      principal?.id ?? null,
+    );
     audit.detail.previous = previous;
     return c.json(result);
   });
