@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { TASK_STATES } from "./states.ts";
+import { RUN_STATES, TASK_STATES } from "./states.ts";
 
 /**
  * What a graph node stands for: one `task`; a `group` of the tasks of one
@@ -152,11 +152,14 @@ export type TimelineAttempt = z.output<typeof timelineAttemptSchema>;
  * @example
  * ```ts
  * import { runTimelineSchema } from "./api_schemas_graph.ts";
- * runTimelineSchema.parse({ runId: "run_a", attempts: [], truncated: false, now: 0 });
+ * runTimelineSchema.parse({
+ *   runId: "run_a", runState: "running", attempts: [], truncated: false, now: 0,
+ * });
  * ```
  */
 export const runTimelineSchema = z.looseObject({
   runId: z.string(),
+  runState: z.enum(RUN_STATES).describe("While `running`, more attempts may come"),
   attempts: z.array(timelineAttemptSchema),
   truncated: z.boolean().describe("Older attempts were left out (`limit`)"),
   now: z.int().describe("The hub's clock: where attempts still running end"),

@@ -1,6 +1,7 @@
 /** The latest attempts of a run's tasks, with their workers' names and regions. */
 import { sql } from "drizzle-orm";
 import type { RunTimeline, TimelineAttempt } from "../../shared/api_schemas_graph.ts";
+import type { RunState } from "../../shared/states.ts";
 import type { Reader } from "../db/client.ts";
 
 interface Row {
@@ -26,7 +27,9 @@ export async function runTimeline(
   limit: number,
   now: number,
 ): Promise<RunTimeline | undefined> {
-  const [run] = await db.all<{ id: string }>(sql`SELECT id FROM runs WHERE id = ${runId}`);
+  const [run] = await db.all<{ state: RunState }>(
+    sql`SELECT state FROM runs WHERE id = ${runId}`,
+  );
   if (!run) return undefined;
   const rows = await db.all<Row>(sql`WITH RECURSIVE sub(id) AS (
       SELECT root_task_id FROM runs WHERE id = ${runId}
@@ -41,5 +44,5 @@ export async function runTimeline(
     const parsed = labels ? JSON.parse(labels) as Record<string, unknown> : {};
     return { ...a, region: typeof parsed.region === "string" ? parsed.region : null };
   });
-  return { runId, attempts, truncated, now };
+  return { runId, runState: run.state, attempts, truncated, now };
 }

@@ -9,9 +9,9 @@ import type { GroupedGraph, GroupedNode } from "./group_graph.ts";
 
 /** Width and height of a node of each kind, in graph units (CSS pixels at zoom 1). */
 export const NODE_SIZE: Record<GroupedNode["kind"], { width: number; height: number }> = {
-  task: { width: 200, height: 44 },
-  group: { width: 220, height: 60 },
-  more: { width: 160, height: 44 },
+  task: { width: 240, height: 44 },
+  group: { width: 240, height: 60 },
+  more: { width: 240, height: 60 },
 };
 
 /** A laid-out graph. */

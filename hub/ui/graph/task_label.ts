@@ -1,7 +1,7 @@
 /** What a task node says besides its family: its parameters, shortened. */
 
 /** Longest label, in characters (the node is a fixed width). */
-export const LABEL_MAX = 48;
+export const LABEL_MAX = 32;
 
 /**
  * `key=value` pairs of the task's stored params JSON, in key order, cut at
