@@ -5,9 +5,8 @@
  * run, a group expands on click, a task node opens `/ui/tasks/{id}`, and
  * hostile parameters are shown as text and never run.
  *
- * The run page itself is built elsewhere: this test bundles
- * `hub/ui/client/graph_view.ts` and `timeline_view.ts` with `deno bundle`
- * and serves a bare page on the hub's origin through Playwright's routing,
+ * The run page itself is built elsewhere: this test serves a bare page
+ * that mounts the two views (`testing/graph_page.ts`) on the hub's origin,
  * under the UI's Content-Security-Policy. The browser context sends a
  * viewer's bearer token on every request (`extraHTTPHeaders`), so the
  * graph's `fetch` and `EventSource` are authenticated without any test
@@ -15,71 +14,13 @@
  */
 import assert from "node:assert/strict";
 import { chromium, type Page } from "playwright-core";
+import { bundleGraphPage, openGraphPage } from "../testing/graph_page.ts";
 import { pollUntil } from "../testing/poll_until.ts";
 import { startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
-const ROOT = new URL("../", import.meta.url);
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const HOSTILE = `"><img src=x onerror=window.__xss=1><script>window.__xss=2</script>`;
-
-/** Bundles the two views and a boot module that mounts them, as one browser script. */
-async function bundleViews(dir: string): Promise<string> {
-  const entry = `${dir}/entry.ts`;
-  const client = new URL("hub/ui/client/", ROOT).href;
-  await Deno.writeTextFile(
-    entry,
-    `import { mountGraph } from "${client}graph_view.ts";
-import { mountTimeline } from "${client}timeline_view.ts";
-mountGraph(document.getElementById("graph")!);
-mountTimeline(document.getElementById("timeline")!);
-`,
-  );
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "browser",
-      "--config",
-      new URL("deno.json", ROOT).pathname,
-      "-o",
-      `${dir}/app.js`,
-      entry,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  return await Deno.readTextFile(`${dir}/app.js`);
-}
-
-/** Serves the test page for `runId` (and its script and CSS) on the hub's origin. */
-async function openRunGraph(page: Page, hubUrl: string, runId: string, script: string) {
-  const css = await Deno.readTextFile(new URL("hub/ui/assets/graph.css", ROOT));
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>graph</title>
-<link rel="stylesheet" href="/__ui_graph_test/graph.css">
-<script type="module" src="/__ui_graph_test/app.js"></script></head>
-<body><div id="graph" data-run-id="${runId}"></div>
-<div id="timeline" data-run-id="${runId}"></div></body></html>`;
-  const headers = { "content-security-policy": CSP, "x-content-type-options": "nosniff" };
-  await page.route(`${hubUrl}/__ui_graph_test/**`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    const [body, contentType] = path.endsWith(".js")
-      ? [script, "text/javascript"]
-      : path.endsWith(".css")
-      ? [css, "text/css"]
-      : [html, "text/html; charset=utf-8"];
-    return route.fulfill({
-      status: 200,
-      headers: { ...headers, "content-type": contentType },
-      body,
-    });
-  });
-  await page.goto(`${hubUrl}/__ui_graph_test/run`);
-}
 
 /** Where to save screenshots, to look at them; none unless set. */
 const SCREENSHOTS = Deno.env.get("DROVER_UI_GRAPH_SCREENSHOTS");
@@ -96,7 +37,7 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
   const exists = await Deno.stat(CHROMIUM).then(() => true, () => false);
   assert.ok(exists, `No browser at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_BIN`);
   const scratch = await Deno.makeTempDir({ prefix: "drover-ui-graph-" });
-  const script = await bundleViews(scratch);
+  const script = await bundleGraphPage(scratch);
   await using cluster = await startCluster({
     name: "ui-graph",
     workerEntry: "tests/fixtures/worker.ts",
@@ -132,7 +73,7 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
         const task = await cluster.api.get<{ state: string }>(`/api/tasks/${run.taskId}`);
         return task.state === "leased" ? true : undefined;
       }, { timeoutMs: 30_000 });
-      await openRunGraph(page, cluster.hub.url, run.runId, script);
+      await openGraphPage(page, cluster.hub.url, run.runId, script);
       const node = `#graph [data-node-id="${run.taskId}"]`;
       await page.waitForSelector(`${node}.state-leased`);
       await page.evaluate(() => (globalThis as unknown as Record<string, unknown>).__marker = 1);
@@ -163,7 +104,7 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
         });
         assert.equal(pause.status, 200, JSON.stringify(pause.body));
         const run = await cluster.api.submit("SleepAll", { group: HOSTILE, n: 20, ms: 100 });
-        await openRunGraph(page, cluster.hub.url, run.runId, script);
+        await openGraphPage(page, cluster.hub.url, run.runId, script);
         const group = '#graph [data-node-id="g:Sleep:1"]';
         await page.waitForSelector(`${group}[data-done="0"]`, { timeout: 30_000 });
         await page.evaluate(() => (globalThis as unknown as Record<string, number>).__marker = 2);

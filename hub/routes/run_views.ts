@@ -4,7 +4,7 @@ import { runGraphSchema, runTimelineSchema } from "../../shared/api_schemas_grap
 import { RequestError } from "../core/request_error.ts";
 import { READ } from "../http/roles.ts";
 import type { ApiRouter } from "../http/router.ts";
-import { runGraphRows } from "../queries/run_graph_rows.ts";
+import { runGraphRows, taskParams } from "../queries/run_graph_rows.ts";
 import { runTimeline } from "../queries/run_timeline.ts";
 import { buildRunGraph } from "../ui/graph/build_run_graph.ts";
 
@@ -50,7 +50,12 @@ export function runViewRoutes(api: ApiRouter): void {
   }, async (c, { params, query }) => {
     const rows = await core.read((db) => runGraphRows(db, params.id));
     if (!rows) throw notFound(params.id);
-    return c.json(buildRunGraph(rows, { expand: new Set(query.expand) }));
+    const graph = await buildRunGraph(
+      rows,
+      { expand: new Set(query.expand) },
+      (ids) => core.read((db) => taskParams(db, ids)),
+    );
+    return c.json(graph);
   });
 
   api.route({

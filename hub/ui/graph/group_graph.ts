@@ -9,12 +9,12 @@
  * blocked, cancelled and running ones first) and one `more` node for the
  * rest. Edges between visible nodes are deduplicated and counted.
  *
- * Pure: no database, no layout.
+ * Pure: no database, no layout. Task nodes' labels are left empty (they
+ * need the parameters, read for the drawn tasks only).
  */
 import type { StateCounts } from "../../../shared/api_schemas_graph.ts";
 import type { TaskState } from "../../../shared/states.ts";
 import type { RunGraphRows } from "../../queries/run_graph_rows.ts";
-import { taskLabel } from "./task_label.ts";
 
 /** How small the graph must get. */
 export interface GroupOptions {
@@ -31,6 +31,7 @@ export interface GroupOptions {
 /** A node before layout. */
 export interface GroupedNode {
   id: string;
+  /** A task's parameters (filled in later), or what a group or more node holds. */
   kind: "task" | "group" | "more";
   family: string;
   label: string;
@@ -193,7 +194,7 @@ function taskNode(t: Task, depth: number, group: string | null): GroupedNode {
     id: t.id,
     kind: "task",
     family: t.family,
-    label: taskLabel(t.params),
+    label: "",
     depth,
     group,
     state: t.state,
