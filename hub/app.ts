@@ -22,6 +22,7 @@ import { pauseRoutes } from "./routes/pauses.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { runViewRoutes } from "./routes/run_views.ts";
 import { taskLogRoutes } from "./routes/task_logs.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
@@ -60,6 +61,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   const api = new ApiRouter(app, { core: deps.core, log: deps.log, access });
   healthRoutes(api);
   runRoutes(api);
+  runViewRoutes(api);
   backfillRoutes(api);
   taskRoutes(api);
   taskLogRoutes(api);

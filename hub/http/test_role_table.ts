@@ -70,6 +70,14 @@ export const TABLE: Record<string, Case> = {
     allowed: READERS,
     prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}` }),
   },
+  "GET /api/runs/{id}/graph": {
+    allowed: READERS,
+    prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}/graph` }),
+  },
+  "GET /api/runs/{id}/timeline": {
+    allowed: READERS,
+    prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}/timeline` }),
+  },
   "POST /api/runs/{id}/cancel": {
     allowed: OPERATORS,
     prepare: async (t) => ({ path: `/api/runs/${(await submit(t)).runId}/cancel` }),

@@ -51,6 +51,8 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
   const before = await snapshot(t);
   const paths: Record<string, string> = {
     "/api/runs/{id}": `/api/runs/${cancelled.runId}`,
+    "/api/runs/{id}/graph": `/api/runs/${cancelled.runId}/graph`,
+    "/api/runs/{id}/timeline": `/api/runs/${cancelled.runId}/timeline`,
     "/api/tasks/{id}": `/api/tasks/${run.taskId}`,
     "/api/tasks/{id}/logs": `/api/tasks/${run.taskId}/logs`,
     "/api/backfills/{id}": `/api/backfills/${backfill.backfillId}`,
