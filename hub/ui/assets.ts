@@ -19,6 +19,9 @@ export type Assets = ReadonlyMap<string, Asset>;
 const FILES: Record<string, string> = {
   "app.js": "text/javascript; charset=utf-8",
   "app.css": "text/css; charset=utf-8",
+  "run_pages.css": "text/css; charset=utf-8",
+  "run_form.css": "text/css; charset=utf-8",
+  "task_log.css": "text/css; charset=utf-8",
 };
 
 /** Loads every asset once and caches the promise. */

@@ -29,6 +29,9 @@ export const Layout: FC<ShellProps> = ({ title, active, principal, assets, child
       <meta name="drover-role" content={principal?.role ?? ""} />
       <title>{`${title} · Drover`}</title>
       <link rel="stylesheet" href={assetUrl(assets, "app.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "run_pages.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "run_form.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "task_log.css")} />
       <link rel="icon" href="data:," />
       <script type="module" src={assetUrl(assets, "app.js")}></script>
     </head>

@@ -7,7 +7,11 @@
 import { wireActions } from "./actions.ts";
 import { wireLiveRegions } from "./live.ts";
 import { tickRelativeTimes } from "./relative_times.ts";
+import { wireRunForm } from "./run_form.ts";
+import { wireTaskLog } from "./task_logs.ts";
 
 wireActions();
 wireLiveRegions();
 tickRelativeTimes();
+wireRunForm();
+wireTaskLog();
