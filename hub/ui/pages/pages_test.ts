@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { testApp } from "../../test_app.ts";
 import { signIn } from "../test_sign_in.ts";
-import { Hostile, hostileRecords, hostileWorker, JS_URL, XSS } from "./test_fixtures.ts";
+import { Hostile, hostileRecords, hostileWorker, JS_URL } from "./test_fixtures.ts";
 
 const PAGES = [
   "/ui/runs",

@@ -22,6 +22,7 @@ const query = z.object({
   state: z.enum(RUN_STATES).optional().catch(undefined),
   family: z.string().min(1).max(100).optional().catch(undefined),
   cursor: z.string().min(1).max(200).optional().catch(undefined),
+  limit: z.coerce.number().int().min(1).max(200).catch(PAGE),
 });
 
 /** Mounts `/ui/runs`. */
@@ -31,6 +32,7 @@ export function runsPage(app: UiApp, deps: UiDeps): void {
       state: c.req.query("state") || undefined,
       family: c.req.query("family") || undefined,
       cursor: c.req.query("cursor") || undefined,
+      limit: c.req.query("limit") || PAGE,
     });
     const after = q.cursor === undefined ? undefined : decodeRunCursor(q.cursor);
     if (q.cursor !== undefined && !after) {
@@ -38,13 +40,14 @@ export function runsPage(app: UiApp, deps: UiDeps): void {
     }
     const [{ runs, next }, families] = await deps.core.read(async (db) =>
       [
-        await listRuns(db, { state: q.state, family: q.family, limit: PAGE, after }),
+        await listRuns(db, { state: q.state, family: q.family, limit: q.limit, after }),
         [...new Set((await loadFamilies(db)).map((f) => f.name))].sort(),
       ] as const
     );
     const link = (extra: Record<string, string | undefined>) => {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries({ state: q.state, family: q.family, ...extra })) {
+      const limit = q.limit === PAGE ? undefined : String(q.limit);
+      for (const [k, v] of Object.entries({ state: q.state, family: q.family, limit, ...extra })) {
         if (v) params.set(k, v);
       }
       const text = params.toString();
