@@ -15,6 +15,14 @@ type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 export function wireRunForm(): void {
   const form = document.querySelector<HTMLFormElement>("form[data-run-form]");
   if (!form) return;
+  const placement = input(form, "placement");
+  const showPlacement = () => {
+    for (const el of form.querySelectorAll<HTMLElement>("[data-when]")) {
+      el.hidden = !(el.dataset.when ?? "").split(" ").includes(placement?.value ?? "");
+    }
+  };
+  placement?.addEventListener("change", showPlacement);
+  showPlacement();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     void submit(form);

@@ -52,10 +52,12 @@ function render(l: Line): HTMLElement {
   const at = span(new Date(l.at).toISOString().slice(11, 23), "log-at");
   at.title = new Date(l.at).toISOString();
   row.append(at, span(l.level, "log-level"), span(`#${l.attempt}`, "log-attempt"));
-  row.append(span(l.msg, "log-msg"));
+  const text = span("", "log-text");
+  text.append(span(l.msg, "log-msg"));
   if (l.fields && Object.keys(l.fields).length > 0) {
-    row.append(span(JSON.stringify(l.fields), "log-fields"));
+    text.append(" ", span(JSON.stringify(l.fields), "log-fields"));
   }
+  row.append(text);
   return row;
 }
 

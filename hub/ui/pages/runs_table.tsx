@@ -35,7 +35,9 @@ export const RunsTable: FC<{ runs: RunStatus[]; now: number }> = ({ runs, now })
           <td>
             <StateCounts counts={r.counts} total={r.total} />
           </td>
-          <td>{r.submittedBy ?? <span class="muted">—</span>}</td>
+          <td class="submitter" title={r.submittedBy ?? undefined}>
+            {r.submittedBy ?? <span class="muted">—</span>}
+          </td>
           <td>
             <Time at={r.createdAt} now={now} />
           </td>

@@ -11,7 +11,7 @@ export const TaskActions: FC<{ task: TaskDetail }> = ({ task }) => {
   const done = markDoneEffect(task);
   if (!retry && !cancel && !done) return null;
   return (
-    <div class="task-actions">
+    <span class="task-actions">
       {retry
         ? (
           <ActionButton
@@ -49,6 +49,6 @@ export const TaskActions: FC<{ task: TaskDetail }> = ({ task }) => {
           />
         )
         : null}
-    </div>
+    </span>
   );
 };

@@ -1,5 +1,5 @@
 /** The task page's facts: what the task is and where it stands; its requirements and dependents. */
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import type { TaskDetail } from "../../../shared/api_schemas.ts";
 import type { TaskState } from "../../../shared/states.ts";
 import { absoluteTime } from "../format.ts";
@@ -9,118 +9,119 @@ import { TaskError } from "../task_error.tsx";
 const taskHref = (id: string) => `/ui/tasks/${encodeURIComponent(id)}`;
 
 /** State, status, progress, params, placement, publication. */
-export const TaskFactsPanel: FC<{ task: TaskDetail; now: number }> = ({ task: t, now }) => (
-  <div class="task-grid">
-    <section class="panel">
-      <div class="run-head-main">
-        <StateBadge state={t.state} />
-        {t.status ? <span class="status-message">{t.status}</span> : null}
-        {t.progress !== null ? <Progress value={t.progress} /> : null}
-      </div>
-      {t.unschedulable ? <p class="callout warn">Cannot be scheduled: {t.unschedulable}</p> : null}
-      {t.disabledUntil
+export const TaskFactsPanel: FC<{ task: TaskDetail; now: number; actions?: Child }> = (
+  { task: t, now, actions },
+) => (
+  <section class="panel task-facts">
+    <div class="run-head-main">
+      <StateBadge state={t.state} />
+      {t.progress !== null ? <Progress value={t.progress} /> : null}
+      {actions}
+    </div>
+    {t.status ? <p class="status-message">{t.status}</p> : null}
+    {t.unschedulable ? <p class="callout warn">Cannot be scheduled: {t.unschedulable}</p> : null}
+    {t.disabledUntil
+      ? (
+        <p class="callout warn">
+          Its family is disabled after repeated failures until {absoluteTime(t.disabledUntil)}.
+        </p>
+      )
+      : null}
+    {t.codeConflict ? <p class="callout warn">{t.codeConflict}</p> : null}
+    <dl class="facts">
+      <dt>Params</dt>
+      <dd>
+        <JsonBlock value={t.params} />
+      </dd>
+      <dt>Family</dt>
+      <dd>
+        <a href={`/ui/families/${encodeURIComponent(t.family)}`}>{t.family}</a>{" "}
+        <span class="muted">v{t.version}</span>
+        {t.wrapper ? <span class="muted small">wrapper (no run)</span> : null}
+      </dd>
+      <dt>Attempt</dt>
+      <dd>
+        {t.attempt} of {t.maxAttempts}
+        {t.nextAttemptAt && t.state === "ready"
+          ? (
+            <span class="muted small">
+              , next not before <Time at={t.nextAttemptAt} now={now} />
+            </span>
+          )
+          : null}
+      </dd>
+      <dt>Pin</dt>
+      <dd>
+        <Labels labels={strings(t.pin)} />
+      </dd>
+      <dt>Priority</dt>
+      <dd>{t.priority}</dd>
+      <dt>Resources</dt>
+      <dd>
+        <Labels labels={strings(t.resources)} />
+      </dd>
+      {t.lease
         ? (
-          <p class="callout warn">
-            Its family is disabled after repeated failures until {absoluteTime(t.disabledUntil)}.
-          </p>
+          <>
+            <dt>Lease</dt>
+            <dd class="small">
+              <span class="mono">{t.lease.workerId ?? "—"}</span>, epoch {t.lease.epoch}
+              {t.lease.expiresAt
+                ? (
+                  <>
+                    , expires <Time at={t.lease.expiresAt} now={now} />
+                  </>
+                )
+                : null}
+            </dd>
+          </>
         )
         : null}
-      {t.codeConflict ? <p class="callout warn">{t.codeConflict}</p> : null}
-      <dl class="facts">
-        <dt>Family</dt>
-        <dd>
-          <a href={`/ui/families/${encodeURIComponent(t.family)}`}>{t.family}</a>{" "}
-          <span class="muted">v{t.version}</span>
-          {t.wrapper ? <span class="muted small">wrapper (no run)</span> : null}
-        </dd>
-        <dt>Attempt</dt>
-        <dd>
-          {t.attempt} of {t.maxAttempts}
-          {t.nextAttemptAt && t.state === "ready"
-            ? (
-              <span class="muted small">
-                , next not before <Time at={t.nextAttemptAt} now={now} />
-              </span>
-            )
-            : null}
-        </dd>
-        <dt>Pin</dt>
-        <dd>
-          <Labels labels={strings(t.pin)} />
-        </dd>
-        <dt>Priority</dt>
-        <dd>{t.priority}</dd>
-        <dt>Resources</dt>
-        <dd>
-          <Labels labels={strings(t.resources)} />
-        </dd>
-        {t.lease
+      {t.blockedBy
+        ? (
+          <>
+            <dt>Blocked by</dt>
+            <dd>
+              <a class="mono culprit" href={taskHref(t.blockedBy)}>{t.blockedBy}</a>
+            </dd>
+          </>
+        )
+        : null}
+      {t.lastError
+        ? (
+          <>
+            <dt>Last error</dt>
+            <dd>
+              <TaskError error={t.lastError} />
+            </dd>
+          </>
+        )
+        : null}
+      <dt>Created</dt>
+      <dd>
+        <Time at={t.createdAt} now={now} />
+      </dd>
+      <dt>Started</dt>
+      <dd>
+        <Time at={t.startedAt} now={now} />
+      </dd>
+      <dt>Finished</dt>
+      <dd>
+        <Time at={t.finishedAt} now={now} />
+      </dd>
+      <dt>Publication</dt>
+      <dd>
+        {t.publication
           ? (
-            <>
-              <dt>Lease</dt>
-              <dd class="small">
-                <span class="mono">{t.lease.workerId ?? "—"}</span>, epoch {t.lease.epoch}
-                {t.lease.expiresAt
-                  ? (
-                    <>
-                      , expires <Time at={t.lease.expiresAt} now={now} />
-                    </>
-                  )
-                  : null}
-              </dd>
-            </>
+            <span class="small">
+              key <span class="mono">{t.publication.key}</span>, epoch {t.publication.epoch},{" "}
+              {t.publication.kind} <Time at={t.publication.createdAt} now={now} />
+            </span>
           )
-          : null}
-        {t.blockedBy
-          ? (
-            <>
-              <dt>Blocked by</dt>
-              <dd>
-                <a class="mono culprit" href={taskHref(t.blockedBy)}>{t.blockedBy}</a>
-              </dd>
-            </>
-          )
-          : null}
-        {t.lastError
-          ? (
-            <>
-              <dt>Last error</dt>
-              <dd>
-                <TaskError error={t.lastError} />
-              </dd>
-            </>
-          )
-          : null}
-        <dt>Created</dt>
-        <dd>
-          <Time at={t.createdAt} now={now} />
-        </dd>
-        <dt>Started</dt>
-        <dd>
-          <Time at={t.startedAt} now={now} />
-        </dd>
-        <dt>Finished</dt>
-        <dd>
-          <Time at={t.finishedAt} now={now} />
-        </dd>
-        <dt>Publication</dt>
-        <dd>
-          {t.publication
-            ? (
-              <span class="small">
-                key <span class="mono">{t.publication.key}</span>, epoch {t.publication.epoch},{" "}
-                {t.publication.kind} <Time at={t.publication.createdAt} now={now} />
-              </span>
-            )
-            : <span class="muted">not published</span>}
-        </dd>
-      </dl>
-    </section>
-    <section class="panel">
-      <h2>Params</h2>
-      <JsonBlock value={t.params} />
-    </section>
-  </div>
+          : <span class="muted">not published</span>}
+      </dd>
+    </dl>
+  </section>
 );
 
 /** Requirements and dependents, each a link with its state. */

@@ -77,10 +77,12 @@ export const LogLine: FC<{ line: StoredLogLine }> = ({ line }) => (
     <span class="log-at" title={absoluteTime(line.at)}>{clock(line.at)}</span>
     <span class="log-level">{line.level}</span>
     <span class="log-attempt">#{line.attempt}</span>
-    <span class="log-msg">{line.msg}</span>
-    {line.fields && Object.keys(line.fields).length > 0
-      ? <span class="log-fields">{JSON.stringify(line.fields)}</span>
-      : null}
+    <span class="log-text">
+      <span class="log-msg">{line.msg}</span>
+      {line.fields && Object.keys(line.fields).length > 0
+        ? <span class="log-fields">{JSON.stringify(line.fields)}</span>
+        : null}
+    </span>
   </div>
 );
 

@@ -54,19 +54,26 @@ export function taskPage(app: UiApp, deps: UiDeps): void {
               </a>
             }
           />
-          <div id="task-live" data-live="task.*,lease.expired" data-live-task={task.id}>
-            {operate ? <TaskActions task={task} /> : null}
-            <TaskFactsPanel task={task} now={p.now} />
+          <div class="task-top">
+            <div id="task-live" data-live="task.*,lease.expired" data-live-task={task.id}>
+              <TaskFactsPanel
+                task={task}
+                now={p.now}
+                actions={operate ? <TaskActions task={task} /> : null}
+              />
+            </div>
+            <TaskLogsPanel
+              task={task}
+              attempts={found.attempts}
+              attempt={found.attempt}
+              lines={found.lines}
+              full={found.lines.length === LOG_LINES}
+            />
+          </div>
+          <div id="task-live-more" data-live="task.*,lease.expired">
             <TaskLinks task={task} dependents={found.dependents} />
             <TaskAttempts task={task} now={p.now} />
           </div>
-          <TaskLogsPanel
-            task={task}
-            attempts={found.attempts}
-            attempt={found.attempt}
-            lines={found.lines}
-            full={found.lines.length === LOG_LINES}
-          />
         </>
       ),
     };

@@ -44,7 +44,7 @@ export const RunForm: FC<{ family: RegisteredFamily }> = ({ family: f }) => {
             <option value="prefer">prefer regions, in order</option>
           </select>
         </div>
-        <div class="field">
+        <div class="field" data-when="pin prefer" hidden>
           <label for="run-rows">Labels</label>
           <textarea
             id="run-rows"
@@ -58,7 +58,7 @@ export const RunForm: FC<{ family: RegisteredFamily }> = ({ family: f }) => {
             label=value, one a line. Pin: all must match. Prefer: one label, values in order.
           </span>
         </div>
-        <div class="field">
+        <div class="field" data-when="prefer" hidden>
           <label for="run-spill">Spill after (seconds)</label>
           <input id="run-spill" type="number" name="prefer.spillAfterMs" min="1" step="1" />
           <span class="field-help">Prefer only: ready this long, the next region may take it.</span>
