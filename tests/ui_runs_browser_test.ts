@@ -142,6 +142,18 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
     });
 
     await t.step("the runs list links every run and shows hostile params as text", async () => {
+      // A failed run, and one no worker can take (a region nobody serves): the list's mix.
+      const broken = (await api.request<Run>("/api/runs", {
+        body: { family: "Flaky", params: { file: "nowhere" } },
+      })).body.runId;
+      await api.request("/api/runs", {
+        body: {
+          family: "TransformAll",
+          params: { runDate: "2026-11-24" },
+          pin: { region: "ap-south" },
+        },
+      });
+      await finished(broken);
       await page.goto(`${hub.url}/ui/runs`);
       await page.locator(`tr[data-run="${runId}"] a.run-link`).waitFor();
       await page.click(`tr[data-run="${reportRun}"] .summary-cell summary`);

@@ -60,7 +60,7 @@ export const RunsTable: FC<{ runs: RunStatus[]; now: number }> = ({ runs, now })
 export function paramsLine(params: unknown): string {
   if (params === null || typeof params !== "object") return JSON.stringify(params) ?? "";
   const parts = Object.entries(params).map(([k, v]) =>
-    `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`
+    `${k}=${typeof v === "string" && v !== "" ? v : JSON.stringify(v)}`
   );
   return parts.length ? parts.join(" ") : "no parameters";
 }
