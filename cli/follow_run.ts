@@ -9,7 +9,7 @@ import type { RunStatus } from "../shared/api_schemas.ts";
 import { type CommandContext, printJson } from "./command_context.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { describeRunFailure } from "./format_run.ts";
-import { formatExecutionSummary } from "./format_summary.ts";
+import { formatExecutionSummary } from "../shared/execution_summary.ts";
 import { runElapsedMs } from "./format_time.ts";
 import { createExpansionProbe } from "./expansion_probe.ts";
 import { createHoldProbe, formatHeldProgress, type HeldRun } from "./hold_reason.ts";

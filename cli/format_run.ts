@@ -1,6 +1,6 @@
-/** Human text about a run: task counts and the one-line failure (see also `format_summary.ts`). */
+/** Human text about a run: task counts and the one-line failure (see also `shared/execution_summary.ts`). */
 import type { RunStatus } from "../shared/api_schemas.ts";
-import { describeError } from "./describe_error.ts";
+import { describeError } from "../shared/describe_error.ts";
 
 const STATE_ORDER = ["done", "leased", "ready", "waiting", "failed", "blocked", "cancelled"];
 

@@ -1,6 +1,6 @@
 /** `drover hub` and `drover worker`: a hub or a worker in this process. */
 import type { Command } from "../command.ts";
-import { describeError } from "../describe_error.ts";
+import { describeError } from "../../shared/describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import type { Io } from "../io.ts";
 

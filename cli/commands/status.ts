@@ -3,7 +3,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatCounts } from "../format_run.ts";
-import { formatExecutionSummary } from "../format_summary.ts";
+import { formatExecutionSummary } from "../../shared/execution_summary.ts";
 import { formatFields } from "../../shared/text_table.ts";
 import { formatDuration, formatTimestamp, runElapsedMs } from "../format_time.ts";
 

@@ -2,7 +2,7 @@
 import type { TaskDetail } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
-import { describeError } from "../describe_error.ts";
+import { describeError } from "../../shared/describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatFields, formatTable } from "../../shared/text_table.ts";
 import { formatDuration, formatTimestamp } from "../format_time.ts";

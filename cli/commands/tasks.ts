@@ -2,7 +2,7 @@
 import type { Task } from "../../shared/api_schemas.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
-import { describeError } from "../describe_error.ts";
+import { describeError } from "../../shared/describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";
 import { formatTable } from "../../shared/text_table.ts";
 

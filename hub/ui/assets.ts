@@ -20,6 +20,10 @@ const FILES: Record<string, string> = {
   "app.js": "text/javascript; charset=utf-8",
   "app.css": "text/css; charset=utf-8",
   "graph.css": "text/css; charset=utf-8",
+  "run_pages.css": "text/css; charset=utf-8",
+  "state_counts.css": "text/css; charset=utf-8",
+  "run_form.css": "text/css; charset=utf-8",
+  "task_log.css": "text/css; charset=utf-8",
 };
 
 /** Loads every asset once and caches the promise. */

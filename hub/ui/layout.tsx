@@ -30,6 +30,10 @@ export const Layout: FC<ShellProps> = ({ title, active, principal, assets, child
       <title>{`${title} · Drover`}</title>
       <link rel="stylesheet" href={assetUrl(assets, "app.css")} />
       <link rel="stylesheet" href={assetUrl(assets, "graph.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "run_pages.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "state_counts.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "run_form.css")} />
+      <link rel="stylesheet" href={assetUrl(assets, "task_log.css")} />
       <link rel="icon" href="data:," />
       <script type="module" src={assetUrl(assets, "app.js")}></script>
     </head>

@@ -13,7 +13,9 @@ import { auditPage } from "./pages/audit_page.tsx";
 import { backfillsPage } from "./pages/backfills_page.tsx";
 import { familiesPage } from "./pages/families_page.tsx";
 import { queuePage } from "./pages/queue_page.tsx";
+import { runPage } from "./pages/run_page.tsx";
 import { runsPage } from "./pages/runs_page.tsx";
+import { taskPage } from "./pages/task_page.tsx";
 import { tokensPage } from "./pages/tokens_page.tsx";
 import { workersPage } from "./pages/workers_page.tsx";
 import { HOME } from "./safe_next.ts";
@@ -52,6 +54,8 @@ export function uiRoutes(
   assetRoutes(app, ui.assets);
   loginRoutes(app, ui);
   runsPage(app, ui);
+  runPage(app, ui);
+  taskPage(app, ui);
   workersPage(app, ui);
   queuePage(app, ui);
   familiesPage(app, ui);

@@ -3,7 +3,9 @@
  * Live pages. Regions marked `data-live` (with an `id`) are re-read from
  * the server and swapped in place: after an action, and — when they name
  * event kinds, e.g. `data-live="worker.*"` — whenever such an event arrives
- * on `GET /api/events` (cookie-authenticated, so `EventSource` works).
+ * on `GET /api/events` (cookie-authenticated, so `EventSource` works),
+ * only those of one run or task when a region says `data-live-run` or
+ * `data-live-task`.
  * The new markup comes from the hub's own rendering (escaped there) and is
  * parsed by `DOMParser`, whose scripts never run.
  */
@@ -55,8 +57,12 @@ export function wireLiveRegions(): void {
     for (const k of (region.dataset.live ?? "").split(",")) if (k.trim()) kinds.add(k.trim());
   }
   if (kinds.size === 0) return;
+  // A page about one run or task (`data-live-run`, `data-live-task`) hears only its events.
+  const scoped = document.querySelector<HTMLElement>("[data-live-run], [data-live-task]");
+  const run = scoped?.dataset.liveRun;
+  const task = scoped?.dataset.liveTask;
   let pending: ReturnType<typeof setTimeout> | undefined;
-  liveEvents({ kind: [...kinds].join(",") }, () => {
+  liveEvents({ kind: [...kinds].join(","), run, task }, () => {
     pending ??= setTimeout(() => {
       pending = undefined;
       void refreshRegions();

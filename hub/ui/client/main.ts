@@ -11,6 +11,8 @@ import { mountGraph } from "./graph_view.ts";
 import { mountTimeline } from "./timeline_view.ts";
 import { wireLiveRegions } from "./live.ts";
 import { tickRelativeTimes } from "./relative_times.ts";
+import { wireRunForm } from "./run_form.ts";
+import { wireTaskLog } from "./task_logs.ts";
 
 wireActions();
 wireLiveRegions();
@@ -19,3 +21,5 @@ for (const el of document.querySelectorAll<HTMLElement>("#run-graph[data-run-id]
 for (const el of document.querySelectorAll<HTMLElement>("#run-timeline[data-run-id]")) {
   mountTimeline(el);
 }
+wireRunForm();
+wireTaskLog();

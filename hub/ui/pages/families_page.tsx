@@ -12,6 +12,7 @@ import { FamilyState, optionPhrases } from "../family_facts.tsx";
 import { duration } from "../format.ts";
 import { PageHead } from "../layout.tsx";
 import { may, uiPage } from "../page_route.tsx";
+import { RunForm } from "../run_form/run_form.tsx";
 import { paramsSummary, SchemaTable } from "../schema_table.tsx";
 import type { UiApp, UiDeps } from "../ui_deps.ts";
 
@@ -88,13 +89,9 @@ export function familiesPage(app: UiApp, deps: UiDeps): void {
             sub={f.description ?? undefined}
             actions={<a class="btn" href="/ui/families">All families</a>}
           />
-          {
-            /*
-             * RUN FORM: the "Run" form (generated from f.paramsSchema, posting to
-             * POST /api/runs) is mounted here, inside #run-form, for operators.
-             */
-          }
-          <section id="run-form" data-family={f.name} data-version={String(f.version)}></section>
+          <section id="run-form" data-family={f.name} data-version={String(f.version)}>
+            {operate ? <RunForm family={f} /> : null}
+          </section>
           <div id="family-live" data-live="family.disabled">
             <section class="panel">
               <dl class="facts">

@@ -1,4 +1,12 @@
-/** One line for a task error as the hub stores it (`{ name, message, retryable }`). */
+/**
+ * One line for a task error as the hub stores it (`{ name, message, retryable }`).
+ *
+ * @example
+ * ```ts
+ * import { describeError } from "./describe_error.ts";
+ * console.assert(describeError({ name: "RangeError", message: "bad day" }) === "RangeError: bad day");
+ * ```
+ */
 export function describeError(error: unknown): string {
   if (error === null || error === undefined) return "-";
   if (typeof error === "string") return error;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunStatus } from "../shared/api_schemas.ts";
 import { fakeRun } from "./fake_answers.ts";
-import { formatExecutionSummary } from "./format_summary.ts";
+import { formatExecutionSummary } from "../shared/execution_summary.ts";
 
 function run(overrides: Partial<RunStatus>): RunStatus {
   return fakeRun({ runId: "run_ab", ...overrides });

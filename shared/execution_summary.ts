@@ -1,12 +1,15 @@
 /**
- * The execution summary printed when `submit --wait` or `retry --wait`
- * ends and by `status`, after Luigi's: what the run found already done,
- * what it did, what failed and why, what is blocked or still pending.
+ * The execution summary, after Luigi's: what the run found already done,
+ * what it did, what failed and why, what is blocked or still pending. The
+ * CLI prints it when `submit --wait` or `retry --wait` ends and in `status`;
+ * the web UI's run pages show the same text.
+ *
+ * @module
  */
-import type { RunStatus, RunSummary } from "../shared/api_schemas.ts";
+import type { RunStatus, RunSummary } from "./api_schemas.ts";
 import { describeError } from "./describe_error.ts";
-import { formatFields } from "../shared/text_table.ts";
-import { formatDuration } from "./format_time.ts";
+import { formatDuration } from "./format_duration.ts";
+import { formatFields } from "./text_table.ts";
 
 const TITLE = "===== Drover execution summary =====";
 
@@ -31,6 +34,18 @@ const ERROR_WIDTH = 120;
  * ```
  *
  * Zero lines are left out.
+ *
+ * @example
+ * ```ts
+ * import { formatExecutionSummary } from "./execution_summary.ts";
+ * const text = formatExecutionSummary({
+ *   runId: "run_ab", rootTaskId: "A_1", family: "A", params: {}, state: "done",
+ *   submittedBy: null, createdAt: 0, finishedAt: 38, total: 1, counts: { done: 1 },
+ *   failed: [], blocked: [],
+ *   summary: { alreadyDone: 0, completed: 1, failed: 0, blocked: 0, cancelled: 0, pending: 0 },
+ * }, 38);
+ * console.assert(text.includes("Run run_ab done in 38ms (1 task):"));
+ * ```
  */
 export function formatExecutionSummary(run: RunStatus, elapsedMs: number): string {
   const s = run.summary;
