@@ -115,6 +115,7 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
       await page.goto(`${hub.url}/ui/runs/${reportRun}`);
       await page.locator(".run-problems .culprit").first().waitFor();
       assert.ok((await page.textContent(".run-problems"))!.includes(XSS));
+      await page.locator("#run-graph .node-task.state-failed").waitFor();
       await assertNoXss(page, dialogs, "run page");
       await shoot(page, "run");
       await page.click(`.failed-tasks a[href="/ui/tasks/${failedTask}"]`);

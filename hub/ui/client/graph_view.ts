@@ -109,6 +109,8 @@ export function mountGraph(el: HTMLElement): GraphHandle {
     buffer = buffer.filter((c) => c.id > next.version);
     for (const change of buffer) apply(change);
     paint();
+    // A small graph gets a canvas its size instead of most of the screen.
+    svg.classList.toggle("graph-svg-short", next.height < 280);
     if (first || refit) panZoom.fit(next.width, next.height);
     refit = false;
     if (first) {

@@ -105,6 +105,13 @@ export function runPage(app: UiApp, deps: UiDeps): void {
                 </dd>
               </dl>
             </section>
+          </div>
+          <h2>Graph</h2>
+          <section class="run-graph" id="run-graph" data-run-id={run.runId}>
+            <p class="muted">loading…</p>
+          </section>
+          {/* One live region per block; a refresh re-reads the page once for all. */}
+          <div id="run-live-problems" data-live="run.*,task.*" data-live-run={run.runId}>
             <div class="run-columns">
               <section class="panel">
                 <h2>Execution summary</h2>
@@ -113,10 +120,6 @@ export function runPage(app: UiApp, deps: UiDeps): void {
               <RunProblems run={run} />
             </div>
           </div>
-          <h2>Graph</h2>
-          <section class="run-graph" id="run-graph" data-run-id={run.runId}>
-            <p class="muted">loading…</p>
-          </section>
           <h2>Timeline</h2>
           <section class="run-timeline" id="run-timeline" data-run-id={run.runId}>
             <p class="muted">loading…</p>
