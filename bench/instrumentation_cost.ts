@@ -1,9 +1,9 @@
 /**
  * What instrumentation costs: the same workload with metrics and event
- * recording on (and watched: every event followed, `/metrics` scraped each
- * second) and off (`DROVER_METRICS=off`, event triggers dropped), in
- * alternating order (off-on, on-off, …) so drift in the machine's speed
- * falls on both sides alike.
+ * recording off (`DROVER_METRICS=off`, event triggers dropped), on, and on
+ * and watched (every event followed, `/metrics` scraped each second), each
+ * round in another order so drift in the machine's speed falls on every
+ * side alike.
  */
 import { formatTable } from "../shared/text_table.ts";
 import {
@@ -13,88 +13,112 @@ import {
   type WorkloadResult,
 } from "./run_workload.ts";
 
-/** Both sides of the comparison. */
+/** A side of the comparison. */
+export type CostSide = "off" | "on" | "watched";
+
+/** The three sides of the comparison. */
 export interface InstrumentationCost {
   workload: string;
-  on: WorkloadResult[];
   off: WorkloadResult[];
+  /** Metrics and event recording on, nobody reading them. */
+  on: WorkloadResult[];
+  /** As `on`, with every event followed and `/metrics` scraped each second. */
+  watched: WorkloadResult[];
   /** Mean tasks/s of each side. */
-  onTasksPerSecond: number;
   offTasksPerSecond: number;
-  /** 1 − on/off: the share of throughput instrumentation costs (negative: none seen). */
+  onTasksPerSecond: number;
+  watchedTasksPerSecond: number;
+  /** 1 − on/off: the share of throughput recording costs (negative: none seen). */
   cost: number;
+  /** 1 − watched/off: the same, with the hub also serving a follower and a scraper. */
+  watchedCost: number;
 }
 
-/** Runs `pairs` pairs of `w`, each run in its own directory under `dir`. */
+/** The order of round `i`: each side takes each place in turn. */
+const ORDERS: readonly (readonly CostSide[])[] = [
+  ["off", "on", "watched"],
+  ["on", "watched", "off"],
+  ["watched", "off", "on"],
+];
+
+/** Runs `rounds` rounds of `w` (each side once a round), each run in its own directory under `dir`. */
 export async function measureInstrumentationCost(
   w: Workload,
   o: Omit<WorkloadOptions, "dir" | "instrumentation" | "observe"> & { dir: string },
-  pairs: number,
+  rounds: number,
   progress: (line: string) => void,
 ): Promise<InstrumentationCost> {
-  const on: WorkloadResult[] = [];
-  const off: WorkloadResult[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const);
-    for (const side of order) {
+  const sides: Record<CostSide, WorkloadResult[]> = { off: [], on: [], watched: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const side of ORDERS[i % ORDERS.length]!) {
       const dir = `${o.dir}/cost-${i + 1}-${side}`;
       await Deno.mkdir(dir, { recursive: true });
-      const r = await runWorkload(w, { ...o, dir, instrumentation: side, observe: side === "on" });
-      (side === "on" ? on : off).push(r);
-      progress(
-        `cost pair ${i + 1}, instrumentation ${side}: ${r.tasksPerSecond.toFixed(1)} tasks/s`,
-      );
+      const r = await runWorkload(w, {
+        ...o,
+        dir,
+        instrumentation: side === "off" ? "off" : "on",
+        observe: side === "watched",
+      });
+      sides[side].push(r);
+      progress(`cost round ${i + 1}, ${side}: ${r.tasksPerSecond.toFixed(1)} tasks/s`);
     }
   }
   const mean = (rs: WorkloadResult[]) =>
     rs.reduce((sum, r) => sum + r.tasksPerSecond, 0) / rs.length;
-  const onTasksPerSecond = mean(on);
-  const offTasksPerSecond = mean(off);
+  const off = mean(sides.off);
   return {
     workload: w.name,
-    on,
-    off,
-    onTasksPerSecond,
-    offTasksPerSecond,
-    cost: 1 - onTasksPerSecond / offTasksPerSecond,
+    ...sides,
+    offTasksPerSecond: off,
+    onTasksPerSecond: mean(sides.on),
+    watchedTasksPerSecond: mean(sides.watched),
+    cost: 1 - mean(sides.on) / off,
+    watchedCost: 1 - mean(sides.watched) / off,
   };
 }
 
-/** The comparison as a table with a one-line verdict. */
+/** The comparison as a table with a verdict. */
 export function formatInstrumentationCost(c: InstrumentationCost): string {
   const fixed = (n: number | null, digits: number) => n === null ? "-" : n.toFixed(digits);
   const rows = c.on.map((on, i) => {
     const off = c.off[i]!;
+    const watched = c.watched[i]!;
     return [
       String(i + 1),
       fixed(off.tasksPerSecond, 1),
       fixed(on.tasksPerSecond, 1),
-      fixed(on.tasksPerSecond / off.tasksPerSecond, 3),
+      fixed(watched.tasksPerSecond, 1),
       fixed(off.cpuSeconds.hub, 2),
       fixed(on.cpuSeconds.hub, 2),
-      String(on.observed?.events ?? "-"),
-      String(on.observed?.scrapes ?? "-"),
+      fixed(watched.cpuSeconds.hub, 2),
+      String(watched.observed?.events ?? "-"),
+      String(watched.observed?.scrapes ?? "-"),
     ];
   });
   const table = formatTable(
     [
-      { header: "pair" },
+      { header: "round" },
       { header: "off tasks/s", align: "right" },
       { header: "on tasks/s", align: "right" },
-      { header: "on/off", align: "right" },
+      { header: "watched tasks/s", align: "right" },
       { header: "off hub CPU s", align: "right" },
       { header: "on hub CPU s", align: "right" },
+      { header: "watched hub CPU s", align: "right" },
       { header: "events followed", align: "right" },
       { header: "scrapes", align: "right" },
     ],
     rows,
     { rule: true },
   );
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
   return [
-    `Instrumentation cost on ${c.workload} (on = metrics, events recorded, followed and scraped each second;`,
-    "off = DROVER_METRICS=off and no event triggers), alternating order:",
+    `Instrumentation cost on ${c.workload}, measured in this run (off = DROVER_METRICS=off and no`,
+    "event triggers; on = metrics and events recorded; watched = on, plus a client following every",
+    "event and a scraper reading /metrics each second); each round runs the three in another order:",
     table,
-    `Mean ${c.offTasksPerSecond.toFixed(1)} tasks/s off, ${c.onTasksPerSecond.toFixed(1)} on: ` +
-    `instrumentation costs ${(c.cost * 100).toFixed(1)} % of throughput (target < 10 %).`,
+    `Mean tasks/s: off ${c.offTasksPerSecond.toFixed(1)}, on ${c.onTasksPerSecond.toFixed(1)}, ` +
+    `watched ${c.watchedTasksPerSecond.toFixed(1)}.`,
+    `Recording metrics and events costs ${pct(c.cost)} of throughput (target < 10 %); ` +
+    `watched as above, ${pct(c.watchedCost)}.`,
   ].join("\n");
 }

@@ -7,8 +7,8 @@
  * Flags: `--only=wide-1k,chain-500`, `--workers=4`, `--slots=8`,
  * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
  * `--poll-ms=200`, `--keep` (leave the temporary directory), `--echo`
- * (copy the processes' logs to standard error), `--cost-pairs=2` and
- * `--cost-workload=wide-10k` (what instrumentation costs: pairs of runs with
+ * (copy the processes' logs to standard error), `--cost-rounds=2` and
+ * `--cost-workload=wide-10k` (what instrumentation costs: rounds of runs with
  * it on and off; 0 skips it).
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
@@ -54,13 +54,13 @@ interface Settings {
   pollMs: number;
   keep: boolean;
   echo: boolean;
-  costPairs: number;
+  costRounds: number;
   costWorkload: Workload;
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] [--poll-ms=200] " +
-  "[--keep] [--echo] [--cost-pairs=2] [--cost-workload=wide-10k]";
+  "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -74,7 +74,7 @@ function parseSettings(args: string[]): Settings {
     "poll-ms": { type: "string", default: "200" },
     keep: { type: "boolean" },
     echo: { type: "boolean" },
-    "cost-pairs": { type: "string", default: "2" },
+    "cost-rounds": { type: "string", default: "2" },
     "cost-workload": { type: "string", default: "wide-10k" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
@@ -107,7 +107,7 @@ function parseSettings(args: string[]): Settings {
     pollMs: wholeNumber(problems, "--poll-ms", values["poll-ms"], 10, 60_000),
     keep: values.keep,
     echo: values.echo,
-    costPairs: wholeNumber(problems, "--cost-pairs", values["cost-pairs"], 0, 20),
+    costRounds: wholeNumber(problems, "--cost-rounds", values["cost-rounds"], 0, 20),
     costWorkload: costWorkload ?? WORKLOADS[0]!,
   };
   throwIfProblems(problems, USAGE);
@@ -145,14 +145,14 @@ if (import.meta.main) {
         console.error(`bench: ${w.name} failed: ${(error as Error).stack}`);
       }
     }
-    if (settings.costPairs > 0) {
+    if (settings.costRounds > 0) {
       const w = settings.costWorkload;
-      console.error(`bench: instrumentation cost: ${settings.costPairs} pairs of ${w.name} …`);
+      console.error(`bench: instrumentation cost: ${settings.costRounds} rounds of ${w.name} …`);
       try {
         cost = await measureInstrumentationCost(
           w,
           { ...settings, dir: root },
-          settings.costPairs,
+          settings.costRounds,
           (line) => console.error(`bench: ${line}`),
         );
       } catch (error) {

@@ -150,10 +150,12 @@ export function summaryJson(
     instrumentationCost: cost
       ? {
         workload: cost.workload,
-        pairs: cost.on.length,
-        onTasksPerSecond: round(cost.onTasksPerSecond, 1),
+        rounds: cost.on.length,
         offTasksPerSecond: round(cost.offTasksPerSecond, 1),
+        onTasksPerSecond: round(cost.onTasksPerSecond, 1),
+        watchedTasksPerSecond: round(cost.watchedTasksPerSecond, 1),
         cost: round(cost.cost, 4),
+        watchedCost: round(cost.watchedCost, 4),
       }
       : null,
   });
