@@ -31,6 +31,7 @@ interface Task {
   blockedBy: string | null;
   dynamicRounds: number;
   disabledUntil: number | null;
+  unschedulable: string | null;
   lastError: { name: string; message: string } | null;
   attempts: Attempt[];
   publication: { kind: string } | null;
@@ -248,6 +249,10 @@ Deno.test("a family failing too often is disabled, visibly, until re-enabled", a
   const waiting = await c.task(fourth.taskId);
   assert.equal(waiting.state, "ready");
   assert.ok(waiting.disabledUntil, "the task API says why it waits");
+  assert.match(
+    waiting.unschedulable ?? "",
+    /^family AlwaysFails version 1 is disabled after repeated failures until /,
+  );
   assert.deepEqual(waiting.attempts, [], "no lease of any kind was granted");
   assert.equal((await readStarts(c.dataDir)).filter((s) => s.taskId === fourth.taskId).length, 0);
   const enabled = await c.api.request("/api/families/AlwaysFails/enable", {

@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import type { Reader } from "../db/client.ts";
 import { connectedWorkers } from "./connected_workers.ts";
-import { pausedSets } from "./pauses.ts";
+import { RUN_RESOURCES, schedulingHolds } from "./holds.ts";
 import { regionOf, type UnschedulableCause, unschedulableCause } from "./unschedulable.ts";
 
 /** States the queue gauges count. */
@@ -32,6 +32,7 @@ interface Row {
   pin: string;
   family: string;
   version: number;
+  resources: string;
   n: number;
   since: number | null;
 }
@@ -43,17 +44,17 @@ interface Row {
  */
 export async function queueFigures(db: Reader, now: number): Promise<QueueFigures> {
   const rows = await db.all<Row>(sql`
-    SELECT state, pin, family, version, count(*) AS n,
+    SELECT state, pin, family, version, ${RUN_RESOURCES} AS resources, count(*) AS n,
       min(CASE WHEN state = 'ready' AND next_attempt_at <= ${now}
         THEN max(coalesce(ready_at, created_at), next_attempt_at) END) AS since
     FROM tasks WHERE state IN ('ready', 'leased', 'waiting')
-    GROUP BY state, pin, family, version`);
+    GROUP BY state, pin, family, version, 5`);
   const families = await db.all<{ family: string; disabled: number }>(sql`
     SELECT name AS family, max(coalesce(disabled_until, 0) > ${now}) AS disabled
     FROM families GROUP BY name`);
   const ready = rows.filter((r) => r.state === "ready");
   const workers = ready.length > 0 ? await connectedWorkers(db) : [];
-  const paused = ready.length > 0 ? await pausedSets(db) : undefined;
+  const holds = ready.length > 0 ? await schedulingHolds(db, now) : undefined;
 
   const tasks = new Map<string, QueueFigures["tasks"][number]>();
   const oldestReadySince = new Map<string, number>();
@@ -68,7 +69,7 @@ export async function queueFigures(db: Reader, now: number): Promise<QueueFigure
     if (r.since !== null) {
       oldestReadySince.set(region, Math.min(oldestReadySince.get(region) ?? r.since, r.since));
     }
-    const starved = unschedulableCause(r, workers, paused);
+    const starved = unschedulableCause(r, workers, holds);
     if (!starved) continue;
     const u = `${starved.cause}\n${region}`;
     const entry = unschedulable.get(u) ?? { cause: starved.cause, region, n: 0 };

@@ -5,7 +5,7 @@ import type { TaskState } from "../../shared/states.ts";
 import type { Reader } from "../db/client.ts";
 import { codeConflicts, describeConflict } from "./code_conflicts.ts";
 import { connectedWorkers } from "./connected_workers.ts";
-import { pausedSets } from "./pauses.ts";
+import { schedulingHolds } from "./holds.ts";
 import { TASK_COLUMNS, type TaskRow, toTask, tryJson } from "./task_view.ts";
 import { unschedulableReason } from "./unschedulable.ts";
 
@@ -48,7 +48,11 @@ export async function taskDetail(
     SELECT key, epoch, worker_id AS workerId, kind, created_at AS createdAt
     FROM publications WHERE task_id = ${id}`);
   const unschedulable = row.state === "ready"
-    ? unschedulableReason(row, await connectedWorkers(db), await pausedSets(db))
+    ? unschedulableReason(
+      { ...row, resources: row.kind === "run" ? row.resources : "{}" },
+      await connectedWorkers(db),
+      await schedulingHolds(db, now),
+    )
     : null;
   const conflict = (await codeConflicts(db)).get(`${row.family}@${row.version}`);
   const ranOn = conflict?.workers.find((w) => w.workerId === attempts.at(-1)?.workerId);

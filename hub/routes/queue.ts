@@ -15,5 +15,5 @@ export function queueRoutes(api: ApiRouter): void {
     description: "Ready tasks per region and per (pin, family), and why any of them starve.",
     allow: READ,
     response: { status: 200, description: "The queue", schema: queueSchema },
-  }, async (c) => c.json(await core.read((db) => queueDepth(db))));
+  }, async (c) => c.json(await core.read((db) => queueDepth(db, core.now()))));
 }

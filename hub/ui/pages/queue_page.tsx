@@ -22,7 +22,7 @@ import { PauseForm } from "./pause_form.tsx";
 export function queuePage(app: UiApp, deps: UiDeps): void {
   uiPage(app, deps, { path: "/ui/queue", nav: "queue", allow: READ }, async (p) => {
     const { depth, ages, pauses } = await deps.core.read(async (db) => ({
-      depth: await queueDepth(db),
+      depth: await queueDepth(db, p.now),
       ages: await readySince(db, p.now),
       pauses: await listPauses(db),
     }));
