@@ -139,7 +139,12 @@ export interface WireError {
   message: string;
   /** Whether another attempt may succeed. */
   retryable: boolean;
+  /** Where it was thrown, when the error carries a stack (cut at {@link MAX_STACK_CHARS}). */
+  stack?: string;
 }
+
+/** The longest stack sent to the hub; the hub keeps it with the attempt. */
+export const MAX_STACK_CHARS = 8_000;
 
 /**
  * Turns anything thrown by task code into a {@link WireError}.
@@ -160,7 +165,13 @@ export function toWireError(error: unknown): WireError {
     const message = error.message.length > 4000
       ? `${error.message.slice(0, 4000)}… (truncated)`
       : error.message;
-    return { name: error.name, message, retryable };
+    const wire: WireError = { name: error.name, message, retryable };
+    if (typeof error.stack === "string" && error.stack !== "") {
+      wire.stack = error.stack.length > MAX_STACK_CHARS
+        ? `${error.stack.slice(0, MAX_STACK_CHARS)}\n… (truncated)`
+        : error.stack;
+    }
+    return wire;
   }
   return { name: "Error", message: String(error), retryable: true };
 }

@@ -11,17 +11,28 @@ import {
 import { wireErrorSchema } from "./protocol.ts";
 
 Deno.test("toWireError() maps PermanentError to retryable false", () => {
-  assert.deepEqual(toWireError(new PermanentError("bad row")), {
-    name: "PermanentError",
-    message: "bad row",
-    retryable: false,
-  });
+  const { stack, ...wire } = toWireError(new PermanentError("bad row"));
+  assert.deepEqual(wire, { name: "PermanentError", message: "bad row", retryable: false });
+  assert.match(stack ?? "", /^PermanentError: bad row\n +at /, "where it was thrown");
+});
+
+Deno.test("toWireError() cuts a long stack, and the wire schema takes what it sends", () => {
+  const deep = new Error("deep");
+  deep.stack = `Error: deep\n${"    at frame (file:///task.ts:1:1)\n".repeat(1_000)}`;
+  const wire = toWireError(deep);
+  assert.ok(wire.stack!.length < 8_100, `${wire.stack!.length} characters`);
+  assert.match(wire.stack!, /… \(truncated\)$/);
+  assert.deepEqual(wireErrorSchema.parse(wire), wire);
+  const bare = new Error("no stack");
+  bare.stack = "";
+  assert.equal("stack" in toWireError(bare), false);
 });
 
 Deno.test("toWireError() treats only PermanentError as not retryable, whatever other name an error has", () => {
   // No other name is special: an error named like a protocol fault is retried like any other.
   const named = new Error("frame out of order");
   named.name = "ProtocolError";
+  named.stack = "";
   assert.deepEqual(toWireError(named), {
     name: "ProtocolError",
     message: "frame out of order",

@@ -56,6 +56,8 @@ export const wireErrorSchema = z.strictObject({
   name: z.string().max(200),
   message: z.string().max(10_000),
   retryable: z.boolean(),
+  /** Where it was thrown (newer workers; upgrade hubs first). */
+  stack: z.string().max(16_000).optional(),
 });
 
 /**

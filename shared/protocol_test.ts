@@ -149,9 +149,9 @@ Deno.test("workerFrameSchema rejects unknown extra fields at every level, naming
     ],
     [
       "error",
-      { ...validWorkerFrames.fail, error: { ...validWorkerFrames.fail.error, stack: "at x" } },
+      { ...validWorkerFrames.fail, error: { ...validWorkerFrames.fail.error, trace: "at x" } },
       ["error"],
-      "stack",
+      "trace",
     ],
     [
       "family",

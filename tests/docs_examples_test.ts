@@ -97,6 +97,7 @@ Deno.test("planOf() runs what a local hub serves, starts workers in the backgrou
       "DROVER_RESOURCES=gpu=4 deno task hub",
       "deno task drover hub",
       "deno task db:generate --name <what>",
+      "deno task bench:ui",
       ".ci/run",
     ]
   ) assert.equal(plan(text), "static", text);

@@ -126,6 +126,14 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
       assert.match(log, /flag file flag-1 is missing/);
       assert.ok((await page.textContent(".status-message"))!.includes(XSS));
       assert.ok((await page.textContent(".attempts"))!.includes("Flag file"));
+      const details = page.locator(".attempts details.error-details").first();
+      assert.equal((await details.locator("summary").textContent())?.trim(), "stack");
+      await details.locator("summary").click();
+      assert.match(
+        (await details.locator("pre.stack").textContent())!,
+        /ui_runs_worker\.ts:\d+:\d+/,
+        "the stack names where the task threw",
+      );
       await assertNoXss(page, dialogs, "task page");
       await shoot(page, "task");
     });

@@ -65,7 +65,10 @@ export async function failTask(
 ): Promise<FailureResult> {
   const factor = 1 - JITTER * f.random();
   const retryable = f.error.retryable ? 1 : 0;
-  const error = JSON.stringify(f.error);
+  // The attempt keeps the stack; the task's last error (in every list) is the summary.
+  const { stack: _stack, ...summary } = f.error;
+  const error = JSON.stringify(summary);
+  const attemptError = JSON.stringify(f.error);
   const [row] = await tx.all<
     {
       state: "ready" | "failed";
@@ -98,7 +101,7 @@ export async function failTask(
     return { outcome: "stale", message: `Ignored failure of "${f.taskId}": ${reason}` };
   }
   await tx.run(sql`
-    UPDATE attempts SET ended_at = ${f.now}, outcome = 'failed', error = ${error}
+    UPDATE attempts SET ended_at = ${f.now}, outcome = 'failed', error = ${attemptError}
     WHERE task_id = ${f.taskId} AND epoch = ${f.epoch}`);
   if (row.state === "failed") {
     await blockDependents(tx, f.taskId, f.now);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
 import { claimTasks } from "./claim_tasks.ts";
 import { failTask } from "./fail_task.ts";
 import { insertTask, taskRow, testDatabase } from "./test_db.ts";
@@ -7,7 +8,7 @@ import { claim } from "./test_ops.ts";
 Deno.test("failTask() retries with exponential backoff and jitter, then fails after max attempts", async () => {
   await using db = await testDatabase();
   await db.tx((tx) => insertTask(tx, { id: "t", maxAttempts: 3 }));
-  const error = { name: "Error", message: "boom", retryable: true };
+  const error = { name: "Error", message: "boom", retryable: true, stack: "Error: boom\n    at x" };
   const delays: number[] = [];
   let now = 1_000;
   for (let attempt = 1; attempt <= 3; attempt++) {
@@ -27,7 +28,19 @@ Deno.test("failTask() retries with exponential backoff and jitter, then fails af
   assert.deepEqual(delays, [1_000, 2_000], "base 1000 ms doubling, no jitter when random() = 0");
   const row = await db.tx((tx) => taskRow(tx, "t"));
   assert.equal(row.state, "failed");
-  assert.equal(JSON.parse(String(row.last_error)).message, "boom");
+  assert.deepEqual(
+    JSON.parse(String(row.last_error)),
+    { name: "Error", message: "boom", retryable: true },
+    "the task's last error (in every list) leaves the stack out",
+  );
+  const attempts = await db.tx((tx) =>
+    tx.all<{ error: string }>(sql`SELECT error FROM attempts WHERE task_id = 't' ORDER BY epoch`)
+  );
+  assert.deepEqual(
+    attempts.map((a) => JSON.parse(a.error)),
+    [error, error, error],
+    "each attempt keeps it",
+  );
 });
 
 Deno.test("failTask() jitter takes at most half of the delay, and the cap holds", async () => {
