@@ -85,6 +85,18 @@ Deno.test("the web UI: sign-in, drain, a read-only viewer, SSO, and no XSS anywh
         pin: { region: "ap-south" },
       },
     });
+    // Work held back: a resource closed (limit 0), and a family paused.
+    const closed = await api.request("/api/resources/warehouse", {
+      method: "PUT",
+      body: { limit: 0 },
+    });
+    assert.equal(closed.status, 200);
+    for (const family of ["Warehouse", "Hostile"]) {
+      const run = await api.request("/api/runs", {
+        body: { family, params: { day: "2026-10-02" } },
+      });
+      assert.equal(run.status, 201, JSON.stringify(run.body));
+    }
 
     const admin = await trappedPage(browser);
     await t.step("an admin signs in with a token and lands where they were going", async () => {
@@ -105,10 +117,27 @@ Deno.test("the web UI: sign-in, drain, a read-only viewer, SSO, and no XSS anywh
         );
         return backfills[0]?.state === "running" ? undefined : true;
       });
+      await pollUntil("three reasons on the queue", async () => {
+        const { queues } = await api.get<{ queues: Array<{ unschedulable: string | null }> }>(
+          "/api/queue",
+        );
+        return queues.filter((q) => q.unschedulable).length === 3 ? queues : undefined;
+      });
+      // The workers' own figures come with their first renewals.
+      await pollUntil("both workers' figures on the workers page", async () => {
+        await admin.page.goto(`${hub.url}/ui/workers`);
+        return await admin.page.getByText(/MiB · loop delay/).count() >= 2 ? true : undefined;
+      }, { timeoutMs: 30_000, everyMs: 500 });
       for (const [name, path] of PAGES) {
         await admin.page.goto(`${hub.url}${path}`);
         await admin.page.waitForSelector("main.page");
         await assertNoXss(admin.page, admin.dialogs, path);
+        if (name === "queue") {
+          const reasons = (await admin.page.textContent(".queue-table, main"))!;
+          assert.match(reasons, /no connected worker running ExtractRaw matches region=ap-south/);
+          assert.match(reasons, /it needs 1 of resource warehouse, more than its limit of 0/);
+          assert.match(reasons, /family Hostile is paused/);
+        }
         await shoot(admin.page, name);
       }
       const { backfills } = await api.get<{ backfills: Array<{ backfillId: string }> }>(

@@ -5,17 +5,15 @@
  * run, a group expands on click, a task node opens `/ui/tasks/{id}`, and
  * hostile parameters are shown as text and never run.
  *
- * The run page itself is built elsewhere: this test serves a bare page
- * that mounts the two views (`testing/graph_page.ts`) on the hub's origin,
- * under the UI's Content-Security-Policy. The browser context sends a
- * viewer's bearer token on every request (`extraHTTPHeaders`), so the
- * graph's `fetch` and `EventSource` are authenticated without any test
- * hook in the client (the hub's pages use the session cookie).
+ * It opens the hub's own run page, `/ui/runs/{id}`. The browser context
+ * sends a viewer's bearer token on every request (`extraHTTPHeaders`), so
+ * the page, the graph's `fetch` and its `EventSource` are authenticated
+ * without signing in (tests/ui_runs_browser_test.ts signs in).
  */
 import assert from "node:assert/strict";
 import { chromium, type Page } from "playwright-core";
-import { bundleGraphPage, openGraphPage } from "../testing/graph_page.ts";
 import { pollUntil } from "../testing/poll_until.ts";
+import { shoot } from "./fixtures/ui_browser.ts";
 import { startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 
@@ -29,6 +27,11 @@ async function screenshot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: true });
 }
 
+async function openRunPage(page: Page, hubUrl: string, runId: string): Promise<void> {
+  const response = await page.goto(`${hubUrl}/ui/runs/${runId}`);
+  assert.equal(response?.status(), 200, `the run page of ${runId}`);
+}
+
 function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (globalThis as { __csp?: string[] }).__csp ?? []);
 }
@@ -36,8 +39,6 @@ function cspViolations(page: Page): Promise<string[]> {
 Deno.test("the run graph draws, follows the run live, expands groups, opens tasks, and never runs hostile text", async (t) => {
   const exists = await Deno.stat(CHROMIUM).then(() => true, () => false);
   assert.ok(exists, `No browser at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_BIN`);
-  const scratch = await Deno.makeTempDir({ prefix: "drover-ui-graph-" });
-  const script = await bundleGraphPage(scratch);
   await using cluster = await startCluster({
     name: "ui-graph",
     workerEntry: "tests/fixtures/worker.ts",
@@ -73,24 +74,24 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
         const task = await cluster.api.get<{ state: string }>(`/api/tasks/${run.taskId}`);
         return task.state === "leased" ? true : undefined;
       }, { timeoutMs: 30_000 });
-      await openGraphPage(page, cluster.hub.url, run.runId, script);
-      const node = `#graph [data-node-id="${run.taskId}"]`;
+      await openRunPage(page, cluster.hub.url, run.runId);
+      const node = `#run-graph [data-node-id="${run.taskId}"]`;
       await page.waitForSelector(`${node}.state-leased`);
       await page.evaluate(() => (globalThis as unknown as Record<string, unknown>).__marker = 1);
       await Deno.mkdir(`${cluster.dataDir}/gates`, { recursive: true });
       await Deno.writeTextFile(`${cluster.dataDir}/gates/ui-gate`, "");
       await page.waitForSelector(`${node}.state-done`, { timeout: 30_000 });
-      await page.waitForSelector('#graph[data-run-state="done"]');
+      await page.waitForSelector('#run-graph[data-run-state="done"]');
       assert.equal(await page.evaluate(() => (globalThis as { __marker?: number }).__marker), 1);
       assert.ok(await page.evaluate(() => (globalThis as { __updates?: number }).__updates! > 0));
       assert.equal(
         await page.textContent(`${node} .node-label`),
         `id=ui-gate status=${HOSTILE}`.slice(0, 31) + "…",
       );
-      await page.waitForSelector("#timeline .timeline-bar");
+      await page.waitForSelector("#run-timeline .timeline-bar");
       await screenshot(page, "graph-task.png");
-      assert.equal(await page.textContent("#timeline .timeline-region"), "eu-west");
-      assert.equal(await page.textContent("#timeline .timeline-worker"), "eu-1");
+      assert.equal(await page.textContent("#run-timeline .timeline-region"), "eu-west");
+      assert.equal(await page.textContent("#run-timeline .timeline-worker"), "eu-1");
       assert.deepEqual(await cspViolations(page), [], "nothing broke the CSP");
     });
 
@@ -104,8 +105,8 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
         });
         assert.equal(pause.status, 200, JSON.stringify(pause.body));
         const run = await cluster.api.submit("SleepAll", { group: HOSTILE, n: 20, ms: 100 });
-        await openGraphPage(page, cluster.hub.url, run.runId, script);
-        const group = '#graph [data-node-id="g:Sleep:1"]';
+        await openRunPage(page, cluster.hub.url, run.runId);
+        const group = '#run-graph [data-node-id="g:Sleep:1"]';
         await page.waitForSelector(`${group}[data-done="0"]`, { timeout: 30_000 });
         await page.evaluate(() => (globalThis as unknown as Record<string, number>).__marker = 2);
         await screenshot(page, "graph-group.png");
@@ -116,14 +117,25 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
         assert.equal(await page.evaluate(() => (globalThis as { __marker?: number }).__marker), 2);
         assert.ok(await page.evaluate(() => (globalThis as { __updates?: number }).__updates! > 0));
         assert.match(await page.textContent(`${group} .node-label`) ?? "", /^20 tasks · 20 done$/);
+        const [track, done] = await page.$$eval(
+          `${group} .bar-track, ${group} .bar-seg.state-done`,
+          (rects) => rects.map((r) => Math.round(r.getBoundingClientRect().width)),
+        );
+        assert.ok(track! > 100 && done === track, `all done fills the bar: ${done} of ${track}`);
+        // The head follows too (re-read after the events): the picture for docs/ui.md.
+        await page.waitForSelector("#run-live .run-head-main .state-done", { timeout: 15_000 });
+        await page.waitForSelector("#run-timeline .timeline-bar");
+        await page.setViewportSize({ width: 1280, height: 1280 });
+        await shoot(page, "run_grouped");
+        await page.setViewportSize({ width: 1280, height: 720 });
         await page.click(group);
-        await page.waitForSelector('#graph [data-kind="task"][data-node-id^="Sleep_"]');
-        assert.equal(await page.locator('#graph [data-kind="task"]').count(), 21);
-        const labels = await page.locator('#graph [data-node-id^="Sleep_"] .node-label')
+        await page.waitForSelector('#run-graph [data-kind="task"][data-node-id^="Sleep_"]');
+        assert.equal(await page.locator('#run-graph [data-kind="task"]').count(), 21);
+        const labels = await page.locator('#run-graph [data-node-id^="Sleep_"] .node-label')
           .allTextContents();
         assert.equal(labels.length, 20);
         assert.ok(labels.every((l) => l.startsWith(`group=${HOSTILE.slice(0, 20)}`)), labels[0]);
-        assert.equal(await page.locator("img, #graph script").count(), 0);
+        assert.equal(await page.locator("img, #run-graph script").count(), 0);
         assert.equal(
           await page.evaluate(() => (globalThis as { __xss?: number }).__xss),
           undefined,
@@ -131,7 +143,7 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
 
         assert.deepEqual(await cspViolations(page), [], "nothing broke the CSP");
         await screenshot(page, "graph-expanded.png");
-        const first = page.locator('#graph [data-node-id^="Sleep_"]').first();
+        const first = page.locator('#run-graph [data-node-id^="Sleep_"]').first();
         const id = await first.getAttribute("data-node-id");
         await first.click();
         await page.waitForURL(`**/ui/tasks/**`);
@@ -142,6 +154,5 @@ Deno.test("the run graph draws, follows the run live, expands groups, opens task
     assert.deepEqual(problems.filter((p) => !/404|Not Found/.test(p)), []);
   } finally {
     await browser.close();
-    await Deno.remove(scratch, { recursive: true });
   }
 });

@@ -29,3 +29,8 @@ export function duration(ms: number, coarse = false): string {
   const rest = Math.floor((s - whole * bigSize) / smallSize);
   return coarse || rest === 0 ? `${whole} ${big}` : `${whole} ${big} ${rest} ${small}`;
 }
+
+/** `1 worker`, `3 workers`: a count and its noun. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -3,6 +3,7 @@
  * Cancel would do, in the words of the confirmation dialogs.
  */
 import type { RunStatus } from "../../shared/api_schemas.ts";
+import { plural } from "./format.ts";
 
 /** Milliseconds from submission to the end, or to `now` while it runs. */
 export function runDuration(run: Pick<RunStatus, "createdAt" | "finishedAt">, now: number): number {
@@ -20,7 +21,7 @@ export function retryRunEffect(run: Pick<RunStatus, "counts">): string | null {
     cancelled > 0 ? `${cancelled} cancelled` : "",
   ].filter(Boolean).join(" and ");
   const noun = failed + cancelled === 1 ? "task" : "tasks";
-  const unblock = blocked > 0 ? ` and unblock the ${tasks(blocked)} waiting on them` : "";
+  const unblock = blocked > 0 ? ` and unblock the ${plural(blocked, "task")} waiting on them` : "";
   return `Put the ${what} ${noun} back in the queue with their attempts reset${unblock}. ` +
     "Tasks already done are not run again.";
 }
@@ -31,14 +32,10 @@ export function cancelRunEffect(run: Pick<RunStatus, "state" | "counts">): strin
   const leased = run.counts.leased ?? 0;
   const queued = (run.counts.ready ?? 0) + (run.counts.waiting ?? 0);
   const parts = [
-    leased > 0 ? `stop the ${tasks(leased)} running now (they publish nothing)` : "",
-    queued > 0 ? `take the ${tasks(queued)} still queued or waiting off the queue` : "",
+    leased > 0 ? `stop the ${plural(leased, "task")} running now (they publish nothing)` : "",
+    queued > 0 ? `take the ${plural(queued, "task")} still queued or waiting off the queue` : "",
   ].filter(Boolean);
   const does = parts.length > 0 ? parts.join(" and ") : "cancel its unfinished tasks";
   return `Cancel this run: ${does}. Tasks shared with other runs are cancelled for them too; ` +
     "done tasks stay done. You can retry it later.";
-}
-
-function tasks(n: number): string {
-  return `${n} ${n === 1 ? "task" : "tasks"}`;
 }

@@ -4,6 +4,7 @@
  */
 import type { FC } from "hono/jsx";
 import { TASK_STATES } from "../../shared/states.ts";
+import { plural } from "./format.ts";
 
 /** The order counts are read in: what is over first, then what is moving, then trouble. */
 const ORDER = ["done", "leased", "ready", "waiting", "failed", "blocked", "cancelled"] as const;
@@ -19,7 +20,7 @@ export const StateCounts: FC<{ counts: Record<string, number>; total: number; ba
     <span class="state-counts">
       {bar
         ? (
-          <span class="count-bar" title={`${total} tasks`}>
+          <span class="count-bar" title={plural(total, "task")}>
             {shown.map((s) => (
               <span key={s} class={`seg seg-${s} w${share(counts[s] ?? 0, total)}`}></span>
             ))}

@@ -102,7 +102,7 @@ export function paintCounts(view: NodeView): void {
     if (n === 0 || total === 0) continue;
     const w = (n / total) * width;
     svgElement("rect", {
-      class: `bar state-${s}`,
+      class: `bar-seg state-${s}`,
       x: x.toFixed(2),
       width: w.toFixed(2),
       height: BAR_HEIGHT,

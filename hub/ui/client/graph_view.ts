@@ -129,6 +129,8 @@ export function mountGraph(el: HTMLElement): GraphHandle {
           runState = to;
           el.dataset.runState = to;
           setStatus();
+          // The timeline (and anything else about this run) redraws at once.
+          el.dispatchEvent(new CustomEvent("run:state", { bubbles: true, detail: { runId, to } }));
         },
         gap: () => {
           buffer = [];

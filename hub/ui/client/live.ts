@@ -50,7 +50,12 @@ export async function refreshRegions(): Promise<void> {
   }
 }
 
-/** Subscribes the page's live regions to the event kinds they name; refreshes at most every 500 ms. */
+/**
+ * Subscribes the page's live regions to the event kinds they name. A
+ * refresh waits 500 ms after the first event, or twice as long as the last
+ * refresh took if that is longer: a page that is slow to render (a run of
+ * 10,000 tasks) is re-read less often instead of keeping the hub busy.
+ */
 export function wireLiveRegions(): void {
   const kinds = new Set<string>();
   for (const region of document.querySelectorAll<HTMLElement>("[data-live][id]")) {
@@ -61,12 +66,32 @@ export function wireLiveRegions(): void {
   const scoped = document.querySelector<HTMLElement>("[data-live-run], [data-live-task]");
   const run = scoped?.dataset.liveRun;
   const task = scoped?.dataset.liveTask;
-  let pending: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let refreshing = false;
+  let missed = false;
+  let lastMs = 0;
+  const schedule = () => {
+    timer ??= setTimeout(refresh, Math.max(500, 2 * lastMs));
+  };
+  const refresh = async () => {
+    timer = undefined;
+    refreshing = true;
+    const start = performance.now();
+    try {
+      await refreshRegions();
+    } finally {
+      lastMs = performance.now() - start;
+      refreshing = false;
+      // An event during the read may not be in it: read again.
+      if (missed) {
+        missed = false;
+        schedule();
+      }
+    }
+  };
   liveEvents({ kind: [...kinds].join(","), run, task }, () => {
-    pending ??= setTimeout(() => {
-      pending = undefined;
-      void refreshRegions();
-    }, 500);
+    if (refreshing) missed = true;
+    else schedule();
   });
 }
 

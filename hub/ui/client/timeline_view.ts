@@ -5,7 +5,8 @@
  * chart of attempts, one row per worker, rows grouped under their region,
  * bars classed by outcome (`outcome-done`, `outcome-failed`, …,
  * `outcome-running`), each with a `<title>` tooltip. While the run runs it
- * fetches again every few seconds.
+ * fetches again every few seconds, and at once when the run's graph says
+ * the run changed state (a `run:state` event on the document).
  */
 // First: zod must be jitless before any schema module is evaluated (CSP: no eval).
 import "./jitless_zod.ts";
@@ -58,12 +59,17 @@ export function mountTimeline(el: HTMLElement): TimelineHandle {
       el.replaceChildren(p);
     }
   };
+  const onRunState = (e: Event) => {
+    if ((e as CustomEvent<{ runId?: string }>).detail?.runId === runId) void refresh();
+  };
+  document.addEventListener("run:state", onRunState);
   refresh();
   return {
     refresh,
     close() {
       closed = true;
       clearTimeout(timer);
+      document.removeEventListener("run:state", onRunState);
     },
   };
 }

@@ -32,6 +32,7 @@ export function queuePage(app: UiApp, deps: UiDeps): void {
       oldest.set(key, Math.min(oldest.get(key) ?? a.since, a.since));
     }
     const operate = may(p.principal, OPERATE);
+    const pausedFamilies = new Set(pauses.filter((x) => x.kind === "family").map((x) => x.value));
     const total = depth.regions.reduce((n, r) => n + r.ready, 0);
     const starving = depth.queues.filter((q) => q.unschedulable).reduce((n, q) => n + q.ready, 0);
     return {
@@ -83,7 +84,9 @@ export function queuePage(app: UiApp, deps: UiDeps): void {
                           {operate
                             ? (
                               <td class="actions">
-                                <PauseButton kind="family" value={q.family} />
+                                {pausedFamilies.has(q.family)
+                                  ? <ResumeButton kind="family" value={q.family} />
+                                  : <PauseButton kind="family" value={q.family} />}
                               </td>
                             )
                             : null}
@@ -123,6 +126,17 @@ const PauseButton: FC<{ kind: "family" | "region"; value: string }> = ({ kind, v
   />
 );
 
+const ResumeButton: FC<{ kind: Pause["kind"]; value: string }> = ({ kind, value }) => (
+  <ActionButton
+    url={apiPath("pauses", kind, value)}
+    method="DELETE"
+    label="Resume"
+    title={`Resume ${kind} ${value}?`}
+    confirm={`Tasks of ${kind} "${value}" start again as workers free up.`}
+    done={`Resumed ${kind} ${value}`}
+  />
+);
+
 const PauseTable: FC<{ pauses: Pause[]; now: number; operate: boolean }> = (
   { pauses, now, operate },
 ) =>
@@ -151,14 +165,7 @@ const PauseTable: FC<{ pauses: Pause[]; now: number; operate: boolean }> = (
             {operate
               ? (
                 <td class="actions">
-                  <ActionButton
-                    url={apiPath("pauses", x.kind, x.value)}
-                    method="DELETE"
-                    label="Resume"
-                    title={`Resume ${x.kind} ${x.value}?`}
-                    confirm={`Tasks of ${x.kind} "${x.value}" start again as workers free up.`}
-                    done={`Resumed ${x.kind} ${x.value}`}
-                  />
+                  <ResumeButton kind={x.kind} value={x.value} />
                 </td>
               )
               : null}

@@ -7,7 +7,7 @@
 import type { FC } from "hono/jsx";
 import type { TaskDetail } from "../../../shared/api_schemas.ts";
 import type { StoredLogLine } from "../../../shared/api_schemas_logs.ts";
-import { absoluteTime } from "../format.ts";
+import { absoluteTime, plural } from "../format.ts";
 
 const FINAL = ["done", "failed", "cancelled"];
 
@@ -44,7 +44,7 @@ export const TaskLogsPanel: FC<{
           </a>
         </nav>
         <span class="muted small" data-log-status>
-          {follow ? "following live" : `${lines.length} lines`}
+          {follow ? "following live" : plural(lines.length, "line")}
         </span>
         <a class="small" href={api}>raw JSON</a>
       </div>

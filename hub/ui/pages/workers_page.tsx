@@ -10,6 +10,7 @@ import { OPERATE, READ } from "../../http/roles.ts";
 import { listWorkers } from "../../queries/workers.ts";
 import { ActionButton, apiPath } from "../action_button.tsx";
 import { Empty, Labels, StateBadge, Time } from "../components.tsx";
+import { plural } from "../format.ts";
 import { PageHead } from "../layout.tsx";
 import { may, uiPage } from "../page_route.tsx";
 import type { UiApp, UiDeps } from "../ui_deps.ts";
@@ -49,7 +50,7 @@ export function workersPage(app: UiApp, deps: UiDeps): void {
                     <h2>
                       <a href={`/ui/workers?region=${encodeURIComponent(name)}`}>{name}</a>
                     </h2>
-                    <span class="muted">{regions.get(name)!.length} workers</span>
+                    <span class="muted">{plural(regions.get(name)!.length, "worker")}</span>
                   </div>
                   <WorkerTable
                     workers={regions.get(name)!}
@@ -136,8 +137,8 @@ const WorkerTable: FC<{
 
 const Figures: FC<{ f: WorkerFigures }> = ({ f }) => (
   <span>
-    {`${Math.round(f.rssBytes / 1_048_576)} MiB · loop ${f.eventLoopDelayMs.toFixed(1)}/` +
-      `${f.eventLoopDelayMaxMs.toFixed(0)} ms`}
+    {`${Math.round(f.rssBytes / 1_048_576)} MiB · loop delay ${f.eventLoopDelayMs.toFixed(1)} ms` +
+      ` (max ${f.eventLoopDelayMaxMs.toFixed(0)})`}
     {f.outbox > 0 ? ` · outbox ${f.outbox}` : ""}
     {f.logLinesDropped > 0 ? ` · ${f.logLinesDropped} log lines dropped` : ""}
   </span>
