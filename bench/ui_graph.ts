@@ -4,8 +4,9 @@
  * `BenchWide(n)` run with its leaves paused, so the whole graph exists
  * before anything runs; then:
  *
- * - `GET /api/runs/{id}/graph` (plain and with the leaves' group expanded)
- *   and `/timeline` are timed from here, several times each;
+ * - `GET /api/runs/{id}/graph` (plain and with the leaves' group expanded),
+ *   `/timeline` and the run page's HTML are timed from here, several times
+ *   each;
  * - chromium opens the run's own page, `/ui/runs/{id}`, as an operator
  *   would (signed in by the admin token): time to first render is
  *   navigation start to the graph's `graph:rendered` event, on the page's
@@ -111,6 +112,15 @@ async function main(args: string[]): Promise<void> {
         fetchSized("graphExpanded", `${graphPath}?expand=g:BenchLeaf:1`),
       ),
       timeline: await timed(repeat, fetchSized("timeline", `/api/runs/${runId}/timeline`)),
+      // The run page's HTML, as the browser and each live refresh read it.
+      runPage: await timed(repeat, async () => {
+        const res = await fetch(`${cluster.hub.url}/ui/runs/${runId}`, {
+          headers: { authorization: `Bearer ${cluster.adminToken}` },
+        });
+        const html = await res.text();
+        if (res.status !== 200) throw new Error(`GET /ui/runs/${runId}: ${res.status}`);
+        sizes.runPage = html.length;
+      }),
     };
     log(`endpoints: ${JSON.stringify(endpoint)}`);
 
