@@ -97,7 +97,7 @@ export function runPage(app: UiApp, deps: UiDeps): void {
                 <dt>Duration</dt>
                 <dd>
                   <Duration ms={took} />
-                  {run.finishedAt === null ? <span class="muted small">{" so far"}</span> : null}
+                  {run.finishedAt === null ? <span class="muted small so-far">so far</span> : null}
                 </dd>
                 <dt>Params</dt>
                 <dd>
