@@ -4,7 +4,8 @@
  * Prints a table and a one-line JSON summary on standard output; progress
  * goes to standard error.
  *
- * Flags: `--only=wide-1k,chain-500`, `--workers=4`, `--slots=8`,
+ * Flags: `--only=wide-1k,chain-500` (`wide-30k` and `wide-100k` run only
+ * when named: about 2 and 5 minutes), `--workers=4`, `--slots=8`,
  * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
  * `--poll-ms=200`, `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
@@ -32,6 +33,20 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchWide",
     params: { n: 10_000 },
     families: ["BenchWide", "BenchLeaf"],
+  },
+  {
+    name: "wide-30k",
+    family: "BenchWide",
+    params: { n: 30_000 },
+    families: ["BenchWide", "BenchLeaf"],
+    onlyWhenNamed: true,
+  },
+  {
+    name: "wide-100k",
+    family: "BenchWide",
+    params: { n: 100_000 },
+    families: ["BenchWide", "BenchLeaf"],
+    onlyWhenNamed: true,
   },
   {
     name: "chain-500",
@@ -98,7 +113,9 @@ function parseSettings(args: string[]): Settings {
     problems.push(`--cost-workload: unknown workload "${values["cost-workload"]}"`);
   }
   const settings: Settings = {
-    only: names ? WORKLOADS.filter((w) => names.includes(w.name)) : WORKLOADS,
+    only: names
+      ? WORKLOADS.filter((w) => names.includes(w.name))
+      : WORKLOADS.filter((w) => !w.onlyWhenNamed),
     workers: wholeNumber(problems, "--workers", values.workers, 1, 64),
     slots: wholeNumber(problems, "--slots", values.slots, 1, 1_000),
     hubLogLevel: level("hub-log-level", values["hub-log-level"]),

@@ -28,6 +28,8 @@ export interface Workload {
   families: readonly string[];
   /** Steps of a chain, for the per-step figure. */
   steps?: number;
+  /** Runs only when `--only` names it (it takes long). */
+  onlyWhenNamed?: boolean;
 }
 
 /** How the cluster is made. */

@@ -165,6 +165,11 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     epoch: epochSchema,
     key: keySchema,
     nodes: z.array(expandNodeSchema).min(1).max(100_000),
+    /**
+     * More parts follow: a big expansion is sent in parts, requirements
+     * first, the root's own node in the last (newer workers; upgrade hubs first).
+     */
+    more: z.boolean().optional(),
   }),
   z.strictObject({
     type: z.literal("task.complete"),
@@ -284,6 +289,13 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
     type: z.literal("error"),
     code: z.string(),
     message: z.string(),
+    /**
+     * The refused result, when the error is about one: the worker reports
+     * its attempt failed instead of sending it again (newer hubs).
+     */
+    taskId: taskIdSchema.optional(),
+    epoch: epochSchema.optional(),
+    key: keySchema.optional(),
   }),
 ]);
 

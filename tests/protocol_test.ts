@@ -59,6 +59,35 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
     },
   );
 
+  await t.step(
+    "a refused result is named by task, epoch and key, and the session goes on",
+    async () => {
+      const raw = await RawWorker.connect(hub);
+      assert.equal((await raw.hello(families)).type, "welcome");
+      const ref = { taskId: "Sleep_g_0_ab", epoch: 3, key: "f_1234567890" };
+      raw.send({ type: "task.fail", ...ref, error: { name: "Error" } });
+      const bad = await raw.next((f) => f.type === "error");
+      assert.ok(bad.type === "error" && bad.code === "bad_frame");
+      assert.deepEqual([bad.taskId, bad.epoch, bad.key], [ref.taskId, ref.epoch, ref.key]);
+      const nodes = [{
+        id: "x",
+        family: "Sleep",
+        version: 1,
+        params: { pad: "x".repeat(MAX_FRAME_BYTES) },
+        expanded: false,
+      }];
+      raw.socket.send(
+        JSON.stringify({ type: "expand.result", ...ref, key: "x_1234567890", nodes }),
+      );
+      const big = await raw.next((f) => f.type === "error");
+      assert.ok(big.type === "error" && big.code === "frame_too_big");
+      assert.deepEqual([big.taskId, big.epoch, big.key], [ref.taskId, ref.epoch, "x_1234567890"]);
+      raw.send({ type: "lease.renew", leases: [] });
+      assert.equal((await raw.next((f) => f.type === "lease.renewed")).type, "lease.renewed");
+      await raw.close();
+    },
+  );
+
   await t.step("a frame over the size limit closes the connection with 1009", async () => {
     const raw = await RawWorker.connect(hub);
     assert.equal((await raw.hello(families)).type, "welcome");

@@ -4,6 +4,7 @@
  * outbox entries the session delivers. An attempt whose lease was lost
  * reports nothing and leaves no staged output behind.
  */
+import { expansionParts } from "./expansion_parts.ts";
 import { canonicalJson } from "../shared/canonical_json.ts";
 import { PermanentError, toWireError } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
@@ -97,7 +98,17 @@ async function perform(
       signal: controller.signal,
       rootPinnedByRun: grant.pinnedByRun,
     });
-    return [entry("x", (key) => ({ type: "expand.result", ...refOf(grant), key, nodes }))];
+    // A big expansion goes in parts (requirements first); all but the last say `more`.
+    const parts = expansionParts(nodes);
+    return parts.map((part, i) =>
+      entry("x", (key) => ({
+        type: "expand.result",
+        ...refOf(grant),
+        key,
+        nodes: part,
+        ...(i < parts.length - 1 ? { more: true } : {}),
+      }))
+    );
   }
   deps.stats.runs++;
   const options = executeOptions(grant, controller, deps);

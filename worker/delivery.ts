@@ -13,6 +13,7 @@ import { type Clock, settlesWithin } from "./clock.ts";
 import { LogShipper } from "./log_shipper.ts";
 import type { TaskLogOptions } from "./task_log_limits.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
+import { failureForRefused, oversize } from "./refused_result.ts";
 import { restoreStaged } from "./restore_staged.ts";
 import type { WorkerStats } from "./worker_stats.ts";
 
@@ -52,13 +53,49 @@ export class Delivery {
     return this.#o.outbox.size;
   }
 
-  /** Journals each result, then sends it. */
+  /** Journals each result, then sends it (one too big for the hub becomes a failure). */
   queue(entries: readonly OutboxEntry[], log: Logger): void {
-    for (const entry of entries) {
+    for (const entry of this.#refuseOversize(entries, log)) {
       this.#o.outbox.add(entry);
       const sent = this.#o.send(entry.frame);
       log.info("result queued", { taskId: entry.frame.taskId, type: entry.frame.type, sent });
     }
+  }
+
+  /**
+   * `entries`, except that a lease with a result too big for the hub has
+   * all its results (here and in the outbox) replaced by one failure.
+   */
+  #refuseOversize(entries: readonly OutboxEntry[], log: Logger): OutboxEntry[] {
+    let out: OutboxEntry[] = [];
+    const refused = new Set<string>();
+    const leaseOf = (e: OutboxEntry) => `${e.frame.epoch} ${e.frame.taskId}`;
+    for (const entry of entries) {
+      const lease = leaseOf(entry);
+      if (refused.has(lease)) {
+        this.#discard(entry);
+        continue;
+      }
+      const tooBig = oversize(entry);
+      if (!tooBig) {
+        out.push(entry);
+        continue;
+      }
+      refused.add(lease);
+      for (const other of [...this.#o.outbox.entries(), ...out]) {
+        if (leaseOf(other) !== lease) continue;
+        this.#o.outbox.remove(other.key);
+        this.#discard(other);
+      }
+      out = out.filter((e) => leaseOf(e) !== lease);
+      this.#discard(entry);
+      log.error("result too big for the hub: reporting the attempt failed", {
+        taskId: entry.frame.taskId,
+        reason: tooBig,
+      });
+      out.push(failureForRefused(entry, "frame_too_big", tooBig)!);
+    }
+    return out;
   }
 
   /**
@@ -100,9 +137,41 @@ export class Delivery {
     if (entry.frame.type === "task.complete") await this.#publish(entry, outcome, message);
     else if (entry.frame.type === "task.fail") this.#o.stats.failuresReported++;
     this.#o.outbox.remove(key);
-    this.#o.settled(entry);
+    // An earlier part of an expansion: the lease goes on, until the last part's answer.
+    if (!(entry.frame.type === "expand.result" && entry.frame.more)) this.#o.settled(entry);
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
+  }
+
+  /**
+   * The hub refused the result sent under `key` (`error` frame naming it):
+   * it and the other results of its lease leave the outbox, and a failure
+   * naming the cause is sent instead (see `refused_result.ts`).
+   */
+  refused(key: string, code: string, message: string): void {
+    const entry = this.#o.outbox.get(key);
+    if (!entry) return;
+    const { taskId, epoch } = entry.frame;
+    const log = this.#o.log.child({ taskId, epoch });
+    for (const other of this.#o.outbox.entries()) {
+      if (other.frame.taskId === taskId && other.frame.epoch === epoch) {
+        this.#o.outbox.remove(other.key);
+        this.#discard(other);
+      }
+    }
+    const failure = failureForRefused(entry, code, message);
+    if (failure) {
+      log.error("the hub refused a result: reporting the attempt failed", { code, message });
+      this.queue([failure], log);
+    } else {
+      log.error("the hub refused the failure report too: giving the lease up", { code, message });
+      this.#o.settled(entry);
+    }
+  }
+
+  /** Throws away what a result that will never be published staged. */
+  #discard(entry: OutboxEntry): void {
+    for (const s of entry.staged) void restoreStaged(s).discard().catch(() => {});
   }
 
   /** Waits, at most `ms`, for every result to be acknowledged while a connection is open. */

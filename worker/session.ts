@@ -220,6 +220,7 @@ export class Session {
         return;
       case "error":
         this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
+        if (frame.key) this.#delivery.refused(frame.key, frame.code, frame.message);
         if (!this.#welcome && PERMANENT_REFUSALS.includes(frame.code)) {
           this.#refusal = new WorkerRefusedError(
             frame.code,

@@ -167,7 +167,7 @@ export class WorkerProtocol {
     taskId: string,
     epoch: number,
     nodes: readonly ExpandNode[],
-    mode: "expand" | "park" = "expand",
+    mode: "expand" | "expand-part" | "park" = "expand",
   ): Promise<ExpansionResult> {
     const { dispatcher, registry } = this.#d;
     const now = this.#d.now();
@@ -178,6 +178,7 @@ export class WorkerProtocol {
       nodes,
       now,
       families: registry.defaults,
+      more: mode === "expand-part",
     };
     const result = await this.#d.queue.write((tx) =>
       mode === "park" ? parkTask(tx, expansion) : applyExpansion(tx, expansion)

@@ -46,9 +46,10 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
       await workers.release(link, frame.taskId, frame.epoch, frame.reason);
       return;
     case "expand.result": {
-      const r = await workers.expand(link, frame.taskId, frame.epoch, frame.nodes);
+      const mode = frame.more ? "expand-part" : "expand";
+      const r = await workers.expand(link, frame.taskId, frame.epoch, frame.nodes, mode);
       ack(frame, r);
-      log.info("task expanded", {
+      log.info(frame.more ? "part of an expansion applied" : "task expanded", {
         taskId: frame.taskId,
         epoch: frame.epoch,
         outcome: r.outcome,

@@ -11,7 +11,6 @@ import {
   CLOSE,
   type HelloFrame,
   type HubFrame,
-  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   workerFrameSchema,
@@ -24,7 +23,8 @@ import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { FamilyConflictError } from "../ops/register_families.ts";
 import { describeConflict } from "../queries/code_conflicts.ts";
 import { handleFrame } from "./handle_frame.ts";
-import { closeReason, utf8Length } from "./utf8.ts";
+import { headOf, readFrame, type Refusal, resultRef } from "./read_frame.ts";
+import { closeReason } from "./utf8.ts";
 
 /** What a connection authenticated as; `refusal` closes it at once with that reason. */
 export interface SessionAuth {
@@ -49,12 +49,6 @@ export interface WorkerSessionOptions {
 }
 
 /** A refusal: an error frame, then a close with the reason. */
-interface Refusal {
-  code: string;
-  message: string;
-  close: number;
-}
-
 /** Wires a freshly upgraded WebSocket to the hub. */
 export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOptions): void {
   const { workers } = options;
@@ -119,7 +113,17 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   async function onMessage(data: unknown): Promise<void> {
     const json = readFrame(data);
     options.metrics?.frameReceived(frameType("value" in json ? json.value : null));
-    if ("refusal" in json) return refuse(json.refusal);
+    if ("refusal" in json) {
+      // A result too big to read is refused as that task's, if its head names it:
+      // the worker reports the attempt failed instead of sending it forever.
+      const about = json.refusal.code === "frame_too_big" && helloDone
+        ? resultRef(headOf(data as string))
+        : null;
+      if (!about) return refuse(json.refusal);
+      log.warn("result refused", { ...about, code: json.refusal.code });
+      send({ type: "error", code: json.refusal.code, message: json.refusal.message, ...about });
+      return;
+    }
     if ("error" in json) {
       send({ type: "error", code: "bad_json", message: json.error });
       return;
@@ -136,9 +140,10 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       const message = `Invalid ${typeof type === "string" ? `"${type}" ` : ""}frame: ${
         formatIssues(parsed.error.issues)
       }`;
-      // Refused, not fatal: the worker is told, and the socket stays open.
+      // Refused, not fatal: the worker is told (about which result, if it is
+      // one, so that it reports the attempt failed), and the socket stays open.
       log.warn("bad frame refused", { type, taskId: stringOrUndefined(taskId), message });
-      send({ type: "error", code: "bad_frame", message });
+      send({ type: "error", code: "bad_frame", message, ...(resultRef(json.value) ?? {}) });
       return;
     }
     const frame = parsed.data;
@@ -210,36 +215,6 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       }
       return false;
     }
-  }
-}
-
-/** A text frame within the size limit, parsed as JSON; or why not. */
-function readFrame(
-  data: unknown,
-): { value: unknown } | { error: string } | { refusal: Refusal } {
-  if (typeof data !== "string") {
-    return {
-      refusal: {
-        code: "binary_frame",
-        message: "binary frames are not part of the protocol",
-        close: CLOSE.protocolError,
-      },
-    };
-  }
-  const bytes = data.length * 3 <= MAX_FRAME_BYTES ? data.length : utf8Length(data);
-  if (bytes > MAX_FRAME_BYTES) {
-    return {
-      refusal: {
-        code: "frame_too_big",
-        message: `frame of ${bytes} bytes is over the limit of ${MAX_FRAME_BYTES}`,
-        close: CLOSE.tooBig,
-      },
-    };
-  }
-  try {
-    return { value: JSON.parse(data) };
-  } catch {
-    return { error: "frame is not valid JSON" };
   }
 }
 
