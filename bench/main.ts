@@ -7,7 +7,7 @@
  * Flags: `--only=wide-1k,chain-500` (`wide-30k` and `wide-100k` run only
  * when named: about 2 and 5 minutes), `--workers=4`, `--slots=8`,
  * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
- * `--poll-ms=200`, `--keep` (leave the temporary directory), `--echo`
+ * `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
  * `--cost-workload=wide-10k` (what instrumentation costs: rounds of runs with
  * it on and off; 0 skips it).
@@ -66,7 +66,6 @@ interface Settings {
   hubLogLevel: string;
   workerLogLevel: string;
   timeoutMs: number;
-  pollMs: number;
   keep: boolean;
   echo: boolean;
   costRounds: number;
@@ -74,7 +73,7 @@ interface Settings {
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
-  "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] [--poll-ms=200] " +
+  "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] " +
   "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
@@ -86,7 +85,6 @@ function parseSettings(args: string[]): Settings {
     "hub-log-level": { type: "string", default: "warn" },
     "worker-log-level": { type: "string", default: "warn" },
     "timeout-s": { type: "string", default: "900" },
-    "poll-ms": { type: "string", default: "200" },
     keep: { type: "boolean" },
     echo: { type: "boolean" },
     "cost-rounds": { type: "string", default: "2" },
@@ -121,7 +119,6 @@ function parseSettings(args: string[]): Settings {
     hubLogLevel: level("hub-log-level", values["hub-log-level"]),
     workerLogLevel: level("worker-log-level", values["worker-log-level"]),
     timeoutMs: wholeNumber(problems, "--timeout-s", values["timeout-s"], 1, 86_400) * 1000,
-    pollMs: wholeNumber(problems, "--poll-ms", values["poll-ms"], 10, 60_000),
     keep: values.keep,
     echo: values.echo,
     costRounds: wholeNumber(problems, "--cost-rounds", values["cost-rounds"], 0, 20),

@@ -28,6 +28,8 @@ export interface SpawnHubOptions {
   env?: Record<string, string>;
   /** Copy its log lines to standard error. */
   echo?: boolean;
+  /** Flags for `deno run` itself, e.g. `--inspect=127.0.0.1:9230` to profile it. */
+  denoArgs?: string[];
 }
 
 /** A hub process: where it listens, its admin token, and a client of its API as admin. */
@@ -44,7 +46,7 @@ export type HubProcess = ProcessHandle & {
 export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
   const adminToken = options.adminToken ?? generateToken().token;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}${options.entry ?? "hub/main.ts"}`],
+    args: ["run", "-A", ...options.denoArgs ?? [], `${ROOT}${options.entry ?? "hub/main.ts"}`],
     cwd: ROOT,
     env: {
       DROVER_DB_URL: options.dbUrl,

@@ -39,7 +39,10 @@ export interface ClusterOptions {
    */
   hubIds?: readonly string[];
   /** Settings of every hub. */
-  hub?: Pick<SpawnHubOptions, "leaseTtlMs" | "logLevel" | "entry" | "listeningMsg" | "env">;
+  hub?: Pick<
+    SpawnHubOptions,
+    "leaseTtlMs" | "logLevel" | "entry" | "listeningMsg" | "env" | "denoArgs"
+  >;
   /** The entry module of every worker, relative to the repository root. */
   workerEntry: string;
   workers: readonly WorkerSpec[];

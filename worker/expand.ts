@@ -16,7 +16,11 @@ export interface ExpandOptions {
   /** Families this worker runs, by `name@version`. */
   families: ReadonlyMap<string, TaskFamily>;
   labels: Labels;
-  /** Most tasks expanded in one lease; the rest are left for further expand leases. */
+  /**
+   * Most tasks expanded in one lease; the rest are left for further expand
+   * leases. Default 100,000: a big expansion goes to the hub in parts, so
+   * the budget only bounds how long one lease walks the graph.
+   */
   budget?: number;
   signal?: AbortSignal;
   /**
@@ -40,7 +44,7 @@ export async function expandLocally(
   root: AnyTaskInstance,
   options: ExpandOptions,
 ): Promise<ExpandNode[]> {
-  const budget = options.budget ?? 20_000;
+  const budget = options.budget ?? 100_000;
   const nodes = new Map<string, ExpandNode>();
   const queue: AnyTaskInstance[] = [root];
   const seen = new Set<string>([root.id]);

@@ -19,7 +19,8 @@ import type { WriteQueue } from "../db/write_queue.ts";
 import { familyOfTask } from "../metrics/family_of_task.ts";
 import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { applyExpansion, type ExpansionResult } from "../ops/apply_expansion.ts";
-import { completeTask, type CompletionResult } from "../ops/complete_task.ts";
+import type { Completion, CompletionResult } from "../ops/complete_task.ts";
+import { completeTasks } from "../ops/complete_tasks.ts";
 import { failTask, type FailureResult } from "../ops/fail_task.ts";
 import { markWorkerDisconnected } from "../ops/mark_worker_disconnected.ts";
 import { parkTask } from "../ops/park_task.ts";
@@ -40,6 +41,8 @@ import type { TokenUses } from "./token_uses.ts";
 import type { Dispatcher } from "./dispatcher.ts";
 import type { FamilyRegistry } from "./family_registry.ts";
 import type { WorkerLink, WorkerLinks } from "./worker_links.ts";
+import { countCompletion } from "./count_completion.ts";
+import { WriteBatcher } from "./write_batcher.ts";
 
 /** What the worker protocol needs. */
 export interface WorkerProtocolDeps {
@@ -65,9 +68,12 @@ export interface WorkerProtocolDeps {
 /** The hub's side of the worker protocol. */
 export class WorkerProtocol {
   readonly #d: WorkerProtocolDeps;
+  /** Completions arriving together are published together. */
+  readonly #completions: WriteBatcher<Completion, CompletionResult>;
 
   constructor(deps: WorkerProtocolDeps) {
     this.#d = deps;
+    this.#completions = new WriteBatcher(deps.queue, completeTasks);
   }
 
   /**
@@ -200,25 +206,14 @@ export class WorkerProtocol {
     key: string,
   ): Promise<CompletionResult> {
     const now = this.#d.now();
-    const result = await this.#d.queue.write((tx) =>
-      completeTask(tx, { taskId, epoch, key, workerId: link.workerId, now })
-    );
-    const { counters, metrics } = this.#d;
-    if (result.outcome !== "accepted") {
-      counters.completionsStale++;
-      metrics.completionRefused(familyOfTask(taskId, link.families));
-    } else if (result.repeat) {
-      counters.duplicateCompletions++;
-      metrics.duplicateCompletion();
-    } else {
-      counters.completionsAccepted++;
-      const task = result.task!;
-      metrics.taskPublished({
-        family: task.family,
-        durationMs: now - (task.startedAt ?? now),
-        attempts: task.attempt,
-      });
-    }
+    const result = await this.#completions.add({
+      taskId,
+      epoch,
+      key,
+      workerId: link.workerId,
+      now,
+    });
+    countCompletion(this.#d, () => familyOfTask(taskId, link.families), result, now);
     if (result.readied > 0 || result.freedResources) this.#d.dispatcher.kick(true);
     return result;
   }

@@ -1,0 +1,66 @@
+/**
+ * `deno task bench:profile`: where the hub's CPU goes during a wide run.
+ * Starts the bench cluster (one `bench/hub.ts` under `--inspect`, N
+ * `bench/worker.ts`), submits `BenchWide(n)`, samples the hub from
+ * submission to done over the inspector, and prints the run's rate and the
+ * heaviest functions and files by self time.
+ *
+ * Flags: `--tasks=10000`, `--workers=4`, `--slots=8`, `--timeout-s=900`.
+ */
+import { freePort } from "../testing/free_port.ts";
+import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
+import { startCluster } from "../testing/start_cluster.ts";
+import { waitForRun } from "../testing/wait_for_run.ts";
+import { CpuProfiler, heaviest } from "./cpu_profile.ts";
+
+const USAGE = "Usage: deno task bench:profile [--tasks=10000] [--workers=4] [--slots=8] " +
+  "[--timeout-s=900]";
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals, problems } = parseFlags(args, {
+    tasks: { type: "string", default: "10000" },
+    workers: { type: "string", default: "4" },
+    slots: { type: "string", default: "8" },
+    "timeout-s": { type: "string", default: "900" },
+  });
+  for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
+  const n = wholeNumber(problems, "--tasks", values.tasks, 1, 1_000_000);
+  const workers = wholeNumber(problems, "--workers", values.workers, 1, 64);
+  const slots = wholeNumber(problems, "--slots", values.slots, 1, 1_000);
+  const timeoutMs = wholeNumber(problems, "--timeout-s", values["timeout-s"], 1, 86_400) * 1000;
+  throwIfProblems(problems, USAGE);
+
+  const inspector = `127.0.0.1:${freePort()}`;
+  await using cluster = await startCluster({
+    name: "bench-profile",
+    hub: {
+      entry: "bench/hub.ts",
+      listeningMsg: "bench hub listening",
+      logLevel: "warn",
+      denoArgs: [`--inspect=${inspector}`],
+    },
+    workerEntry: "bench/worker.ts",
+    workers: Array.from({ length: workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
+    worker: { slots, logLevel: "warn" },
+  });
+  const profiler = await CpuProfiler.start(inspector);
+  const started = performance.now();
+  const { runId } = await cluster.api.submit("BenchWide", { n });
+  const run = await waitForRun(cluster.api, runId, { timeoutMs, everyMs: 1_000 });
+  const seconds = (performance.now() - started) / 1000;
+  const profile = await profiler.stop();
+  console.log(
+    `BenchWide(${n}): ${run.state} in ${seconds.toFixed(1)} s, ` +
+      `${(Number(run.total) / seconds).toFixed(0)} tasks/s (${workers} workers × ${slots} slots)`,
+  );
+  console.log(heaviest(profile));
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exit(1);
+  }
+}
