@@ -37,6 +37,8 @@ import {
 import {
   type AuditList,
   auditListSchema,
+  type Backup,
+  backupSchema,
   type Pause,
   type PauseChanged,
   pauseChangedSchema,
@@ -192,6 +194,8 @@ export interface ApiClient {
   listResources(): Promise<Resource[]>;
   /** `PUT /api/resources/:name`. */
   setResourceLimit(name: string, limit: number): Promise<ResourceSet>;
+  /** `POST /api/db/backup`. */
+  backup(path: string): Promise<Backup>;
   /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
   openEvents: OpenEvents;
 }
@@ -269,6 +273,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (await request("GET", "/api/resources", resourceListSchema)).resources,
     setResourceLimit: (name, limit) =>
       request("PUT", `/api/resources/${id(name)}`, resourceSetSchema, { limit }),
+    backup: (path) => request("POST", "/api/db/backup", backupSchema, { path }),
     openEvents: createEventStreamOpener(options),
   };
 }

@@ -180,6 +180,8 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       };
     case "resources":
       return resourcesCommand(args);
+    case "db":
+      return dbCommand(args);
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }
@@ -233,6 +235,21 @@ function resourcesCommand(args: string[]): Command {
     name: "resources",
     set: { name: resource, limit: parseInteger("LIMIT", limit, 0, 1_000_000)! },
   };
+}
+
+function dbCommand(args: string[]): Command {
+  const [action, file] = args;
+  if (action !== "backup") {
+    throw new UsageError(`Unknown db action "${action}"; use "db backup FILE"`);
+  }
+  if (!file || !file.startsWith("/")) {
+    throw new UsageError(
+      `FILE must be an absolute path on the hub's machine, e.g. /var/backups/drover.db; got "${
+        file ?? ""
+      }"`,
+    );
+  }
+  return { name: "db", action, file };
 }
 
 /** What `--run` or `--task` says the id is; null when neither is given. */

@@ -80,6 +80,7 @@ export type Command =
     cursor: string | null;
   }
   | { name: "resources"; set: { name: string; limit: number } | null }
+  | { name: "db"; action: "backup"; file: string }
   | { name: "families" };
 
 /** A parsed command line. */

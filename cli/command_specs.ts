@@ -145,6 +145,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     summary: "List global resources with their limits and use, or set one's limit",
   },
+  {
+    name: "db",
+    args: ["backup", "FILE"],
+    synopsis: "backup FILE",
+    options: [],
+    summary:
+      "Copy the hub's database to FILE (an absolute path on the hub's machine) while it runs",
+  },
   { name: "families", args: [], options: [], summary: "List task families and their parameters" },
   {
     name: "hub",

@@ -17,6 +17,7 @@ import { logsCommand } from "./commands/logs.ts";
 import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
 import { resourcesCommand } from "./commands/resources.ts";
+import { dbCommand } from "./commands/db.ts";
 import { retryCommand } from "./commands/retry.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -125,6 +126,8 @@ function dispatch(
       return auditCommand(command, ctx);
     case "resources":
       return resourcesCommand(command, ctx);
+    case "db":
+      return dbCommand(command, ctx);
   }
 }
 

@@ -20,6 +20,7 @@ import { metaRoutes } from "./routes/meta.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { pauseRoutes } from "./routes/pauses.ts";
 import { queueRoutes } from "./routes/queue.ts";
+import { databaseRoutes } from "./routes/database.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { runViewRoutes } from "./routes/run_views.ts";
@@ -68,6 +69,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   familyRoutes(api);
   workerRoutes(api);
   resourceRoutes(api);
+  databaseRoutes(api);
   pauseRoutes(api);
   queueRoutes(api);
   tokenRoutes(api);

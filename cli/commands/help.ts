@@ -95,6 +95,11 @@ const DETAILS: Readonly<Record<string, readonly string[]>> = {
   resources: [
     "LIMIT is how many units of the resource running tasks may hold at once, 0 to 1000000.",
   ],
+  db: [
+    "A consistent copy (VACUUM INTO) of a local libSQL database, made while the hubs run;",
+    "FILE must not exist. Admin only. To restore: stop the hubs, then start them with",
+    "DROVER_DB_URL=file:FILE (or copy FILE over the old database first).",
+  ],
 };
 
 /** The help text: everything, or one command's usage and options. */

@@ -6,6 +6,7 @@
  * dispatcher and the timers. Every fact lives in the database; what is kept
  * here (links, credits, pins, cached families) can be lost with the process.
  */
+import { type Backup, backupDatabase } from "../db/backup.ts";
 import type { Logger } from "../../shared/log.ts";
 import type { Database, Reader } from "../db/client.ts";
 import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
@@ -141,6 +142,11 @@ export class HubCore {
   /** Runs a read model (on `:memory:`, behind queued writes). */
   read<T>(fn: (db: Reader) => Promise<T>): Promise<T> {
     return this.queue.read(fn);
+  }
+
+  /** Copies the database to `path` on this hub's machine (see `db/backup.ts`). */
+  backup(path: string): Promise<Backup> {
+    return backupDatabase(this.#d.database, path);
   }
 
   /** The write queue's figures and the counters. */

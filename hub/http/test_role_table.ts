@@ -36,6 +36,8 @@ export interface Case {
   allowed: readonly Caller[];
   prepare?: (t: TestApp) => Promise<{ path?: string; body?: unknown }>;
   body?: unknown;
+  /** The status an allowed caller gets on the fresh app, when not a success (a backup of `:memory:`). */
+  refusedAnyway?: number;
 }
 
 export const submit = async (t: TestApp, day = "2026-11-23") => {
@@ -140,6 +142,11 @@ export const TABLE: Record<string, Case> = {
   "PUT /api/resources/{name}": {
     allowed: ADMINS,
     prepare: () => path("/api/resources/bigquery", { limit: 3 }),
+  },
+  "POST /api/db/backup": {
+    allowed: ADMINS,
+    body: { path: "/tmp/drover-roles-test-backup.db" },
+    refusedAnyway: 409,
   },
   "GET /api/pauses": { allowed: READERS },
   "PUT /api/pauses/{kind}/{value}": {
