@@ -200,20 +200,6 @@ export const backfills = sqliteTable("backfills", {
   createdAt: integer("created_at").notNull(),
 });
 
-export const tokens = sqliteTable("tokens", {
-  /** Public id (`tok_…`), also inside the token itself. */
-  id: text("id").primaryKey(),
-  /** SHA-256 of the whole token: the token itself is never stored. */
-  hash: text("hash").notNull(),
-  role: text("role").$type<"admin" | "operator" | "viewer" | "worker">().notNull(),
-  /** Worker tokens: labels the worker must carry (JSON), e.g. `{"region":"eu-west"}`. */
-  scope: text("scope").notNull().default("{}"),
-  name: text("name").notNull(),
-  createdAt: integer("created_at").notNull(),
-  revokedAt: integer("revoked_at"),
-  lastUsedAt: integer("last_used_at"),
-}, (t) => [uniqueIndex("tokens_hash_idx").on(t.hash)]);
-
 /** Pauses: while a family or a region is paused, nothing new of it starts (running work finishes). */
 export const pauses = sqliteTable("pauses", {
   /** `family` (a task family, every version) or `region` (workers whose `region` label is it). */
@@ -224,28 +210,6 @@ export const pauses = sqliteTable("pauses", {
   createdBy: text("created_by"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.kind, t.value] })]);
-
-/** Every mutating admin action, allowed or refused: who, what, target, when, outcome. */
-export const auditLog = sqliteTable("audit_log", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  at: integer("at").notNull(),
-  /** The acting token's id (`tok_…`), name and role; null when no valid token was given. */
-  tokenId: text("token_id"),
-  actor: text("actor"),
-  role: text("role"),
-  /** A stable action name, e.g. `run.submit`, `task.retry`, `worker.drain`. */
-  action: text("action").notNull(),
-  /** What it acted on: a run, task, worker, token, family or region id. */
-  target: text("target"),
-  /** `ok`, `denied` (role not allowed) or `failed` (the request was refused or errored). */
-  outcome: text("outcome").$type<"ok" | "denied" | "failed">().notNull(),
-  status: integer("status").notNull(),
-  /** JSON: the reason given, the error code, counts. */
-  detail: text("detail").notNull().default("{}"),
-}, (t) => [
-  index("audit_at_idx").on(t.at),
-  index("audit_action_idx").on(t.action, t.at),
-]);
 
 /**
  * What happened, in commit order: run and task state changes, workers
@@ -285,24 +249,4 @@ export const taskLogs = sqliteTable("task_logs", {
   dropped: integer("dropped").notNull().default(0),
 }, (t) => [index("task_logs_task_idx").on(t.taskId, t.attempt, t.id)]);
 
-/** Web UI sign-ins with a token: one row per browser session, ended by logout, expiry or revocation. */
-export const uiSessions = sqliteTable("ui_sessions", {
-  /** SHA-256 of the random session id the cookie carries: the id itself is never stored. */
-  idHash: text("id_hash").primaryKey(),
-  tokenId: text("token_id").notNull(),
-  /** What mutating requests of this session carry in `X-Drover-CSRF`. */
-  csrf: text("csrf").notNull(),
-  createdAt: integer("created_at").notNull(),
-  expiresAt: integer("expires_at").notNull(),
-  lastSeenAt: integer("last_seen_at").notNull(),
-}, (t) => [
-  index("ui_sessions_token_idx").on(t.tokenId),
-  index("ui_sessions_expiry_idx").on(t.expiresAt),
-]);
-
-/** Secrets the hubs sharing a database share: `ui_csrf` keys the CSRF tokens of SSO users. */
-export const hubSecrets = sqliteTable("hub_secrets", {
-  name: text("name").primaryKey(),
-  value: text("value").notNull(),
-  createdAt: integer("created_at").notNull(),
-});
+export * from "./schema_access.ts";
