@@ -6,7 +6,8 @@
  * dispatcher and the timers. Every fact lives in the database; what is kept
  * here (links, credits, pins, cached families) can be lost with the process.
  */
-import { type Backup, backupDatabase } from "../db/backup.ts";
+import type { Backup } from "../db/backup.ts";
+import { backupDatabase } from "./backup_database.ts";
 import type { Logger } from "../../shared/log.ts";
 import type { Database, Reader } from "../db/client.ts";
 import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
@@ -144,7 +145,7 @@ export class HubCore {
     return this.queue.read(fn);
   }
 
-  /** Copies the database to `path` on this hub's machine (see `db/backup.ts`). */
+  /** Copies the database to `path` on this hub's machine (see `backup_database.ts`). */
   backup(path: string): Promise<Backup> {
     return backupDatabase(this.#d.database, path);
   }
