@@ -12,8 +12,12 @@ export interface ConnectionHandlers {
   onOpen(): void;
   /** A frame from the hub. */
   onFrame(frame: HubFrame): void;
-  /** The socket closed (a reconnect follows unless the connection was stopped). */
-  onClose(code: number, reason: string): void;
+  /**
+   * The socket closed (a reconnect follows unless the connection was stopped).
+   * `opened` is false when it never opened: the hub could not be reached or
+   * refused the handshake, and there is no close code (`code` is 0).
+   */
+  onClose(code: number, reason: string, opened: boolean): void;
 }
 
 /** Options for {@link Connection}. */
@@ -132,7 +136,12 @@ export class Connection {
       return;
     }
     this.#socket = socket;
-    socket.onopen = () => this.#handlers.onOpen();
+    const hubUrl = this.hubUrl;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      this.#handlers.onOpen();
+    };
     socket.onmessage = (event) => {
       if (typeof event.data !== "string") return;
       let json: unknown;
@@ -158,7 +167,10 @@ export class Connection {
       if (event.code === CLOSE.drained) this.#stopped = true;
       // Next time, try the next hub (a hub that went away may not come back).
       this.#next = (this.#next + 1) % this.#urls.length;
-      this.#handlers.onClose(event.code, event.reason);
+      if (!opened && !this.#stopped) {
+        this.#options.log.warn("could not connect to the hub", { hubUrl });
+      }
+      this.#handlers.onClose(event.code, event.reason, opened);
       this.#scheduleReconnect();
     };
   }

@@ -72,7 +72,7 @@ export class Session {
       {
         onOpen: () => this.#sendHello(),
         onFrame: (frame) => this.#onFrame(frame),
-        onClose: (code, reason) => this.#onClose(code, reason),
+        onClose: (code, reason, opened) => this.#onClose(code, reason, opened),
       },
     );
     this.#delivery = new Delivery({
@@ -176,7 +176,7 @@ export class Session {
     return this.#delivery.leaseRefs(this.#leases.refs());
   }
 
-  #onClose(code: number, reason: string): void {
+  #onClose(code: number, reason: string, opened: boolean): void {
     this.#welcome = false;
     this.#stopRenewals();
     if (this.#refusal && !this.#closing) {
@@ -191,7 +191,8 @@ export class Session {
       void this.close(0);
       return;
     }
-    if (!this.#closing) {
+    // A socket that never opened is logged by the connection, with its URL.
+    if (!this.#closing && opened) {
       this.#log.warn("disconnected from the hub", { code, reason, heldLeases: this.#leases.size });
     }
   }
