@@ -35,10 +35,16 @@ import {
   backfillStatusSchema,
 } from "../shared/api_schemas_backfills.ts";
 import {
-  type AuditList,
-  auditListSchema,
   type Backup,
   backupSchema,
+  type PrunePreviewAnswer,
+  prunePreviewSchema,
+  type PruneReportAnswer,
+  pruneReportSchema,
+} from "../shared/api_schemas_db.ts";
+import {
+  type AuditList,
+  auditListSchema,
   type Pause,
   type PauseChanged,
   pauseChangedSchema,
@@ -196,6 +202,10 @@ export interface ApiClient {
   setResourceLimit(name: string, limit: number): Promise<ResourceSet>;
   /** `POST /api/db/backup`. */
   backup(path: string): Promise<Backup>;
+  /** `GET /api/db/prune`: what retention would delete now. */
+  prunePreview(): Promise<PrunePreviewAnswer>;
+  /** `POST /api/db/prune`: a retention pass now. */
+  prune(): Promise<PruneReportAnswer>;
   /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
   openEvents: OpenEvents;
 }
@@ -274,6 +284,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     setResourceLimit: (name, limit) =>
       request("PUT", `/api/resources/${id(name)}`, resourceSetSchema, { limit }),
     backup: (path) => request("POST", "/api/db/backup", backupSchema, { path }),
+    prunePreview: () => request("GET", "/api/db/prune", prunePreviewSchema),
+    prune: () => request("POST", "/api/db/prune", pruneReportSchema, {}),
     openEvents: createEventStreamOpener(options),
   };
 }

@@ -181,7 +181,7 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
     case "resources":
       return resourcesCommand(args);
     case "db":
-      return dbCommand(args);
+      return dbCommand(args, values);
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }
@@ -237,11 +237,21 @@ function resourcesCommand(args: string[]): Command {
   };
 }
 
-function dbCommand(args: string[]): Command {
+function dbCommand(args: string[], values: Map<string, string[]>): Command {
   const [action, file] = args;
-  if (action !== "backup") {
-    throw new UsageError(`Unknown db action "${action}"; use "db backup FILE"`);
+  const dryRun = values.has("dry-run");
+  if (action === "prune") {
+    if (file !== undefined) {
+      throw new UsageError(`"db prune" takes no argument; got "${file}"`);
+    }
+    return { name: "db", action, dryRun };
   }
+  if (action !== "backup") {
+    throw new UsageError(
+      `Unknown db action "${action}"; use "db backup FILE" or "db prune [--dry-run]"`,
+    );
+  }
+  if (dryRun) throw new UsageError(`--dry-run goes with "db prune", not "db backup"`);
   if (!file || !file.startsWith("/")) {
     throw new UsageError(
       `FILE must be an absolute path on the hub's machine, e.g. /var/backups/drover.db; got "${

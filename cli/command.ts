@@ -81,6 +81,7 @@ export type Command =
   }
   | { name: "resources"; set: { name: string; limit: number } | null }
   | { name: "db"; action: "backup"; file: string }
+  | { name: "db"; action: "prune"; dryRun: boolean }
   | { name: "families" };
 
 /** A parsed command line. */

@@ -147,11 +147,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "db",
-    args: ["backup", "FILE"],
-    synopsis: "backup FILE",
-    options: [],
-    summary:
-      "Copy the hub's database to FILE (an absolute path on the hub's machine) while it runs",
+    args: ["ACTION"],
+    optionalArgs: ["FILE"],
+    synopsis: "backup FILE | prune [--dry-run]",
+    options: ["dry-run"],
+    summary: "Copy the hub's database to FILE (an absolute path on the hub's machine) while " +
+      "it runs, or delete what is past its retention now (--dry-run: only count it)",
   },
   { name: "families", args: [], options: [], summary: "List task families and their parameters" },
   {

@@ -52,6 +52,11 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     kind: "flag",
     help: "Follow the run (or backfill) until it ends, with a progress line",
   },
+  "dry-run": {
+    name: "dry-run",
+    kind: "flag",
+    help: "db prune: say what would be deleted, delete nothing",
+  },
   attempt: {
     name: "attempt",
     kind: "value",

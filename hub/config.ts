@@ -29,6 +29,24 @@ function duration(defaultText: string, minMs: number) {
   });
 }
 
+/** Like {@link duration}, or `off`: kept forever (null). */
+function retention(defaultText: string, minMs: number) {
+  return z.string().default(defaultText).transform((text, ctx) => {
+    if (text === "off") return null;
+    const ms = parseDuration(text);
+    if (ms === null || ms < minMs) {
+      ctx.addIssue({
+        code: "custom",
+        message: ms === null
+          ? `"${text}" is not a duration such as 30d or 12h, nor off`
+          : `"${text}" is shorter than the least allowed, ${minMs / 3_600_000}h`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
 /** The hub's environment variables, with defaults. */
 export const hubConfigSchema = z.object({
   DROVER_HOST: z.string().min(1).default("127.0.0.1"),
@@ -61,6 +79,8 @@ export const hubConfigSchema = z.object({
   DROVER_EVENT_RETENTION: duration("24h", 60_000),
   DROVER_EVENT_STREAMS: z.coerce.number().int().min(1).max(10_000).default(100),
   DROVER_TASK_LOG_RETENTION: duration("7d", 60_000),
+  DROVER_RUN_RETENTION: retention("30d", 3_600_000),
+  DROVER_AUDIT_RETENTION: retention("400d", 86_400_000),
   DROVER_TASK_LOG_MAX_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(
     1_048_576,
   ),
@@ -160,6 +180,13 @@ export interface HubConfig {
   taskLogRetentionMs: number;
   /** Most bytes of log lines stored per attempt (`DROVER_TASK_LOG_MAX_BYTES`, default 1 MiB). */
   taskLogMaxBytes: number;
+  /**
+   * How long finished runs (and the tasks only they need) are kept
+   * (`DROVER_RUN_RETENTION`, default 30d; null: `off`, forever).
+   */
+  runRetentionMs: number | null;
+  /** How long audit entries are kept (`DROVER_AUDIT_RETENTION`, default 400d; null: `off`). */
+  auditRetentionMs: number | null;
 }
 
 /** Parses the hub's configuration; throws `TypeError` listing every bad variable. */
@@ -210,6 +237,8 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     eventStreams: c.DROVER_EVENT_STREAMS,
     taskLogRetentionMs: c.DROVER_TASK_LOG_RETENTION,
     taskLogMaxBytes: c.DROVER_TASK_LOG_MAX_BYTES,
+    runRetentionMs: c.DROVER_RUN_RETENTION,
+    auditRetentionMs: c.DROVER_AUDIT_RETENTION,
     ui: {
       sessionTtlMs: c.DROVER_UI_SESSION_TTL,
       trustedProxies: c.DROVER_UI_TRUSTED_PROXIES,

@@ -30,6 +30,8 @@ Deno.test("loadHubConfig() fills in every default from an empty environment", ()
     eventStreams: 100,
     taskLogRetentionMs: 604_800_000,
     taskLogMaxBytes: 1_048_576,
+    runRetentionMs: 2_592_000_000,
+    auditRetentionMs: 34_560_000_000,
     ui: {
       sessionTtlMs: 43_200_000,
       trustedProxies: [],
@@ -57,6 +59,8 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       DROVER_EVENT_STREAMS: "20",
       DROVER_TASK_LOG_RETENTION: "30d",
       DROVER_TASK_LOG_MAX_BYTES: "65536",
+      DROVER_RUN_RETENTION: "90d",
+      DROVER_AUDIT_RETENTION: "off",
       DROVER_UI_SESSION_TTL: "30m",
       DROVER_UI_TRUSTED_PROXIES: "10.0.0.0/8, ::1",
       DROVER_UI_USER_HEADER: "X-Auth-User",
@@ -81,6 +85,8 @@ Deno.test("loadHubConfig() reads and coerces every variable", () => {
       eventStreams: 20,
       taskLogRetentionMs: 2_592_000_000,
       taskLogMaxBytes: 65_536,
+      runRetentionMs: 7_776_000_000,
+      auditRetentionMs: null,
       ui: {
         sessionTtlMs: 1_800_000,
         trustedProxies: [{ v6: false, base: 10n << 24n, bits: 8 }, {
@@ -117,6 +123,12 @@ Deno.test("loadHubConfig() names a retention that is not a duration or too short
   const message = configError({ DROVER_EVENT_RETENTION: "1 day", DROVER_TASK_LOG_RETENTION: "5s" });
   assert.match(message, /DROVER_EVENT_RETENTION: "1 day" is not a duration such as 90s/);
   assert.match(message, /DROVER_TASK_LOG_RETENTION: "5s" is shorter than the least allowed, 60s/);
+  const runs = configError({ DROVER_RUN_RETENTION: "30m", DROVER_AUDIT_RETENTION: "never" });
+  assert.match(runs, /DROVER_RUN_RETENTION: "30m" is shorter than the least allowed, 1h/);
+  assert.match(
+    runs,
+    /DROVER_AUDIT_RETENTION: "never" is not a duration such as 30d or 12h, nor off/,
+  );
 });
 
 Deno.test("loadHubConfig() treats empty variables as unset and ignores other variables", () => {

@@ -70,6 +70,8 @@ export async function startHub(
     now: options.now,
     eventRetentionMs: config.eventRetentionMs,
     taskLogRetentionMs: config.taskLogRetentionMs,
+    runRetentionMs: config.runRetentionMs,
+    auditRetentionMs: config.auditRetentionMs,
     metrics: config.metrics,
     events: { maxStreams: config.eventStreams },
     taskLogMaxBytes: config.taskLogMaxBytes,

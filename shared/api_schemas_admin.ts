@@ -227,14 +227,3 @@ export const problemSchema = z.object({
 
 /** A problem body. */
 export type Problem = z.infer<typeof problemSchema>;
-
-/** A backup of the hub's database (`POST /api/db/backup`). */
-export const backupSchema = z.looseObject({
-  /** The file written, on the hub's machine. */
-  path: z.string(),
-  bytes: z.int(),
-  /** How long the copy took. */
-  ms: z.number(),
-});
-/** A backup made. */
-export type Backup = z.infer<typeof backupSchema>;

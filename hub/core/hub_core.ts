@@ -14,7 +14,6 @@ import { WriteQueue, type WriteQueueStats } from "../db/write_queue.ts";
 import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { NO_METRICS } from "../metrics/no_metrics.ts";
 import { PrometheusMetrics } from "../metrics/prometheus_metrics.ts";
-import { PRUNE_BATCH, pruneHistory } from "../ops/prune_history.ts";
 import { recordTokenUses } from "../ops/record_token_uses.ts";
 import { reapExpired } from "../ops/reap_expired.ts";
 import { spillPins } from "../ops/spill_pins.ts";
@@ -24,6 +23,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { EventFeed, type EventFeedDeps } from "./event_feed.ts";
 import { FamilyRegistry } from "./family_registry.ts";
 import { FleetCommands } from "./fleet_commands.ts";
+import { Retention } from "./retention.ts";
 import { RunCommands } from "./run_commands.ts";
 import { startTimers, type Timers } from "./timers.ts";
 import { TokenUses } from "./token_uses.ts";
@@ -46,10 +46,15 @@ export interface HubCoreDeps {
   reapIntervalMs?: number;
   /** How often this hub's heartbeat row and the tokens' last use are written. Default 5 s. */
   heartbeatIntervalMs?: number;
-  /** How long events and task log lines are kept; defaults 24 h and 7 days. */
+  /**
+   * How long events, task log lines, finished runs and audit entries are
+   * kept (null: forever); defaults in `RETENTION_DEFAULTS`.
+   */
   eventRetentionMs?: number;
   taskLogRetentionMs?: number;
-  /** How often old events and log lines are deleted. Default 1 minute. */
+  runRetentionMs?: number | null;
+  auditRetentionMs?: number | null;
+  /** How often retention runs (2 s of work at most each time). Default 1 minute. */
   pruneIntervalMs?: number;
   /** Measure for Prometheus (`DROVER_METRICS`). Default false: nothing is measured. */
   metrics?: boolean;
@@ -81,6 +86,8 @@ export class HubCore {
   readonly tokenUses = new TokenUses();
   /** Tails the events table for `GET /api/events`. */
   readonly events: EventFeed;
+  /** Deletes what is past its retention (a timer, and `POST /api/db/prune`). */
+  readonly retention: Retention;
   readonly #d: HubCoreDeps;
   readonly #closing = new AbortController();
   #timers: Timers | null = null;
@@ -128,6 +135,11 @@ export class HubCore {
     this.fleet = new FleetCommands({ ...shared, dispatcher });
     this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
     queue.addCommitListener(() => this.events.kick());
+    const settings = Object.fromEntries(
+      (["eventRetentionMs", "taskLogRetentionMs", "runRetentionMs", "auditRetentionMs"] as const)
+        .filter((k) => deps[k] !== undefined).map((k) => [k, deps[k]]),
+    );
+    this.retention = new Retention({ queue, now: this.now, log, settings });
   }
 
   /** Aborts once the hub begins to close: long answers (log streams) end then. */
@@ -175,7 +187,11 @@ export class HubCore {
         run: () => this.#heartbeat(),
       },
       { what: "backfills", everyMs: dispatchMs, run: () => this.runs.advanceBackfills() },
-      { what: "retention", everyMs: this.#d.pruneIntervalMs ?? 60_000, run: () => this.prune() },
+      {
+        what: "retention",
+        everyMs: this.#d.pruneIntervalMs ?? 60_000,
+        run: () => this.retention.prune(),
+      },
     ], this.#d.log);
   }
 
@@ -209,26 +225,6 @@ export class HubCore {
     }
     this.dispatcher.kick(true);
     return reaped.length;
-  }
-
-  /**
-   * Deletes events and task log lines past their retention, a batch per
-   * write (other writes go between), at most 50 batches a call.
-   */
-  async prune(): Promise<{ events: number; taskLogs: number }> {
-    const now = this.now();
-    const cutoffs = {
-      eventsBefore: now - (this.#d.eventRetentionMs ?? 86_400_000),
-      logsBefore: now - (this.#d.taskLogRetentionMs ?? 7 * 86_400_000),
-    };
-    const total = { events: 0, taskLogs: 0 };
-    for (let i = 0; i < 50; i++) {
-      const pruned = await this.queue.write((tx) => pruneHistory(tx, cutoffs));
-      total.events += pruned.events;
-      total.taskLogs += pruned.taskLogs;
-      if (pruned.events < PRUNE_BATCH && pruned.taskLogs < PRUNE_BATCH) break;
-    }
-    return total;
   }
 
   async #dispatchTick(): Promise<void> {

@@ -74,6 +74,10 @@ export const tasks = sqliteTable("tasks", {
   index("tasks_batch_idx").on(t.family, t.version, t.batchKey).where(
     sql`state = 'ready' AND batch_key IS NOT NULL`,
   ),
+  // Retention walks settled tasks oldest first (ops/prune_tasks.ts).
+  index("tasks_settled_idx").on(t.updatedAt, t.id).where(
+    sql`state IN ('done', 'failed', 'cancelled', 'blocked')`,
+  ),
 ]);
 
 export const edges = sqliteTable("edges", {
@@ -100,6 +104,7 @@ export const runs = sqliteTable("runs", {
   index("runs_root_idx").on(t.rootTaskId),
   index("runs_created_idx").on(t.createdAt),
   index("runs_backfill_idx").on(t.backfillId),
+  index("runs_finished_idx").on(t.finishedAt).where(sql`finished_at IS NOT NULL`),
 ]);
 
 export const workers = sqliteTable("workers", {

@@ -148,6 +148,8 @@ export const TABLE: Record<string, Case> = {
     body: { path: "/tmp/drover-roles-test-backup.db" },
     refusedAnyway: 409,
   },
+  "GET /api/db/prune": { allowed: READERS },
+  "POST /api/db/prune": { allowed: ADMINS, body: {} },
   "GET /api/pauses": { allowed: READERS },
   "PUT /api/pauses/{kind}/{value}": {
     allowed: OPERATORS,

@@ -1,0 +1,62 @@
+/**
+ * Retention of finished runs: a run that finished before the cutoff loses
+ * its `runs` row here; its tasks go afterwards, once nothing kept needs
+ * them (`prune_tasks.ts`). A backfill goes as a whole, when every day was
+ * launched and its last run finished before the cutoff; until then its runs
+ * stay, so its counts stay true. The audit log has its own, longer cutoff.
+ */
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client.ts";
+
+/** Runs (and backfills, and audit entries) deleted per call. */
+export const RUN_PRUNE_BATCH = 200;
+
+/** SQL: a backfill every day of which was launched and whose runs all finished before `before`. */
+function backfillGone(before: number) {
+  return sql`b.next_index >= json_array_length(b.dates) AND b.created_at < ${before}
+    AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.backfill_id = b.id
+      AND (r.finished_at IS NULL OR r.finished_at >= ${before}))`;
+}
+
+/** SQL: a run that retention deletes (alias `r`). */
+export function runGone(before: number) {
+  return sql`r.finished_at IS NOT NULL AND r.finished_at < ${before} AND r.state <> 'running'
+    AND (r.backfill_id IS NULL OR NOT EXISTS (SELECT 1 FROM backfills b
+      WHERE b.id = r.backfill_id AND NOT (${backfillGone(before)})))`;
+}
+
+/** What one call deleted. */
+export interface PrunedRuns {
+  runs: number;
+  backfills: number;
+  audit: number;
+}
+
+/**
+ * Deletes up to {@link RUN_PRUNE_BATCH} finished runs older than
+ * `runsBefore` (oldest first, by `runs_finished_idx`), as many finished
+ * backfills, and as many audit entries older than `auditBefore`.
+ */
+export async function pruneRuns(
+  tx: Tx,
+  cutoffs: { runsBefore: number | null; auditBefore: number | null },
+): Promise<PrunedRuns> {
+  const out: PrunedRuns = { runs: 0, backfills: 0, audit: 0 };
+  const before = cutoffs.runsBefore;
+  if (before !== null) {
+    out.runs = (await tx.run(sql`DELETE FROM runs WHERE id IN (
+      SELECT r.id FROM runs r WHERE r.finished_at IS NOT NULL AND ${runGone(before)}
+      ORDER BY r.finished_at LIMIT ${RUN_PRUNE_BATCH})`)).rowsAffected;
+    // A backfill whose runs are all gone goes too (its runs went first, above).
+    out.backfills = (await tx.run(sql`DELETE FROM backfills WHERE id IN (
+      SELECT b.id FROM backfills b WHERE ${backfillGone(before)}
+        AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.backfill_id = b.id)
+      LIMIT ${RUN_PRUNE_BATCH})`)).rowsAffected;
+  }
+  if (cutoffs.auditBefore !== null) {
+    out.audit = (await tx.run(sql`DELETE FROM audit_log WHERE id IN (
+      SELECT id FROM audit_log WHERE at < ${cutoffs.auditBefore}
+      ORDER BY at LIMIT ${RUN_PRUNE_BATCH})`)).rowsAffected;
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+CREATE INDEX `runs_finished_idx` ON `runs` (`finished_at`) WHERE finished_at IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `tasks_settled_idx` ON `tasks` (`updated_at`,`id`) WHERE state IN ('done', 'failed', 'cancelled', 'blocked');
