@@ -134,10 +134,12 @@ Deno.test("retention peels a deep old run in batches of at most TASK_PRUNE_BATCH
   // A budget of 0 ms still does one round of batches.
   const first = await retention.prune(0);
   assert.equal(first.finished, false);
-  assert.ok(first.tasks > 0 && first.tasks <= TASK_PRUNE_BATCH, `${first.tasks}`);
+  assert.ok(first.tasks <= TASK_PRUNE_BATCH, `${first.tasks}`);
   const rest = await retention.prune();
   assert.equal(first.tasks + rest.tasks, n);
   assert.equal(rest.finished, true);
+  // Three writes a round (events and logs, runs and audit, tasks).
+  assert.ok(first.batches + rest.batches >= 3 * Math.ceil(n / TASK_PRUNE_BATCH));
   await db.tx(async (tx) => assert.deepEqual(await ids(tx, "tasks"), []));
 });
 
@@ -185,5 +187,26 @@ Deno.test("retention takes a backfill as a whole, keeps the audit log longer, an
     assert.deepEqual(await ids(tx, "backfills"), ["bf_open"]);
     assert.deepEqual(await ids(tx, "runs"), ["run_r"]);
     assert.deepEqual(await ids(tx, "tasks"), ["R"]);
+  });
+});
+
+Deno.test("retention deletes a wide old run whose root has more edges than a batch may delete", async () => {
+  await using db = await testDatabase();
+  const leaves = Array.from({ length: 450 }, (_, i) => `L${String(i).padStart(3, "0")}`);
+  await db.tx((tx) =>
+    seed(tx, {
+      tasks: [["W", "done", OLD], ...leaves.map((id) => [id, "done", OLD - 1] as Seed["tasks"][0])],
+      edges: leaves.map((id) => ["W", id] as [string, string]),
+      runs: [["run_wide", "W", "done", OLD]],
+    })
+  );
+  const retention = new Retention({ queue: db.queue, now: () => NOW, log: silentLogger });
+  const report = await retention.prune();
+  assert.equal(report.tasks, 451);
+  assert.equal(report.finished, true);
+  await db.tx(async (tx) => {
+    assert.deepEqual(await ids(tx, "tasks"), []);
+    const edges = await tx.all<{ n: number }>(sql`SELECT count(*) AS n FROM edges`);
+    assert.equal(edges[0]!.n, 0);
   });
 });

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 
 /** Runs (and backfills, and audit entries) deleted per call. */
-export const RUN_PRUNE_BATCH = 200;
+export const RUN_PRUNE_BATCH = 100;
 
 /** SQL: a backfill every day of which was launched and whose runs all finished before `before`. */
 function backfillGone(before: number) {
@@ -45,7 +45,8 @@ export async function pruneRuns(
   const before = cutoffs.runsBefore;
   if (before !== null) {
     out.runs = (await tx.run(sql`DELETE FROM runs WHERE id IN (
-      SELECT r.id FROM runs r WHERE r.finished_at IS NOT NULL AND ${runGone(before)}
+      SELECT r.id FROM runs r INDEXED BY runs_finished_idx
+      WHERE r.finished_at IS NOT NULL AND ${runGone(before)}
       ORDER BY r.finished_at LIMIT ${RUN_PRUNE_BATCH})`)).rowsAffected;
     // A backfill whose runs are all gone goes too (its runs went first, above).
     out.backfills = (await tx.run(sql`DELETE FROM backfills WHERE id IN (

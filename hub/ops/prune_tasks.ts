@@ -17,9 +17,11 @@ import { chunks } from "../db/chunks.ts";
 import type { Tx } from "../db/client.ts";
 
 /** Tasks deleted per call at most. */
-export const TASK_PRUNE_BATCH = 200;
+export const TASK_PRUNE_BATCH = 20;
 /** Settled tasks looked at per call at most, walking the index. */
-const SCAN = 1_000;
+const SCAN = 50;
+/** Edges deleted per call at most (a task goes once all of its own are gone). */
+const EDGE_BUDGET = 200;
 /** Requirements remembered for the next call at most. */
 const FRONTIER_MAX = 50_000;
 
@@ -75,18 +77,24 @@ export async function pruneTasks(
   // Every task is checked in the transaction that deletes it (an expansion
   // may have made it needed since it was last looked at).
   let checks = SCAN;
+  let edges = EDGE_BUDGET;
   const ready = await unneeded(tx, candidates, before);
-  while (ready.length > 0 && out.tasks < TASK_PRUNE_BATCH) {
+  const unfinished: string[] = [];
+  while (ready.length > 0 && out.tasks < TASK_PRUNE_BATCH && edges > 0) {
     const now = ready.splice(0, TASK_PRUNE_BATCH - out.tasks);
+    const gone = await deleteTasks(tx, now, edges, out);
+    edges -= gone.edges;
+    unfinished.push(...gone.unfinished);
     // A requirement may now be needed by nobody: look at it next.
-    const deps = [...new Set(await deleteTasks(tx, now, out))];
+    const deps = [...new Set(gone.deps)];
     const look = deps.splice(0, Math.max(0, checks));
     checks -= look.length;
     state.frontier = deps.concat(state.frontier);
     for (const id of await unneeded(tx, look, before)) ready.push(id);
   }
-  // The walk finds whatever a short frontier forgets.
-  state.frontier = ready.concat(state.frontier).slice(0, FRONTIER_MAX);
+  // A task whose edges did not all fit goes first next time. The walk finds
+  // whatever a short frontier forgets.
+  state.frontier = unfinished.concat(ready, state.frontier).slice(0, FRONTIER_MAX);
   return out;
 }
 
@@ -97,7 +105,9 @@ async function unneeded(tx: Tx, ids: string[], before: number): Promise<string[]
     const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`
       SELECT t.id FROM tasks t WHERE t.id IN (${list})
-        AND t.state IN ('done', 'failed', 'cancelled', 'blocked') AND t.updated_at < ${before}
+        -- Unary + keeps the planner on the primary key: by tasks_state_idx it
+        -- would walk every settled task.
+        AND +t.state IN ('done', 'failed', 'cancelled', 'blocked') AND +t.updated_at < ${before}
         AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.dep_id = t.id)
         AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.root_task_id = t.id)`);
     found.push(...rows.map((r) => r.id));
@@ -105,22 +115,34 @@ async function unneeded(tx: Tx, ids: string[], before: number): Promise<string[]
   return found;
 }
 
-/** Deletes the tasks and what hangs off them; returns their requirements. */
-async function deleteTasks(tx: Tx, ids: string[], out: PrunedTasks): Promise<string[]> {
-  const deps: string[] = [];
-  for (const part of chunks(ids)) {
-    const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
-    const rows = await tx.all<{ dep_id: string }>(
-      sql`DELETE FROM edges WHERE task_id IN (${list}) RETURNING dep_id`,
-    );
-    deps.push(...rows.map((r) => r.dep_id));
-    out.attempts += (await tx.run(sql`DELETE FROM attempts WHERE task_id IN (${list})`))
+/**
+ * Deletes up to `edgeBudget` of the tasks' edges (a wide run's root has as
+ * many as it has leaves), then the tasks left without edges, with what
+ * hangs off them. Returns the requirements freed, the edges deleted, and the
+ * tasks that still have edges (deleted by a later batch).
+ */
+async function deleteTasks(
+  tx: Tx,
+  ids: string[],
+  edgeBudget: number,
+  out: PrunedTasks,
+): Promise<{ deps: string[]; edges: number; unfinished: string[] }> {
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  const freed = await tx.all<{ dep_id: string }>(sql`DELETE FROM edges WHERE rowid IN (
+    SELECT rowid FROM edges WHERE task_id IN (${list}) LIMIT ${edgeBudget}) RETURNING dep_id`);
+  const unfinished = freed.length < edgeBudget ? [] : (await tx.all<{ task_id: string }>(
+    sql`SELECT DISTINCT task_id FROM edges WHERE task_id IN (${list})`,
+  )).map((r) => r.task_id);
+  const done = ids.filter((id) => !unfinished.includes(id));
+  if (done.length > 0) {
+    const gone = sql.join(done.map((id) => sql`${id}`), sql`, `);
+    out.attempts += (await tx.run(sql`DELETE FROM attempts WHERE task_id IN (${gone})`))
       .rowsAffected;
-    out.publications += (await tx.run(sql`DELETE FROM publications WHERE task_id IN (${list})`))
+    out.publications += (await tx.run(sql`DELETE FROM publications WHERE task_id IN (${gone})`))
       .rowsAffected;
-    out.taskLogs += (await tx.run(sql`DELETE FROM task_logs WHERE task_id IN (${list})`))
+    out.taskLogs += (await tx.run(sql`DELETE FROM task_logs WHERE task_id IN (${gone})`))
       .rowsAffected;
-    out.tasks += (await tx.run(sql`DELETE FROM tasks WHERE id IN (${list})`)).rowsAffected;
+    out.tasks += (await tx.run(sql`DELETE FROM tasks WHERE id IN (${gone})`)).rowsAffected;
   }
-  return deps;
+  return { deps: freed.map((r) => r.dep_id), edges: freed.length, unfinished };
 }
