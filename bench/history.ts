@@ -10,6 +10,7 @@
  * transactions of 100,000 tasks, on a database the hub has migrated.
  */
 import { createClient } from "@libsql/client";
+import { spawnHub } from "../testing/spawn_hub.ts";
 
 /** Tasks per run: a root and 49 leaves. */
 const GROUP = 50;
@@ -26,7 +27,18 @@ export interface HistoryLoaded {
   rows: Record<string, number>;
 }
 
-/** Loads the history into the database at `dbUrl` (`file:` only). */
+/**
+ * Makes the database at `dbUrl` (a hub started and stopped migrates it),
+ * then loads the history: the bench's hub then starts on a database a year
+ * old, as a hub restarted in production would.
+ */
+export async function prepareHistory(dbUrl: string, count: number): Promise<HistoryLoaded> {
+  const hub = await spawnHub({ dbUrl });
+  await hub.stop();
+  return await loadHistory(dbUrl, count, Date.now());
+}
+
+/** Loads the history into the database at `dbUrl` (`file:`, migrated). */
 export async function loadHistory(
   dbUrl: string,
   count: number,

@@ -4,8 +4,10 @@
  * Prints a table and a one-line JSON summary on standard output; progress
  * goes to standard error.
  *
- * Flags: `--only=wide-1k,chain-500` (`wide-30k` and `wide-100k` run only
- * when named: about 2 and 5 minutes), `--workers=4`, `--slots=8`,
+ * Flags: `--only=wide-1k,chain-500` (`wide-30k`, `wide-100k` and `history-1m`
+ * run only when named: about 2, 6 and 2 minutes; `history-1m` loads a
+ * million finished tasks, then runs wide-10k while sampling the API, then a
+ * retention pass: name `wide-10k` beside it to compare), `--workers=4`, `--slots=8`,
  * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
  * `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
@@ -19,6 +21,7 @@ import {
   measureInstrumentationCost,
 } from "./instrumentation_cost.ts";
 import { report, summaryJson } from "./report.ts";
+import { historyReport } from "./report_history.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
 const WORKLOADS: readonly Workload[] = [
@@ -46,6 +49,14 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchWide",
     params: { n: 100_000 },
     families: ["BenchWide", "BenchLeaf"],
+    onlyWhenNamed: true,
+  },
+  {
+    name: "history-1m",
+    family: "BenchWide",
+    params: { n: 10_000 },
+    families: ["BenchWide", "BenchLeaf"],
+    history: 1_000_000,
     onlyWhenNamed: true,
   },
   {
@@ -180,6 +191,8 @@ if (import.meta.main) {
   }
   const totalSeconds = (performance.now() - started) / 1000;
   console.log(report(results, settings, totalSeconds));
+  const history = historyReport(results);
+  if (history) console.log(`\n${history}`);
   if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
   if (failures.length > 0) console.log(`Failed:\n  ${failures.join("\n  ")}`);
   console.log(summaryJson(results, settings, totalSeconds, cost));

@@ -61,6 +61,7 @@ export function report(
       { header: "hub CPU s", align: "right" },
       { header: "workers CPU s", align: "right" },
       { header: "status GET ms", align: "right" },
+      { header: "hub peak RSS MB", align: "right" },
     ],
     results.map((r) => {
       const q = r.hub?.writeQueue;
@@ -74,6 +75,7 @@ export function report(
         fixed(r.cpuSeconds.hub, 2),
         fixed(r.cpuSeconds.workers, 2),
         fixed(r.statusQueryMs, 1),
+        fixed(r.hubPeakRssMb, 0),
       ];
     }),
     { rule: true },
@@ -136,6 +138,18 @@ export function summaryJson(
       runSeconds: round(r.runSeconds),
       retried: r.retried,
       statusQueryMs: round(r.statusQueryMs, 1),
+      hubPeakRssMb: round(r.hubPeakRssMb, 0),
+      history: r.history
+        ? {
+          tasks: r.history.loaded.tasks,
+          loadSeconds: round(r.history.loaded.seconds, 1),
+          dbBytes: r.history.loaded.bytes,
+          apiP99Ms: Object.fromEntries(
+            Object.entries(r.history.api).map(([route, s]) => [route, round(s.p99, 1)]),
+          ),
+          prune: r.history.prune,
+        }
+        : null,
       hubCpuSeconds: round(r.cpuSeconds.hub, 2),
       workersCpuSeconds: round(r.cpuSeconds.workers, 2),
       groupCommit: r.hub

@@ -5,12 +5,14 @@
  * not from when the benchmark heard of them.
  */
 import type { HubStats } from "../hub/mod.ts";
-import type { ApiClient } from "../testing/api_client.ts";
 import type { ProcessHandle } from "../testing/process_handle.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { tapEvents } from "../testing/event_tap.ts";
+import { type ApiLatencies, peakRssMb, sampleApi } from "./api_sampler.ts";
+import { type HistoryLoaded, prepareHistory } from "./history.ts";
 import { type Observed, observeHub } from "./observer.ts";
 import { processCpuSeconds } from "./process_cpu.ts";
+import { fetchRunTasks } from "./run_tasks.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** CPU seconds used so far by the hub and by all workers together (null off Linux). */
@@ -30,6 +32,20 @@ export interface Workload {
   steps?: number;
   /** Runs only when `--only` names it (it takes long). */
   onlyWhenNamed?: boolean;
+  /**
+   * Finished tasks loaded first (`bench/history.ts`); the API is then sampled
+   * while the run goes, and a retention pass runs after it.
+   */
+  history?: number;
+}
+
+/** What the history workload adds. */
+export interface HistoryFigures {
+  loaded: HistoryLoaded;
+  /** Answer times while the run went. */
+  api: ApiLatencies;
+  /** `POST /api/db/prune` after the run: what it deleted, and its batches. */
+  prune: Record<string, unknown>;
 }
 
 /** How the cluster is made. */
@@ -84,17 +100,9 @@ export interface WorkloadResult {
   warnings: Record<string, number>;
   /** What the observer saw (`observe`), else null. */
   observed: Observed | null;
-}
-
-interface ApiTask {
-  id: string;
-  family: string;
-  state: string;
-  wrapper: boolean;
-  attempt: number;
-  readyAt: number | null;
-  startedAt: number | null;
-  finishedAt: number | null;
+  /** The hub's peak resident memory over its life (MB; null off Linux). */
+  hubPeakRssMb: number | null;
+  history: HistoryFigures | null;
 }
 
 interface ApiRun {
@@ -112,6 +120,12 @@ interface ApiRun {
  * workload, waits for it, gathers the figures, stops the cluster.
  */
 export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<WorkloadResult> {
+  let loaded: HistoryLoaded | null = null;
+  if (w.history) {
+    console.error(`bench: ${w.name}: loading ${w.history} finished tasks …`);
+    loaded = await prepareHistory(`file:${o.dir}/hub.db`, w.history);
+    console.error(`bench: ${w.name}: loaded in ${loaded.seconds.toFixed(1)} s`);
+  }
   await using cluster = await startCluster({
     name: "bench",
     dir: o.dir,
@@ -128,21 +142,36 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
     echo: o.echo,
   });
   const observer = o.observe ? observeHub(cluster.hub.url, cluster.adminToken) : null;
-  const measured = await measure(cluster, w, o);
+  let history: HistoryFigures | null = null;
+  let measured;
+  if (loaded) {
+    const sampler = sampleApi(cluster.hub.url, cluster.adminToken);
+    try {
+      measured = await measure(cluster, w, o, (runId) => sampler.watch(runId));
+    } finally {
+      history = { loaded, api: await sampler.stop(), prune: {} };
+    }
+    const pruned = await cluster.api.request("/api/db/prune", { body: {} });
+    history.prune = pruned.body;
+  } else {
+    measured = await measure(cluster, w, o);
+  }
   const observed = await observer?.stop() ?? null;
+  const hubPeakRssMb = peakRssMb(cluster.hub.pid);
   await cluster.stop();
   // Logged on SIGTERM, after a clean close: the figures live only in the hub's memory.
   const stats = cluster.hub.lines.findLast((l) => l.msg === "bench hub stats");
   const hub = stats ? { writeQueue: stats.writeQueue, counters: stats.counters } as HubStats : null;
   const warnings = tallyWarnings([...cluster.hubs, ...cluster.workers]);
-  return { ...measured, hub, warnings, observed };
+  return { ...measured, hub, warnings, observed, hubPeakRssMb, history };
 }
 
 async function measure(
   cluster: Cluster,
   w: Workload,
   o: WorkloadOptions,
-): Promise<Omit<WorkloadResult, "hub" | "warnings" | "observed">> {
+  onSubmitted: (runId: string) => void = () => {},
+): Promise<Omit<WorkloadResult, "hub" | "warnings" | "observed" | "hubPeakRssMb" | "history">> {
   const { api } = cluster;
   const cpuStart = cpuOf(cluster);
   // The run's end comes by the event stream: polling its status would load
@@ -152,6 +181,7 @@ async function measure(
   });
   const wallStart = performance.now();
   const { runId } = await api.submit(w.family, w.params);
+  onSubmitted(runId);
   await tap.waitFor(
     (e) => e.runId === runId && ["done", "failed", "cancelled"].includes(String(e.data.to)),
     o.timeoutMs,
@@ -209,36 +239,6 @@ async function measure(
     cpuSeconds,
     statusQueryMs,
   };
-}
-
-/**
- * The run's tasks, one request per family: `GET /api/tasks` caps `limit` at
- * 10,000 and has no paging, so a run of 10,001 tasks cannot come in one list.
- */
-async function fetchRunTasks(
-  api: ApiClient,
-  runId: string,
-  families: readonly string[],
-): Promise<ApiTask[]> {
-  const all: ApiTask[] = [];
-  for (const family of families) {
-    let after: string | null = null;
-    do {
-      const { status, body }: { status: number; body: { tasks: ApiTask[]; next?: string | null } } =
-        await api.request<{ tasks: ApiTask[]; next?: string | null }>(
-          `/api/tasks?run=${encodeURIComponent(runId)}&family=${encodeURIComponent(family)}` +
-            `&limit=10000${after ? `&after=${encodeURIComponent(after)}` : ""}`,
-        );
-      if (status !== 200) {
-        throw new Error(
-          `Listing ${family} tasks of ${runId} failed with ${status}: ${JSON.stringify(body)}`,
-        );
-      }
-      all.push(...body.tasks);
-      after = body.next ?? null;
-    } while (after);
-  }
-  return all;
 }
 
 /** CPU time used so far by the hub and by all workers together. */

@@ -52,8 +52,9 @@ export type PrunePreviewAnswer = z.infer<typeof prunePreviewSchema>;
 export const pruneReportSchema = z.looseObject({
   ...pruneCounts,
   events: z.int(),
-  /** Writes it took, and the longest time one spent inside its transaction. */
+  /** Writes it took, and the time they spent inside their transactions: p99 and longest. */
   batches: z.int(),
+  p99BatchMs: z.number(),
   maxBatchMs: z.number(),
   /** False when its time budget ran out with more to delete (the timer goes on). */
   finished: z.boolean(),

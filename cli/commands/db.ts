@@ -78,9 +78,9 @@ function formatPreview(p: PrunePreviewAnswer): string {
 
 function formatReport(r: PruneReportAnswer): string {
   return [
-    `Deleted, in ${r.batches} batches (the longest held the database ${
+    `Deleted, in ${r.batches} batches (each held the database at most ${
       r.maxBatchMs.toFixed(1)
-    } ms):`,
+    } ms, 99 % under ${r.p99BatchMs.toFixed(1)} ms):`,
     ...countLines(r),
     r.finished
       ? "Nothing past its retention is left."

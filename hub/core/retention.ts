@@ -39,8 +39,9 @@ export interface PruneReport {
   attempts: number;
   publications: number;
   audit: number;
-  /** Writes it took, and the longest time one spent inside its transaction. */
+  /** Writes it took, and the time they spent inside their transactions: p99 and longest. */
   batches: number;
+  p99BatchMs: number;
   maxBatchMs: number;
   /** False when the time budget ran out with more to delete. */
   finished: boolean;
@@ -115,20 +116,22 @@ export class Retention {
       publications: 0,
       audit: 0,
       batches: 0,
+      p99BatchMs: 0,
       maxBatchMs: 0,
       finished: false,
     };
     const deadline = performance.now() + budgetMs;
+    const times: number[] = [];
     const cutoffs = this.cutoffs();
     let deletedInWalk = false;
     do {
-      const history = await this.#batch(report, (tx) => pruneHistory(tx, cutoffs));
-      const runs = await this.#batch(report, (tx) => pruneRuns(tx, cutoffs));
+      const history = await this.#batch(times, (tx) => pruneHistory(tx, cutoffs));
+      const runs = await this.#batch(times, (tx) => pruneRuns(tx, cutoffs));
       let tasks = 0;
       let walkDone = true;
       if (cutoffs.runsBefore !== null) {
         const before = cutoffs.runsBefore;
-        const t = await this.#batch(report, (tx) => pruneTasks(tx, before, this.#tasks));
+        const t = await this.#batch(times, (tx) => pruneTasks(tx, before, this.#tasks));
         tasks = t.tasks;
         walkDone = t.wrapped && this.#tasks.frontier.length === 0;
         report.tasks += t.tasks;
@@ -153,18 +156,21 @@ export class Retention {
         deletedInWalk = false;
       }
     } while (performance.now() < deadline);
+    times.sort((a, b) => a - b);
+    report.batches = times.length;
+    report.p99BatchMs = times[Math.ceil(times.length * 0.99) - 1] ?? 0;
+    report.maxBatchMs = times.at(-1) ?? 0;
     const deleted = report.events + report.taskLogs + report.runs + report.tasks + report.audit;
     if (deleted > 0) this.#log.info("retention pruned", { ...report });
     return report;
   }
 
-  async #batch<T>(report: PruneReport, op: (tx: Tx) => Promise<T>): Promise<T> {
-    report.batches++;
+  async #batch<T>(times: number[], op: (tx: Tx) => Promise<T>): Promise<T> {
     return await this.#queue.write(async (tx) => {
       const start = performance.now();
       const result = await op(tx);
       const ms = performance.now() - start;
-      report.maxBatchMs = Math.max(report.maxBatchMs, ms);
+      times.push(ms);
       this.batchMs.push(ms);
       if (this.batchMs.length > 10_000) this.batchMs.splice(0, this.batchMs.length - 10_000);
       return result;

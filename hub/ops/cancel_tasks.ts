@@ -35,7 +35,7 @@ export async function cancelTasks(
   for (const part of chunks(ids, 400)) {
     const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
     const leased = await tx.all<{ id: string; lease_epoch: number; lease_owner: string }>(sql`
-      SELECT id, lease_epoch, lease_owner FROM tasks WHERE id IN (${list}) AND state = 'leased'`);
+      SELECT id, lease_epoch, lease_owner FROM tasks WHERE id IN (${list}) AND +state = 'leased'`);
     const rows = await tx.all<{ id: string; family: string }>(sql`
       UPDATE tasks SET state = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
         last_error = ${error}, status_message = ${reason}, finished_at = ${now}, updated_at = ${now}

@@ -112,7 +112,7 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
   >(
     sql`
     UPDATE tasks SET ${leaseSet(req)}
-    WHERE id IN (${sql.join(ids, sql`, `)}) AND state = 'ready'
+    WHERE id IN (${sql.join(ids, sql`, `)}) AND +state = 'ready'
     ${RETURNING}`,
   );
   // RETURNING order is unspecified: grant in claim order (priority, then age).
@@ -129,7 +129,7 @@ export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask
     if (c.kind === "run" && c.dynamic_rounds > 0) {
       task.doneDeps = (await tx.all<{ id: string }>(sql`
         SELECT e.dep_id AS id FROM edges e JOIN tasks d ON d.id = e.dep_id
-        WHERE e.task_id = ${c.id} AND d.state = 'done' LIMIT 10000`)).map((r) => r.id);
+        WHERE e.task_id = ${c.id} AND +d.state = 'done' LIMIT 10000`)).map((r) => r.id);
     }
     for (const t of [task, ...(task.batch ?? [])]) {
       await tx.run(sql`

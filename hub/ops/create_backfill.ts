@@ -30,7 +30,7 @@ export interface NewBackfill {
  */
 export async function createBackfill(tx: Tx, b: NewBackfill): Promise<number> {
   const done = await tx.all<{ id: string }>(sql`SELECT id FROM tasks
-    WHERE state = 'done' AND id IN (SELECT value FROM json_each(${
+    WHERE +state = 'done' AND id IN (SELECT value FROM json_each(${
     JSON.stringify(b.days.map((d) => d.taskId))
   }))`);
   const complete = new Set(done.map((r) => r.id));

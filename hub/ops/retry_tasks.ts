@@ -43,7 +43,7 @@ export async function retryTasks(tx: Tx, ids: readonly string[], now: number): P
         external_deadline_at = ${now} + external_deadline_at - created_at,
         last_error = NULL, blocked_by = NULL, status_message = NULL, progress = NULL,
         finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
-      WHERE id IN (${list}) AND state IN ('failed', 'cancelled')
+      WHERE id IN (${list}) AND +state IN ('failed', 'cancelled')
       RETURNING id, kind`);
     for (const r of rows) {
       retried.push(r.id);
@@ -61,7 +61,7 @@ export async function retryTasks(tx: Tx, ids: readonly string[], now: number): P
 /** Retries the failed and cancelled tasks of the run rooted at `rootTaskId`. */
 export async function retryRunTasks(tx: Tx, rootTaskId: string, now: number): Promise<Retried> {
   const rows = await tx.all<{ id: string }>(sql`
-    SELECT id FROM tasks WHERE state IN ('failed', 'cancelled')
+    SELECT id FROM tasks WHERE +state IN ('failed', 'cancelled')
       AND id IN (${runTaskIds(rootTaskId)})
     ORDER BY id`);
   return await retryTasks(tx, rows.map((r) => r.id), now);

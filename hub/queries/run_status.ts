@@ -49,13 +49,13 @@ export async function describeRun(db: Reader, run: RunRow): Promise<RunStatus> {
     ? await db.all<{ id: string; last_error: string | null }>(sql`
       ${subgraphOf(run.root_task_id)}
       SELECT t.id, t.last_error FROM tasks t JOIN sub ON t.id = sub.id
-      WHERE t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
+      WHERE +t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
     : [];
   const blocked = (counts.blocked ?? 0) > 0
     ? await db.all<{ id: string; blocked_by: string }>(sql`
       ${subgraphOf(run.root_task_id)}
       SELECT t.id, t.blocked_by FROM tasks t JOIN sub ON t.id = sub.id
-      WHERE t.state = 'blocked' ORDER BY t.id LIMIT 20`)
+      WHERE +t.state = 'blocked' ORDER BY t.id LIMIT 20`)
     : [];
   return {
     runId: run.id,

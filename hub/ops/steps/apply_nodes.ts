@@ -68,7 +68,7 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   for (const part of chunks(candidates, 400)) {
     const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`
-      SELECT id FROM tasks WHERE id IN (${list}) AND state = 'ready' AND kind = 'expand'`);
+      SELECT id FROM tasks WHERE id IN (${list}) AND +state = 'ready' AND kind = 'expand'`);
     for (const r of rows) ours.push(byId.get(r.id)!);
   }
 

@@ -25,7 +25,7 @@ export async function reopenDoneWrappers(
     const rows = await tx.all<{ id: string }>(sql`
       UPDATE tasks SET state = 'ready', kind = 'expand', pending_deps = 0, finished_at = NULL,
         ready_at = ${now}, next_attempt_at = ${now}, status_message = NULL, updated_at = ${now}
-      WHERE id IN (${list}) AND state = 'done' AND has_run = 0 AND external_deadline_at IS NULL
+      WHERE id IN (${list}) AND +state = 'done' AND has_run = 0 AND external_deadline_at IS NULL
       RETURNING id`);
     reopened.push(...rows.map((r) => r.id));
   }
@@ -39,7 +39,7 @@ export async function reopenDoneWrappers(
         state = CASE WHEN state = 'ready' THEN 'waiting' ELSE state END,
         ready_at = CASE WHEN state = 'ready' THEN NULL ELSE ready_at END, updated_at = ${now}
       WHERE id IN (SELECT task_id FROM edges WHERE dep_id IN (${list}))
-        AND (state = 'waiting' OR state = 'ready' AND kind = 'run')`);
+        AND (+state = 'waiting' OR +state = 'ready' AND kind = 'run')`);
   }
   await refreshRunStates(tx, reopened, now);
   return reopened;

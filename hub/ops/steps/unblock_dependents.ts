@@ -105,7 +105,7 @@ export async function settleReopened(
     propagation.readied += settled.readied + more.readied;
     propagation.wrappersDone.push(...settled.wrappersDone, ...more.wrappersDone);
     const rows = await tx.all<{ id: string }>(
-      sql`SELECT id FROM tasks WHERE id IN (${list}) AND state = 'blocked'`,
+      sql`SELECT id FROM tasks WHERE id IN (${list}) AND +state = 'blocked'`,
     );
     reblocked.push(...rows.map((r) => r.id));
   }
