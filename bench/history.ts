@@ -103,6 +103,9 @@ export async function loadHistory(
           json_object('rows', n % 1000)
         FROM t JOIN (SELECT 0 AS k UNION ALL SELECT 1) k
         WHERE i <> 0 AND base > ${now - 7 * DAY}`,
+        // Each run's members: its root and its leaves (counted by the triggers).
+        `${seq} INSERT INTO run_tasks (run_id, task_id, before) SELECT 'hrun_' || g, 'H' || n, 0
+          FROM t`,
         `${seq} INSERT INTO audit_log (at, token_id, actor, role, action, target, outcome,
           status, detail)
         SELECT base, 'tok_history', 'scheduler', 'operator', 'run.submit', 'hrun_' || g, 'ok',
@@ -120,6 +123,7 @@ export async function loadHistory(
         "tasks",
         "edges",
         "runs",
+        "run_tasks",
         "attempts",
         "publications",
         "task_logs",

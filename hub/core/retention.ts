@@ -145,7 +145,8 @@ export class Retention {
       report.backfills += runs.backfills;
       report.audit += runs.audit;
       const more = history.events >= PRUNE_BATCH || history.taskLogs >= PRUNE_BATCH ||
-        runs.runs >= RUN_PRUNE_BATCH || runs.audit >= RUN_PRUNE_BATCH || tasks > 0;
+        runs.runs >= RUN_PRUNE_BATCH || runs.members > 0 || runs.audit >= RUN_PRUNE_BATCH ||
+        tasks > 0;
       if (more) deletedInWalk = true;
       // Tasks are done once a whole walk over old settled tasks deleted nothing.
       if (walkDone) {

@@ -10,6 +10,7 @@ import { checkInvariants } from "../db/check_invariants.ts";
 import type { Tx } from "../db/client.ts";
 import { testDatabase } from "../ops/test_db.ts";
 import { TASK_PRUNE_BATCH } from "../ops/prune_tasks.ts";
+import { joinRunGraph } from "../ops/steps/run_members.ts";
 import { Retention } from "./retention.ts";
 
 const DAY = 86_400_000;
@@ -48,6 +49,7 @@ async function seed(tx: Tx, s: Seed): Promise<void> {
     await tx.run(sql`INSERT INTO runs (id, root_task_id, family, params, state, created_at,
       finished_at, backfill_id) VALUES (${id}, ${root}, 'F', '{}', ${state},
       ${(finishedAt ?? YOUNG) - 10}, ${finishedAt}, ${backfill ?? null})`);
+    await joinRunGraph(tx, id, root);
   }
 }
 

@@ -74,6 +74,38 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
       WHERE a.ended_at IS NULL AND (t.state != 'leased' OR a.epoch != t.lease_epoch)`,
   },
   {
+    invariant: "a run's members are its root and what its edges reach",
+    query: sql`WITH RECURSIVE m(run_id, task_id) AS (
+        SELECT id, root_task_id FROM runs
+        UNION SELECT m.run_id, e.dep_id FROM m JOIN edges e ON e.task_id = m.task_id),
+      walked AS (SELECT m.run_id, m.task_id FROM m JOIN tasks t ON t.id = m.task_id)
+      SELECT DISTINCT run_id AS id FROM (
+        SELECT * FROM (SELECT run_id, task_id FROM walked
+          EXCEPT SELECT run_id, task_id FROM run_tasks)
+        UNION ALL
+        SELECT * FROM (SELECT run_id, task_id FROM run_tasks
+          EXCEPT SELECT run_id, task_id FROM walked))`,
+  },
+  {
+    invariant: "a run's counts are its members counted by state",
+    query: sql`WITH recount(run_id, state, n) AS (
+        SELECT rt.run_id, t.state, count(*) FROM run_tasks rt JOIN tasks t ON t.id = rt.task_id
+        GROUP BY rt.run_id, t.state
+        UNION ALL
+        SELECT run_id, 'already_done', count(*) FROM run_tasks WHERE before = 1 GROUP BY run_id)
+      SELECT DISTINCT run_id AS id FROM (
+        SELECT * FROM (SELECT run_id, state, n FROM run_counts WHERE n != 0 EXCEPT
+          SELECT run_id, state, n FROM recount)
+        UNION ALL
+        SELECT * FROM (SELECT run_id, state, n FROM recount EXCEPT
+          SELECT run_id, state, n FROM run_counts WHERE n != 0))`,
+  },
+  {
+    invariant: "a member counted as already done is done",
+    query: sql`SELECT rt.task_id AS id FROM run_tasks rt JOIN tasks t ON t.id = rt.task_id
+      WHERE rt.before = 1 AND t.state != 'done'`,
+  },
+  {
     invariant: "at most one open attempt per task",
     query: sql`SELECT task_id AS id FROM attempts WHERE ended_at IS NULL
       GROUP BY task_id HAVING count(*) > 1`,

@@ -107,6 +107,28 @@ export const runs = sqliteTable("runs", {
   index("runs_finished_idx").on(t.finishedAt).where(sql`finished_at IS NOT NULL`),
 ]);
 
+/**
+ * Which tasks each run has: its root and everything below it along the
+ * edges, kept by the operations that add and remove edges, so that a run's
+ * counts need no walk. `before`: the task was done when it joined the run
+ * (already done, not done by this run), until it is done again.
+ */
+export const runTasks = sqliteTable("run_tasks", {
+  runId: text("run_id").notNull(),
+  taskId: text("task_id").notNull(),
+  before: integer("before").notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.runId, t.taskId] }),
+  index("run_tasks_task_idx").on(t.taskId),
+]);
+
+/** A run's tasks counted by state, kept by triggers (migration 0006); `already_done` counts `before`. */
+export const runCounts = sqliteTable("run_counts", {
+  runId: text("run_id").notNull(),
+  state: text("state").notNull(),
+  n: integer("n").notNull(),
+}, (t) => [primaryKey({ columns: [t.runId, t.state] })]);
+
 export const workers = sqliteTable("workers", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),

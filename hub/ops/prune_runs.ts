@@ -10,6 +10,8 @@ import type { Tx } from "../db/client.ts";
 
 /** Runs (and backfills, and audit entries) deleted per call. */
 export const RUN_PRUNE_BATCH = 100;
+/** A run's members (`run_tasks`) deleted per call at most. */
+export const MEMBER_PRUNE_BATCH = 500;
 
 /** SQL: a backfill every day of which was launched and whose runs all finished before `before`. */
 function backfillGone(before: number) {
@@ -28,6 +30,8 @@ export function runGone(before: number) {
 /** What one call deleted. */
 export interface PrunedRuns {
   runs: number;
+  /** Rows of `run_tasks` (a run's members go before it). */
+  members: number;
   backfills: number;
   audit: number;
 }
@@ -41,13 +45,24 @@ export async function pruneRuns(
   tx: Tx,
   cutoffs: { runsBefore: number | null; auditBefore: number | null },
 ): Promise<PrunedRuns> {
-  const out: PrunedRuns = { runs: 0, backfills: 0, audit: 0 };
+  const out: PrunedRuns = { runs: 0, members: 0, backfills: 0, audit: 0 };
   const before = cutoffs.runsBefore;
   if (before !== null) {
-    out.runs = (await tx.run(sql`DELETE FROM runs WHERE id IN (
+    const ids = (await tx.all<{ id: string }>(sql`
       SELECT r.id FROM runs r INDEXED BY runs_finished_idx
       WHERE r.finished_at IS NOT NULL AND ${runGone(before)}
-      ORDER BY r.finished_at LIMIT ${RUN_PRUNE_BATCH})`)).rowsAffected;
+      ORDER BY r.finished_at LIMIT ${RUN_PRUNE_BATCH}`)).map((r) => r.id);
+    if (ids.length > 0) {
+      const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
+      // Its members first, a bounded number a batch; the run once it has none.
+      out.members = (await tx.run(sql`DELETE FROM run_tasks WHERE rowid IN (
+        SELECT rowid FROM run_tasks WHERE run_id IN (${list}) LIMIT ${MEMBER_PRUNE_BATCH})`))
+        .rowsAffected;
+      out.runs = (await tx.run(sql`DELETE FROM runs WHERE id IN (${list})
+        AND NOT EXISTS (SELECT 1 FROM run_tasks rt WHERE rt.run_id = runs.id)`)).rowsAffected;
+      await tx.run(sql`DELETE FROM run_counts WHERE run_id IN (${list})
+        AND run_id NOT IN (SELECT id FROM runs WHERE id IN (${list}))`);
+    }
     // A backfill whose runs are all gone goes too (its runs went first, above).
     out.backfills = (await tx.run(sql`DELETE FROM backfills WHERE id IN (
       SELECT b.id FROM backfills b WHERE ${backfillGone(before)}

@@ -11,6 +11,7 @@ import type { FamilyLookup } from "./family_defaults.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { insertTasks } from "./steps/insert_tasks.ts";
 import { reopenDoneWrappers } from "./steps/reopen_wrappers.ts";
+import { joinRunGraph } from "./steps/run_members.ts";
 import { runFacts, runStateOf } from "./steps/run_states.ts";
 import type { RunState, TaskState } from "../../shared/states.ts";
 
@@ -81,5 +82,6 @@ export async function submitRun(
     VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
       ${s.backfillId ?? null}, ${s.submittedBy ?? null}, ${s.now},
       ${runState === "running" ? null : s.now})`);
+  await joinRunGraph(tx, s.runId, s.taskId);
   return { rootState, runState, created: created.length > 0 };
 }

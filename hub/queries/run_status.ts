@@ -1,13 +1,12 @@
 /**
  * A run as the API shows it: its stored state (kept by the operations that
- * change tasks), and its tasks counted by walking the dependency edges down
- * from the root (tasks are shared between runs, so membership is derived).
+ * change tasks), and its tasks counted (`run_counts`, kept by triggers over
+ * its members: see `ops/steps/run_members.ts`).
  */
 import { sql } from "drizzle-orm";
 import type { RunStatus } from "../../shared/api_schemas.ts";
 import type { RunState } from "../../shared/states.ts";
 import type { Reader } from "../db/client.ts";
-import { subgraphOf } from "../db/subgraph.ts";
 
 export type { RunStatus };
 
@@ -29,33 +28,34 @@ export async function runStatus(db: Reader, runId: string): Promise<RunStatus | 
   return run ? await describeRun(db, run) : undefined;
 }
 
-/** A run row with its task counts, summary, failed and blocked tasks. */
+/**
+ * A run row with its task counts (kept per run by triggers: no walk of its
+ * graph), summary, failed and blocked tasks.
+ */
 export async function describeRun(db: Reader, run: RunRow): Promise<RunStatus> {
-  const rows = await db.all<{ state: string; n: number; before: number }>(sql`
-    ${subgraphOf(run.root_task_id)}
-    SELECT t.state, count(*) AS n,
-      sum(t.state = 'done' AND (t.finished_at < ${run.created_at} OR EXISTS (
-        SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found'))) AS before
-    FROM tasks t JOIN sub ON t.id = sub.id GROUP BY t.state`);
+  const rows = await db.all<{ state: string; n: number }>(
+    sql`SELECT state, n FROM run_counts WHERE run_id = ${run.id} AND n > 0`,
+  );
   const counts: Record<string, number> = {};
   let total = 0;
   let alreadyDone = 0;
   for (const r of rows) {
+    if (r.state === "already_done") {
+      alreadyDone = r.n;
+      continue;
+    }
     counts[r.state] = r.n;
     total += r.n;
-    alreadyDone += Number(r.before ?? 0);
   }
   const failed = (counts.failed ?? 0) > 0
     ? await db.all<{ id: string; last_error: string | null }>(sql`
-      ${subgraphOf(run.root_task_id)}
-      SELECT t.id, t.last_error FROM tasks t JOIN sub ON t.id = sub.id
-      WHERE +t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
+      SELECT t.id, t.last_error FROM run_tasks rt JOIN tasks t ON t.id = rt.task_id
+      WHERE rt.run_id = ${run.id} AND +t.state = 'failed' ORDER BY t.finished_at LIMIT 20`)
     : [];
   const blocked = (counts.blocked ?? 0) > 0
     ? await db.all<{ id: string; blocked_by: string }>(sql`
-      ${subgraphOf(run.root_task_id)}
-      SELECT t.id, t.blocked_by FROM tasks t JOIN sub ON t.id = sub.id
-      WHERE +t.state = 'blocked' ORDER BY t.id LIMIT 20`)
+      SELECT t.id, t.blocked_by FROM run_tasks rt JOIN tasks t ON t.id = rt.task_id
+      WHERE rt.run_id = ${run.id} AND +t.state = 'blocked' ORDER BY t.id LIMIT 20`)
     : [];
   return {
     runId: run.id,

@@ -41,12 +41,10 @@ export function taskRoutes(api: ApiRouter): void {
     response: { status: 200, description: "A page of tasks", schema: taskListSchema },
     errors: [404],
   }, async (c, { query: { run, ...q } }) => {
-    let rootTaskId: string | undefined;
-    if (run) {
-      rootTaskId = await core.read((db) => runRoot(db, run));
-      if (!rootTaskId) throw new RequestError(404, "run_not_found", `Run "${run}" does not exist`);
+    if (run && !await core.read((db) => runRoot(db, run))) {
+      throw new RequestError(404, "run_not_found", `Run "${run}" does not exist`);
     }
-    return c.json(await core.read((db) => listTasks(db, { ...q, rootTaskId }, core.now())));
+    return c.json(await core.read((db) => listTasks(db, { ...q, runId: run }, core.now())));
   });
 
   api.route({

@@ -16,6 +16,7 @@ import { propagateDone } from "./propagate_done.ts";
 import { recheckExternal } from "./recheck_external.ts";
 import { reopenDoneWrappers } from "./reopen_wrappers.ts";
 import { runPinOf, withRunPin } from "./run_pin.ts";
+import { markFoundMembers, spreadRunMembers, trimRunMembers } from "./run_members.ts";
 import { refreshRunStates } from "./run_states.ts";
 
 /** What {@link applyNodes} works on. */
@@ -74,19 +75,28 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
 
   // 3. Edges first, so that propagation below sees them. An expansion states
   // what a task requires now: edges from an earlier expansion of it go.
+  const replaced = new Set<string>();
   if (e.mode === "expand") {
     for (const part of chunks(ours, 400)) {
       const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
-      await tx.run(sql`DELETE FROM edges WHERE task_id IN (${list})`);
+      const rows = await tx.all<{ task_id: string }>(
+        sql`SELECT DISTINCT task_id FROM edges WHERE task_id IN (${list})`,
+      );
+      for (const r of rows) replaced.add(r.task_id);
+      if (rows.length > 0) await tx.run(sql`DELETE FROM edges WHERE task_id IN (${list})`);
     }
   }
-  const edges = ours.filter((n) => !n.complete).flatMap((n) =>
-    [...new Set(n.deps)].map((d) => sql`(${n.id}, ${d})`)
+  const pairs = ours.filter((n) => !n.complete).flatMap((n) =>
+    [...new Set(n.deps)].map((d) => [n.id, d] as const)
   );
-  for (const part of chunks(edges, 400)) {
-    await tx.run(sql`INSERT INTO edges (task_id, dep_id) VALUES ${sql.join(part, sql`, `)}
-      ON CONFLICT DO NOTHING`);
+  for (const part of chunks(pairs, 400)) {
+    const values = sql.join(part.map(([t, d]) => sql`(${t}, ${d})`), sql`, `);
+    await tx.run(sql`INSERT INTO edges (task_id, dep_id) VALUES ${values} ON CONFLICT DO NOTHING`);
   }
+  // The runs above these tasks gain what they now require, and lose what
+  // a replaced expansion no longer reaches.
+  await spreadRunMembers(tx, pairs);
+  if (replaced.size > 0) await trimRunMembers(tx, [...replaced]);
   await refreshRunsJoiningFailures(tx, ours, e.now);
 
   // 4. Tasks whose outputs already exist are done, published as `found`.
@@ -101,6 +111,7 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
       await insertPublication(tx, `found:${r.id}`, r.id, r.lease_epoch, e.workerId, "found", e.now);
     }
   }
+  await markFoundMembers(tx, found);
   let readied = 0;
   let done = found.length;
   readied += (await propagateDone(tx, found, e.now)).readied;

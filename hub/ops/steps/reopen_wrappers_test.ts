@@ -1,3 +1,4 @@
+import { joinRunGraph } from "./run_members.ts";
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { checkInvariants } from "../../db/check_invariants.ts";
@@ -26,6 +27,7 @@ Deno.test("reopenDoneWrappers() reopens done wrappers only; what waits on one wa
     // The run that made w done (submitting it again would reopen it: that is the point).
     await tx.run(sql`INSERT INTO runs (id, root_task_id, family, params, state, created_at,
       finished_at) VALUES ('run_w', 'w', 'w', '{}', 'done', 0, 5)`);
+    await joinRunGraph(tx, "run_w", "w");
   });
   assert.deepEqual(await db.tx((tx) => checkInvariants(tx)), []);
   const reopened = await db.tx((tx) => reopenDoneWrappers(tx, ["w", "t", "x", "nope"], 10));
