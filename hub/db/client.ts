@@ -1,6 +1,7 @@
 /**
  * Opens the hub's libSQL database and applies migrations.
  */
+import { installStatementCache } from "./statement_cache.ts";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -45,6 +46,7 @@ export function migrationsFolder(base: string | URL = import.meta.url): string {
  * database to WAL, and applies pending migrations before returning.
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  installStatementCache();
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length);
     const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
