@@ -14,6 +14,7 @@
  * IMMEDIATE takes the write lock before the first one), so nothing is
  * done twice.
  */
+import { setImmediate } from "node:timers";
 import type { Database, Tx } from "./client.ts";
 import { dbErrorKind } from "./db_error_kind.ts";
 
@@ -37,6 +38,11 @@ export interface WriteQueueStats {
 export interface WriteQueueOptions {
   /** Most operations in one transaction. */
   maxBatch?: number;
+  /**
+   * No operation joins a group that has already spent this long (ms) in its
+   * transaction; it goes in the next one. Default 25.
+   */
+  groupMs?: number;
   /** Called with each commit's duration (ms) and size. */
   onCommit?: (ms: number, size: number) => void;
   /** Called with each error of a commit, of an operation in a group, or of a read. */
@@ -51,6 +57,7 @@ export interface WriteQueueOptions {
 export class WriteQueue {
   readonly #database: Database;
   readonly #maxBatch: number;
+  readonly #groupMs: number;
   readonly #o: WriteQueueOptions;
   readonly #committed = new Set<() => void>();
   #pending: Pending[] = [];
@@ -66,6 +73,7 @@ export class WriteQueue {
   constructor(database: Database, options: WriteQueueOptions = {}) {
     this.#database = database;
     this.#maxBatch = options.maxBatch ?? 512;
+    this.#groupMs = options.groupMs ?? 25;
     this.#o = options;
   }
 
@@ -124,21 +132,34 @@ export class WriteQueue {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, this.#maxBatch);
         await this.#commit(batch);
+        // Statements run synchronously: back-to-back transactions (the parts
+        // of a big expansion) would hold every socket and HTTP request until
+        // the last one. Between transactions, what arrived goes first (and
+        // may join the next group).
+        if (this.#pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.#draining = null;
     }
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  async #commit(group: Pending[]): Promise<void> {
     let started = performance.now();
     let outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    let batch = group;
     for (let retries = 0;; retries++) {
       let began = false;
+      batch = group;
       try {
         await this.#database.db.transaction(async (tx) => {
           began = true;
-          for (const item of batch) {
+          for (const [i, item] of group.entries()) {
+            // A group stops growing once it has held the database for long
+            // (the parts of a big expansion): the rest go in the next one.
+            if (i > 0 && performance.now() - started > this.#groupMs) {
+              batch = group.slice(0, i);
+              break;
+            }
             try {
               const value = batch.length === 1
                 ? await item.op(tx)
@@ -169,9 +190,12 @@ export class WriteQueue {
         this.stats.failedCommits++;
         this.#o.onError?.(error);
         for (const item of batch) item.reject(error);
+        // Those that did not fit in the group never ran: they go next.
+        if (batch.length < group.length) this.#pending.unshift(...group.slice(batch.length));
         return;
       }
     }
+    if (batch.length < group.length) this.#pending.unshift(...group.slice(batch.length));
     this.stats.transactions++;
     this.stats.operations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

@@ -165,3 +165,29 @@ Deno.test("WriteQueue tells commit listeners of each commit that wrote, not of q
     database.close();
   }
 });
+
+Deno.test("WriteQueue starts a new transaction once a group has held the database for groupMs", async () => {
+  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const queue = new WriteQueue(database, { groupMs: 25 });
+  try {
+    await queue.write((tx) => tx.run(sql`CREATE TABLE t (n INTEGER)`));
+    const before = queue.stats.transactions;
+    const slow = (n: number) =>
+      queue.write(async (tx) => {
+        await tx.run(sql`INSERT INTO t VALUES (${n})`);
+        const until = performance.now() + 10;
+        while (performance.now() < until) { /* holds the transaction 10 ms */ }
+        return n;
+      });
+    const done = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(slow));
+    assert.deepEqual(done, [1, 2, 3, 4, 5, 6, 7, 8], "each resolves with its own value, in order");
+    const transactions = queue.stats.transactions - before;
+    // 10 ms each, a group stops after 25 ms: three operations a group at most.
+    assert.ok(transactions >= 3, `8 operations of 10 ms took ${transactions} transactions`);
+    const rows = await queue.read((db) => db.all<{ n: number }>(sql`SELECT n FROM t ORDER BY n`));
+    assert.deepEqual(rows.map((r) => r.n), [1, 2, 3, 4, 5, 6, 7, 8]);
+  } finally {
+    await queue.close();
+    database.close();
+  }
+});
