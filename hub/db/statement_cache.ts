@@ -10,6 +10,7 @@
  * closed connection drops its statements. The driver is patched once per
  * process, and only the driver version this module was written against.
  */
+// @ts-types="./libsql_database.d.ts"
 import Database from "libsql";
 
 /** Statements kept per connection. */
