@@ -18,6 +18,8 @@ export interface SpawnWorkerOptions {
   token?: string;
   /** Entry module, relative to the repository root. Default `examples/worker.ts`. */
   entry?: string;
+  /** Extra `deno run` flags (e.g. `--inspect=…` for a profiler). */
+  denoArgs?: string[];
   /** Default "worker". */
   name?: string;
   /** Default 4. */
@@ -50,7 +52,12 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessH
     throw new TypeError(`Worker "${name}" needs a token, or a hub to mint one`);
   }
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}${options.entry ?? "examples/worker.ts"}`],
+    args: [
+      "run",
+      "-A",
+      ...options.denoArgs ?? [],
+      `${ROOT}${options.entry ?? "examples/worker.ts"}`,
+    ],
     cwd: ROOT,
     env: {
       DROVER_HUB_URL: hubUrl,

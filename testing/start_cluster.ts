@@ -23,6 +23,8 @@ export interface WorkerSpec {
   labels?: string;
   /** Added to the cluster's `worker.env`. */
   env?: Record<string, string>;
+  /** Extra `deno run` flags for this worker (e.g. `--inspect=…`). */
+  denoArgs?: string[];
   /** Which of the cluster's hubs it connects to (an index). Default 0. */
   hub?: number;
 }
@@ -173,6 +175,7 @@ async function startWorker(
     labels: spec.labels,
     logLevel: options.worker?.logLevel,
     env: { ...options.worker?.env, ...spec.env },
+    denoArgs: spec.denoArgs,
     stateDir: `${dir}/state/${spec.name}`,
     dataDir: `${dir}/data`,
     echo: options.echo,

@@ -79,8 +79,20 @@ class LocalStagedOutput implements StagedOutput {
     this.#staging = staging;
   }
 
+  /**
+   * Writes the staging file in place (its name is already this attempt's
+   * own, so no temporary file and rename are needed): data, then its
+   * directory entry, made durable before the outbox can name it.
+   */
   async write(data: string | Uint8Array): Promise<void> {
-    await atomicWrite(this.#staging, data);
+    const file = await createFile(this.#staging);
+    try {
+      await writeAll(file, data);
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await syncDir(dirname(this.#staging));
   }
 
   async written(): Promise<boolean> {
@@ -101,8 +113,9 @@ class LocalStagedOutput implements StagedOutput {
 
   async discard(): Promise<void> {
     await removeIfThere(this.#staging);
-    // A process killed inside atomicWrite() leaves its temporary file beside
-    // the staging path, under the staging path's name: those go too.
+    // A process killed inside write() leaves a partial staging file (gone
+    // above); one of an older version, killed inside atomicWrite(), left a
+    // temporary file beside it under its name: those go too.
     const dir = dirname(this.#staging);
     const partial = `${this.#staging.slice(this.#staging.lastIndexOf("/") + 1)}.tmp-`;
     try {
@@ -134,13 +147,10 @@ class LocalStagedOutput implements StagedOutput {
  */
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  const file = await createFile(tmp);
   try {
-    let offset = 0;
-    while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+    await writeAll(file, data);
     await file.sync();
   } finally {
     file.close();
@@ -152,6 +162,36 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
     throw error;
   }
   await syncDir(dir);
+}
+
+async function writeAll(file: Deno.FsFile, data: string | Uint8Array): Promise<void> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  let offset = 0;
+  while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
+}
+
+/** Directories this process made or found: most outputs share a few. */
+const knownDirs = new Set<string>();
+
+/**
+ * Opens `path` to write from scratch, making its directory first unless this
+ * process already did (one removed since is made again when the open fails).
+ */
+async function createFile(path: string): Promise<Deno.FsFile> {
+  const dir = dirname(path);
+  const options = { write: true, create: true, truncate: true };
+  if (knownDirs.has(dir)) {
+    try {
+      return await Deno.open(path, options);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      knownDirs.delete(dir);
+    }
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  if (knownDirs.size >= 10_000) knownDirs.clear();
+  knownDirs.add(dir);
+  return await Deno.open(path, options);
 }
 
 async function removeIfThere(path: string): Promise<void> {

@@ -178,3 +178,23 @@ Deno.test("atomicWrite() fails without leaving a temp file when the path is a di
   await assert.rejects(atomicWrite(`${dir.path}/taken`, "x"));
   assert.deepEqual(await listDir(dir.path), ["taken"]);
 });
+
+Deno.test("a staged write in place makes its directory again when it was removed since the last one", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = new LocalTarget(`${dir}/out/a.txt`).stage("k1");
+    await first.write("one");
+    await first.commit();
+    await Deno.remove(`${dir}/out`, { recursive: true });
+    const second = new LocalTarget(`${dir}/out/b.txt`).stage("k2");
+    await second.write("two");
+    assert.equal(await second.written(), true);
+    await second.commit();
+    assert.equal(await Deno.readTextFile(`${dir}/out/b.txt`), "two");
+    const left = [];
+    for await (const e of Deno.readDir(`${dir}/out`)) left.push(e.name);
+    assert.deepEqual(left, ["b.txt"], "no temporary or staging file is left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
