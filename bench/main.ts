@@ -8,7 +8,8 @@
  * run only when named: about 2, 6 and 2 minutes; `history-1m` loads a
  * million finished tasks, then runs wide-10k while sampling the API, then a
  * retention pass: name `wide-10k` beside it to compare), `--workers=4`, `--slots=8`,
- * `--hub-log-level=warn`, `--worker-log-level=warn`, `--timeout-s=900`,
+ * `--hub-log-level=warn`, `--hub-v8-flags=--optimize-for-size` (the hub's
+ * `DENO_V8_FLAGS`), `--worker-log-level=warn`, `--timeout-s=900`,
  * `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
  * `--cost-workload=wide-10k` (what instrumentation costs: rounds of runs with
@@ -75,6 +76,7 @@ interface Settings {
   workers: number;
   slots: number;
   hubLogLevel: string;
+  hubV8Flags: string;
   workerLogLevel: string;
   timeoutMs: number;
   keep: boolean;
@@ -84,7 +86,7 @@ interface Settings {
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
-  "[--hub-log-level=warn] [--worker-log-level=warn] [--timeout-s=900] " +
+  "[--hub-log-level=warn] [--hub-v8-flags=--optimize-for-size] [--worker-log-level=warn] [--timeout-s=900] " +
   "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
@@ -94,6 +96,7 @@ function parseSettings(args: string[]): Settings {
     workers: { type: "string", default: "4" },
     slots: { type: "string", default: "8" },
     "hub-log-level": { type: "string", default: "warn" },
+    "hub-v8-flags": { type: "string", default: "" },
     "worker-log-level": { type: "string", default: "warn" },
     "timeout-s": { type: "string", default: "900" },
     keep: { type: "boolean" },
@@ -128,6 +131,7 @@ function parseSettings(args: string[]): Settings {
     workers: wholeNumber(problems, "--workers", values.workers, 1, 64),
     slots: wholeNumber(problems, "--slots", values.slots, 1, 1_000),
     hubLogLevel: level("hub-log-level", values["hub-log-level"]),
+    hubV8Flags: values["hub-v8-flags"],
     workerLogLevel: level("worker-log-level", values["worker-log-level"]),
     timeoutMs: wholeNumber(problems, "--timeout-s", values["timeout-s"], 1, 86_400) * 1000,
     keep: values.keep,

@@ -8,6 +8,7 @@ export interface ReportSettings {
   workers: number;
   slots: number;
   hubLogLevel: string;
+  hubV8Flags?: string;
   workerLogLevel: string;
 }
 
@@ -85,7 +86,9 @@ export function report(
   );
   return [
     `Drover bench: 1 hub + ${s.workers} workers × ${s.slots} slots, file database, ` +
-    `log levels hub=${s.hubLogLevel} workers=${s.workerLogLevel}, ${Deno.build.os}/${Deno.build.arch}, ` +
+    `log levels hub=${s.hubLogLevel} workers=${s.workerLogLevel}, ` +
+    (s.hubV8Flags ? `hub DENO_V8_FLAGS=${s.hubV8Flags}, ` : "") +
+    `${Deno.build.os}/${Deno.build.arch}, ` +
     `${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
     "",
     main,

@@ -56,6 +56,8 @@ export interface WorkloadOptions {
   workers: number;
   slots: number;
   hubLogLevel: string;
+  /** `DENO_V8_FLAGS` for the hub (e.g. `--optimize-for-size`); empty: none. */
+  hubV8Flags?: string;
   workerLogLevel: string;
   timeoutMs: number;
   echo?: boolean;
@@ -135,7 +137,12 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
       // Logged whatever the level: the hub's own line is at info.
       listeningMsg: "bench hub listening",
       logLevel: o.hubLogLevel,
-      env: o.instrumentation === "off" ? { DROVER_METRICS: "off", DROVER_BENCH_EVENTS: "off" } : {},
+      env: {
+        ...(o.instrumentation === "off"
+          ? { DROVER_METRICS: "off", DROVER_BENCH_EVENTS: "off" }
+          : {}),
+        ...(o.hubV8Flags ? { DENO_V8_FLAGS: o.hubV8Flags } : {}),
+      },
     },
     workerEntry: "bench/worker.ts",
     workers: Array.from({ length: o.workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
