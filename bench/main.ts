@@ -13,7 +13,8 @@
  * `--keep` (leave the temporary directory), `--echo`
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
  * `--cost-workload=wide-10k` (what instrumentation costs: rounds of runs with
- * it on and off; 0 skips it).
+ * it on and off; 0 skips it), `--ceiling-tasks=10000` (the same claims and
+ * completions straight against libSQL, for Drover's fraction of it; 0 skips).
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import {
@@ -22,6 +23,8 @@ import {
   measureInstrumentationCost,
 } from "./instrumentation_cost.ts";
 import { report, summaryJson } from "./report.ts";
+import { type Ceiling, measureCeiling } from "./ceiling.ts";
+import { goalsReport } from "./report_goals.ts";
 import { historyReport } from "./report_history.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
@@ -83,11 +86,12 @@ interface Settings {
   echo: boolean;
   costRounds: number;
   costWorkload: Workload;
+  ceilingTasks: number;
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--hub-v8-flags=--optimize-for-size] [--worker-log-level=warn] [--timeout-s=900] " +
-  "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k]";
+  "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k] [--ceiling-tasks=10000]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -103,6 +107,7 @@ function parseSettings(args: string[]): Settings {
     echo: { type: "boolean" },
     "cost-rounds": { type: "string", default: "2" },
     "cost-workload": { type: "string", default: "wide-10k" },
+    "ceiling-tasks": { type: "string", default: "10000" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
@@ -138,6 +143,7 @@ function parseSettings(args: string[]): Settings {
     echo: values.echo,
     costRounds: wholeNumber(problems, "--cost-rounds", values["cost-rounds"], 0, 20),
     costWorkload: costWorkload ?? WORKLOADS[0]!,
+    ceilingTasks: wholeNumber(problems, "--ceiling-tasks", values["ceiling-tasks"], 0, 1_000_000),
   };
   throwIfProblems(problems, USAGE);
   return settings;
@@ -156,6 +162,7 @@ if (import.meta.main) {
   const results: WorkloadResult[] = [];
   const failures: string[] = [];
   let cost: InstrumentationCost | null = null;
+  let ceiling: Ceiling | null = null;
   try {
     for (const w of settings.only) {
       console.error(`bench: ${w.name}: ${w.family}(${JSON.stringify(w.params)}) …`);
@@ -189,6 +196,15 @@ if (import.meta.main) {
         console.error(`bench: instrumentation cost failed: ${(error as Error).stack}`);
       }
     }
+    if (settings.ceilingTasks > 0) {
+      console.error(`bench: ceiling: ${settings.ceilingTasks} tasks straight against libSQL …`);
+      try {
+        ceiling = await measureCeiling(root, settings.ceilingTasks);
+      } catch (error) {
+        failures.push(`ceiling: ${(error as Error).message}`);
+        console.error(`bench: ceiling failed: ${(error as Error).stack}`);
+      }
+    }
   } finally {
     if (settings.keep) console.error(`bench: kept ${root}`);
     else await Deno.remove(root, { recursive: true });
@@ -198,7 +214,8 @@ if (import.meta.main) {
   const history = historyReport(results);
   if (history) console.log(`\n${history}`);
   if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
+  console.log(`\n${goalsReport(results, ceiling)}`);
   if (failures.length > 0) console.log(`Failed:\n  ${failures.join("\n  ")}`);
-  console.log(summaryJson(results, settings, totalSeconds, cost));
+  console.log(summaryJson(results, settings, totalSeconds, cost, ceiling));
   if (failures.length > 0) Deno.exit(1);
 }

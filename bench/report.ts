@@ -1,5 +1,6 @@
 /** The bench's report: a table per concern, and a one-line JSON summary. */
 import { formatTable } from "../shared/text_table.ts";
+import type { Ceiling } from "./ceiling.ts";
 import type { InstrumentationCost } from "./instrumentation_cost.ts";
 import type { WorkloadResult } from "./run_workload.ts";
 
@@ -112,6 +113,7 @@ export function summaryJson(
   s: ReportSettings,
   totalSeconds: number,
   cost: InstrumentationCost | null,
+  ceiling: Ceiling | null = null,
 ) {
   const round = (n: number | null, digits = 3) =>
     n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
@@ -164,6 +166,13 @@ export function summaryJson(
         }
         : null,
     })),
+    ceiling: ceiling
+      ? {
+        tasksPerSecond: round(ceiling.tasksPerSecond, 1),
+        seconds: round(ceiling.seconds, 2),
+        batch: ceiling.batch,
+      }
+      : null,
     instrumentationCost: cost
       ? {
         workload: cost.workload,
