@@ -63,6 +63,7 @@ export function installStatementCache(): void {
         }
       };
     }
+    rememberShape(stmt);
     kept.set(sql, stmt);
     if (kept.size > KEEP) kept.delete(kept.keys().next().value!);
     return stmt;
@@ -70,5 +71,35 @@ export function installStatementCache(): void {
   proto.close = function (this: Connection) {
     this[STATEMENTS]?.clear();
     return close.call(this);
+  };
+}
+
+/**
+ * The client asks every statement, on every execution, for raw mode (which
+ * throws, building a new error, for one that returns no rows) and twice for
+ * its columns: a statement kept answers both from what it said the first
+ * time (the same error, thrown again; the same columns).
+ */
+function rememberShape(stmt: Statement): void {
+  const raw = stmt.raw as Method;
+  const columns = stmt.columns as Method;
+  let refusal: unknown = undefined;
+  let rawMode: unknown = undefined;
+  let shape: unknown = undefined;
+  stmt.raw = function (this: Statement, on?: unknown) {
+    if (refusal !== undefined) throw refusal;
+    const mode = on ?? true;
+    if (mode === rawMode) return this;
+    try {
+      const result = raw.call(this, mode);
+      rawMode = mode;
+      return result;
+    } catch (error) {
+      refusal = error;
+      throw error;
+    }
+  };
+  stmt.columns = function (this: Statement) {
+    return shape ??= columns.call(this);
   };
 }
