@@ -202,9 +202,8 @@ export interface ApiClient {
   setResourceLimit(name: string, limit: number): Promise<ResourceSet>;
   /** `POST /api/db/backup`. */
   backup(path: string): Promise<Backup>;
-  /** `GET /api/db/prune`: what retention would delete now. */
+  /** `GET /api/db/prune` (what retention would delete now), `POST /api/db/prune` (a pass now). */
   prunePreview(): Promise<PrunePreviewAnswer>;
-  /** `POST /api/db/prune`: a retention pass now. */
   prune(): Promise<PruneReportAnswer>;
   /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
   openEvents: OpenEvents;
