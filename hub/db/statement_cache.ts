@@ -75,17 +75,17 @@ export function installStatementCache(): void {
 }
 
 /**
- * The client asks every statement, on every execution, for raw mode (which
- * throws, building a new error, for one that returns no rows) and twice for
- * its columns: a statement kept answers both from what it said the first
- * time (the same error, thrown again; the same columns).
+ * The client asks every statement, on every execution, for raw mode, which
+ * throws (building a new error) for one that returns no rows: a statement
+ * kept answers from what it said the first time (the same error, thrown
+ * again; or nothing to do when raw mode is already what is asked). Its
+ * columns are asked afresh each time: another hub may migrate the schema
+ * under a statement, which SQLite then prepares again.
  */
 function rememberShape(stmt: Statement): void {
   const raw = stmt.raw as Method;
-  const columns = stmt.columns as Method;
   let refusal: unknown = undefined;
   let rawMode: unknown = undefined;
-  let shape: unknown = undefined;
   stmt.raw = function (this: Statement, on?: unknown) {
     if (refusal !== undefined) throw refusal;
     const mode = on ?? true;
@@ -98,8 +98,5 @@ function rememberShape(stmt: Statement): void {
       refusal = error;
       throw error;
     }
-  };
-  stmt.columns = function (this: Statement) {
-    return shape ??= columns.call(this);
   };
 }
