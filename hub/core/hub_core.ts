@@ -139,7 +139,7 @@ export class HubCore {
       (["eventRetentionMs", "taskLogRetentionMs", "runRetentionMs", "auditRetentionMs"] as const)
         .filter((k) => deps[k] !== undefined).map((k) => [k, deps[k]]),
     );
-    this.retention = new Retention({ queue, now: this.now, log, settings });
+    this.retention = new Retention({ queue, now: this.now, log, settings, metrics });
   }
 
   /** Aborts once the hub begins to close: long answers (log streams) end then. */

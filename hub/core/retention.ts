@@ -6,6 +6,7 @@
  * its transaction is kept (`batchMs`) so the bench can report it.
  */
 import type { Logger } from "../../shared/log.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
 import type { Reader, Tx } from "../db/client.ts";
 import { PRUNE_BATCH, pruneHistory } from "../ops/prune_history.ts";
@@ -58,6 +59,7 @@ export class Retention {
   readonly #queue: WriteQueue;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #metrics: Pick<HubMetrics, "pruned"> | undefined;
   readonly settings: RetentionSettings;
   readonly #tasks: TaskPruneState = { cursor: null, frontier: [] };
   #running: Promise<PruneReport> | null = null;
@@ -69,10 +71,13 @@ export class Retention {
     now: () => number;
     log: Logger;
     settings?: Partial<RetentionSettings>;
+    /** Counts what each pass deleted (after its batches committed). */
+    metrics?: Pick<HubMetrics, "pruned">;
   }) {
     this.#queue = d.queue;
     this.#now = d.now;
     this.#log = d.log;
+    this.#metrics = d.metrics;
     this.settings = { ...RETENTION_DEFAULTS, ...d.settings };
   }
 
@@ -157,6 +162,16 @@ export class Retention {
         deletedInWalk = false;
       }
     } while (performance.now() < deadline);
+    this.#metrics?.pruned({
+      runs: report.runs,
+      tasks: report.tasks,
+      attempts: report.attempts,
+      publications: report.publications,
+      task_logs: report.taskLogs,
+      events: report.events,
+      audit: report.audit,
+      backfills: report.backfills,
+    }, times);
     times.sort((a, b) => a - b);
     report.batches = times.length;
     report.p99BatchMs = times[Math.ceil(times.length * 0.99) - 1] ?? 0;

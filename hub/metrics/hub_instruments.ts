@@ -60,6 +60,19 @@ export function hubInstruments(registry: Registry) {
       labelNames: ["method", "route", "status"],
       registers,
     }),
+    retentionDeleted: new Counter({
+      name: "drover_retention_deleted_total",
+      help: "Rows retention deleted, by kind: runs, tasks, attempts, publications, task_logs, " +
+        "events, audit, backfills",
+      labelNames: ["kind"],
+      registers,
+    }),
+    retentionBatch: new Histogram({
+      name: "drover_retention_batch_seconds",
+      help: "Time one retention batch spent inside its transaction",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
     heartbeat: new Gauge({
       name: "drover_hub_heartbeat_timestamp_seconds",
       help: "When this hub last wrote its heartbeat row (Unix seconds)",

@@ -70,6 +70,8 @@ export interface HubMetrics {
   frameSent(type: string): void;
   /** An HTTP request answered, by its route template (`unmatched` when none). */
   httpRequest(method: string, route: string, status: number): void;
+  /** Rows a retention pass deleted, by kind, and each of its batches' times (ms). */
+  pruned(deleted: Readonly<Record<string, number>>, batchMs: readonly number[]): void;
   /** This hub's heartbeat row was written at `at` (ms). */
   heartbeat(at: number): void;
   /** Every metric in Prometheus' text format, the figures read at scrape time read now. */

@@ -21,6 +21,7 @@ export const NO_METRICS: HubMetrics = {
   frameReceived: nothing,
   frameSent: nothing,
   httpRequest: nothing,
+  pruned: nothing,
   heartbeat: nothing,
   scrape: () => Promise.reject(new Error("This hub measures nothing (DROVER_METRICS=off)")),
 };

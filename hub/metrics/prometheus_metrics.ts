@@ -37,6 +37,16 @@ export interface MetricSources {
 
 const METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
 const DB_ERROR_KINDS = ["busy", "locked", "constraint", "io", "connection", "other"] as const;
+const PRUNED_KINDS = [
+  "runs",
+  "tasks",
+  "attempts",
+  "publications",
+  "task_logs",
+  "events",
+  "audit",
+  "backfills",
+] as const;
 
 /** The hub's instruments, exported in Prometheus' text format. */
 export class PrometheusMetrics implements HubMetrics {
@@ -64,6 +74,7 @@ export class PrometheusMetrics implements HubMetrics {
     // Series that exist from the start read 0 rather than nothing, so that
     // rate() and increase() count their first increment.
     for (const kind of DB_ERROR_KINDS) this.#h.errors.inc({ kind }, 0);
+    for (const kind of PRUNED_KINDS) this.#h.retentionDeleted.inc({ kind }, 0);
     for (const kind of ["run", "expand"]) {
       this.#t.grants.inc({ kind }, 0);
       this.#t.expiries.inc({ kind }, 0);
@@ -148,6 +159,13 @@ export class PrometheusMetrics implements HubMetrics {
   httpRequest(method: string, route: string, status: number): void {
     const m = method.toUpperCase();
     this.#h.http.inc({ method: METHODS.has(m) ? m : "OTHER", route, status: String(status) });
+  }
+
+  pruned(deleted: Readonly<Record<string, number>>, batchMs: readonly number[]): void {
+    for (const [kind, n] of Object.entries(deleted)) {
+      if (n > 0) this.#h.retentionDeleted.inc({ kind }, n);
+    }
+    for (const ms of batchMs) this.#h.retentionBatch.observe(ms / 1000);
   }
 
   heartbeat(at: number): void {

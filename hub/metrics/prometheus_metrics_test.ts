@@ -220,3 +220,21 @@ Deno.test("a family's outcome series exist at 0 from its first outcome, so the f
   }
   assert.equal(sample(body, 'drover_lease_expiries_total{kind="run"}'), 0);
 });
+
+Deno.test("a retention pass is counted by kind of row, and its batches' times observed", async () => {
+  await using db = await testDatabase();
+  const metrics = new PrometheusMetrics({
+    read: (fn) => db.queue.read(fn),
+    links: () => [],
+    pendingWrites: () => 0,
+    now: () => 0,
+  });
+  metrics.pruned({ runs: 1, tasks: 21, attempts: 21, events: 0 }, [1.5, 3]);
+  metrics.pruned({ tasks: 4 }, [0.4]);
+  const { body } = await metrics.scrape();
+  assert.equal(sample(body, 'drover_retention_deleted_total{kind="tasks"}'), 25);
+  assert.equal(sample(body, 'drover_retention_deleted_total{kind="runs"}'), 1);
+  assert.equal(sample(body, 'drover_retention_deleted_total{kind="events"}'), 0, "from 0");
+  assert.equal(sample(body, "drover_retention_batch_seconds_count"), 3);
+  assert.equal(sample(body, 'drover_retention_batch_seconds_bucket{le="0.001"}'), 1);
+});
