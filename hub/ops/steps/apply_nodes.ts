@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { ExpandNode } from "../../../shared/protocol.ts";
 import type { Tx } from "../../db/client.ts";
+import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
 import { insertPublication } from "./insert_publication.ts";
@@ -90,6 +91,7 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
     [...new Set(n.deps)].map((d) => [n.id, d] as const)
   );
   for (const part of chunks(pairs, 400)) {
+    await yieldNow();
     const values = sql.join(part.map(([t, d]) => sql`(${t}, ${d})`), sql`, `);
     await tx.run(sql`INSERT INTO edges (task_id, dep_id) VALUES ${values} ON CONFLICT DO NOTHING`);
   }

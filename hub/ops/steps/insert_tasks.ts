@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { canonicalJson } from "../../../shared/canonical_json.ts";
 import { pinKey, type Selector } from "../../../shared/selector.ts";
 import type { Tx } from "../../db/client.ts";
+import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
 
@@ -43,6 +44,7 @@ export async function insertTasks(
 ): Promise<string[]> {
   const inserted: string[] = [];
   for (const part of chunks(tasks, 150)) {
+    await yieldNow();
     const values = part.map((t) => {
       const f = families(t.family, t.version) ?? UNKNOWN_FAMILY;
       const external = f.options.external;

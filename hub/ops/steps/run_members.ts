@@ -14,6 +14,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
+import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
 import { subgraphOf } from "../../db/subgraph.ts";
 
@@ -39,6 +40,7 @@ export async function spreadRunMembers(
   edges: readonly (readonly [string, string])[],
 ): Promise<void> {
   for (const part of chunks(edges, 400)) {
+    await yieldNow();
     const values: SQL = sql.join(part.map(([t, d]) => sql`(${t}, ${d})`), sql`, `);
     await tx.run(sql`
       WITH RECURSIVE v(task_id, dep_id) AS (VALUES ${values}),
