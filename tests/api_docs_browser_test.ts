@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 /** Debian's chromium, or CHROMIUM_BIN. */
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -127,6 +128,6 @@ Deno.test("the /api/docs page lists every operation, shows inline code, and send
     });
   } finally {
     await browser.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

@@ -5,6 +5,7 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForBackfill } from "../testing/wait_for_backfill.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 interface BackfillRun {
   runId: string;
@@ -163,6 +164,6 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
       );
     });
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

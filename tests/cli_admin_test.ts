@@ -9,6 +9,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -203,6 +204,6 @@ Deno.test("drover drives a hub as admin, operator and viewer", async (t) => {
       },
     );
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { drover } from "./fixtures/drover.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -103,6 +104,6 @@ Deno.test("drover retry and cancel tell a run from a task whose id starts with r
       ]);
     });
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

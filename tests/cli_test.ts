@@ -3,6 +3,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { generateToken } from "../shared/token_format.ts";
 import { drover } from "./fixtures/drover.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -160,7 +161,7 @@ Deno.test("the drover CLI submits, follows and inspects runs on a real hub and w
       );
     });
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
 

@@ -17,6 +17,7 @@ import {
   parseCompileArgs,
 } from "../scripts/compile_worker.ts";
 import { WORKER_VERSION } from "../worker/mod.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const SCRIPT = `${ROOT}scripts/compile_worker.ts`;
@@ -149,7 +150,7 @@ Deno.test("compile:worker builds a worker that runs a sharded run from outside t
     const exit = await worker.stop();
     assert.equal(exit.code, 0, "SIGTERM is a clean exit");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
 
@@ -177,7 +178,7 @@ Deno.test("compile:cli builds the drover CLI, which talks to a hub from outside 
     const { tokens } = JSON.parse(new TextDecoder().decode(result.stdout));
     assert.ok(tokens.some((t: { role: string }) => t.role === "admin"));
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
 
@@ -188,7 +189,7 @@ Deno.test("compile:worker stops with exit 1 when DENORT_BIN names no file", asyn
     assert.equal(r.code, 1, r.output);
     assert.match(r.output, /DENORT_BIN is ".*missing-denort", which is not a file/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
 
@@ -205,7 +206,7 @@ Deno.test({
       assert.match(r.output, /did not start as a Drover worker .*so it was removed/);
       await assert.rejects(Deno.stat(`${dir}/w`), Deno.errors.NotFound);
     } finally {
-      await Deno.remove(dir, { recursive: true });
+      await removeTree(dir);
     }
   },
 });

@@ -12,6 +12,7 @@ import { pollUntil } from "../testing/poll_until.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -149,7 +150,7 @@ Deno.test("a hub exports every metric the dashboard and the alerts name, and its
     await anonymous.body?.cancel();
     assert.equal(anonymous.status, 401, "never open by accident");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
 
@@ -176,6 +177,6 @@ Deno.test("DROVER_METRICS=off measures nothing; DROVER_METRICS_LISTEN serves /me
     assert.equal(res.status, 200);
     assert.match(await res.text(), /^drover_build_info\{version="[^"]+",deno="[^"]+"\} 1$/m);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

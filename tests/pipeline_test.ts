@@ -107,5 +107,9 @@ Deno.test("a TransformAll run discovers its table list from the catalog at expan
       ))).map((r) => [r.family, Number(r.n)]);
   assert.deepEqual(starts, [["ExtractRaw", 1], ["TransformTable", 3]], "nothing ran twice");
   assert.deepEqual((await inspectDatabase(`file:${dir}/hub.db`)).violations, []);
+  // Stopped first: a hub still running writes its database files while the
+  // directory is being removed.
+  await _worker.stop();
+  await hub.stop();
   await Deno.remove(dir, { recursive: true });
 });

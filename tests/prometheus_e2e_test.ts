@@ -11,6 +11,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { type PrometheusProcess, spawnPrometheus } from "../testing/spawn_prometheus.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 const ALERTS = new URL("../deploy/prometheus/alerts.yml", import.meta.url).pathname;
 
@@ -88,6 +89,6 @@ Deno.test("a real Prometheus scrapes a hub during a run and finds the tasks the 
     const firing = await prometheus.query('ALERTS{alertstate="firing"}');
     assert.deepEqual(firing.map((s) => s.metric.alertname), [], "a healthy hub pages nobody");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

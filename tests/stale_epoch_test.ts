@@ -7,6 +7,7 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 Deno.test("a completion carrying a stale epoch is refused and publishes nothing", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-stale-" });
@@ -93,7 +94,7 @@ Deno.test("a completion carrying a stale epoch is refused and publishes nothing"
   assert.equal(db.publicationsPerTask.size, 1);
   assert.deepEqual([...db.publicationsPerTask.values()], [1]);
   assert.deepEqual(db.violations, []);
-  await Deno.remove(dir, { recursive: true });
+  await removeTree(dir);
 });
 
 Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes: its output is discarded", async () => {
@@ -142,5 +143,5 @@ Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes
   const db = await inspectDatabase(dbUrl);
   assert.equal(db.publicationsPerTask.get(taskId), 1);
   assert.deepEqual(db.violations, []);
-  await Deno.remove(dir, { recursive: true });
+  await removeTree(dir);
 });

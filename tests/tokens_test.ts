@@ -6,6 +6,7 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { drover } from "./fixtures/drover.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 Deno.test("a worker whose token is scoped to region=eu-west cannot register as us-east", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-scope-" });
@@ -44,7 +45,7 @@ Deno.test("a worker whose token is scoped to region=eu-west cannot register as u
     assert.ok(worker.lines.some((l) => l.msg === "connected to the hub"));
   });
   await hub.stop();
-  await Deno.remove(dir, { recursive: true });
+  await removeTree(dir);
 });
 
 Deno.test("the hub refuses a worker without a token, and closes sessions of a revoked token", async (t) => {
@@ -118,7 +119,7 @@ Deno.test("the hub refuses a worker without a token, and closes sessions of a re
     assert.match(res.body.detail, /only worker tokens have a scope/);
   });
   await hub.stop();
-  await Deno.remove(dir, { recursive: true });
+  await removeTree(dir);
 });
 
 Deno.test("drover token create, list and revoke manage worker tokens", async () => {
@@ -149,5 +150,5 @@ Deno.test("drover token create, list and revoke manage worker tokens", async () 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid --scope "region"/);
   await hub.stop();
-  await Deno.remove(dir, { recursive: true });
+  await removeTree(dir);
 });

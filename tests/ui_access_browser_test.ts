@@ -19,6 +19,7 @@ import {
   trappedPage,
 } from "./fixtures/ui_browser.ts";
 import { JS_URL, XSS } from "./fixtures/ui_worker.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 const PAGES = [
   ["workers", "/ui/workers"],
@@ -249,6 +250,6 @@ Deno.test("the web UI: sign-in, drain, a read-only viewer, SSO, and no XSS anywh
     void evil;
   } finally {
     await browser.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

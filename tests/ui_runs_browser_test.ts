@@ -19,6 +19,7 @@ import {
 } from "./fixtures/ui_browser.ts";
 import { JS_URL, XSS } from "./fixtures/ui_worker.ts";
 import { flagPath } from "./fixtures/ui_runs_worker.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 interface Run {
   runId: string;
@@ -179,6 +180,6 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
     await page.context().close();
   } finally {
     await browser.close();
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });

@@ -17,6 +17,10 @@ Deno.test("worker/main.ts runs the families of the modules named in DROVER_TASK_
     body: { family: "AggregateShards", params: { totalShards: 2 } },
   });
   assert.equal((await waitForRun(hub.api, body.runId)).state, "done");
+  // Stopped first: a hub still running writes its database files (a dispatch
+  // tick every 500 ms) while the directory is being removed.
+  await _worker.stop();
+  await hub.stop();
   await Deno.remove(dir, { recursive: true });
 });
 

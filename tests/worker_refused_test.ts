@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
+import { removeTree } from "../testing/remove_tree.ts";
 
 const WORKER = new URL("../tests/fixtures/worker.ts", import.meta.url).pathname;
 
@@ -61,6 +62,6 @@ Deno.test("a worker refused for good says why in one line and exits 2", async (t
       );
     });
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeTree(dir);
   }
 });
