@@ -2,8 +2,8 @@
  * Retention: events, task log lines, finished runs (with the tasks only they
  * needed) and audit entries past their ages are deleted by whichever hub's
  * timer gets there first, a small batch per write so that other writes go
- * between and no batch holds the database for long. Each batch's time inside
- * its transaction is kept (`batchMs`) so the bench can report it.
+ * between and no batch holds the database for long. Each pass reports its
+ * batches' times inside their transactions (and `/metrics` counts them).
  */
 import type { Logger } from "../../shared/log.ts";
 import type { HubMetrics } from "../metrics/hub_metrics.ts";
@@ -63,8 +63,6 @@ export class Retention {
   readonly settings: RetentionSettings;
   readonly #tasks: TaskPruneState = { cursor: null, frontier: [] };
   #running: Promise<PruneReport> | null = null;
-  /** Each batch's time inside its transaction, newest last (at most 10,000 kept). */
-  readonly batchMs: number[] = [];
 
   constructor(d: {
     queue: WriteQueue;
@@ -185,10 +183,7 @@ export class Retention {
     return await this.#queue.write(async (tx) => {
       const start = performance.now();
       const result = await op(tx);
-      const ms = performance.now() - start;
-      times.push(ms);
-      this.batchMs.push(ms);
-      if (this.batchMs.length > 10_000) this.batchMs.splice(0, this.batchMs.length - 10_000);
+      times.push(performance.now() - start);
       return result;
     });
   }

@@ -14,9 +14,9 @@
  * IMMEDIATE takes the write lock before the first one), so nothing is
  * done twice.
  */
-import { setImmediate } from "node:timers";
 import type { Database, Tx } from "./client.ts";
 import { dbErrorKind } from "./db_error_kind.ts";
+import { yieldNow } from "./yield_now.ts";
 
 interface Pending {
   op: (tx: Tx) => Promise<unknown>;
@@ -136,7 +136,7 @@ export class WriteQueue {
         // of a big expansion) would hold every socket and HTTP request until
         // the last one. Between transactions, what arrived goes first (and
         // may join the next group).
-        if (this.#pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (this.#pending.length > 0) await yieldNow();
       }
     } finally {
       this.#draining = null;
