@@ -24,6 +24,8 @@ const pruneCounts = {
   taskLogs: z.int(),
   audit: z.int(),
 };
+/** Rows retention deletes (or would), by kind. */
+export type PruneCounts = { [K in keyof typeof pruneCounts]: number };
 
 /** Retention's settings: how long each kind of row is kept, in ms (null: forever). */
 export const retentionSettingsSchema = z.looseObject({

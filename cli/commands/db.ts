@@ -1,5 +1,9 @@
 /** `drover db backup FILE` and `drover db prune [--dry-run]`. */
-import type { PrunePreviewAnswer, PruneReportAnswer } from "../../shared/api_schemas_db.ts";
+import type {
+  PruneCounts,
+  PrunePreviewAnswer,
+  PruneReportAnswer,
+} from "../../shared/api_schemas_db.ts";
 import { formatDuration } from "../../shared/duration.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
@@ -32,18 +36,8 @@ export async function dbCommand(
   return EXIT.ok;
 }
 
-interface Counts {
-  runs: number;
-  backfills: number;
-  tasks: number;
-  attempts: number;
-  publications: number;
-  taskLogs: number;
-  audit: number;
-}
-
 /** "3 runs, 1,204 tasks (…)" lines, one per kind of row. */
-function countLines(counts: Counts & { events?: number }): string[] {
+function countLines(counts: PruneCounts & { events?: number }): string[] {
   const n = (x: number) => x.toLocaleString("en-US");
   return [
     `  runs           ${n(counts.runs)}` +

@@ -6,6 +6,7 @@
  * It walks the whole graph once, so it is for an operator, not a timer.
  */
 import { sql } from "drizzle-orm";
+import type { PruneCounts } from "../../shared/api_schemas_db.ts";
 import type { Reader } from "../db/client.ts";
 import { runGone } from "../ops/prune_runs.ts";
 
@@ -16,15 +17,7 @@ export interface PruneCutoffs {
 }
 
 /** Rows retention would delete. */
-export interface PrunePreview {
-  runs: number;
-  backfills: number;
-  tasks: number;
-  attempts: number;
-  publications: number;
-  taskLogs: number;
-  audit: number;
-}
+export type PrunePreview = PruneCounts;
 
 /** Counts what retention would delete with these cutoffs. */
 export async function prunePreview(db: Reader, cutoffs: PruneCutoffs): Promise<PrunePreview> {
