@@ -8,7 +8,7 @@
  * the root's pending count), as the hub's group commits would at best.
  */
 import { createClient } from "@libsql/client";
-import { spawnHub } from "../testing/spawn_hub.ts";
+import { migrateDatabase } from "./history.ts";
 
 /** Tasks claimed and completed per transaction pair. */
 const BATCH = 32;
@@ -24,8 +24,7 @@ export interface Ceiling {
 /** Runs `n` tasks' claims and completions straight against a fresh file database in `dir`. */
 export async function measureCeiling(dir: string, n: number): Promise<Ceiling> {
   const url = `file:${dir}/ceiling.db`;
-  const hub = await spawnHub({ dbUrl: url });
-  await hub.stop();
+  await migrateDatabase(url);
   const db = createClient({ url, timeout: 5_000 });
   try {
     const now = Date.now();

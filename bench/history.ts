@@ -33,9 +33,14 @@ export interface HistoryLoaded {
  * old, as a hub restarted in production would.
  */
 export async function prepareHistory(dbUrl: string, count: number): Promise<HistoryLoaded> {
+  await migrateDatabase(dbUrl);
+  return await loadHistory(dbUrl, count, Date.now());
+}
+
+/** Makes the database at `dbUrl` with the hub's schema: a hub started and stopped. */
+export async function migrateDatabase(dbUrl: string): Promise<void> {
   const hub = await spawnHub({ dbUrl });
   await hub.stop();
-  return await loadHistory(dbUrl, count, Date.now());
 }
 
 /** Loads the history into the database at `dbUrl` (`file:`, migrated). */

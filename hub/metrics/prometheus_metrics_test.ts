@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import type { WorkerLink } from "../core/worker_links.ts";
 import { insertTask, testDatabase } from "../ops/test_db.ts";
+
+type TestDb = Awaited<ReturnType<typeof testDatabase>>;
 import { PrometheusMetrics } from "./prometheus_metrics.ts";
 
 /** A connected worker as the fleet gauges read it. */
@@ -21,6 +23,16 @@ function link(name: string, extra: Partial<WorkerLink> = {}): WorkerLink {
   };
 }
 
+/** Metrics over a test database, with no worker connected and nothing pending. */
+function metricsOf(db: TestDb, now: () => number = () => 0): PrometheusMetrics {
+  return new PrometheusMetrics({
+    read: (fn) => db.queue.read(fn),
+    links: () => [],
+    pendingWrites: () => 0,
+    now,
+  });
+}
+
 /** The value of the one sample `line` names (`name{labels}`), or undefined. */
 function sample(text: string, line: string): number | undefined {
   const found = text.split("\n").find((l) => l.startsWith(`${line} `));
@@ -29,12 +41,7 @@ function sample(text: string, line: string): number | undefined {
 
 Deno.test("PrometheusMetrics exports what the hub reported, by family, region and kind", async () => {
   await using db = await testDatabase();
-  const metrics = new PrometheusMetrics({
-    read: (fn) => db.queue.read(fn),
-    links: () => [],
-    pendingWrites: () => 0,
-    now: () => 10_000,
-  });
+  const metrics = metricsOf(db, () => 10_000);
   metrics.leasesGranted(
     [{ kind: "run", queuedAt: 9_000 }, { kind: "expand", queuedAt: 10_000 }],
     "eu-west",
@@ -111,12 +118,7 @@ Deno.test("PrometheusMetrics exports what the hub reported, by family, region an
 Deno.test("the queue gauges count tasks by state, pin region and family, and keep emptied series at 0", async () => {
   await using db = await testDatabase();
   let now = 10_000;
-  const metrics = new PrometheusMetrics({
-    read: (fn) => db.queue.read(fn),
-    links: () => [],
-    pendingWrites: () => 0,
-    now: () => now,
-  });
+  const metrics = metricsOf(db, () => now);
   await db.tx(async (tx) => {
     await insertTask(tx, { id: "eu1", pin: '{"region":"eu-west"}', createdAt: 4_000 });
     await insertTask(tx, { id: "eu2", pin: '{"region":"eu-west"}', createdAt: 6_000 });
@@ -206,12 +208,7 @@ Deno.test("the fleet gauges count this hub's workers by region and state; a work
 
 Deno.test("a family's outcome series exist at 0 from its first outcome, so the first failure counts in rate()", async () => {
   await using db = await testDatabase();
-  const metrics = new PrometheusMetrics({
-    read: (fn) => db.queue.read(fn),
-    links: () => [],
-    pendingWrites: () => 0,
-    now: () => 0,
-  });
+  const metrics = metricsOf(db);
   metrics.taskPublished({ family: "Load", durationMs: 5, attempts: 1 });
   const { body } = await metrics.scrape();
   assert.equal(sample(body, 'drover_task_outcomes_total{family="Load",outcome="done"}'), 1);
@@ -223,12 +220,7 @@ Deno.test("a family's outcome series exist at 0 from its first outcome, so the f
 
 Deno.test("a retention pass is counted by kind of row, and its batches' times observed", async () => {
   await using db = await testDatabase();
-  const metrics = new PrometheusMetrics({
-    read: (fn) => db.queue.read(fn),
-    links: () => [],
-    pendingWrites: () => 0,
-    now: () => 0,
-  });
+  const metrics = metricsOf(db);
   metrics.pruned({ runs: 1, tasks: 21, attempts: 21, events: 0 }, [1.5, 3]);
   metrics.pruned({ tasks: 4 }, [0.4]);
   const { body } = await metrics.scrape();
