@@ -14,7 +14,10 @@
  * (copy the processes' logs to standard error), `--cost-rounds=2` and
  * `--cost-workload=wide-10k` (what instrumentation costs: rounds of runs with
  * it on and off; 0 skips it), `--ceiling-tasks=10000` (the same claims and
- * completions straight against libSQL, for Drover's fraction of it; 0 skips).
+ * completions straight against libSQL, for Drover's fraction of it; 0 skips),
+ * `--remote-tasks=3000` (workers behind a delaying proxy, at each of
+ * `--remote-rtts=0,50,100,150` ms of round trip, with prefetch off and at
+ * `--remote-prefetch=32`: about 1.5 minutes; 0 skips).
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import {
@@ -26,6 +29,7 @@ import { report, summaryJson } from "./report.ts";
 import { type Ceiling, measureCeiling } from "./ceiling.ts";
 import { goalsReport } from "./report_goals.ts";
 import { historyReport } from "./report_history.ts";
+import { formatRemote, measureRemote, type RemoteRound, type RemoteSettings } from "./remote.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
 const WORKLOADS: readonly Workload[] = [
@@ -87,11 +91,13 @@ interface Settings {
   costRounds: number;
   costWorkload: Workload;
   ceilingTasks: number;
+  remote: RemoteSettings;
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--hub-v8-flags=--optimize-for-size] [--worker-log-level=warn] [--timeout-s=900] " +
-  "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k] [--ceiling-tasks=10000]";
+  "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k] [--ceiling-tasks=10000] " +
+  "[--remote-tasks=3000] [--remote-rtts=0,50,100,150] [--remote-prefetch=32]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -108,6 +114,9 @@ function parseSettings(args: string[]): Settings {
     "cost-rounds": { type: "string", default: "2" },
     "cost-workload": { type: "string", default: "wide-10k" },
     "ceiling-tasks": { type: "string", default: "10000" },
+    "remote-tasks": { type: "string", default: "3000" },
+    "remote-rtts": { type: "string", default: "0,50,100,150" },
+    "remote-prefetch": { type: "string", default: "32" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
@@ -144,6 +153,13 @@ function parseSettings(args: string[]): Settings {
     costRounds: wholeNumber(problems, "--cost-rounds", values["cost-rounds"], 0, 20),
     costWorkload: costWorkload ?? WORKLOADS[0]!,
     ceilingTasks: wholeNumber(problems, "--ceiling-tasks", values["ceiling-tasks"], 0, 1_000_000),
+    remote: {
+      tasks: wholeNumber(problems, "--remote-tasks", values["remote-tasks"], 0, 100_000),
+      rttsMs: values["remote-rtts"].split(",").map((text) =>
+        wholeNumber(problems, "--remote-rtts", text.trim(), 0, 2_000)
+      ),
+      prefetch: wholeNumber(problems, "--remote-prefetch", values["remote-prefetch"], 0, 10_000),
+    },
   };
   throwIfProblems(problems, USAGE);
   return settings;
@@ -163,6 +179,7 @@ if (import.meta.main) {
   const failures: string[] = [];
   let cost: InstrumentationCost | null = null;
   let ceiling: Ceiling | null = null;
+  let remote: RemoteRound[] | null = null;
   try {
     for (const w of settings.only) {
       console.error(`bench: ${w.name}: ${w.family}(${JSON.stringify(w.params)}) …`);
@@ -205,6 +222,19 @@ if (import.meta.main) {
         console.error(`bench: ceiling failed: ${(error as Error).stack}`);
       }
     }
+    if (settings.remote.tasks > 0) {
+      console.error(`bench: remote: workers behind a delaying proxy …`);
+      try {
+        remote = await measureRemote(
+          settings.remote,
+          { ...settings, dir: `${root}/remote` },
+          (line) => console.error(`bench: ${line}`),
+        );
+      } catch (error) {
+        failures.push(`remote: ${(error as Error).message}`);
+        console.error(`bench: remote failed: ${(error as Error).stack}`);
+      }
+    }
   } finally {
     if (settings.keep) console.error(`bench: kept ${root}`);
     else await Deno.remove(root, { recursive: true });
@@ -214,8 +244,9 @@ if (import.meta.main) {
   const history = historyReport(results);
   if (history) console.log(`\n${history}`);
   if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
+  if (remote) console.log(`\n${formatRemote(remote, settings.remote)}`);
   console.log(`\n${goalsReport(results, ceiling)}`);
   if (failures.length > 0) console.log(`Failed:\n  ${failures.join("\n  ")}`);
-  console.log(summaryJson(results, settings, totalSeconds, cost, ceiling));
+  console.log(summaryJson(results, settings, totalSeconds, cost, ceiling, remote));
   if (failures.length > 0) Deno.exit(1);
 }

@@ -1,11 +1,13 @@
 /**
- * `deno task bench:profile`: where the hub's CPU goes during a wide run.
- * Starts the bench cluster (one `bench/hub.ts` under `--inspect`, N
- * `bench/worker.ts`), submits `BenchWide(n)`, samples the hub from
- * submission to done over the inspector, and prints the run's rate and the
- * heaviest functions and files by self time.
+ * `deno task bench:profile`: where the hub's (or a worker's) CPU goes during
+ * a wide run. Starts the bench cluster (one `bench/hub.ts`, N
+ * `bench/worker.ts`, the profiled process under `--inspect`), submits
+ * `BenchWide(n)`, samples that process from submission to done over the
+ * inspector, and prints the run's rate and the heaviest functions and files
+ * by self time.
  *
- * Flags: `--tasks=10000`, `--workers=4`, `--slots=8`, `--timeout-s=900`.
+ * Flags: `--tasks=10000`, `--workers=4`, `--slots=8`, `--timeout-s=900`,
+ * `--process=hub` (or `worker`: the first worker).
  */
 import { freePort } from "../testing/free_port.ts";
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
@@ -14,7 +16,7 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 import { CpuProfiler, heaviest } from "./cpu_profile.ts";
 
 const USAGE = "Usage: deno task bench:profile [--tasks=10000] [--workers=4] [--slots=8] " +
-  "[--timeout-s=900]";
+  "[--timeout-s=900] [--process=hub|worker]";
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals, problems } = parseFlags(args, {
@@ -22,12 +24,17 @@ async function main(args: string[]): Promise<void> {
     workers: { type: "string", default: "4" },
     slots: { type: "string", default: "8" },
     "timeout-s": { type: "string", default: "900" },
+    process: { type: "string", default: "hub" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const n = wholeNumber(problems, "--tasks", values.tasks, 1, 1_000_000);
   const workers = wholeNumber(problems, "--workers", values.workers, 1, 64);
   const slots = wholeNumber(problems, "--slots", values.slots, 1, 1_000);
   const timeoutMs = wholeNumber(problems, "--timeout-s", values["timeout-s"], 1, 86_400) * 1000;
+  const target = values.process;
+  if (target !== "hub" && target !== "worker") {
+    problems.push(`--process must be hub or worker, not "${target}"`);
+  }
   throwIfProblems(problems, USAGE);
 
   const inspector = `127.0.0.1:${freePort()}`;
@@ -37,10 +44,13 @@ async function main(args: string[]): Promise<void> {
       entry: "bench/hub.ts",
       listeningMsg: "bench hub listening",
       logLevel: "warn",
-      denoArgs: [`--inspect=${inspector}`],
+      denoArgs: target === "hub" ? [`--inspect=${inspector}`] : [],
     },
     workerEntry: "bench/worker.ts",
-    workers: Array.from({ length: workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
+    workers: Array.from({ length: workers }, (_, i) => ({
+      name: `bench-w${i + 1}`,
+      denoArgs: target === "worker" && i === 0 ? [`--inspect=${inspector}`] : [],
+    })),
     worker: { slots, logLevel: "warn" },
   });
   const profiler = await CpuProfiler.start(inspector);
@@ -51,7 +61,10 @@ async function main(args: string[]): Promise<void> {
   const profile = await profiler.stop();
   console.log(
     `BenchWide(${n}): ${run.state} in ${seconds.toFixed(1)} s, ` +
-      `${(Number(run.total) / seconds).toFixed(0)} tasks/s (${workers} workers × ${slots} slots)`,
+      `${
+        (Number(run.total) / seconds).toFixed(0)
+      } tasks/s (${workers} workers × ${slots} slots); ` +
+      `profiled: ${target === "hub" ? "the hub" : "worker 1"}`,
   );
   console.log(heaviest(profile));
 }

@@ -1,4 +1,5 @@
 /** The bench's report: a table per concern, and a one-line JSON summary. */
+import type { RemoteRound } from "./remote.ts";
 import { formatTable } from "../shared/text_table.ts";
 import type { Ceiling } from "./ceiling.ts";
 import type { InstrumentationCost } from "./instrumentation_cost.ts";
@@ -114,6 +115,7 @@ export function summaryJson(
   totalSeconds: number,
   cost: InstrumentationCost | null,
   ceiling: Ceiling | null = null,
+  remote: readonly RemoteRound[] | null = null,
 ) {
   const round = (n: number | null, digits = 3) =>
     n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
@@ -126,6 +128,13 @@ export function summaryJson(
     cpus: navigator.hardwareConcurrency,
     deno: Deno.version.deno,
     totalSeconds: round(totalSeconds, 1),
+    remote: remote?.map((r) => ({
+      rttMs: r.rttMs,
+      prefetch: r.prefetch,
+      tasks: r.tasks,
+      tasksPerSecond: round(r.tasksPerSecond, 1),
+      ratio: round(r.ratio),
+    })) ?? null,
     workloads: results.map((r) => ({
       name: r.name,
       tasks: r.ran,

@@ -68,6 +68,10 @@ export interface WorkloadOptions {
   instrumentation?: "on" | "off";
   /** Follow every event and scrape `/metrics` each second while the run goes. */
   observe?: boolean;
+  /** The URL workers dial instead of the hub's own (a delaying proxy). */
+  workerHubUrl?: (hubUrl: string) => string;
+  /** More `DROVER_*` variables for every worker (e.g. `DROVER_WORKER_PREFETCH`). */
+  workerEnv?: Record<string, string>;
 }
 
 /** What one workload measured. */
@@ -146,7 +150,8 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
     },
     workerEntry: "bench/worker.ts",
     workers: Array.from({ length: o.workers }, (_, i) => ({ name: `bench-w${i + 1}` })),
-    worker: { slots: o.slots, logLevel: o.workerLogLevel },
+    worker: { slots: o.slots, logLevel: o.workerLogLevel, env: o.workerEnv },
+    workerHubUrl: o.workerHubUrl ? (hub) => o.workerHubUrl!(hub.url) : undefined,
     echo: o.echo,
   });
   const observer = o.observe ? observeHub(cluster.hub.url, cluster.adminToken) : null;

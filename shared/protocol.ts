@@ -1,8 +1,15 @@
 /**
- * The worker ⇄ hub wire protocol, version 1: JSON text frames, one zod
- * discriminated union per direction. The worker's first frame is `hello`,
- * which carries the protocol version; the hub answers `welcome` or closes
- * with a reason.
+ * The worker ⇄ hub wire protocol: JSON text frames, one zod discriminated
+ * union per direction. The worker's first frame is `hello`, which carries
+ * the newest protocol version it speaks; the hub answers `welcome` with the
+ * version the connection will use (the lower of the two), or closes with a
+ * reason.
+ *
+ * Version 2 adds, both ways, the `batch` frame: frames sent close together
+ * travel as one message (see `frame_coalescer.ts`), and each is read and
+ * answered as if it had come alone, so one bad frame in a batch is refused
+ * alone. It also adds `prefetch` to `lease.credit`: leases a worker will
+ * hold, beyond its free slots, to start as soon as a slot frees.
  *
  * @module
  */
@@ -10,12 +17,16 @@ import { z } from "zod";
 import { familyOptionsSchema } from "./family_options.ts";
 import { labelsSchema, selectorSchema } from "./selector.ts";
 import { retryPolicySchema } from "./retry_policy.ts";
+import { MAX_BATCH_FRAMES } from "./frame_coalescer.ts";
 
 /** The protocol version this code speaks. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** Versions a hub built from this code accepts. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** The first version with `batch` frames and prefetch credit. */
+export const BATCH_PROTOCOL = 2;
 export { CLOSE, MAX_FRAME_BYTES } from "./close_codes.ts";
+export { MAX_BATCH_FRAMES };
 
 const taskIdSchema = z.string().min(1).max(400);
 const keySchema = z.string().min(8).max(200);
@@ -119,6 +130,11 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     free: z.int().min(0).max(10_000),
     /** Grants received on this connection so far (lets the hub subtract grants in flight). */
     grantsSeen: z.int().min(0),
+    /**
+     * Leases the worker would also hold beyond its free slots, waiting for
+     * one to free (protocol 2). The hub fills every worker's free slots first.
+     */
+    prefetch: z.int().min(0).max(10_000).optional(),
   }),
   z.strictObject({
     type: z.literal("lease.renew"),
@@ -186,6 +202,15 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     progress: z.number().min(0).max(1).optional(),
   }),
 ]);
+
+/**
+ * Frames sent together (protocol 2), either way. Each item is read alone
+ * by the receiver's own schema, so one bad item is refused alone.
+ */
+export const batchFrameSchema = z.strictObject({
+  type: z.literal("batch"),
+  frames: z.array(z.unknown()).min(1).max(MAX_BATCH_FRAMES),
+});
 
 /** A frame a worker sends. */
 export type WorkerFrame = z.infer<typeof workerFrameSchema>;

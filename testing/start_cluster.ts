@@ -50,6 +50,8 @@ export interface ClusterOptions {
   workers: readonly WorkerSpec[];
   /** Defaults of every worker. */
   worker?: Pick<SpawnWorkerOptions, "slots" | "logLevel" | "env">;
+  /** The URL workers dial for `hub` (e.g. a proxy in front of it). Default the hub's own. */
+  workerHubUrl?: (hub: HubProcess) => string;
   /** Copy every process's log lines to standard error. */
   echo?: boolean;
   /** When disposed, fail (keeping the directory) if the database breaks an invariant. */
@@ -169,6 +171,7 @@ async function startWorker(
   }
   return await spawnWorker({
     hub,
+    hubUrl: options.workerHubUrl?.(hub),
     entry: options.workerEntry,
     name: spec.name,
     slots: spec.slots ?? options.worker?.slots,

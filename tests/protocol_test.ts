@@ -16,14 +16,14 @@ Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving
     "a hello with another protocol version is refused, naming the versions accepted",
     async () => {
       const raw = await RawWorker.connect(hub);
-      raw.send({ type: "hello", protocol: 2 });
+      raw.send({ type: "hello", protocol: 3 });
       const error = await raw.next((f) => f.type === "error");
       assert.ok(error.type === "error");
       assert.equal(error.code, "unsupported_protocol");
-      assert.equal(error.message, "hub speaks protocol 1; worker sent 2");
+      assert.equal(error.message, "hub speaks protocol 1, 2; worker sent 3");
       const closed = await raw.closed;
       assert.equal(closed.code, 1002);
-      assert.equal(closed.reason, "hub speaks protocol 1; worker sent 2");
+      assert.equal(closed.reason, "hub speaks protocol 1, 2; worker sent 3");
     },
   );
 

@@ -57,6 +57,8 @@ const workerConfigSchema = z.object({
     }
   }),
   DROVER_WORKER_SLOTS: z.coerce.number().int().min(1).max(10_000).default(4),
+  DROVER_WORKER_PREFETCH: z.coerce.number().int().min(0).max(10_000).default(0),
+  DROVER_WORKER_COALESCE_MS: z.coerce.number().min(0).max(1_000).default(1),
   DROVER_WORKER_TOKEN: z.string().regex(TOKEN_PATTERN, {
     message: 'expected a worker token from "drover token create --role worker" (drv_tok_…)',
   }).optional(),
@@ -81,6 +83,10 @@ export interface WorkerConfig {
   name: string;
   labels: Labels;
   slots: number;
+  /** Grants held beyond the free slots (`DROVER_WORKER_PREFETCH`, default 0: off). */
+  prefetch: number;
+  /** How long a frame waits for others to go out with it, ms (`DROVER_WORKER_COALESCE_MS`). */
+  coalesceMs: number;
   /** The worker token sent to the hub (`DROVER_WORKER_TOKEN`). */
   token?: string;
   stateDir: string;
@@ -120,6 +126,8 @@ export function loadWorkerConfig(
     name,
     labels: c.DROVER_WORKER_LABELS,
     slots: c.DROVER_WORKER_SLOTS,
+    prefetch: c.DROVER_WORKER_PREFETCH,
+    coalesceMs: c.DROVER_WORKER_COALESCE_MS,
     token: c.DROVER_WORKER_TOKEN,
     stateDir: c.DROVER_WORKER_STATE_DIR ??
       `.drover/worker-${name.replace(/[^A-Za-z0-9._-]+/g, "-")}`,

@@ -17,6 +17,8 @@ Deno.test("loadWorkerConfig() fills in every default from an empty environment",
     name: "worker",
     labels: {},
     slots: 4,
+    prefetch: 0,
+    coalesceMs: 1,
     token: undefined,
     stateDir: ".drover/worker-worker",
     graceMs: 30_000,
@@ -41,6 +43,8 @@ Deno.test("loadWorkerConfig() reads and coerces every variable", () => {
     DROVER_WORKER_NAME: "etl-1",
     DROVER_WORKER_LABELS: "region=eu-west, zone=b",
     DROVER_WORKER_SLOTS: "16",
+    DROVER_WORKER_PREFETCH: "32",
+    DROVER_WORKER_COALESCE_MS: "2.5",
     DROVER_WORKER_STATE_DIR: "/var/lib/drover",
     DROVER_WORKER_GRACE_MS: "0",
     DROVER_DATA_DIR: "/data",
@@ -52,6 +56,8 @@ Deno.test("loadWorkerConfig() reads and coerces every variable", () => {
     name: "etl-1",
     labels: { region: "eu-west", zone: "b" },
     slots: 16,
+    prefetch: 32,
+    coalesceMs: 2.5,
     token: undefined,
     stateDir: "/var/lib/drover",
     graceMs: 0,
@@ -78,6 +84,8 @@ Deno.test("loadWorkerConfig() reports every bad variable at once", () => {
     DROVER_HUB_URL: "ftp://hub.example",
     DROVER_WORKER_LABELS: "region",
     DROVER_WORKER_SLOTS: "0",
+    DROVER_WORKER_PREFETCH: "-1",
+    DROVER_WORKER_COALESCE_MS: "later",
     DROVER_WORKER_GRACE_MS: "soon",
     DROVER_LOG_LEVEL: "loud",
     DROVER_CAPTURE_CONSOLE: "yes",
@@ -88,6 +96,8 @@ Deno.test("loadWorkerConfig() reports every bad variable at once", () => {
       "DROVER_HUB_URL",
       "DROVER_WORKER_LABELS",
       "DROVER_WORKER_SLOTS",
+      "DROVER_WORKER_PREFETCH",
+      "DROVER_WORKER_COALESCE_MS",
       "DROVER_WORKER_GRACE_MS",
       "DROVER_LOG_LEVEL",
       "DROVER_CAPTURE_CONSOLE",
@@ -95,7 +105,7 @@ Deno.test("loadWorkerConfig() reports every bad variable at once", () => {
   ) {
     assert.match(message, new RegExp(`^  ${name}: `, "m"), `${name} missing from:\n${message}`);
   }
-  assert.equal(message.trim().split("\n").length, 7, message);
+  assert.equal(message.trim().split("\n").length, 9, message);
 });
 
 Deno.test("loadWorkerConfig() rejects slots and grace periods that are not whole numbers in range", () => {

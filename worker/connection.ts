@@ -1,10 +1,20 @@
 /**
  * The worker's link to a hub: connects out, reconnects with exponential
- * backoff and jitter, and hands parsed frames to the session.
+ * backoff and jitter, and hands parsed frames to the session. Once the hub
+ * speaks protocol 2, frames sent within a short window go out together as
+ * one `batch` frame, and each frame of a batch that comes in is read alone.
  */
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
-import { CLOSE, type HubFrame, hubFrameSchema, type WorkerFrame } from "../shared/protocol.ts";
+import { FrameCoalescer } from "../shared/frame_coalescer.ts";
+import {
+  batchFrameSchema,
+  CLOSE,
+  type HubFrame,
+  hubFrameSchema,
+  MAX_FRAME_BYTES,
+  type WorkerFrame,
+} from "../shared/protocol.ts";
 
 /** Callbacks from the connection. */
 export interface ConnectionHandlers {
@@ -35,6 +45,11 @@ export interface ConnectionOptions {
    * leases must be back before they expire, however long it has been failing.
    */
   maxDelayMs?: () => number | undefined;
+  /**
+   * How long a frame waits for others to go out with it (protocol 2), in
+   * milliseconds. Default 1; 0 sends at the end of the event loop's turn.
+   */
+  coalesceMs?: number;
 }
 
 /** Reconnect delays: from 200 ms, doubling, at most 10 s, with half jitter. */
@@ -57,6 +72,7 @@ export class Connection {
   readonly #options: ConnectionOptions;
   readonly #handlers: ConnectionHandlers;
   #socket: WebSocket | null = null;
+  readonly #out: FrameCoalescer;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #failures = 0;
   #stopped = false;
@@ -66,6 +82,19 @@ export class Connection {
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
     this.#handlers = handlers;
+    this.#out = new FrameCoalescer({
+      write: (text) => {
+        try {
+          this.#socket!.send(text);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      open: () => this.open,
+      maxBytes: MAX_FRAME_BYTES,
+      windowMs: options.coalesceMs ?? 1,
+    });
     this.#urls = options.hubUrl.split(",").map((u) => u.trim()).filter(Boolean);
     if (this.#urls.length === 0) throw new TypeError("No hub URL given");
   }
@@ -90,16 +119,24 @@ export class Connection {
     this.#connect();
   }
 
-  /** Sends a frame; false when not connected (the caller keeps what must survive). */
-  send(frame: WorkerFrame): boolean {
-    const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    try {
-      socket.send(JSON.stringify(frame));
-      return true;
-    } catch {
-      return false;
-    }
+  /**
+   * Sends a frame, now or with the next batch; false when not connected
+   * (the caller keeps what must survive). With `replaces`, a frame of that
+   * type still waiting is dropped for this one (only the latest credit counts).
+   */
+  send(frame: WorkerFrame, replaces?: WorkerFrame["type"]): boolean {
+    return this.#out.send(frame, replaces);
+  }
+
+  /** Whether frames are coalesced into batches (set once the hub welcomed protocol 2). */
+  set batching(on: boolean) {
+    if (!on) this.#out.flush();
+    this.#out.enabled = on;
+  }
+
+  /** Messages written on this connection's sockets, and the frames they carried. */
+  get sent(): { messages: number; frames: number } {
+    return { messages: this.#out.messages, frames: this.#out.frames };
   }
 
   /** Marks the session healthy (resets the backoff). */
@@ -117,6 +154,7 @@ export class Connection {
     const closed = new Promise<void>((resolve) =>
       socket.addEventListener("close", () => resolve())
     );
+    this.#out.flush();
     socket.close(CLOSE.normal, "worker stopping");
     await closed;
   }
@@ -136,6 +174,9 @@ export class Connection {
       return;
     }
     this.#socket = socket;
+    // Until this socket's welcome says otherwise, frames go out one by one.
+    this.#out.clear();
+    this.#out.enabled = false;
     const hubUrl = this.hubUrl;
     let opened = false;
     socket.onopen = () => {
@@ -151,18 +192,22 @@ export class Connection {
         this.#options.log.warn("hub sent a frame that is not JSON");
         return;
       }
-      const parsed = hubFrameSchema.safeParse(json);
-      if (!parsed.success) {
-        this.#options.log.warn("hub sent a frame this worker does not understand", {
-          type: (json as { type?: unknown })?.type,
-        });
-        return;
-      }
-      this.#handlers.onFrame(parsed.data);
+      if ((json as { type?: unknown } | null)?.type === "batch") {
+        const batch = batchFrameSchema.safeParse(json);
+        if (!batch.success) {
+          this.#options.log.warn("hub sent a batch frame this worker does not understand");
+          return;
+        }
+        for (const item of batch.data.frames) this.#receive(item);
+      } else this.#receive(json);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {
-      if (this.#socket === socket) this.#socket = null;
+      if (this.#socket === socket) {
+        this.#socket = null;
+        // What waited is sent again after the next welcome (results, from the outbox).
+        this.#out.clear();
+      }
       // A drained worker must stop, not come back.
       if (event.code === CLOSE.drained) this.#stopped = true;
       // Next time, try the next hub (a hub that went away may not come back).
@@ -173,6 +218,17 @@ export class Connection {
       this.#handlers.onClose(event.code, event.reason, opened);
       this.#scheduleReconnect();
     };
+  }
+
+  #receive(json: unknown): void {
+    const parsed = hubFrameSchema.safeParse(json);
+    if (!parsed.success) {
+      this.#options.log.warn("hub sent a frame this worker does not understand", {
+        type: (json as { type?: unknown })?.type,
+      });
+      return;
+    }
+    this.#handlers.onFrame(parsed.data);
   }
 
   #scheduleReconnect(): void {

@@ -55,8 +55,23 @@ export interface WorkerOptions {
   tasks: readonly AnyTaskFamily[];
   /** Labels tasks can pin to, e.g. `{ region: "eu-west" }`. */
   labels?: Labels;
-  /** Leases held at once. Default 4. */
+  /** Tasks run at once. Default 4. */
   slots?: number;
+  /**
+   * Grants a worker may hold beyond its free slots, each waiting to start
+   * as soon as a slot frees (its lease renewed meanwhile), so that a worker
+   * far from its hub need not wait a round trip per short task. The hub
+   * fills every worker's free slots before it fills any prefetch. Default 0
+   * (off): a prefetched lease waits behind the tasks running on its worker
+   * even when another worker is idle, and is not re-ordered by priority or
+   * moved by a region's spill-over; turn it on for short tasks far from the hub.
+   */
+  prefetch?: number;
+  /**
+   * How long a frame waits for others to go out with it in one message, in
+   * milliseconds. Default 1; 0 sends at the end of the event loop's turn.
+   */
+  coalesceMs?: number;
   /** A human name for the worker list. Default the host name. */
   name?: string;
   /**
@@ -137,6 +152,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   if (!Number.isInteger(slots) || slots < 1) {
     throw new TypeError(`Worker slots must be a positive integer, not ${slots}`);
   }
+  const prefetch = options.prefetch ?? 0;
+  if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 10_000) {
+    throw new TypeError(`Worker prefetch must be an integer from 0 to 10000, not ${prefetch}`);
+  }
+  const coalesceMs = options.coalesceMs ?? 1;
+  if (!Number.isFinite(coalesceMs) || coalesceMs < 0 || coalesceMs > 1_000) {
+    throw new TypeError(`Worker coalesceMs must be from 0 to 1000 ms, not ${coalesceMs}`);
+  }
   const log = options.log ?? createLogger();
   const outbox = await Outbox.open(options.stateDir);
   const pending = outbox.entries().flatMap((e) => e.staged);
@@ -147,6 +170,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     families: options.tasks,
     labels: options.labels ?? {},
     slots,
+    prefetch,
+    coalesceMs,
     name: options.name ?? Deno.hostname(),
     log,
     outbox,

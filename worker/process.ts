@@ -50,6 +50,8 @@ export async function runWorkerProcess(
     tasks: families,
     labels: config.labels,
     slots: config.slots,
+    prefetch: config.prefetch,
+    coalesceMs: config.coalesceMs,
     name: config.name,
     stateDir: config.stateDir,
     token: config.token,

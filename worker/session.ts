@@ -8,6 +8,7 @@
 import { WorkerShutdownError } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import {
+  BATCH_PROTOCOL,
   CLOSE,
   type FamilyInfo,
   type HubFrame,
@@ -44,6 +45,10 @@ export class Session {
   readonly #closed = Promise.withResolvers<void>();
   readonly #delivery: Delivery;
   #grantsSeen = 0;
+  /** The protocol this worker offers in its hello (lowered once if a hub refuses it). */
+  #protocol = PROTOCOL_VERSION;
+  /** The protocol the hub chose in its welcome. */
+  #agreed = 1;
   #ttlMs = 15_000;
   #renewTimer: unknown = null;
   #welcome = false;
@@ -63,6 +68,7 @@ export class Session {
         hubUrl: options.hubUrl,
         log: this.#log,
         headers: options.headers,
+        coalesceMs: options.coalesceMs,
         // Holding leases, retry often enough to renew them before they expire.
         maxDelayMs: () =>
           this.#leases.size > 0 || this.#delivery.size > 0
@@ -88,6 +94,7 @@ export class Session {
     });
     this.#slots = new Slots({
       slots: options.slots,
+      prefetch: options.prefetch,
       families: registry.byKey,
       labels: options.labels,
       leases: this.#leases,
@@ -132,6 +139,8 @@ export class Session {
     if (this.#closing) return;
     this.#closing = true;
     this.#sendCredit();
+    // Grants that have not started go back at once, for another worker to run.
+    this.#slots.releaseQueued("worker shutting down");
     const idle = this.#slots.idle();
     if (!(await settlesWithin(this.#clock, idle, graceMs))) {
       // Leases whose signal already aborted (a timeout) are left to report their failure.
@@ -160,7 +169,7 @@ export class Session {
     this.#grantsSeen = 0;
     this.#connection.send({
       type: "hello",
-      protocol: PROTOCOL_VERSION,
+      protocol: this.#protocol,
       workerId: this.workerId,
       name: this.#o.name,
       version: WORKER_VERSION,
@@ -200,7 +209,7 @@ export class Session {
   #onFrame(frame: HubFrame): void {
     switch (frame.type) {
       case "welcome":
-        this.#onWelcome(frame.leaseTtlMs);
+        this.#onWelcome(frame.leaseTtlMs, frame.protocol);
         return;
       case "lease.grant":
         this.#grantsSeen++;
@@ -222,6 +231,14 @@ export class Session {
       case "error":
         this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
         if (frame.key) this.#delivery.refused(frame.key, frame.code, frame.message);
+        if (!this.#welcome && frame.code === "unsupported_protocol" && this.#protocol > 1) {
+          // A hub older than this worker: offer protocol 1 on the next connection.
+          this.#log.info("the hub speaks an older protocol: offering protocol 1", {
+            offered: this.#protocol,
+          });
+          this.#protocol = 1;
+          return;
+        }
         if (!this.#welcome && PERMANENT_REFUSALS.includes(frame.code)) {
           this.#refusal = new WorkerRefusedError(
             frame.code,
@@ -233,9 +250,12 @@ export class Session {
     }
   }
 
-  #onWelcome(ttlMs: number): void {
+  #onWelcome(ttlMs: number, protocol: number): void {
     this.#welcome = true;
     this.#ttlMs = ttlMs;
+    this.#agreed = protocol;
+    this.#connection.batching = protocol >= BATCH_PROTOCOL;
+    this.#slots.allowPrefetch(protocol >= BATCH_PROTOCOL);
     this.#connection.healthy();
     this.#log.info("connected to the hub", {
       hubUrl: this.#connection.hubUrl,
@@ -265,10 +285,17 @@ export class Session {
     this.#figures.stop();
   }
 
+  /** Tells the hub how many leases this worker can take now (only the latest counts). */
   #sendCredit(): void {
     if (!this.#welcome) return;
     const free = this.#closing ? 0 : this.#slots.free;
-    this.#connection.send({ type: "lease.credit", free, grantsSeen: this.#grantsSeen });
+    const grantsSeen = this.#grantsSeen;
+    if (this.#agreed < BATCH_PROTOCOL) {
+      this.#connection.send({ type: "lease.credit", free, grantsSeen });
+      return;
+    }
+    const prefetch = this.#closing ? 0 : this.#slots.prefetchFree;
+    this.#connection.send({ type: "lease.credit", free, grantsSeen, prefetch }, "lease.credit");
   }
 
   /** The hub refused a renewal (the lease was lost) or took the lease back (`cancelled`). */

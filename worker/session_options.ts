@@ -13,6 +13,10 @@ export interface SessionOptions {
   families: readonly AnyTaskFamily[];
   labels: Labels;
   slots: number;
+  /** Grants that may wait for a slot beyond the free ones (protocol 2 hubs). */
+  prefetch: number;
+  /** How long a frame waits for others to go out with it, ms (protocol 2 hubs). Default 1. */
+  coalesceMs?: number;
   name: string;
   log: Logger;
   /** Results not yet acknowledged (replayed on every welcome). */

@@ -3,7 +3,10 @@
  * included), the attempts running in them, and what becomes of each
  * attempt — its log lines shipped, then its results queued for delivery
  * or, when a lease was lost, only its live leases handed back. The staged
- * outputs an attempt opens are journaled until they are resolved.
+ * outputs an attempt opens are journaled until they are resolved. Up to
+ * `prefetch` grants beyond the free slots wait in a queue, their leases held
+ * and renewed like the others, and start as soon as a slot frees: a worker
+ * far from its hub need not wait a round trip for each new grant.
  */
 import type { Logger } from "../shared/log.ts";
 import type { LeaseGrant, WorkerFrame } from "../shared/protocol.ts";
@@ -21,6 +24,8 @@ import type { WorkerStats } from "./worker_stats.ts";
 export interface SlotsOptions {
   /** How many grants run at once. */
   slots: number;
+  /** How many grants may wait for a slot (0: none; a grant with no slot is handed back). */
+  prefetch: number;
   families: ReadonlyMap<string, TaskFamily>;
   labels: Labels;
   leases: LeaseTable;
@@ -37,6 +42,10 @@ export interface SlotsOptions {
 export class Slots {
   readonly #o: SlotsOptions;
   readonly #running = new Set<Promise<void>>();
+  /** Grants waiting for a slot, oldest first, with the leases held for them. */
+  readonly #queued: { grant: LeaseGrant; leases: HeldLease[] }[] = [];
+  /** Grants that may wait now: 0 while the hub speaks protocol 1. */
+  #prefetch = 0;
 
   constructor(options: SlotsOptions) {
     this.#o = options;
@@ -47,27 +56,86 @@ export class Slots {
     return Math.max(0, this.#o.slots - this.#running.size);
   }
 
+  /** Running attempts. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  /** Grants waiting for a slot. */
+  get queued(): number {
+    return this.#queued.length;
+  }
+
+  /** More grants that may wait for a slot now (credit beyond the free slots). */
+  get prefetchFree(): number {
+    return Math.max(0, this.#prefetch - this.#queued.length);
+  }
+
+  /** Lets grants wait for a slot (the hub speaks protocol 2), or not. */
+  allowPrefetch(on: boolean): void {
+    this.#prefetch = on ? this.#o.prefetch : 0;
+  }
+
   /**
-   * Runs `grant` in a free slot; hands its leases back instead when the
-   * worker is `closing`, has no free slot, or already holds one of them.
+   * Runs `grant` in a free slot, or queues it while the prefetch allows;
+   * hands its leases back instead when the worker is `closing`, has no room,
+   * or already holds one of them.
    */
   take(grant: LeaseGrant, closing: boolean): void {
     const members = grantMembers(grant);
-    if (closing || this.free === 0 || this.#o.leases.holdsAny(members)) {
+    const room = this.free > 0 || this.#queued.length < this.#prefetch;
+    if (closing || !room || this.#o.leases.holdsAny(members)) {
       const reason = closing ? "worker shutting down" : "no free slot";
       for (const m of members) this.release(m.taskId, m.epoch, reason);
       return;
     }
-    const p = this.#run(grant, this.#o.leases.hold(members)).finally(() => {
-      this.#running.delete(p);
-      this.#o.onFree();
-    });
-    this.#running.add(p);
+    const leases = this.#o.leases.hold(members);
+    if (this.free > 0) this.#start(grant, leases);
+    else {
+      this.#o.stats.prefetched++;
+      this.#queued.push({ grant, leases });
+    }
+  }
+
+  /**
+   * Hands back every queued grant's leases that are still held (shutdown,
+   * drain): they have not started, so another worker can run them at once.
+   */
+  releaseQueued(reason: string): void {
+    for (const { leases } of this.#queued.splice(0)) {
+      for (const lease of this.#o.leases.abandon(leases)) {
+        this.release(lease.taskId, lease.epoch, reason);
+      }
+    }
   }
 
   /** Resolves once every attempt running now has ended. */
   async idle(): Promise<void> {
     await Promise.all([...this.#running]);
+  }
+
+  #start(grant: LeaseGrant, leases: HeldLease[]): void {
+    const p = this.#run(grant, leases).finally(() => {
+      this.#running.delete(p);
+      this.#startQueued();
+      this.#o.onFree();
+    });
+    this.#running.add(p);
+  }
+
+  /** Starts the oldest queued grant whose leases are all still held. */
+  #startQueued(): void {
+    while (this.free > 0 && this.#queued.length > 0) {
+      const { grant, leases } = this.#queued.shift()!;
+      if (leases.some((l) => l.lost || this.#o.leases.get(l.taskId, l.epoch) !== l)) {
+        // Lost while waiting (refused at a renewal, revoked): hand back the rest.
+        for (const lease of this.#o.leases.abandon(leases)) {
+          this.release(lease.taskId, lease.epoch, "another member of the batch lost its lease");
+        }
+        continue;
+      }
+      this.#start(grant, leases);
+    }
   }
 
   /** Hands a lease back to the hub. */

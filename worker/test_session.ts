@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { createLogger, type Logger } from "../shared/log.ts";
 import {
+  batchFrameSchema,
   type HubFrame,
   type LeaseGrant,
   PROTOCOL_VERSION,
@@ -26,6 +27,10 @@ type Frame<T extends WorkerFrame["type"]> = Extract<WorkerFrame, { type: T }>;
 /** A hub that records the worker's frames and sends what the test tells it to. */
 export class FakeHub {
   readonly frames: WorkerFrame[] = [];
+  /** WebSocket messages received (a batch is one, whatever it carries). */
+  messages = 0;
+  /** The protocol the welcome offers. */
+  protocol = PROTOCOL_VERSION;
   readonly disconnected = Promise.withResolvers<void>();
   /** While true, connections are refused (503): the worker keeps retrying. */
   down = false;
@@ -39,9 +44,14 @@ export class FakeHub {
       const { socket, response } = Deno.upgradeWebSocket(request);
       this.#socket = socket;
       socket.onmessage = (event) => {
-        const frame = workerFrameSchema.parse(JSON.parse(String(event.data)));
-        this.frames.push(frame);
-        for (const wake of [...this.#waiters]) wake(frame);
+        const json = JSON.parse(String(event.data));
+        this.messages++;
+        const items = json.type === "batch" ? batchFrameSchema.parse(json).frames : [json];
+        for (const item of items) {
+          const frame = workerFrameSchema.parse(item);
+          this.frames.push(frame);
+          for (const wake of [...this.#waiters]) wake(frame);
+        }
       };
       socket.onclose = () => this.disconnected.resolve();
       return response;
@@ -69,7 +79,7 @@ export class FakeHub {
     const hello = await this.next("hello", (f) => this.frames.indexOf(f) >= mark);
     this.send({
       type: "welcome",
-      protocol: PROTOCOL_VERSION,
+      protocol: this.protocol,
       hubId: "fake",
       workerId: hello.workerId,
       leaseTtlMs: 15_000,
@@ -166,6 +176,8 @@ export async function welcomed(
     log?: Logger;
     stateDir?: string;
     slots?: number;
+    prefetch?: number;
+    coalesceMs?: number;
     taskLogs?: TaskLogOptions;
   } = {},
 ): Promise<Session> {
@@ -175,6 +187,8 @@ export async function welcomed(
     families,
     labels: {},
     slots,
+    prefetch: options.prefetch ?? 0,
+    coalesceMs: options.coalesceMs,
     name: "session-test",
     log: options.log ?? createLogger({ write: () => {} }),
     outbox: await Outbox.open(options.stateDir),

@@ -28,6 +28,8 @@ export interface WorkerStats {
   leasesLost: number;
   /** Leases handed back (no free slot, shutting down, abandoned batch members). */
   released: number;
+  /** Grants that waited for a slot (prefetched) instead of starting at once. */
+  prefetched: number;
   /** Task log lines not shipped to the hub (buffer full, or an attempt over its cap). */
   logLinesDropped: number;
 }
@@ -44,6 +46,7 @@ export function newWorkerStats(): WorkerStats {
     failuresReported: 0,
     leasesLost: 0,
     released: 0,
+    prefetched: 0,
     logLinesDropped: 0,
   };
 }

@@ -2,7 +2,9 @@
  * The dispatcher: pushes leases to connected workers that have credit.
  * Rounds never overlap; a round claims for every worker with free slots in
  * parallel (each claim is one write-queue operation, so they share a group
- * commit). It keeps the set of pins ready tasks carry, so a claim only
+ * commit), then, for workers whose slots are all granted and whose claims
+ * found enough, their prefetch credit: every free slot is filled before any
+ * lease waits in a worker's queue. It keeps the set of pins ready tasks carry, so a claim only
  * looks at pins the worker matches. Everything it holds can be lost with
  * the process: claims are conditional updates in the database.
  */
@@ -81,9 +83,14 @@ export class Dispatcher {
     this.kick();
   }
 
-  /** A worker's credit: `free` slots after `grantsSeen` grants on this connection. */
-  credit(link: WorkerLink, free: number, grantsSeen: number): void {
-    link.free = Math.max(0, free - Math.max(0, link.grantsSent - grantsSeen));
+  /**
+   * A worker's credit: `free` slots and `prefetch` leases beyond them, after
+   * `grantsSeen` grants on this connection (grants in flight use free slots first).
+   */
+  credit(link: WorkerLink, free: number, grantsSeen: number, prefetch = 0): void {
+    const inFlight = Math.max(0, link.grantsSent - grantsSeen);
+    link.free = Math.max(0, free - inFlight);
+    link.prefetch = Math.max(0, prefetch - Math.max(0, inFlight - free));
     this.kick();
   }
 
@@ -99,20 +106,24 @@ export class Dispatcher {
       await Promise.resolve();
       const forced = this.#forced;
       this.#forced = false;
-      const claims = this.#d.links.all()
-        .filter((l) =>
-          l.free > 0 && !l.cordoned && !this.#claiming.has(l.workerId) &&
-          (forced || !l.starved || l.lastClaimSeq !== this.#readySeq)
-        )
-        .map((l) => this.#grant(l));
-      await Promise.all(claims);
+      const asking = (l: WorkerLink) =>
+        !l.cordoned && !this.#claiming.has(l.workerId) &&
+        (forced || !l.starved || l.lastClaimSeq !== this.#readySeq);
+      const links = this.#d.links.all();
+      await Promise.all(links.filter((l) => l.free > 0 && asking(l)).map((l) => this.#grant(l)));
+      // Then prefetch, for workers with every slot granted (a short claim above marked the rest starved).
+      const prefetching = links.filter((l) =>
+        (l.prefetch ?? 0) > 0 && l.free === 0 && this.#d.links.isCurrent(l) && asking(l)
+      );
+      await Promise.all(prefetching.map((l) => this.#grant(l, true)));
     } while (this.#again && !this.#stopped);
   }
 
-  async #grant(link: WorkerLink): Promise<void> {
+  /** Claims for `link`'s free slots, or (`prefetch`) for its prefetch credit. */
+  async #grant(link: WorkerLink, prefetch = false): Promise<void> {
     const { queue, registry, links, counters, metrics, leaseTtlMs } = this.#d;
     const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
-    const limit = link.free;
+    const limit = prefetch ? link.prefetch ?? 0 : link.free;
     const seq = this.#readySeq;
     this.#claiming.add(link.workerId);
     try {
@@ -139,7 +150,8 @@ export class Dispatcher {
       link.lastClaimSeq = seq;
       for (const c of claimed) {
         if (links.isCurrent(link) && link.send(grantFrame(c, leaseTtlMs))) {
-          link.free--;
+          if (prefetch) link.prefetch = Math.max(0, (link.prefetch ?? 0) - 1);
+          else link.free--;
           link.grantsSent++;
           counters.grants += 1 + (c.batch?.length ?? 0);
           metrics.leasesGranted([c, ...(c.batch ?? [])], region, now);

@@ -26,6 +26,8 @@ export interface WorkerLink {
   figures?: WorkerFigures;
   /** Free slots the worker last reported, less the grants sent since. */
   free: number;
+  /** Grants it would hold beyond its free slots (protocol 2), less those sent past its free slots. */
+  prefetch?: number;
   /** Grants sent on this connection. */
   grantsSent: number;
   /** The last claim for this worker found less than it asked for… */

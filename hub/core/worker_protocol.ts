@@ -162,9 +162,9 @@ export class WorkerProtocol {
     return refused;
   }
 
-  /** A worker's credit: `free` slots after `grantsSeen` grants on this connection. */
-  credit(link: WorkerLink, free: number, grantsSeen: number): void {
-    this.#d.dispatcher.credit(link, free, grantsSeen);
+  /** A worker's credit: `free` slots and `prefetch` beyond them, after `grantsSeen` grants. */
+  credit(link: WorkerLink, free: number, grantsSeen: number, prefetch = 0): void {
+    this.#d.dispatcher.credit(link, free, grantsSeen, prefetch);
   }
 
   /** Applies an expansion result, or (`park`) a run's dynamic requirements. */

@@ -32,7 +32,7 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
       send({ type: "error", code: "duplicate_hello", message: "hello was already received" });
       return;
     case "lease.credit":
-      workers.credit(link, frame.free, frame.grantsSeen);
+      workers.credit(link, frame.free, frame.grantsSeen, frame.prefetch);
       return;
     case "lease.renew": {
       const refused = await workers.renew(link, frame.leases, frame.figures);

@@ -7,21 +7,23 @@
 import type { TokenInfo } from "../../shared/api_schemas_admin.ts";
 import { formatIssues } from "../../shared/format_issues.ts";
 import type { Logger } from "../../shared/log.ts";
+import { FrameCoalescer } from "../../shared/frame_coalescer.ts";
 import {
+  BATCH_PROTOCOL,
+  batchFrameSchema,
   CLOSE,
-  type HelloFrame,
   type HubFrame,
+  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
   workerFrameSchema,
 } from "../../shared/protocol.ts";
-import { scopeViolation } from "../core/scope_violation.ts";
 import type { WorkerLink } from "../core/worker_links.ts";
 import type { WorkerProtocol } from "../core/worker_protocol.ts";
 import { frameType } from "../metrics/frame_type.ts";
 import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import { FamilyConflictError } from "../ops/register_families.ts";
 import { describeConflict } from "../queries/code_conflicts.ts";
+import { checkHello } from "./check_hello.ts";
 import { handleFrame } from "./handle_frame.ts";
 import { headOf, readFrame, type Refusal, resultRef } from "./read_frame.ts";
 import { closeReason } from "./utf8.ts";
@@ -57,17 +59,28 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   let helloDone: Promise<boolean> | null = null;
   let closed = false;
 
+  // Frames sent in one turn of the event loop (a commit's acknowledgements,
+  // a round's grants) go out as one message once the worker speaks protocol 2.
+  const out = new FrameCoalescer({
+    write: (text) => {
+      try {
+        socket.send(text);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    open: () => socket.readyState === WebSocket.OPEN,
+    maxBytes: MAX_FRAME_BYTES,
+    windowMs: 0,
+  });
   const send = (frame: HubFrame): boolean => {
-    if (socket.readyState !== WebSocket.OPEN) return false;
-    try {
-      socket.send(JSON.stringify(frame));
-      options.metrics?.frameSent(frame.type);
-      return true;
-    } catch {
-      return false;
-    }
+    const sent = out.send(frame);
+    if (sent) options.metrics?.frameSent(frame.type);
+    return sent;
   };
   const close = (code: number, reason: string) => {
+    out.flush();
     if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
       try {
         socket.close(code, closeReason(reason));
@@ -100,6 +113,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   };
   socket.onclose = () => {
     closed = true;
+    out.clear();
     clearTimeout(helloTimer);
     if (link) void workers.goodbye(link);
     options.onClose?.();
@@ -112,7 +126,8 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
 
   async function onMessage(data: unknown): Promise<void> {
     const json = readFrame(data);
-    options.metrics?.frameReceived(frameType("value" in json ? json.value : null));
+    const batch = out.enabled && "value" in json && isBatch(json.value);
+    if (!batch) options.metrics?.frameReceived(frameType("value" in json ? json.value : null));
     if ("refusal" in json) {
       // A result too big to read is refused as that task's, if its head names it:
       // the worker reports the attempt failed instead of sending it forever.
@@ -134,16 +149,33 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       return;
     }
     if (!(await helloDone) || closed) return;
-    const parsed = workerFrameSchema.safeParse(json.value);
+    if (!batch) return await onFrame(json.value);
+    const parsed = batchFrameSchema.safeParse(json.value);
     if (!parsed.success) {
-      const { type, taskId } = (json.value ?? {}) as { type?: unknown; taskId?: unknown };
+      const message = `Invalid "batch" frame: ${formatIssues(parsed.error.issues)}`;
+      log.warn("bad frame refused", { type: "batch", message });
+      send({ type: "error", code: "bad_frame", message });
+      return;
+    }
+    // Each frame is started in order (so each reaches the write queue in
+    // order, as if it had come alone) and answered alone.
+    await Promise.all(parsed.data.frames.map((item) => {
+      options.metrics?.frameReceived(frameType(item));
+      return onFrame(item);
+    }));
+  }
+
+  async function onFrame(value: unknown): Promise<void> {
+    const parsed = workerFrameSchema.safeParse(value);
+    if (!parsed.success) {
+      const { type, taskId } = (value ?? {}) as { type?: unknown; taskId?: unknown };
       const message = `Invalid ${typeof type === "string" ? `"${type}" ` : ""}frame: ${
         formatIssues(parsed.error.issues)
       }`;
       // Refused, not fatal: the worker is told (about which result, if it is
       // one, so that it reports the attempt failed), and the socket stays open.
       log.warn("bad frame refused", { type, taskId: stringOrUndefined(taskId), message });
-      send({ type: "error", code: "bad_frame", message, ...(resultRef(json.value) ?? {}) });
+      send({ type: "error", code: "bad_frame", message, ...(resultRef(value) ?? {}) });
       return;
     }
     const frame = parsed.data;
@@ -184,13 +216,15 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         return false;
       }
       link = candidate;
+      const protocol = Math.min(hello.protocol, PROTOCOL_VERSION);
       send({
         type: "welcome",
-        protocol: PROTOCOL_VERSION,
+        protocol,
         hubId: options.hubId,
         workerId: hello.workerId,
         leaseTtlMs: options.leaseTtlMs,
       });
+      out.enabled = protocol >= BATCH_PROTOCOL;
       if (refused.length > 0) send({ type: "lease.renewed", ttlMs: options.leaseTtlMs, refused });
       for (const conflict of conflicts) {
         send({ type: "error", code: "family_code_conflict", message: describeConflict(conflict) });
@@ -218,56 +252,8 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
   }
 }
 
-/**
- * The first frame as a valid hello the connection may send, or the refusal
- * (null: the connection is already being refused for its token).
- */
-function checkHello(
-  json: unknown,
-  auth: SessionAuth | undefined,
-): { hello: HelloFrame } | { refusal: Refusal | null } {
-  const type = (json as { type?: unknown })?.type;
-  if (type !== "hello") {
-    return {
-      refusal: {
-        code: "hello_expected",
-        message: `the first frame must be "hello", not ${JSON.stringify(type)}`,
-        close: CLOSE.protocolError,
-      },
-    };
-  }
-  const protocol = (json as { protocol?: unknown }).protocol;
-  if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocol as number)) {
-    return {
-      refusal: {
-        code: "unsupported_protocol",
-        message: `hub speaks protocol ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}; worker sent ${
-          JSON.stringify(protocol)
-        }`,
-        close: CLOSE.protocolError,
-      },
-    };
-  }
-  const parsed = workerFrameSchema.safeParse(json);
-  if (!parsed.success || parsed.data.type !== "hello") {
-    return {
-      refusal: {
-        code: "bad_hello",
-        message: `Invalid hello: ${
-          parsed.success ? "wrong type" : formatIssues(parsed.error.issues)
-        }`,
-        close: CLOSE.protocolError,
-      },
-    };
-  }
-  if (auth?.refusal) return { refusal: null };
-  const violation = auth?.token ? scopeViolation(auth.token.scope, parsed.data.labels) : null;
-  if (violation) {
-    return {
-      refusal: { code: "scope_violation", message: `Refused: ${violation}`, close: CLOSE.policy },
-    };
-  }
-  return { hello: parsed.data };
+function isBatch(value: unknown): boolean {
+  return (value as { type?: unknown } | null)?.type === "batch";
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -1,0 +1,116 @@
+/**
+ * Frames sent close together, coalesced into one `batch` frame (protocol 2):
+ * each frame is serialized as it is sent, and what waits goes out as one
+ * WebSocket message when the window closes, when the next frame would take
+ * the message over its byte or count limit, or when the sender flushes
+ * (before closing its socket). A frame alone goes out as itself. Until
+ * batching is switched on (protocol 1, or before the welcome) every frame
+ * goes out at once.
+ *
+ * @module
+ */
+
+/** Most frames in one `batch` frame. */
+export const MAX_BATCH_FRAMES = 1_000;
+
+/** What a {@link FrameCoalescer} writes to and waits with. */
+export interface CoalescerOptions {
+  /** Writes one message to the socket; false when it is gone. */
+  write(text: string): boolean;
+  /** Whether the socket can take a message now. */
+  open(): boolean;
+  /** Most bytes of one message (the peer's frame limit). */
+  maxBytes: number;
+  /**
+   * How long the first frame waits for others, in milliseconds: 0 sends at
+   * the end of the current task of the event loop.
+   */
+  windowMs: number;
+}
+
+/** Frames of one socket on their way out. */
+export class FrameCoalescer {
+  /** Whether frames are coalesced (the peer speaks protocol 2). */
+  enabled = false;
+  readonly #o: CoalescerOptions;
+  /** Serialized frames waiting; null where a later frame replaced one. */
+  #pending: (string | null)[] = [];
+  #bytes = 0;
+  #count = 0;
+  /** Where the waiting frame of each replaceable kind sits in `#pending`. */
+  readonly #replaceable = new Map<string, number>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  /** Messages written and frames carried, for figures and tests. */
+  messages = 0;
+  frames = 0;
+
+  constructor(options: CoalescerOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Sends `frame` (an object with a `type`), now or with the next batch;
+   * false when the socket is not open. With `replaces`, a frame of that kind
+   * still waiting is dropped for this one (state such as credit, where only
+   * the latest counts).
+   */
+  send(frame: { type: string }, replaces?: string): boolean {
+    if (!this.#o.open()) return false;
+    const text = JSON.stringify(frame);
+    if (!this.enabled) return this.#write(text, 1);
+    if (
+      this.#count + 1 > MAX_BATCH_FRAMES ||
+      this.#bytes + text.length * 3 + this.#pending.length + 64 > this.#o.maxBytes
+    ) {
+      this.flush();
+    }
+    if (replaces !== undefined) {
+      const at = this.#replaceable.get(replaces);
+      if (at !== undefined) {
+        this.#bytes -= this.#pending[at]!.length * 3;
+        this.#pending[at] = null;
+        this.#count--;
+      }
+      this.#replaceable.set(replaces, this.#pending.length);
+    }
+    this.#pending.push(text);
+    this.#bytes += text.length * 3;
+    this.#count++;
+    this.#timer ??= setTimeout(() => this.flush(), this.#o.windowMs);
+    return true;
+  }
+
+  /** Sends what waits now; false when the socket took nothing. */
+  flush(): boolean {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const texts = this.#pending.filter((t): t is string => t !== null);
+    this.#pending = [];
+    this.#bytes = 0;
+    this.#count = 0;
+    this.#replaceable.clear();
+    if (texts.length === 0) return true;
+    if (texts.length === 1) return this.#write(texts[0]!, 1);
+    return this.#write(`{"type":"batch","frames":[${texts.join(",")}]}`, texts.length);
+  }
+
+  /** Forgets what waits (the socket closed: the callers send it again after a reconnect). */
+  clear(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#pending = [];
+    this.#bytes = 0;
+    this.#count = 0;
+    this.#replaceable.clear();
+  }
+
+  #write(text: string, frames: number): boolean {
+    if (!this.#o.open()) return false;
+    const ok = this.#o.write(text);
+    if (ok) {
+      this.messages++;
+      this.frames += frames;
+    }
+    return ok;
+  }
+}
