@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { setImmediate } from "node:timers";
 
 /** Most frames in one `batch` frame. */
 export const MAX_BATCH_FRAMES = 1_000;
@@ -22,8 +23,10 @@ export interface CoalescerOptions {
   /** Most bytes of one message (the peer's frame limit). */
   maxBytes: number;
   /**
-   * How long the first frame waits for others, in milliseconds: 0 sends at
-   * the end of the current task of the event loop.
+   * How long the first frame waits for others, in milliseconds: 0 sends
+   * once the event loop's current task and its promise jobs are done (what
+   * they sent goes together, at no measurable delay); above 0, a timer
+   * (Deno's timers fire about 2 ms late at the least).
    */
   windowMs: number;
 }
@@ -40,6 +43,8 @@ export class FrameCoalescer {
   /** Where the waiting frame of each replaceable kind sits in `#pending`. */
   readonly #replaceable = new Map<string, number>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** A flush is scheduled (by timer or immediate). */
+  #scheduled = false;
   /** Messages written and frames carried, for figures and tests. */
   messages = 0;
   frames = 0;
@@ -76,7 +81,11 @@ export class FrameCoalescer {
     this.#pending.push(text);
     this.#bytes += text.length * 3;
     this.#count++;
-    this.#timer ??= setTimeout(() => this.flush(), this.#o.windowMs);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      if (this.#o.windowMs > 0) this.#timer = setTimeout(() => this.flush(), this.#o.windowMs);
+      else setImmediate(() => this.#scheduled && this.flush());
+    }
     return true;
   }
 
@@ -84,6 +93,7 @@ export class FrameCoalescer {
   flush(): boolean {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#scheduled = false;
     const texts = this.#pending.filter((t): t is string => t !== null);
     this.#pending = [];
     this.#bytes = 0;
@@ -98,6 +108,7 @@ export class FrameCoalescer {
   clear(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#scheduled = false;
     this.#pending = [];
     this.#bytes = 0;
     this.#count = 0;

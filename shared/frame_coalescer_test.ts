@@ -76,3 +76,14 @@ Deno.test("FrameCoalescer refuses frames while the socket is closed, and clear()
   close();
   assert.equal(c.send({ type: "b" }), false);
 });
+
+Deno.test("FrameCoalescer with no window sends what one task sent, with its promise jobs, together", async () => {
+  const { c, written } = coalescer({ windowMs: 0 });
+  c.enabled = true;
+  c.send({ type: "a" });
+  await Promise.resolve();
+  queueMicrotask(() => c.send({ type: "b" }));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(written.length, 1);
+  assert.deepEqual(sent(written[0]!).frames, [{ type: "a" }, { type: "b" }]);
+});

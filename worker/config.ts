@@ -58,7 +58,7 @@ const workerConfigSchema = z.object({
   }),
   DROVER_WORKER_SLOTS: z.coerce.number().int().min(1).max(10_000).default(4),
   DROVER_WORKER_PREFETCH: z.coerce.number().int().min(0).max(10_000).default(0),
-  DROVER_WORKER_COALESCE_MS: z.coerce.number().min(0).max(1_000).default(1),
+  DROVER_WORKER_COALESCE_MS: z.coerce.number().min(0).max(1_000).default(0),
   DROVER_WORKER_TOKEN: z.string().regex(TOKEN_PATTERN, {
     message: 'expected a worker token from "drover token create --role worker" (drv_tok_…)',
   }).optional(),

@@ -47,7 +47,7 @@ export interface ConnectionOptions {
   maxDelayMs?: () => number | undefined;
   /**
    * How long a frame waits for others to go out with it (protocol 2), in
-   * milliseconds. Default 1; 0 sends at the end of the event loop's turn.
+   * milliseconds. Default 0: at the end of the event loop's turn.
    */
   coalesceMs?: number;
 }
@@ -93,7 +93,7 @@ export class Connection {
       },
       open: () => this.open,
       maxBytes: MAX_FRAME_BYTES,
-      windowMs: options.coalesceMs ?? 1,
+      windowMs: options.coalesceMs ?? 0,
     });
     this.#urls = options.hubUrl.split(",").map((u) => u.trim()).filter(Boolean);
     if (this.#urls.length === 0) throw new TypeError("No hub URL given");

@@ -69,7 +69,8 @@ export interface WorkerOptions {
   prefetch?: number;
   /**
    * How long a frame waits for others to go out with it in one message, in
-   * milliseconds. Default 1; 0 sends at the end of the event loop's turn.
+   * milliseconds. Default 0: what one turn of the event loop sends goes
+   * together, at no measurable delay; above 0, a timer (at least ~2 ms).
    */
   coalesceMs?: number;
   /** A human name for the worker list. Default the host name. */
@@ -156,7 +157,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   if (!Number.isInteger(prefetch) || prefetch < 0 || prefetch > 10_000) {
     throw new TypeError(`Worker prefetch must be an integer from 0 to 10000, not ${prefetch}`);
   }
-  const coalesceMs = options.coalesceMs ?? 1;
+  const coalesceMs = options.coalesceMs ?? 0;
   if (!Number.isFinite(coalesceMs) || coalesceMs < 0 || coalesceMs > 1_000) {
     throw new TypeError(`Worker coalesceMs must be from 0 to 1000 ms, not ${coalesceMs}`);
   }

@@ -15,7 +15,7 @@ export interface SessionOptions {
   slots: number;
   /** Grants that may wait for a slot beyond the free ones (protocol 2 hubs). */
   prefetch: number;
-  /** How long a frame waits for others to go out with it, ms (protocol 2 hubs). Default 1. */
+  /** How long a frame waits for others to go out with it, ms (protocol 2 hubs). Default 0. */
   coalesceMs?: number;
   name: string;
   log: Logger;

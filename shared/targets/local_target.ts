@@ -84,33 +84,27 @@ class LocalStagedOutput implements StagedOutput {
   /**
    * Writes the staging file in place (its name is already this attempt's
    * own, so no temporary file and rename are needed): data, then its
-   * directory entry, made durable before the outbox can name it. Small
-   * outputs (most of them) are written with synchronous calls: a file's
-   * create, write and fsync cost a fraction of a millisecond, while each
-   * asynchronous call costs a hop through the runtime's thread pool.
+   * directory entry, made durable before the outbox can name it. Creating
+   * and writing a small file are synchronous calls (a fraction of a
+   * millisecond, where each asynchronous call costs a trip through the
+   * runtime's thread pool); the flushes to disk are asynchronous, so the
+   * attempts of one worker wait for the disk together, not in turn.
    */
   async write(data: string | Uint8Array): Promise<void> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    if (bytes.length <= SYNC_WRITE_BYTES) {
-      const file = createFileSync(this.#staging);
-      try {
+    const file = bytes.length <= SYNC_WRITE_BYTES
+      ? createFileSync(this.#staging)
+      : await createFile(this.#staging);
+    try {
+      if (bytes.length <= SYNC_WRITE_BYTES) {
         let offset = 0;
         while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
-        file.syncDataSync();
-      } finally {
-        file.close();
-      }
-      syncDirSync(dirname(this.#staging));
-    } else {
-      const file = await createFile(this.#staging);
-      try {
-        await writeAll(file, bytes);
-        await file.sync();
-      } finally {
-        file.close();
-      }
-      await syncDir(dirname(this.#staging));
+      } else await writeAll(file, bytes);
+      await file.syncData();
+    } finally {
+      file.close();
     }
+    await syncDir(dirname(this.#staging));
     this.#written = true;
   }
 
@@ -118,22 +112,17 @@ class LocalStagedOutput implements StagedOutput {
     return this.#written || await fileExists(this.#staging);
   }
 
-  commit(): Promise<void> {
+  async commit(): Promise<void> {
     try {
       Deno.renameSync(this.#staging, this.target.path);
     } catch (error) {
       // A repeat after a successful commit finds no staging file: fine if the
       // final file is there (the rename already happened).
-      if (error instanceof Deno.errors.NotFound) {
-        return this.target.exists().then((there) => {
-          if (!there) throw error;
-        });
-      }
-      return Promise.reject(error);
+      if (error instanceof Deno.errors.NotFound && await this.target.exists()) return;
+      throw error;
     }
     this.#written = false;
-    syncDirSync(dirname(this.target.path));
-    return Promise.resolve();
+    await syncDir(dirname(this.target.path));
   }
 
   async discard(): Promise<void> {
@@ -196,7 +185,7 @@ async function writeAll(file: Deno.FsFile, data: string | Uint8Array): Promise<v
   while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
 }
 
-/** Outputs up to this size are written with synchronous calls (see `write()`). */
+/** Outputs up to this size are created and written with synchronous calls (see `write()`). */
 const SYNC_WRITE_BYTES = 64 * 1024;
 
 /** Directories this process made or found: most outputs share a few. */
@@ -262,25 +251,11 @@ function dirname(path: string): string {
   return i === 0 ? "/" : path.slice(0, i);
 }
 
-/** {@link syncDir}, with synchronous calls. */
-function syncDirSync(dir: string): void {
-  try {
-    const handle = Deno.openSync(dir, { read: true });
-    try {
-      handle.syncSync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // best effort, see syncDir()
-  }
-}
-
 async function syncDir(dir: string): Promise<void> {
   // Makes the rename durable. Some file systems refuse to open directories;
   // the rename is still atomic there, only not yet durable.
   try {
-    const handle = await Deno.open(dir, { read: true });
+    const handle = Deno.openSync(dir, { read: true });
     try {
       await handle.sync();
     } finally {
