@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { setImmediate } from "node:timers";
 
 /** Most frames in one `batch` frame. */
 export const MAX_BATCH_FRAMES = 1_000;
@@ -29,6 +28,11 @@ export interface CoalescerOptions {
    * (Deno's timers fire about 2 ms late at the least).
    */
   windowMs: number;
+  /**
+   * Runs `fn` once the current task of the event loop and its promise jobs
+   * are done (`setImmediate` of `node:timers`; this module stays portable).
+   */
+  immediate(fn: () => void): void;
 }
 
 /** Frames of one socket on their way out. */
@@ -84,7 +88,7 @@ export class FrameCoalescer {
     if (!this.#scheduled) {
       this.#scheduled = true;
       if (this.#o.windowMs > 0) this.#timer = setTimeout(() => this.flush(), this.#o.windowMs);
-      else setImmediate(() => this.#scheduled && this.flush());
+      else this.#o.immediate(() => this.#scheduled && this.flush());
     }
     return true;
   }

@@ -12,6 +12,7 @@ function coalescer(options: { maxBytes?: number; windowMs?: number } = {}) {
     open: () => open,
     maxBytes: options.maxBytes ?? 1 << 20,
     windowMs: options.windowMs ?? 0,
+    immediate: (fn) => setTimeout(fn, 0),
   });
   return { c, written, close: () => (open = false) };
 }

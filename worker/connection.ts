@@ -4,6 +4,7 @@
  * speaks protocol 2, frames sent within a short window go out together as
  * one `batch` frame, and each frame of a batch that comes in is read alone.
  */
+import { setImmediate } from "node:timers";
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
 import { FrameCoalescer } from "../shared/frame_coalescer.ts";
@@ -94,6 +95,7 @@ export class Connection {
       open: () => this.open,
       maxBytes: MAX_FRAME_BYTES,
       windowMs: options.coalesceMs ?? 0,
+      immediate: setImmediate,
     });
     this.#urls = options.hubUrl.split(",").map((u) => u.trim()).filter(Boolean);
     if (this.#urls.length === 0) throw new TypeError("No hub URL given");

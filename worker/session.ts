@@ -254,7 +254,6 @@ export class Session {
     this.#welcome = true;
     this.#ttlMs = ttlMs;
     this.#agreed = protocol;
-    this.#connection.batching = protocol >= BATCH_PROTOCOL;
     this.#slots.allowPrefetch(protocol >= BATCH_PROTOCOL);
     this.#connection.healthy();
     this.#log.info("connected to the hub", {
@@ -270,6 +269,8 @@ export class Session {
     );
     this.#delivery.replay();
     this.#sendCredit();
+    // What the welcome calls for goes out at once; batches from here on.
+    this.#connection.batching = protocol >= BATCH_PROTOCOL;
     this.#welcomed.resolve();
   }
 

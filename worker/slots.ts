@@ -87,6 +87,9 @@ export class Slots {
     if (closing || !room || this.#o.leases.holdsAny(members)) {
       const reason = closing ? "worker shutting down" : "no free slot";
       for (const m of members) this.release(m.taskId, m.epoch, reason);
+      // The hub counted this grant against the credit: say again what is free,
+      // or a worker with nothing running would wait for a grant forever.
+      if (!closing) this.#o.onFree();
       return;
     }
     const leases = this.#o.leases.hold(members);

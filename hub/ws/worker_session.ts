@@ -4,6 +4,7 @@
  * frame gets an error frame (or a close with a reason); nothing throws out
  * of the socket handler.
  */
+import { setImmediate } from "node:timers";
 import type { TokenInfo } from "../../shared/api_schemas_admin.ts";
 import { formatIssues } from "../../shared/format_issues.ts";
 import type { Logger } from "../../shared/log.ts";
@@ -73,6 +74,7 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     open: () => socket.readyState === WebSocket.OPEN,
     maxBytes: MAX_FRAME_BYTES,
     windowMs: 0,
+    immediate: setImmediate,
   });
   const send = (frame: HubFrame): boolean => {
     const sent = out.send(frame);
@@ -158,11 +160,16 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       return;
     }
     // Each frame is started in order (so each reaches the write queue in
-    // order, as if it had come alone) and answered alone.
-    await Promise.all(parsed.data.frames.map((item) => {
-      options.metrics?.frameReceived(frameType(item));
-      return onFrame(item);
-    }));
+    // order, as if it had come alone) and answered alone. Credit is taken
+    // once the batch's results are answered: a grant for a task the worker
+    // just expanded or parked then follows that result's acknowledgement,
+    // as the worker needs (it holds the old lease until then).
+    const frames = parsed.data.frames;
+    for (const item of frames) options.metrics?.frameReceived(frameType(item));
+    const isCredit = (item: unknown) =>
+      (item as { type?: unknown } | null)?.type === "lease.credit";
+    await Promise.all(frames.filter((item) => !isCredit(item)).map(onFrame));
+    await Promise.all(frames.filter(isCredit).map(onFrame));
   }
 
   async function onFrame(value: unknown): Promise<void> {
