@@ -84,8 +84,14 @@ export class Slots {
   take(grant: LeaseGrant, closing: boolean): void {
     const members = grantMembers(grant);
     const room = this.free > 0 || this.#queued.length < this.#prefetch;
-    if (closing || !room || this.#o.leases.holdsAny(members)) {
-      const reason = closing ? "worker shutting down" : "no free slot";
+    const held = this.#o.leases.holdsAny(members);
+    if (closing || !room || held) {
+      // `held`: the grant overtook the acknowledgement of this task's last result.
+      const reason = closing
+        ? "worker shutting down"
+        : held
+        ? "worker still holds an earlier lease on this task"
+        : "no free slot";
       for (const m of members) this.release(m.taskId, m.epoch, reason);
       // The hub counted this grant against the credit: say again what is free,
       // or a worker with nothing running would wait for a grant forever.

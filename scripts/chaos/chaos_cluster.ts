@@ -131,7 +131,11 @@ export class ChaosCluster {
           stateDir: slot.stateDir,
           dataDir: this.dataDir,
           logLevel: "info",
-          env: { DROVER_WORKER_GRACE_MS: "200" },
+          env: {
+            DROVER_WORKER_GRACE_MS: "200",
+            // Even-numbered workers also hold prefetched leases (protocol 2).
+            DROVER_WORKER_PREFETCH: String(prefetchOf(slot.name, this.#o.slots)),
+          },
           echo: this.#o.echo,
         });
         this.#tally.track(proc, "worker");
@@ -189,4 +193,9 @@ async function outboxPending(slots: readonly WorkerSlot[]): Promise<number> {
     pending += keys.size;
   }
   return pending;
+}
+
+/** Prefetched leases of worker `name`: as many as its slots for w2, w4, …; none for the others. */
+export function prefetchOf(name: string, slots: number): number {
+  return Number(name.replace(/\D/g, "")) % 2 === 0 ? slots : 0;
 }

@@ -16,7 +16,10 @@ export function formatReport(s: ChaosSummary): string {
     ).join("; ") || "0";
   return formatFields([
     ["tasks", `${n(s.tasks)} ChaosNode + 1 ChaosRoot (seed ${s.seed})`],
-    ["cluster", `${s.hubs} hubs, ${s.workers} workers, TTL ${n(s.ttlMs)} ms`],
+    [
+      "cluster",
+      `${s.hubs} hubs, ${s.workers} workers (even-numbered ones prefetch), TTL ${n(s.ttlMs)} ms`,
+    ],
     ["runtime", `${s.runtimeS.toFixed(1)} s (run ${s.runState})`],
     ["worker kills (SIGKILL, restarted)", n(s.workerKills)],
     ["hub kills (SIGKILL, restarted)", n(s.hubKills)],
