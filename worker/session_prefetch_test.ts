@@ -6,6 +6,10 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { defineTask } from "../shared/mod.ts";
+import { createLogger } from "../shared/log.ts";
+import { Outbox } from "./outbox.ts";
+import { Session } from "./session.ts";
+import { StagingJournal } from "./staging_journal.ts";
 import { FakeClock, FakeHub, grant, welcomed } from "./test_session.ts";
 
 /** Resolves once `grants` grants reached the session (they come over a real socket). */
@@ -148,5 +152,41 @@ Deno.test("a protocol 2 worker sends frames that leave together as one batch mes
     1,
     "only the latest credit of a batch is sent",
   );
+  await session.close(0);
+});
+
+Deno.test("a hub that refuses protocol 2 is offered protocol 1 on the next connection", async () => {
+  await using hub = new FakeHub();
+  hub.protocol = 1;
+  const g = gatedTask();
+  const session = new Session({
+    hubUrl: hub.url,
+    families: [g.Gated],
+    labels: {},
+    slots: 1,
+    prefetch: 2,
+    name: "old-hub-test",
+    log: createLogger({ write: () => {} }),
+    outbox: await Outbox.open(),
+    journal: await StagingJournal.open(undefined, []),
+    workerId: "w_0123456789abcdef",
+    clock: new FakeClock(),
+  });
+  session.start();
+  await hub.next("hello", (f) => f.protocol === 2);
+  hub.send({
+    type: "error",
+    code: "unsupported_protocol",
+    message: "hub speaks protocol 1; worker sent 2",
+  });
+  await hub.disconnect();
+  const mark = hub.frames.length;
+  const again = await hub.next("hello", (f) => hub.frames.indexOf(f) >= mark);
+  assert.equal(again.protocol, 1);
+  await hub.welcome(mark);
+  await session.ready;
+  assert.equal(session.refusal, null, "an older hub is not a refusal");
+  const credit = await hub.next("lease.credit", (f) => hub.frames.indexOf(f) >= mark);
+  assert.equal("prefetch" in credit, false);
   await session.close(0);
 });
