@@ -38,7 +38,11 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
       const refused = await workers.renew(link, frame.leases, frame.figures);
       send({ type: "lease.renewed", ttlMs: x.leaseTtlMs, refused });
       for (const r of refused) {
-        log.warn("renewal refused", { taskId: r.taskId, epoch: r.epoch, reason: r.reason });
+        const fields = { taskId: r.taskId, epoch: r.epoch, reason: r.reason };
+        // A worker renews a lease until its result is acknowledged, so a
+        // renewal can meet its own completion, already published: no news.
+        if (r.reason.startsWith("task is done")) log.info("renewal of a finished lease", fields);
+        else log.warn("renewal refused", fields);
       }
       return;
     }
