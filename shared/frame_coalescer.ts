@@ -42,6 +42,8 @@ export class FrameCoalescer {
   readonly #o: CoalescerOptions;
   /** Serialized frames waiting; null where a later frame replaced one. */
   #pending: (string | null)[] = [];
+  /** Waiting frames that go ahead of the others (see `send()`'s `ahead`). */
+  #ahead: string[] = [];
   #bytes = 0;
   #count = 0;
   /** Where the waiting frame of each replaceable kind sits in `#pending`. */
@@ -61,15 +63,18 @@ export class FrameCoalescer {
    * Sends `frame` (an object with a `type`), now or with the next batch;
    * false when the socket is not open. With `replaces`, a frame of that kind
    * still waiting is dropped for this one (state such as credit, where only
-   * the latest counts).
+   * the latest counts). With `ahead`, the frame goes before the waiting
+   * frames sent without it (a hub's acknowledgements before its grants: a
+   * worker must hear a task's result answered before it is granted the task
+   * again).
    */
-  send(frame: { type: string }, replaces?: string): boolean {
+  send(frame: { type: string }, replaces?: string, ahead = false): boolean {
     if (!this.#o.open()) return false;
     const text = JSON.stringify(frame);
     if (!this.enabled) return this.#write(text, 1);
     if (
       this.#count + 1 > MAX_BATCH_FRAMES ||
-      this.#bytes + text.length * 3 + this.#pending.length + 64 > this.#o.maxBytes
+      this.#bytes + text.length * 3 + this.#count + 64 > this.#o.maxBytes
     ) {
       this.flush();
     }
@@ -82,7 +87,8 @@ export class FrameCoalescer {
       }
       this.#replaceable.set(replaces, this.#pending.length);
     }
-    this.#pending.push(text);
+    if (ahead) this.#ahead.push(text);
+    else this.#pending.push(text);
     this.#bytes += text.length * 3;
     this.#count++;
     if (!this.#scheduled) {
@@ -98,7 +104,8 @@ export class FrameCoalescer {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#scheduled = false;
-    const texts = this.#pending.filter((t): t is string => t !== null);
+    const texts = [...this.#ahead, ...this.#pending.filter((t): t is string => t !== null)];
+    this.#ahead = [];
     this.#pending = [];
     this.#bytes = 0;
     this.#count = 0;
@@ -113,6 +120,7 @@ export class FrameCoalescer {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#scheduled = false;
+    this.#ahead = [];
     this.#pending = [];
     this.#bytes = 0;
     this.#count = 0;

@@ -88,3 +88,19 @@ Deno.test("FrameCoalescer with no window sends what one task sent, with its prom
   assert.equal(written.length, 1);
   assert.deepEqual(sent(written[0]!).frames, [{ type: "a" }, { type: "b" }]);
 });
+
+Deno.test("FrameCoalescer sends frames marked ahead before the others that wait, each kind in order", () => {
+  const { c, written } = coalescer();
+  c.enabled = true;
+  c.send({ type: "grant", n: 1 } as { type: string });
+  c.send({ type: "ack", n: 1 } as { type: string }, undefined, true);
+  c.send({ type: "grant", n: 2 } as { type: string });
+  c.send({ type: "ack", n: 2 } as { type: string }, undefined, true);
+  c.flush();
+  assert.deepEqual(sent(written[0]!).frames, [
+    { type: "ack", n: 1 },
+    { type: "ack", n: 2 },
+    { type: "grant", n: 1 },
+    { type: "grant", n: 2 },
+  ]);
+});

@@ -77,7 +77,8 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
     immediate: setImmediate,
   });
   const send = (frame: HubFrame): boolean => {
-    const sent = out.send(frame);
+    // Acknowledgements go ahead of grants sent in the same turn (see FrameCoalescer).
+    const sent = out.send(frame, undefined, frame.type === "task.ack");
     if (sent) options.metrics?.frameSent(frame.type);
     return sent;
   };
@@ -160,16 +161,12 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
       return;
     }
     // Each frame is started in order (so each reaches the write queue in
-    // order, as if it had come alone) and answered alone. Credit is taken
-    // once the batch's results are answered: a grant for a task the worker
-    // just expanded or parked then follows that result's acknowledgement,
-    // as the worker needs (it holds the old lease until then).
-    const frames = parsed.data.frames;
-    for (const item of frames) options.metrics?.frameReceived(frameType(item));
-    const isCredit = (item: unknown) =>
-      (item as { type?: unknown } | null)?.type === "lease.credit";
-    await Promise.all(frames.filter((item) => !isCredit(item)).map(onFrame));
-    await Promise.all(frames.filter(isCredit).map(onFrame));
+    // order, as if it had come alone, and a result and the credit after it
+    // share a commit) and answered alone.
+    await Promise.all(parsed.data.frames.map((item) => {
+      options.metrics?.frameReceived(frameType(item));
+      return onFrame(item);
+    }));
   }
 
   async function onFrame(value: unknown): Promise<void> {
