@@ -140,6 +140,46 @@ Deno.test("protocol 2: batches both ways, each frame answered alone, prefetch af
       }
     });
 
+    await t.step("the acknowledgement of a result comes before its task's next grant", async () => {
+      const c = await RawWorker.connect(hub);
+      try {
+        assert.equal((await c.hello(families, { protocol: 2, slots: 1 })).type, "welcome");
+        const taskId = await submit(20);
+        c.send({ type: "lease.credit", free: 1, grantsSeen: 0, prefetch: 0 });
+        const expand = await c.next(isGrant) as LeaseGrant;
+        assert.ok(expand.kind === "expand" && expand.taskId === taskId);
+        // The result and the credit after it, as a worker sends them: one batch.
+        c.send({
+          type: "batch",
+          frames: [
+            {
+              type: "expand.result",
+              taskId,
+              epoch: expand.epoch,
+              key: "x_key_of_task_20",
+              nodes: [{
+                id: taskId,
+                family: "Sleep",
+                version: 1,
+                params: expand.params,
+                expanded: true,
+                complete: false,
+                deps: [],
+              }],
+            },
+            { type: "lease.credit", free: 1, grantsSeen: 1, prefetch: 0 },
+          ],
+        });
+        const run = await c.next((f) => isGrant(f) && f.kind === "run") as LeaseGrant;
+        assert.equal(run.taskId, taskId);
+        const order = c.frames.map((f) => f.type === "task.ack" ? `ack ${f.key}` : f.type);
+        const ack = order.indexOf("ack x_key_of_task_20");
+        assert.ok(ack >= 0 && ack < c.frames.indexOf(run), order.join(", "));
+      } finally {
+        await c.close();
+      }
+    });
+
     await t.step(
       "a protocol 1 hello is still welcomed with protocol 1, and gets no batches",
       async () => {
