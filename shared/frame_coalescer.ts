@@ -9,9 +9,19 @@
  *
  * @module
  */
+import { z } from "zod";
 
 /** Most frames in one `batch` frame. */
 export const MAX_BATCH_FRAMES = 1_000;
+
+/**
+ * Frames sent together (protocol 2), either way. Each item is read alone
+ * by the receiver's own schema, so one bad item is refused alone.
+ */
+export const batchFrameSchema = z.strictObject({
+  type: z.literal("batch"),
+  frames: z.array(z.unknown()).min(1).max(MAX_BATCH_FRAMES),
+});
 
 /** What a {@link FrameCoalescer} writes to and waits with. */
 export interface CoalescerOptions {

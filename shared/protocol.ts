@@ -17,7 +17,7 @@ import { z } from "zod";
 import { familyOptionsSchema } from "./family_options.ts";
 import { labelsSchema, selectorSchema } from "./selector.ts";
 import { retryPolicySchema } from "./retry_policy.ts";
-import { MAX_BATCH_FRAMES } from "./frame_coalescer.ts";
+import { batchFrameSchema, MAX_BATCH_FRAMES } from "./frame_coalescer.ts";
 
 /** The protocol version this code speaks. */
 export const PROTOCOL_VERSION = 2;
@@ -26,7 +26,7 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 /** The first version with `batch` frames and prefetch credit. */
 export const BATCH_PROTOCOL = 2;
 export { CLOSE, MAX_FRAME_BYTES } from "./close_codes.ts";
-export { MAX_BATCH_FRAMES };
+export { batchFrameSchema, MAX_BATCH_FRAMES };
 
 const taskIdSchema = z.string().min(1).max(400);
 const keySchema = z.string().min(8).max(200);
@@ -202,15 +202,6 @@ export const workerFrameSchema = z.discriminatedUnion("type", [
     progress: z.number().min(0).max(1).optional(),
   }),
 ]);
-
-/**
- * Frames sent together (protocol 2), either way. Each item is read alone
- * by the receiver's own schema, so one bad item is refused alone.
- */
-export const batchFrameSchema = z.strictObject({
-  type: z.literal("batch"),
-  frames: z.array(z.unknown()).min(1).max(MAX_BATCH_FRAMES),
-});
 
 /** A frame a worker sends. */
 export type WorkerFrame = z.infer<typeof workerFrameSchema>;

@@ -45,9 +45,8 @@ export class Session {
   readonly #closed = Promise.withResolvers<void>();
   readonly #delivery: Delivery;
   #grantsSeen = 0;
-  /** The protocol this worker offers in its hello (lowered once if a hub refuses it). */
+  /** The protocol offered in the hello (lowered if a hub refuses it), and the one welcomed. */
   #protocol = PROTOCOL_VERSION;
-  /** The protocol the hub chose in its welcome. */
   #agreed = 1;
   #ttlMs = 15_000;
   #renewTimer: unknown = null;
@@ -232,19 +231,14 @@ export class Session {
         this.#log.error("hub reported an error", { code: frame.code, message: frame.message });
         if (frame.key) this.#delivery.refused(frame.key, frame.code, frame.message);
         if (!this.#welcome && frame.code === "unsupported_protocol" && this.#protocol > 1) {
-          // A hub older than this worker: offer protocol 1 on the next connection.
-          this.#log.info("the hub speaks an older protocol: offering protocol 1", {
-            offered: this.#protocol,
-          });
+          // A hub older than this worker: offer protocol 1 from the next connection on.
+          this.#log.info("the hub speaks an older protocol: offering protocol 1");
           this.#protocol = 1;
           return;
         }
         if (!this.#welcome && PERMANENT_REFUSALS.includes(frame.code)) {
-          this.#refusal = new WorkerRefusedError(
-            frame.code,
-            frame.message,
-            this.#connection.hubUrl,
-          );
+          const hubUrl = this.#connection.hubUrl;
+          this.#refusal = new WorkerRefusedError(frame.code, frame.message, hubUrl);
         }
         return;
     }
@@ -290,13 +284,12 @@ export class Session {
   #sendCredit(): void {
     if (!this.#welcome) return;
     const free = this.#closing ? 0 : this.#slots.free;
-    const grantsSeen = this.#grantsSeen;
-    if (this.#agreed < BATCH_PROTOCOL) {
-      this.#connection.send({ type: "lease.credit", free, grantsSeen });
-      return;
+    const credit = { type: "lease.credit" as const, free, grantsSeen: this.#grantsSeen };
+    if (this.#agreed < BATCH_PROTOCOL) this.#connection.send(credit);
+    else {
+      const prefetch = this.#closing ? 0 : this.#slots.prefetchFree;
+      this.#connection.send({ ...credit, prefetch }, "lease.credit");
     }
-    const prefetch = this.#closing ? 0 : this.#slots.prefetchFree;
-    this.#connection.send({ type: "lease.credit", free, grantsSeen, prefetch }, "lease.credit");
   }
 
   /** The hub refused a renewal (the lease was lost) or took the lease back (`cancelled`). */
