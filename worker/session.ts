@@ -250,12 +250,6 @@ export class Session {
     this.#agreed = protocol;
     this.#slots.allowPrefetch(protocol >= BATCH_PROTOCOL);
     this.#connection.healthy();
-    this.#log.info("connected to the hub", {
-      hubUrl: this.#connection.hubUrl,
-      ttlMs,
-      heldLeases: this.#leases.size,
-      outbox: this.#delivery.size,
-    });
     this.#stopRenewals();
     this.#renewTimer = this.#clock.setInterval(
       () => this.#renew(),
@@ -265,6 +259,10 @@ export class Session {
     this.#sendCredit();
     // What the welcome calls for goes out at once; batches from here on.
     this.#connection.batching = protocol >= BATCH_PROTOCOL;
+    // Said once those frames are out: whoever acts on this line (a test
+    // stopping the hub) cannot race them.
+    const held = { heldLeases: this.#leases.size, outbox: this.#delivery.size };
+    this.#log.info("connected to the hub", { hubUrl: this.#connection.hubUrl, ttlMs, ...held });
     this.#welcomed.resolve();
   }
 
