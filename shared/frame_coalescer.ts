@@ -11,6 +11,9 @@
  */
 import { z } from "zod";
 
+/** A frame longer than this many characters goes out alone, after what waits. */
+export const ALONE_CHARS = 64 * 1024;
+
 /** Most frames in one `batch` frame. */
 export const MAX_BATCH_FRAMES = 1_000;
 
@@ -82,6 +85,12 @@ export class FrameCoalescer {
     if (!this.#o.open()) return false;
     const text = JSON.stringify(frame);
     if (!this.enabled) return this.#write(text, 1);
+    if (text.length > ALONE_CHARS) {
+      // Batching saves nothing on a big frame (a part of an expansion), and a
+      // message of many would make the receiver hold them all at once.
+      this.flush();
+      return this.#write(text, 1);
+    }
     if (
       this.#count + 1 > MAX_BATCH_FRAMES ||
       this.#bytes + text.length * 3 + this.#count + 64 > this.#o.maxBytes

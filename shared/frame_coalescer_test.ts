@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FrameCoalescer, MAX_BATCH_FRAMES } from "./frame_coalescer.ts";
+import { ALONE_CHARS, FrameCoalescer, MAX_BATCH_FRAMES } from "./frame_coalescer.ts";
 
 function coalescer(options: { maxBytes?: number; windowMs?: number } = {}) {
   const written: string[] = [];
@@ -103,4 +103,13 @@ Deno.test("FrameCoalescer sends frames marked ahead before the others that wait,
     { type: "grant", n: 1 },
     { type: "grant", n: 2 },
   ]);
+});
+
+Deno.test("FrameCoalescer sends a big frame alone, after what waits", () => {
+  const { c, written } = coalescer();
+  c.enabled = true;
+  c.send({ type: "a" });
+  c.send({ type: "b" });
+  c.send({ type: "big", pad: "x".repeat(ALONE_CHARS) } as { type: string });
+  assert.deepEqual(written.map((t) => sent(t).type), ["batch", "big"]);
 });
