@@ -40,9 +40,11 @@ export async function handleFrame(frame: WorkerFrame, x: FrameContext): Promise<
       for (const r of refused) {
         const fields = { taskId: r.taskId, epoch: r.epoch, reason: r.reason };
         // A worker renews a lease until its result is acknowledged, so a
-        // renewal can meet its own completion, already published: no news.
-        if (r.reason.startsWith("task is done")) log.info("renewal of a finished lease", fields);
-        else log.warn("renewal refused", fields);
+        // renewal can meet its own result, already applied (the task done,
+        // or waiting for what its expansion found): no news.
+        if (/^task is (done|waiting),/.test(r.reason)) {
+          log.info("renewal of a finished lease", fields);
+        } else log.warn("renewal refused", fields);
       }
       return;
     }
