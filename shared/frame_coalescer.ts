@@ -26,6 +26,16 @@ export const batchFrameSchema = z.strictObject({
   frames: z.array(z.unknown()).min(1).max(MAX_BATCH_FRAMES),
 });
 
+/**
+ * The frames one received message carries: a batch's items, or the message
+ * itself; null for a `batch` frame that does not parse.
+ */
+export function framesOf(json: unknown): unknown[] | null {
+  if ((json as { type?: unknown } | null)?.type !== "batch") return [json];
+  const batch = batchFrameSchema.safeParse(json);
+  return batch.success ? batch.data.frames : null;
+}
+
 /** What a {@link FrameCoalescer} writes to and waits with. */
 export interface CoalescerOptions {
   /** Writes one message to the socket; false when it is gone. */
@@ -64,9 +74,6 @@ export class FrameCoalescer {
   #timer: ReturnType<typeof setTimeout> | null = null;
   /** A flush is scheduled (by timer or immediate). */
   #scheduled = false;
-  /** Messages written and frames carried, for figures and tests. */
-  messages = 0;
-  frames = 0;
 
   constructor(options: CoalescerOptions) {
     this.#o = options;
@@ -84,12 +91,12 @@ export class FrameCoalescer {
   send(frame: { type: string }, replaces?: string, ahead = false): boolean {
     if (!this.#o.open()) return false;
     const text = JSON.stringify(frame);
-    if (!this.enabled) return this.#write(text, 1);
+    if (!this.enabled) return this.#write(text);
     if (text.length > ALONE_CHARS) {
       // Batching saves nothing on a big frame (a part of an expansion), and a
       // message of many would make the receiver hold them all at once.
       this.flush();
-      return this.#write(text, 1);
+      return this.#write(text);
     }
     if (
       this.#count + 1 > MAX_BATCH_FRAMES ||
@@ -120,6 +127,19 @@ export class FrameCoalescer {
 
   /** Sends what waits now; false when the socket took nothing. */
   flush(): boolean {
+    const texts = this.#take();
+    if (texts.length === 0) return true;
+    if (texts.length === 1) return this.#write(texts[0]!);
+    return this.#write(`{"type":"batch","frames":[${texts.join(",")}]}`);
+  }
+
+  /** Forgets what waits (the socket closed: the callers send it again after a reconnect). */
+  clear(): void {
+    this.#take();
+  }
+
+  /** What waits, in sending order; nothing waits afterwards. */
+  #take(): string[] {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#scheduled = false;
@@ -129,30 +149,10 @@ export class FrameCoalescer {
     this.#bytes = 0;
     this.#count = 0;
     this.#replaceable.clear();
-    if (texts.length === 0) return true;
-    if (texts.length === 1) return this.#write(texts[0]!, 1);
-    return this.#write(`{"type":"batch","frames":[${texts.join(",")}]}`, texts.length);
+    return texts;
   }
 
-  /** Forgets what waits (the socket closed: the callers send it again after a reconnect). */
-  clear(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#scheduled = false;
-    this.#ahead = [];
-    this.#pending = [];
-    this.#bytes = 0;
-    this.#count = 0;
-    this.#replaceable.clear();
-  }
-
-  #write(text: string, frames: number): boolean {
-    if (!this.#o.open()) return false;
-    const ok = this.#o.write(text);
-    if (ok) {
-      this.messages++;
-      this.frames += frames;
-    }
-    return ok;
+  #write(text: string): boolean {
+    return this.#o.open() && this.#o.write(text);
   }
 }

@@ -14,6 +14,17 @@ import { removeTree } from "../testing/remove_tree.ts";
 
 const isGrant = (f: HubFrame): f is LeaseGrant => f.type === "lease.grant";
 
+/** The one node a Sleep task's expansion finds: itself, with no requirements. */
+const node = (g: LeaseGrant) => ({
+  id: g.taskId,
+  family: "Sleep",
+  version: 1,
+  params: g.params,
+  expanded: true,
+  complete: false,
+  deps: [],
+});
+
 Deno.test("protocol 2: batches both ways, each frame answered alone, prefetch after free slots", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-batch-" });
   try {
@@ -44,15 +55,6 @@ Deno.test("protocol 2: batches both ways, each frame answered alone, prefetch af
 
     await t.step("a batch's bad frame is refused alone; the good one is applied", async () => {
       const [good, bad] = grants as [LeaseGrant, LeaseGrant];
-      const node = (g: LeaseGrant) => ({
-        id: g.taskId,
-        family: "Sleep",
-        version: 1,
-        params: g.params,
-        expanded: true,
-        complete: false,
-        deps: [],
-      });
       raw.send({
         type: "batch",
         frames: [
@@ -157,15 +159,7 @@ Deno.test("protocol 2: batches both ways, each frame answered alone, prefetch af
               taskId,
               epoch: expand.epoch,
               key: "x_key_of_task_20",
-              nodes: [{
-                id: taskId,
-                family: "Sleep",
-                version: 1,
-                params: expand.params,
-                expanded: true,
-                complete: false,
-                deps: [],
-              }],
+              nodes: [node(expand)],
             },
             { type: "lease.credit", free: 1, grantsSeen: 1, prefetch: 0 },
           ],

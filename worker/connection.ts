@@ -7,9 +7,8 @@
 import { setImmediate } from "node:timers";
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
-import { FrameCoalescer } from "../shared/frame_coalescer.ts";
+import { FrameCoalescer, framesOf } from "../shared/frame_coalescer.ts";
 import {
-  batchFrameSchema,
   CLOSE,
   type HubFrame,
   hubFrameSchema,
@@ -136,11 +135,6 @@ export class Connection {
     this.#out.enabled = on;
   }
 
-  /** Messages written on this connection's sockets, and the frames they carried. */
-  get sent(): { messages: number; frames: number } {
-    return { messages: this.#out.messages, frames: this.#out.frames };
-  }
-
   /** Marks the session healthy (resets the backoff). */
   healthy(): void {
     this.#failures = 0;
@@ -194,14 +188,9 @@ export class Connection {
         this.#options.log.warn("hub sent a frame that is not JSON");
         return;
       }
-      if ((json as { type?: unknown } | null)?.type === "batch") {
-        const batch = batchFrameSchema.safeParse(json);
-        if (!batch.success) {
-          this.#options.log.warn("hub sent a batch frame this worker does not understand");
-          return;
-        }
-        for (const item of batch.data.frames) this.#receive(item);
-      } else this.#receive(json);
+      const frames = framesOf(json);
+      if (!frames) this.#options.log.warn("hub sent a batch frame this worker does not understand");
+      for (const item of frames ?? []) this.#receive(item);
     };
     socket.onerror = () => {};
     socket.onclose = (event) => {

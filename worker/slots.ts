@@ -56,16 +56,6 @@ export class Slots {
     return Math.max(0, this.#o.slots - this.#running.size);
   }
 
-  /** Running attempts. */
-  get running(): number {
-    return this.#running.size;
-  }
-
-  /** Grants waiting for a slot. */
-  get queued(): number {
-    return this.#queued.length;
-  }
-
   /** More grants that may wait for a slot now (credit beyond the free slots). */
   get prefetchFree(): number {
     return Math.max(0, this.#prefetch - this.#queued.length);

@@ -7,13 +7,13 @@
 import { z } from "zod";
 import { createLogger, type Logger } from "../shared/log.ts";
 import {
-  batchFrameSchema,
   type HubFrame,
   type LeaseGrant,
   PROTOCOL_VERSION,
   type WorkerFrame,
   workerFrameSchema,
 } from "../shared/protocol.ts";
+import { framesOf } from "../shared/frame_coalescer.ts";
 import { defineTask, delay } from "../shared/mod.ts";
 import type { AnyTaskFamily, AnyTaskInstance } from "../shared/task.ts";
 import type { Clock } from "./clock.ts";
@@ -46,7 +46,8 @@ export class FakeHub {
       socket.onmessage = (event) => {
         const json = JSON.parse(String(event.data));
         this.messages++;
-        const items = json.type === "batch" ? batchFrameSchema.parse(json).frames : [json];
+        const items = framesOf(json);
+        if (!items) throw new Error(`a bad batch frame: ${String(event.data).slice(0, 200)}`);
         for (const item of items) {
           const frame = workerFrameSchema.parse(item);
           this.frames.push(frame);

@@ -85,16 +85,14 @@ class LocalStagedOutput implements StagedOutput {
    * Writes the staging file in place (its name is already this attempt's
    * own, so no temporary file and rename are needed): data, then its
    * directory entry, made durable before the outbox can name it. Creating
-   * and writing a small file are synchronous calls (a fraction of a
+   * a file and writing a small one are synchronous calls (a fraction of a
    * millisecond, where each asynchronous call costs a trip through the
    * runtime's thread pool); the flushes to disk are asynchronous, so the
    * attempts of one worker wait for the disk together, not in turn.
    */
   async write(data: string | Uint8Array): Promise<void> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const file = bytes.length <= SYNC_WRITE_BYTES
-      ? createFileSync(this.#staging)
-      : await createFile(this.#staging);
+    const file = createFile(this.#staging);
     try {
       if (bytes.length <= SYNC_WRITE_BYTES) {
         let offset = 0;
@@ -163,7 +161,7 @@ class LocalStagedOutput implements StagedOutput {
 export async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  const file = await createFile(tmp);
+  const file = createFile(tmp);
   try {
     await writeAll(file, data);
     await file.sync();
@@ -185,7 +183,7 @@ async function writeAll(file: Deno.FsFile, data: string | Uint8Array): Promise<v
   while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
 }
 
-/** Outputs up to this size are created and written with synchronous calls (see `write()`). */
+/** Outputs up to this size are written with synchronous calls (see `write()`). */
 const SYNC_WRITE_BYTES = 64 * 1024;
 
 /** Directories this process made or found: most outputs share a few. */
@@ -194,26 +192,10 @@ const knownDirs = new Set<string>();
 /**
  * Opens `path` to write from scratch, making its directory first unless this
  * process already did (one removed since is made again when the open fails).
+ * Synchronous: an open or a mkdir takes a fraction of a millisecond, less
+ * than a trip through the runtime's thread pool.
  */
-async function createFile(path: string): Promise<Deno.FsFile> {
-  const dir = dirname(path);
-  const options = { write: true, create: true, truncate: true };
-  if (knownDirs.has(dir)) {
-    try {
-      return await Deno.open(path, options);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      knownDirs.delete(dir);
-    }
-  }
-  await Deno.mkdir(dir, { recursive: true });
-  if (knownDirs.size >= 10_000) knownDirs.clear();
-  knownDirs.add(dir);
-  return await Deno.open(path, options);
-}
-
-/** {@link createFile}, with synchronous calls. */
-function createFileSync(path: string): Deno.FsFile {
+function createFile(path: string): Deno.FsFile {
   const dir = dirname(path);
   const options = { write: true, create: true, truncate: true };
   if (knownDirs.has(dir)) {
