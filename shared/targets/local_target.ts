@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { syncDir } from "./dir_sync.ts";
 import type { StagedDescription, StagedOutput, Target } from "./target.ts";
 
 /**
@@ -231,19 +232,4 @@ function dirname(path: string): string {
   const i = path.lastIndexOf("/");
   if (i < 0) return ".";
   return i === 0 ? "/" : path.slice(0, i);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Makes the rename durable. Some file systems refuse to open directories;
-  // the rename is still atomic there, only not yet durable.
-  try {
-    const handle = Deno.openSync(dir, { read: true });
-    try {
-      await handle.sync();
-    } finally {
-      handle.close();
-    }
-  } catch {
-    // best effort, see above
-  }
 }
