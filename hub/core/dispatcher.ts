@@ -1,8 +1,8 @@
 /**
  * The dispatcher: pushes leases to connected workers that have credit.
  * Rounds never overlap; a round claims for every worker with free slots in
- * parallel (each claim is one write-queue operation, so they share a group
- * commit), then, for workers whose slots are all granted and whose claims
+ * one write (a few statements for them all, however many workers ask),
+ * then, in another, for workers whose slots are all granted and whose claims
  * found enough, their prefetch credit: every free slot is filled before any
  * lease waits in a worker's queue. It keeps the set of pins ready tasks carry, so a claim only
  * looks at pins the worker matches. Everything it holds can be lost with
@@ -13,7 +13,7 @@ import type { LeaseGrant } from "../../shared/protocol.ts";
 import { matchesSelector, parsePinKey } from "../../shared/selector.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
 import type { HubMetrics } from "../metrics/hub_metrics.ts";
-import { type ClaimedTask, claimTasks } from "../ops/claim_tasks.ts";
+import { type ClaimedTask, type ClaimTaker, claimTasksForMany } from "../ops/claim_tasks.ts";
 import { releaseLease } from "../ops/release_lease.ts";
 import { readyPins } from "../queries/ready_pins.ts";
 import type { HubCounters } from "./counters.ts";
@@ -35,7 +35,6 @@ export interface DispatcherDeps {
 /** Grants leases to workers with credit. */
 export class Dispatcher {
   readonly #d: DispatcherDeps;
-  readonly #claiming = new Set<string>();
   readonly #pins = new Set<string>([""]);
   #dispatching: Promise<void> | null = null;
   #again = false;
@@ -107,58 +106,81 @@ export class Dispatcher {
       const forced = this.#forced;
       this.#forced = false;
       const asking = (l: WorkerLink) =>
-        !l.cordoned && !this.#claiming.has(l.workerId) &&
-        (forced || !l.starved || l.lastClaimSeq !== this.#readySeq);
+        !l.cordoned && (forced || !l.starved || l.lastClaimSeq !== this.#readySeq);
       const links = this.#d.links.all();
-      await Promise.all(links.filter((l) => l.free > 0 && asking(l)).map((l) => this.#grant(l)));
+      await this.#grant(links.filter((l) => l.free > 0 && asking(l)), false);
       // Then prefetch, for workers with every slot granted (a short claim above marked the rest starved).
       const prefetching = links.filter((l) =>
         (l.prefetch ?? 0) > 0 && l.free === 0 && this.#d.links.isCurrent(l) && asking(l)
       );
-      await Promise.all(prefetching.map((l) => this.#grant(l, true)));
+      await this.#grant(prefetching, true);
     } while (this.#again && !this.#stopped);
   }
 
-  /** Claims for `link`'s free slots, or (`prefetch`) for its prefetch credit. */
-  async #grant(link: WorkerLink, prefetch = false): Promise<void> {
-    const { queue, registry, links, counters, metrics, leaseTtlMs } = this.#d;
-    const pins = [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p)));
-    const limit = prefetch ? link.prefetch ?? 0 : link.free;
+  /**
+   * Claims, in one write, for the free slots of `asking` (or, `prefetch`,
+   * for their prefetch credit), and sends each its grants.
+   */
+  async #grant(asking: WorkerLink[], prefetch: boolean): Promise<void> {
+    if (asking.length === 0) return;
+    const { queue, leaseTtlMs } = this.#d;
+    const links = asking;
     const seq = this.#readySeq;
-    this.#claiming.add(link.workerId);
+    const now = this.#d.now();
+    const takers = links.map((l) => this.#taker(l, prefetch));
+    let claimed: ClaimedTask[][];
     try {
-      const now = this.#d.now();
-      const region = typeof link.labels.region === "string" ? link.labels.region : undefined;
-      const batchSizes = new Map<string, number>();
-      for (const f of link.families) {
-        const size = registry.get(f.name, f.version)?.options.batch?.maxSize;
-        if (size) batchSizes.set(`${f.name}@${f.version}`, size);
-      }
-      const claimed = await queue.write((tx) =>
-        claimTasks(tx, {
-          workerId: link.workerId,
-          region,
-          pins,
-          families: link.families,
-          batchSizes,
-          limit,
-          now,
-          ttlMs: leaseTtlMs,
-        })
+      claimed = await queue.write((tx) =>
+        claimTasksForMany(tx, { now, ttlMs: leaseTtlMs, takers })
       );
-      link.starved = claimed.length < limit;
+    } catch (error) {
+      this.#d.log.error("claim failed", { workers: links.map((l) => l.workerId), error });
+      return;
+    }
+    await Promise.all(links.map((link, i) => {
+      link.starved = claimed[i]!.length < takers[i]!.limit;
       link.lastClaimSeq = seq;
-      for (const c of claimed) {
-        if (links.isCurrent(link) && link.send(grantFrame(c, leaseTtlMs))) {
-          if (prefetch) link.prefetch = Math.max(0, (link.prefetch ?? 0) - 1);
-          else link.free--;
-          link.grantsSent++;
-          counters.grants += 1 + (c.batch?.length ?? 0);
-          metrics.leasesGranted([c, ...(c.batch ?? [])], region, now);
-          continue;
-        }
-        // The worker went away between claim and send: hand the leases back
-        // now rather than after the TTL.
+      return this.#send(link, claimed[i]!, takers[i]!.region, prefetch, now);
+    }));
+  }
+
+  #taker(link: WorkerLink, prefetch: boolean): ClaimTaker {
+    const batchSizes = new Map<string, number>();
+    for (const f of link.families) {
+      const size = this.#d.registry.get(f.name, f.version)?.options.batch?.maxSize;
+      if (size) batchSizes.set(`${f.name}@${f.version}`, size);
+    }
+    return {
+      workerId: link.workerId,
+      region: typeof link.labels.region === "string" ? link.labels.region : undefined,
+      pins: [...this.#pins].filter((p) => matchesSelector(link.labels, parsePinKey(p))),
+      families: link.families,
+      batchSizes,
+      limit: prefetch ? link.prefetch ?? 0 : link.free,
+    };
+  }
+
+  /** Sends `link` its grants; leases it can no longer get go back at once. */
+  async #send(
+    link: WorkerLink,
+    claimed: ClaimedTask[],
+    region: string | undefined,
+    prefetch: boolean,
+    now: number,
+  ): Promise<void> {
+    const { queue, links, counters, metrics, leaseTtlMs } = this.#d;
+    for (const c of claimed) {
+      if (links.isCurrent(link) && link.send(grantFrame(c, leaseTtlMs))) {
+        if (prefetch) link.prefetch = Math.max(0, (link.prefetch ?? 0) - 1);
+        else link.free--;
+        link.grantsSent++;
+        counters.grants += 1 + (c.batch?.length ?? 0);
+        metrics.leasesGranted([c, ...(c.batch ?? [])], region, now);
+        continue;
+      }
+      // The worker went away between claim and send: hand the leases back
+      // now rather than after the TTL.
+      try {
         const released = await queue.write(async (tx) => {
           let any = false;
           for (const m of [c, ...(c.batch ?? [])]) {
@@ -169,11 +191,9 @@ export class Dispatcher {
           return any;
         });
         if (released) this.kick(true);
+      } catch (error) {
+        this.#d.log.error("release failed", { workerId: link.workerId, error });
       }
-    } catch (error) {
-      this.#d.log.error("claim failed", { workerId: link.workerId, error });
-    } finally {
-      this.#claiming.delete(link.workerId);
     }
   }
 }

@@ -28,6 +28,8 @@ export interface EventFeedDeps {
   log: Logger;
   /** How often the newest id is polled while a stream is open. Default 250 ms. */
   pollMs?: number;
+  /** Least time (ms) between the polls of this hub's commits. Default 20 ms. */
+  kickGapMs?: number;
   /** Most streams open at once on this hub. Default 100. */
   maxStreams?: number;
   /** A stream silent this long gets a comment line, so proxies keep it open. Default 15 s. */
@@ -55,6 +57,11 @@ export class EventFeed {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #polling: Promise<void> | null = null;
   #again = false;
+  /** The timer set is a kick's, due sooner than the regular poll. */
+  #soon = false;
+  /** When the last poll began (`performance.now()`). */
+  #lastPoll = -Infinity;
+  readonly #kickGapMs: number;
   #closed = false;
   /** The database did not answer the last poll (logged once per outage). */
   #failing = false;
@@ -62,6 +69,7 @@ export class EventFeed {
   constructor(deps: EventFeedDeps) {
     this.#d = deps;
     this.#pollMs = deps.pollMs ?? 250;
+    this.#kickGapMs = deps.kickGapMs ?? 20;
     this.maxStreams = deps.maxStreams ?? 100;
     this.keepAliveMs = deps.keepAliveMs ?? 15_000;
   }
@@ -133,9 +141,28 @@ export class EventFeed {
     }
   }
 
-  /** This hub committed a write: look for new events now (if anyone listens). */
+  /**
+   * This hub committed a write: look for new events now (if anyone
+   * listens), or, when the last look began less than `kickGapMs` ago, as
+   * soon as that much has passed: a busy hub commits every millisecond or
+   * two, and streams need not be woken that often.
+   */
   kick(): void {
-    if (this.#streams.size > 0 && !this.#closed) this.#poll();
+    if (this.#streams.size === 0 || this.#closed) return;
+    if (this.#polling) {
+      // A commit during a read may not be in it: read again after.
+      this.#again = true;
+      return;
+    }
+    const wait = this.#lastPoll + this.#kickGapMs - performance.now();
+    if (wait <= 0) return this.#poll();
+    if (this.#soon) return;
+    clearTimeout(this.#timer);
+    this.#soon = true;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#poll();
+    }, wait);
   }
 
   /**
@@ -179,18 +206,16 @@ export class EventFeed {
 
   #poll(): void {
     if (this.#polling) {
-      // A commit during a read may not be in it: read again after.
       this.#again = true;
       return;
     }
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#soon = false;
+    this.#lastPoll = performance.now();
     this.#polling = (async () => {
       try {
-        do {
-          this.#again = false;
-          this.#advance(await this.#d.read(newestEventId));
-        } while (this.#again && !this.#closed);
+        this.#advance(await this.#d.read(newestEventId));
         if (this.#failing) this.#d.log.info("event feed reads the database again");
         this.#failing = false;
       } catch (error) {
@@ -200,6 +225,10 @@ export class EventFeed {
         this.#failing = true;
       } finally {
         this.#polling = null;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
         this.#schedule();
       }
     })();
@@ -216,5 +245,6 @@ export class EventFeed {
   #stopPolling(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#soon = false;
   }
 }

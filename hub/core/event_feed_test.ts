@@ -70,6 +70,28 @@ Deno.test("EventFeed: a commit of this hub wakes its streams at once, without wa
   }
 });
 
+Deno.test("EventFeed: commits within the kick gap of the last poll wait for the gap, not one poll each", async () => {
+  await using db = await testDatabase();
+  let reads = 0;
+  const feed = feedOn(db.queue, {
+    pollMs: 600_000,
+    kickGapMs: 600_000,
+    read: (fn) => {
+      reads++;
+      return db.queue.read(fn);
+    },
+  });
+  try {
+    await feed.subscribe(ALL, null);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const before = reads;
+    for (let i = 0; i < 20; i++) await db.tx((tx) => insertTask(tx, { id: `t${i}` }));
+    assert.equal(reads, before);
+  } finally {
+    await feed.close();
+  }
+});
+
 Deno.test("EventFeed: another hub's commits (another connection) arrive by polling the newest id", async () => {
   const dir = await Deno.makeTempDir();
   const url = `file:${dir}/hub.db`;

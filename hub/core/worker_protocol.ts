@@ -206,15 +206,13 @@ export class WorkerProtocol {
     key: string,
   ): Promise<CompletionResult> {
     const now = this.#d.now();
-    const result = await this.#completions.add({
-      taskId,
-      epoch,
-      key,
-      workerId: link.workerId,
-      now,
-    });
+    const published = this.#completions.add({ taskId, epoch, key, workerId: link.workerId, now });
+    // The next dispatch round's claims are queued behind this completion, so
+    // they see what it readies or frees: in its transaction when they share
+    // one, and a chain's next step is granted without a commit of its own.
+    this.#d.dispatcher.kick(true);
+    const result = await published;
     countCompletion(this.#d, () => familyOfTask(taskId, link.families), result, now);
-    if (result.readied > 0 || result.freedResources) this.#d.dispatcher.kick(true);
     return result;
   }
 

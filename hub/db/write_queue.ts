@@ -127,7 +127,7 @@ export class WriteQueue {
 
   async #drain(): Promise<void> {
     // Let operations that arrive in the same tick join the first batch.
-    await Promise.resolve();
+    await yieldNow();
     try {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, this.#maxBatch);

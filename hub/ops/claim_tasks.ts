@@ -6,8 +6,9 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
+import { chunks } from "../db/chunks.ts";
 import type { LeaseKind } from "../db/schema.ts";
-import { DEFAULT_RESOURCE_LIMIT, resourceLimits, resourcesInUse } from "../queries/resources.ts";
+import { type Candidate, ResourceBudget } from "./steps/resource_budget.ts";
 
 /** A lease just granted. */
 export interface ClaimedTask {
@@ -44,112 +45,168 @@ export interface ClaimRequest {
   ttlMs: number;
 }
 
-interface Candidate {
-  id: string;
-  priority: number;
-  created_at: number;
-  resources: string;
-  kind: LeaseKind;
-}
-
 const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch,
   max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
   batch_key, dynamic_rounds, pin_spill`;
 
 /**
  * Claims up to `limit` ready tasks for a worker, highest priority first, then
- * oldest. Candidates are read per (pin, family, version) through the partial
- * claim index (so the order comes from the index, not a sort, and a queue of
- * other families' work costs nothing), and the update re-checks
- * `state = 'ready'`, so a task is never leased twice even with several hubs.
- * Every grant bumps the task's fencing epoch; run grants count an attempt.
- * Reads and updates share the write transaction, so the resource limits
- * read are the ones in force when the leases are granted, and every grant
- * has its attempt row.
+ * oldest: {@link claimTasksForMany} with one request.
  */
 export async function claimTasks(tx: Tx, req: ClaimRequest): Promise<ClaimedTask[]> {
-  if (req.limit <= 0 || req.pins.length === 0 || req.families.length === 0) return [];
+  return (await claimTasksForMany(tx, { now: req.now, ttlMs: req.ttlMs, takers: [req] }))[0]!;
+}
+
+/** What a worker asks for in a dispatch round. */
+export type ClaimTaker = Omit<ClaimRequest, "now" | "ttlMs">;
+
+/** Claims for several workers, at one time and for one lease TTL. */
+export interface ClaimRound {
+  now: number;
+  ttlMs: number;
+  takers: readonly ClaimTaker[];
+}
+
+/**
+ * Claims for several workers at once (one dispatch round), in a few
+ * statements for them all: one read of what holds claims back, one
+ * candidate read per (pin, family, version) that a group of workers asking
+ * the same can take, one update, one insert of attempts. Candidates are read
+ * through the partial claim index (so the order comes from the index, not a
+ * sort, and a queue of other families' work costs nothing), and the update
+ * re-checks `state = 'ready'`, so a task is never leased twice even with
+ * several hubs. Every grant bumps the task's fencing epoch; run grants count
+ * an attempt. Reads and updates share the write transaction, so the resource
+ * limits read are the ones in force when the leases are granted, and every
+ * grant has its attempt row. The answer holds each request's leases, in
+ * claim order.
+ */
+export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<ClaimedTask[][]> {
+  const { now, takers: reqs } = round;
+  const out: ClaimedTask[][] = reqs.map(() => []);
+  const asking = reqs.filter((r) => r.limit > 0 && r.pins.length > 0 && r.families.length > 0);
+  if (asking.length === 0) return out;
   // One read for what holds claims back: disabled families (`name@version`),
-  // paused families (every version) and the worker's region if it is paused.
+  // paused families (every version) and paused regions.
   const held = await tx.all<{ kind: string; value: string }>(sql`
     SELECT 'disabled' AS kind, name || '@' || version AS value FROM families
-    WHERE disabled_until > ${req.now}
+    WHERE disabled_until > ${now}
     UNION ALL
-    SELECT kind, value FROM pauses
-    WHERE kind = 'family' OR kind = 'region' AND value = ${req.region ?? null}`);
-  if (held.some((h) => h.kind === "region")) return [];
+    SELECT kind, value FROM pauses WHERE kind = 'family' OR kind = 'region'`);
   const disabled = new Set(held.filter((h) => h.kind === "disabled").map((h) => h.value));
   const paused = new Set(held.filter((h) => h.kind === "family").map((h) => h.value));
-  const families = req.families.filter((f) =>
-    !disabled.has(`${f.name}@${f.version}`) && !paused.has(f.name)
-  );
-  // Read past the limit so that tasks waiting for a resource do not hide the rest.
-  const window = Math.min(256, req.limit * 4);
-  const candidates: Candidate[] = [];
-  for (const pin of req.pins) {
-    for (const f of families) {
-      const rows = await tx.all<Candidate>(sql`
-        SELECT id, priority, created_at, resources, kind FROM tasks INDEXED BY tasks_claim_idx
-        WHERE state = 'ready' AND pin = ${pin} AND family = ${f.name} AND version = ${f.version}
-          AND next_attempt_at <= ${req.now}
-        ORDER BY priority DESC, created_at
-        LIMIT ${window}`);
-      candidates.push(...rows);
+  const pausedRegions = new Set(held.filter((h) => h.kind === "region").map((h) => h.value));
+  // Workers asking for the same pins and families share their candidates.
+  const groups = new Map<string, { pins: readonly string[]; families: Family[]; reqs: number[] }>();
+  reqs.forEach((req, i) => {
+    if (!asking.includes(req) || (req.region !== undefined && pausedRegions.has(req.region))) {
+      return;
+    }
+    const families = req.families.filter((f) =>
+      !disabled.has(`${f.name}@${f.version}`) && !paused.has(f.name)
+    );
+    if (families.length === 0) return;
+    const key = JSON.stringify([req.pins, families]);
+    const group = groups.get(key) ?? { pins: req.pins, families, reqs: [] };
+    group.reqs.push(i);
+    groups.set(key, group);
+  });
+  const budget = new ResourceBudget(tx);
+  const taken = new Set<string>();
+  const grants: { id: string; req: number }[] = [];
+  for (const group of groups.values()) {
+    const total = group.reqs.reduce((n, i) => n + reqs[i]!.limit, 0);
+    // Read past the limit so that tasks waiting for a resource do not hide the rest.
+    const window = Math.max(total, Math.min(256, total * 4));
+    const candidates: Candidate[] = [];
+    for (const pin of group.pins) {
+      for (const f of group.families) {
+        const rows = await tx.all<Candidate>(sql`
+          SELECT id, priority, created_at, resources, kind FROM tasks INDEXED BY tasks_claim_idx
+          WHERE state = 'ready' AND pin = ${pin} AND family = ${f.name} AND version = ${f.version}
+            AND next_attempt_at <= ${now}
+          ORDER BY priority DESC, created_at
+          LIMIT ${window}`);
+        candidates.push(...rows.filter((r) => !taken.has(r.id)));
+      }
+    }
+    candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
+    const chosen = await budget.choose(candidates, total);
+    // Each worker of the group takes its share, in claim order.
+    let next = 0;
+    for (const i of group.reqs) {
+      for (let k = 0; k < reqs[i]!.limit && next < chosen.length; k++) {
+        taken.add(chosen[next]!.id);
+        grants.push({ id: chosen[next++]!.id, req: i });
+      }
     }
   }
-  if (candidates.length === 0) return [];
-  candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
-  const chosen = await withinResourceLimits(tx, candidates, req.limit);
-  if (chosen.length === 0) return [];
-  const ids: SQL[] = chosen.map((c) => sql`${c.id}`);
-  const claimed = await tx.all<
-    Omit<ClaimedTask, "queuedAt"> & {
-      queued_at: number;
-      batch_key: string | null;
-      dynamic_rounds: number;
-      pin_spill: string | null;
-    }
-  >(
-    sql`
-    UPDATE tasks SET ${leaseSet(req)}
-    WHERE id IN (${sql.join(ids, sql`, `)}) AND +state = 'ready'
-    ${RETURNING}`,
-  );
+  if (grants.length === 0) return out;
+  const ownerOf = new Map(grants.map((g) => [g.id, g.req]));
+  const claimed: ClaimedRow[] = [];
+  for (const part of chunks(grants, 400)) {
+    const values = sql.join(part.map((g) => sql`(${g.id}, ${reqs[g.req]!.workerId})`), sql`, `);
+    claimed.push(
+      ...await tx.all<ClaimedRow>(sql`
+        WITH c(id, owner) AS (VALUES ${values})
+        UPDATE tasks SET ${leaseSet(sql`(SELECT owner FROM c WHERE c.id = tasks.id)`, round)}
+        WHERE id IN (SELECT id FROM c) AND +state = 'ready'
+        ${RETURNING}`),
+    );
+  }
   // RETURNING order is unspecified: grant in claim order (priority, then age).
-  const rank = new Map(chosen.map((c, i) => [c.id, i]));
+  const rank = new Map(grants.map((g, i) => [g.id, i]));
   claimed.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
-  const result: ClaimedTask[] = [];
+  const attempts: { t: ClaimedTask; workerId: string }[] = [];
   for (const c of claimed) {
+    const req = reqs[ownerOf.get(c.id)!]!;
     const task: ClaimedTask = strip(c);
     if (c.kind === "expand" && c.pin_spill !== null) task.pinnedByRun = true;
     const size = req.batchSizes?.get(`${c.family}@${c.version}`);
     if (c.kind === "run" && c.batch_key !== null && size && size > 1) {
-      task.batch = (await claimSiblings(tx, req, c, size - 1)).map(strip);
+      task.batch = (await claimSiblings(tx, round, req, c, size - 1)).map(strip);
     }
     if (c.kind === "run" && c.dynamic_rounds > 0) {
       task.doneDeps = (await tx.all<{ id: string }>(sql`
         SELECT e.dep_id AS id FROM edges e JOIN tasks d ON d.id = e.dep_id
         WHERE e.task_id = ${c.id} AND +d.state = 'done' LIMIT 10000`)).map((r) => r.id);
     }
-    for (const t of [task, ...(task.batch ?? [])]) {
-      await tx.run(sql`
-        INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
-        VALUES (${t.id}, ${t.kind}, ${t.epoch}, ${t.attempt}, ${req.workerId}, ${req.now})`);
-    }
-    result.push(task);
+    for (const t of [task, ...(task.batch ?? [])]) attempts.push({ t, workerId: req.workerId });
+    out[ownerOf.get(c.id)!]!.push(task);
   }
-  return result;
+  for (const part of chunks(attempts, 500)) {
+    await tx.run(sql`
+      INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
+      VALUES ${
+      sql.join(
+        part.map(({ t, workerId }) =>
+          sql`(${t.id}, ${t.kind}, ${t.epoch}, ${t.attempt}, ${workerId}, ${now})`
+        ),
+        sql`, `,
+      )
+    }`);
+  }
+  return out;
 }
 
-function leaseSet(req: ClaimRequest): SQL {
+type Family = { name: string; version: number };
+
+type ClaimedRow = Omit<ClaimedTask, "queuedAt"> & {
+  queued_at: number;
+  batch_key: string | null;
+  dynamic_rounds: number;
+  pin_spill: string | null;
+};
+
+function leaseSet(owner: SQL, { now, ttlMs }: { now: number; ttlMs: number }): SQL {
   return sql`
     state = 'leased',
-    lease_owner = ${req.workerId},
+    lease_owner = ${owner},
     lease_epoch = lease_epoch + 1,
-    lease_expires_at = ${req.now + req.ttlMs},
+    lease_expires_at = ${now + ttlMs},
     attempt = attempt + (kind = 'run'),
-    started_at = ${req.now},
-    updated_at = ${req.now},
+    started_at = ${now},
+    updated_at = ${now},
     status_message = NULL,
     progress = NULL`;
 }
@@ -176,50 +233,19 @@ function strip(
 /** Ready tasks of the same family and batch key that this worker may run. */
 async function claimSiblings(
   tx: Tx,
-  req: ClaimRequest,
+  round: ClaimRound,
+  req: ClaimTaker,
   leader: { id: string; family: string; version: number; batch_key: string | null },
   max: number,
 ) {
   const pins = sql.join(req.pins.map((p) => sql`${p}`), sql`, `);
   return await tx.all<Omit<ClaimedTask, "queuedAt"> & { queued_at: number }>(sql`
-    UPDATE tasks SET ${leaseSet(req)}
+    UPDATE tasks SET ${leaseSet(sql`${req.workerId}`, round)}
     WHERE id IN (
       SELECT id FROM tasks INDEXED BY tasks_batch_idx
       WHERE state = 'ready' AND batch_key IS NOT NULL AND family = ${leader.family}
         AND version = ${leader.version} AND batch_key = ${leader.batch_key} AND kind = 'run'
-        AND id != ${leader.id} AND pin IN (${pins}) AND next_attempt_at <= ${req.now}
+        AND id != ${leader.id} AND pin IN (${pins}) AND next_attempt_at <= ${round.now}
       ORDER BY priority DESC, created_at LIMIT ${max})
     ${RETURNING}`);
-}
-
-/**
- * Keeps candidates in order while the resources they hold (added to what
- * running tasks hold) stay within the limits; a resource without a limit
- * set on the hub has a limit of {@link DEFAULT_RESOURCE_LIMIT}.
- */
-async function withinResourceLimits(
-  tx: Tx,
-  candidates: Candidate[],
-  limit: number,
-): Promise<Candidate[]> {
-  if (candidates.every((c) => c.resources === "{}")) return candidates.slice(0, limit);
-  const limits = await resourceLimits(tx);
-  const used = await resourcesInUse(tx);
-  const chosen: Candidate[] = [];
-  for (const c of candidates) {
-    if (chosen.length >= limit) break;
-    const needs = c.kind === "run"
-      ? Object.entries(JSON.parse(c.resources) as Record<string, number>)
-      : [];
-    if (
-      needs.some(([name, n]) =>
-        (used.get(name) ?? 0) + n > (limits.get(name) ?? DEFAULT_RESOURCE_LIMIT)
-      )
-    ) {
-      continue;
-    }
-    for (const [name, n] of needs) used.set(name, (used.get(name) ?? 0) + n);
-    chosen.push(c);
-  }
-  return chosen;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
-import { claimTasks } from "./claim_tasks.ts";
+import { claimTasks, claimTasksForMany } from "./claim_tasks.ts";
 import { insertTask, taskRow, testDatabase } from "./test_db.ts";
 import { claim } from "./test_ops.ts";
 
@@ -84,4 +84,52 @@ Deno.test("claimTasks() says since when each task was claimable: ready, or past 
     Object.fromEntries(claimed.map((c) => [c.id, c.queuedAt])),
     { new: 100, readied: 300, backoff: 700 },
   );
+});
+
+Deno.test("claimTasksForMany() serves several workers in one round, each task once, each within its limit", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    for (let i = 0; i < 6; i++) await insertTask(tx, { id: `any-${i}`, createdAt: i });
+    await insertTask(tx, { id: "eu", pin: '{"region":"eu-west"}', priority: 9 });
+  });
+  const takers = [
+    claim("w-us", { pins: [""], limit: 2 }),
+    claim("w-eu", { pins: ["", '{"region":"eu-west"}'], limit: 3 }),
+    claim("w-us2", { pins: [""], limit: 2 }),
+  ];
+  const got = await db.tx((tx) => claimTasksForMany(tx, { now: 1_000, ttlMs: 500, takers }));
+  // Workers asking the same share their candidates in claim order; others read their own.
+  assert.deepEqual(got.map((g) => g.map((c) => c.id)), [
+    ["any-0", "any-1"],
+    ["eu", "any-4", "any-5"],
+    ["any-2", "any-3"],
+  ]);
+  const all = got.flat().map((c) => c.id);
+  assert.equal(new Set(all).size, all.length, "no task leased twice");
+  const owners = await db.tx((tx) =>
+    tx.all<{ id: string; lease_owner: string }>(
+      sql`SELECT id, lease_owner FROM tasks WHERE state = 'leased' ORDER BY id`,
+    )
+  );
+  const ownerOf = Object.fromEntries(owners.map((o) => [o.id, o.lease_owner]));
+  got.forEach((g, i) => {
+    for (const c of g) assert.equal(ownerOf[c.id], takers[i]!.workerId);
+  });
+  const attempts = await db.tx((tx) =>
+    tx.all<{ task_id: string; worker_id: string }>(sql`SELECT task_id, worker_id FROM attempts`)
+  );
+  assert.equal(attempts.length, all.length);
+  for (const a of attempts) assert.equal(a.worker_id, ownerOf[a.task_id]);
+});
+
+Deno.test("claimTasksForMany() keeps the round within resource limits across workers", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    for (let i = 0; i < 3; i++) await insertTask(tx, { id: `db-${i}`, createdAt: i });
+    await tx.run(sql`UPDATE tasks SET resources = '{"db":1}'`);
+    await tx.run(sql`INSERT INTO resource_limits (name, "limit", updated_at) VALUES ('db', 2, 0)`);
+  });
+  const takers = [claim("a", { pins: [""] }), claim("b", { pins: ["", "x"] })];
+  const got = await db.tx((tx) => claimTasksForMany(tx, { now: 1_000, ttlMs: 500, takers }));
+  assert.equal(got.flat().length, 2);
 });
