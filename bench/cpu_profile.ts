@@ -89,6 +89,40 @@ export function heaviest(profile: Profile, top = 25): string {
     `By file (self time):\n${table(file)}`;
 }
 
+/**
+ * Total time (ms) by function of this repository (not its dependencies),
+ * counting what each calls: where the time of a run goes by our own code.
+ */
+export function inclusive(profile: Profile, top = 25): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const own = (id: number) => {
+    const { url, functionName, lineNumber } = byId.get(id)!.callFrame;
+    return url.startsWith(ROOT) && !url.includes("node_modules/")
+      ? `${functionName || "(anonymous)"} ${shortUrl(url)}:${lineNumber + 1}`
+      : null;
+  };
+  const total = new Map<string, number>();
+  let sampled = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    sampled += ms;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = own(at);
+      if (name && !seen.has(name)) {
+        seen.add(name);
+        total.set(name, (total.get(name) ?? 0) + ms);
+      }
+    }
+  });
+  return `By function of ours (with what it calls):\n` +
+    [...total].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, ms]) =>
+      `  ${ms.toFixed(0).padStart(7)} ms ${(100 * ms / sampled).toFixed(1).padStart(5)} %  ${k}`
+    ).join("\n");
+}
+
 const ROOT = new URL("../", import.meta.url).href;
 
 function shortUrl(url: string): string {

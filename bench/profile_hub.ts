@@ -13,7 +13,7 @@ import { freePort } from "../testing/free_port.ts";
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import { startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
-import { CpuProfiler, heaviest } from "./cpu_profile.ts";
+import { CpuProfiler, heaviest, inclusive } from "./cpu_profile.ts";
 
 const USAGE = "Usage: deno task bench:profile [--tasks=10000] [--workers=4] [--slots=8] " +
   "[--timeout-s=900] [--process=hub|worker]";
@@ -67,6 +67,7 @@ async function main(args: string[]): Promise<void> {
       `profiled: ${target === "hub" ? "the hub" : "worker 1"}`,
   );
   console.log(heaviest(profile));
+  console.log(inclusive(profile, 40));
 }
 
 if (import.meta.main) {
