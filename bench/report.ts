@@ -180,6 +180,7 @@ export function summaryJson(
         tasksPerSecond: round(ceiling.tasksPerSecond, 1),
         seconds: round(ceiling.seconds, 2),
         batch: ceiling.batch,
+        fileCreateCpuUs: round(ceiling.fileCreateCpuUs, 0),
       }
       : null,
     instrumentationCost: cost

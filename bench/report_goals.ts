@@ -21,7 +21,11 @@ function fixed(n: number | null | undefined, digits: number): string {
 }
 
 /** The baseline table and the ceiling line; null when neither applies. */
-export function goalsReport(results: readonly WorkloadResult[], ceiling: Ceiling | null): string {
+export function goalsReport(
+  results: readonly WorkloadResult[],
+  ceiling: Ceiling | null,
+  cpus = navigator.hardwareConcurrency,
+): string {
   const wide = results.find((r) => r.name === "wide-10k");
   const chain = results.find((r) => r.name === "chain-500");
   const perTask = (s: number | null | undefined) =>
@@ -59,6 +63,11 @@ export function goalsReport(results: readonly WorkloadResult[], ceiling: Ceiling
           fixed((wide.tasksPerSecond / ceiling.tasksPerSecond) * 100, 1)
         } % of the ceiling (goal ≥ 25 %).`
         : "Name wide-10k to compare Drover with it.",
+      `Creating a file on this disk costs ${fixed(ceiling.fileCreateCpuUs, 0)} µs of CPU ` +
+        `(${ceiling.files} small files, one process); every task here creates its output ` +
+        `file, so on ${cpus} CPUs that alone caps a run at ${
+          fixed((cpus * 1e6) / ceiling.fileCreateCpuUs, 0)
+        } tasks/s.`,
     );
   }
   return lines.join("\n");
