@@ -8,7 +8,7 @@
  * the root's pending count), as the hub's group commits would at best.
  */
 import { createClient } from "@libsql/client";
-import { cpuUsage } from "node:process";
+import { measureFileCreate, PROBE_FILES } from "./file_create.ts";
 import { migrateDatabase } from "./history.ts";
 
 /** Tasks claimed and completed per transaction pair. */
@@ -24,28 +24,6 @@ export interface Ceiling {
   fileCreateCpuUs: number;
   /** Files created to measure it. */
   files: number;
-}
-
-/** Files created to measure what one costs. */
-const FILES = 1_000;
-
-/**
- * The CPU one new small file costs in `dir` (create, write, close: what
- * every task output of the bench does at least once), in µs. On some disks
- * this alone is more than everything else a task costs.
- */
-export function measureFileCreate(dir: string, n = FILES): number {
-  Deno.mkdirSync(dir, { recursive: true });
-  const bytes = new TextEncoder().encode("1\n");
-  const before = cpuUsage();
-  for (let i = 0; i < n; i++) {
-    const file = Deno.openSync(`${dir}/f-${i}`, { write: true, create: true, truncate: true });
-    file.writeSync(bytes);
-    file.close();
-  }
-  const used = cpuUsage(before);
-  Deno.removeSync(dir, { recursive: true });
-  return (used.user + used.system) / n;
 }
 
 /** Runs `n` tasks' claims and completions straight against a fresh file database in `dir`. */
@@ -124,8 +102,8 @@ export async function measureCeiling(dir: string, n: number): Promise<Ceiling> {
       seconds,
       tasksPerSecond: n / seconds,
       batch: BATCH,
-      fileCreateCpuUs: measureFileCreate(`${dir}/file-create`),
-      files: FILES,
+      fileCreateCpuUs: measureFileCreate(dir),
+      files: PROBE_FILES,
     };
   } finally {
     db.close();

@@ -32,24 +32,30 @@ import { historyReport } from "./report_history.ts";
 import { formatRemote, measureRemote, type RemoteRound, type RemoteSettings } from "./remote.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 
+/** Where `BenchWide(n)`'s leaves write (`bench/tasks.ts`). */
+const wideDir = (n: number) => (dataDir: string) => `${dataDir}/wide/${n}`;
+
 const WORKLOADS: readonly Workload[] = [
   {
     name: "wide-1k",
     family: "BenchWide",
     params: { n: 1_000 },
     families: ["BenchWide", "BenchLeaf"],
+    outputDir: wideDir(1_000),
   },
   {
     name: "wide-10k",
     family: "BenchWide",
     params: { n: 10_000 },
     families: ["BenchWide", "BenchLeaf"],
+    outputDir: wideDir(10_000),
   },
   {
     name: "wide-30k",
     family: "BenchWide",
     params: { n: 30_000 },
     families: ["BenchWide", "BenchLeaf"],
+    outputDir: wideDir(30_000),
     onlyWhenNamed: true,
   },
   {
@@ -57,6 +63,7 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchWide",
     params: { n: 100_000 },
     families: ["BenchWide", "BenchLeaf"],
+    outputDir: wideDir(100_000),
     onlyWhenNamed: true,
   },
   {
@@ -64,6 +71,7 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchWide",
     params: { n: 10_000 },
     families: ["BenchWide", "BenchLeaf"],
+    outputDir: wideDir(10_000),
     history: 1_000_000,
     onlyWhenNamed: true,
   },
@@ -72,6 +80,7 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchChain",
     params: { step: 499 },
     families: ["BenchChain"],
+    outputDir: (dataDir) => `${dataDir}/chain`,
     steps: 500,
   },
 ];

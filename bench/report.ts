@@ -65,6 +65,7 @@ export function report(
       { header: "workers CPU s", align: "right" },
       { header: "status GET ms", align: "right" },
       { header: "hub peak RSS MB", align: "right" },
+      { header: "new file µs", align: "right" },
     ],
     results.map((r) => {
       const q = r.hub?.writeQueue;
@@ -79,6 +80,7 @@ export function report(
         fixed(r.cpuSeconds.workers, 2),
         fixed(r.statusQueryMs, 1),
         fixed(r.hubPeakRssMb, 0),
+        fixed(r.fileCreateCpuUs, 0),
       ];
     }),
     { rule: true },
@@ -98,7 +100,8 @@ export function report(
     "ms/step = total / steps; ready→start = startedAt − readyAt per task (hub clock);",
     "expand = submission → first task ready; run = first task ready → done.",
     "",
-    "Hub write queue (group commit) over the hub's lifetime; CPU from submission to done:",
+    "Hub write queue (group commit) over the hub's lifetime; CPU from submission to done;",
+    "new file µs = CPU one new small file costs in the run's output directory, after the run:",
     commits,
     "",
     warnings.length > 0
@@ -153,6 +156,7 @@ export function summaryJson(
       retried: r.retried,
       statusQueryMs: round(r.statusQueryMs, 1),
       hubPeakRssMb: round(r.hubPeakRssMb, 0),
+      fileCreateCpuUs: round(r.fileCreateCpuUs, 0),
       history: r.history
         ? {
           tasks: r.history.loaded.tasks,

@@ -63,10 +63,12 @@ export function goalsReport(
           fixed((wide.tasksPerSecond / ceiling.tasksPerSecond) * 100, 1)
         } % of the ceiling (goal ≥ 25 %).`
         : "Name wide-10k to compare Drover with it.",
-      `Creating a file on this disk costs ${fixed(ceiling.fileCreateCpuUs, 0)} µs of CPU ` +
-        `(${ceiling.files} small files, one process); every task here creates its output ` +
-        `file, so on ${cpus} CPUs that alone caps a run at ${
-          fixed((cpus * 1e6) / ceiling.fileCreateCpuUs, 0)
+      `A new small file costs ${fixed(ceiling.fileCreateCpuUs, 0)} µs of CPU in the bench's ` +
+        `directory (${ceiling.files} files)${
+          wide?.fileCreateCpuUs ? ` and ${fixed(wide.fileCreateCpuUs, 0)} µs in wide-10k's` : ""
+        }; every task here creates its output file, so on ${cpus} CPUs that alone caps a ` +
+        `run at ${
+          fixed((cpus * 1e6) / (wide?.fileCreateCpuUs ?? ceiling.fileCreateCpuUs), 0)
         } tasks/s.`,
     );
   }

@@ -6,6 +6,7 @@
  */
 import type { HubStats } from "../hub/mod.ts";
 import type { ProcessHandle } from "../testing/process_handle.ts";
+import { measureFileCreate } from "./file_create.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { tapEvents } from "../testing/event_tap.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
@@ -38,6 +39,8 @@ export interface Workload {
    * while the run goes, and a retention pass runs after it.
    */
   history?: number;
+  /** Where the run's outputs go, under the workers' data directory. */
+  outputDir?: (dataDir: string) => string;
 }
 
 /** What the history workload adds. */
@@ -109,6 +112,8 @@ export interface WorkloadResult {
   observed: Observed | null;
   /** The hub's peak resident memory over its life (MB; null off Linux). */
   hubPeakRssMb: number | null;
+  /** CPU µs one new small file costs in the run's output directory (see `file_create.ts`). */
+  fileCreateCpuUs: number | null;
   history: HistoryFigures | null;
 }
 
@@ -171,12 +176,13 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
   }
   const observed = await observer?.stop() ?? null;
   const hubPeakRssMb = peakRssMb(cluster.hub.pid);
+  const fileCreateCpuUs = w.outputDir ? measureFileCreate(w.outputDir(cluster.dataDir)) : null;
   await cluster.stop();
   // Logged on SIGTERM, after a clean close: the figures live only in the hub's memory.
   const stats = cluster.hub.lines.findLast((l) => l.msg === "bench hub stats");
   const hub = stats ? { writeQueue: stats.writeQueue, counters: stats.counters } as HubStats : null;
   const warnings = tallyWarnings([...cluster.hubs, ...cluster.workers]);
-  return { ...measured, hub, warnings, observed, hubPeakRssMb, history };
+  return { ...measured, hub, warnings, observed, hubPeakRssMb, fileCreateCpuUs, history };
 }
 
 async function measure(
@@ -184,7 +190,12 @@ async function measure(
   w: Workload,
   o: WorkloadOptions,
   onSubmitted: (runId: string) => void = () => {},
-): Promise<Omit<WorkloadResult, "hub" | "warnings" | "observed" | "hubPeakRssMb" | "history">> {
+): Promise<
+  Omit<
+    WorkloadResult,
+    "hub" | "warnings" | "observed" | "hubPeakRssMb" | "fileCreateCpuUs" | "history"
+  >
+> {
   const { api } = cluster;
   const cpuStart = cpuOf(cluster);
   // The run's end comes by the event stream; with instrumentation off no
