@@ -7,6 +7,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
+import { placeholders, rawAll, rawRun } from "../db/raw_sql.ts";
 import type { LeaseKind } from "../db/schema.ts";
 import { type Candidate, ResourceBudget } from "./steps/resource_budget.ts";
 
@@ -121,12 +122,10 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
     const candidates: Candidate[] = [];
     for (const pin of group.pins) {
       for (const f of group.families) {
-        const rows = await tx.all<Candidate>(sql`
-          SELECT id, priority, created_at, resources, kind FROM tasks INDEXED BY tasks_claim_idx
-          WHERE state = 'ready' AND pin = ${pin} AND family = ${f.name} AND version = ${f.version}
-            AND next_attempt_at <= ${now}
-          ORDER BY priority DESC, created_at
-          LIMIT ${window}`);
+        const rows = await rawAll<Candidate>(tx, {
+          text: CANDIDATES,
+          args: [pin, f.name, f.version, now, window],
+        });
         candidates.push(...rows.filter((r) => !taken.has(r.id)));
       }
     }
@@ -145,13 +144,19 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
   const ownerOf = new Map(grants.map((g) => [g.id, g.req]));
   const claimed: ClaimedRow[] = [];
   for (const part of chunks(grants, 400)) {
-    const values = sql.join(part.map((g) => sql`(${g.id}, ${reqs[g.req]!.workerId})`), sql`, `);
+    const { now, ttlMs } = round;
     claimed.push(
-      ...await tx.all<ClaimedRow>(sql`
-        WITH c(id, owner) AS (VALUES ${values})
-        UPDATE tasks SET ${leaseSet(sql`(SELECT owner FROM c WHERE c.id = tasks.id)`, round)}
-        WHERE id IN (SELECT id FROM c) AND +state = 'ready'
-        ${RETURNING}`),
+      ...await rawAll<ClaimedRow>(tx, {
+        text: `WITH c(id, owner) AS (VALUES ${placeholders(part.length, 2)})
+        UPDATE tasks SET state = 'leased', lease_owner = c.owner,
+          lease_epoch = lease_epoch + 1, lease_expires_at = ?, attempt = attempt + (kind = 'run'),
+          started_at = ?, updated_at = ?, status_message = NULL, progress = NULL
+        FROM c WHERE tasks.id = c.id AND +tasks.state = 'ready'
+        RETURNING tasks.id AS id, kind, family, version, params, attempt, lease_epoch AS epoch,
+          max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
+          batch_key, dynamic_rounds, pin_spill`,
+        args: [...part.flatMap((g) => [g.id, reqs[g.req]!.workerId]), now + ttlMs, now, now],
+      }),
     );
   }
   // RETURNING order is unspecified: grant in claim order (priority, then age).
@@ -175,21 +180,22 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
     out[ownerOf.get(c.id)!]!.push(task);
   }
   for (const part of chunks(attempts, 500)) {
-    await tx.run(sql`
-      INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
-      VALUES ${
-      sql.join(
-        part.map(({ t, workerId }) =>
-          sql`(${t.id}, ${t.kind}, ${t.epoch}, ${t.attempt}, ${workerId}, ${now})`
-        ),
-        sql`, `,
-      )
-    }`);
+    await rawRun(tx, {
+      text: `INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at)
+        VALUES ${placeholders(part.length, 6)}`,
+      args: part.flatMap(({ t, workerId }) => [t.id, t.kind, t.epoch, t.attempt, workerId, now]),
+    });
   }
   return out;
 }
 
 type Family = { name: string; version: number };
+
+/** Ready candidates of one pin and family version, in claim order, through the claim index. */
+const CANDIDATES = `SELECT id, priority, created_at, resources, kind
+  FROM tasks INDEXED BY tasks_claim_idx
+  WHERE state = 'ready' AND pin = ? AND family = ? AND version = ? AND next_attempt_at <= ?
+  ORDER BY priority DESC, created_at LIMIT ?`;
 
 type ClaimedRow = Omit<ClaimedTask, "queuedAt"> & {
   queued_at: number;

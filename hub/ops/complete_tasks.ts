@@ -4,9 +4,9 @@
  * several per task: the hub gathers the completions that arrive while a
  * transaction commits and applies them together.
  */
-import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
+import { marks, placeholders, rawAll, rawRun, rows } from "../db/raw_sql.ts";
 import { completeTask, type Completion, type CompletionResult } from "./complete_task.ts";
 import { propagateDone } from "./steps/propagate_done.ts";
 
@@ -62,11 +62,11 @@ async function publishAll(tx: Tx, cs: readonly Completion[]): Promise<Completion
   const published: Completion[] = [];
   const stale: Completion[] = [];
   for (const part of chunks(cs, 400)) {
-    const keyList = sql.join(part.map((c) => sql`${c.key}`), sql`, `);
     const seen = new Map(
-      (await tx.all<{ key: string; task_id: string }>(
-        sql`SELECT key, task_id FROM publications WHERE key IN (${keyList})`,
-      )).map((r) => [r.key, r.task_id]),
+      (await rawAll<{ key: string; task_id: string }>(tx, {
+        text: `SELECT key, task_id FROM publications WHERE key IN (${marks(part.length)})`,
+        args: part.map((c) => c.key),
+      })).map((r) => [r.key, r.task_id]),
     );
     const fresh = part.filter((c) => {
       const owner = seen.get(c.key);
@@ -85,23 +85,23 @@ async function publishAll(tx: Tx, cs: readonly Completion[]): Promise<Completion
       return false;
     });
     if (fresh.length === 0) continue;
-    const values = sql.join(
-      fresh.map((c) => sql`(${c.taskId}, ${c.epoch}, ${c.workerId}, ${c.now})`),
-      sql`, `,
-    );
-    const updated = await tx.all<
+    // A join on the completions (UPDATE … FROM): one lookup per row, where
+    // correlated subqueries looked the list up three times.
+    const updated = await rawAll<
       { id: string; resources: string; family: string; started_at: number | null; attempt: number }
-    >(sql`
-      WITH c(id, epoch, owner, now) AS (VALUES ${values})
-      UPDATE tasks SET
-        state = 'done', lease_owner = NULL, lease_expires_at = NULL,
-        finished_at = (SELECT c.now FROM c WHERE c.id = tasks.id),
-        updated_at = (SELECT c.now FROM c WHERE c.id = tasks.id),
-        progress = 1, last_error = NULL
-      WHERE id IN (SELECT id FROM c) AND state = 'leased' AND kind = 'run'
-        AND EXISTS (SELECT 1 FROM c WHERE c.id = tasks.id AND c.epoch = tasks.lease_epoch
-          AND c.owner = tasks.lease_owner AND tasks.lease_expires_at >= c.now)
-      RETURNING id, resources, family, started_at, attempt`);
+    >(tx, {
+      text: `WITH c(id, epoch, owner, now) AS (VALUES ${placeholders(fresh.length, 4)})
+        UPDATE tasks SET
+          state = 'done', lease_owner = NULL, lease_expires_at = NULL,
+          finished_at = c.now, updated_at = c.now, progress = 1, last_error = NULL
+        FROM c
+        WHERE tasks.id = c.id AND +tasks.state = 'leased' AND tasks.kind = 'run'
+          AND tasks.lease_epoch = c.epoch AND tasks.lease_owner = c.owner
+          AND tasks.lease_expires_at >= c.now
+        RETURNING tasks.id AS id, tasks.resources AS resources, tasks.family AS family,
+          tasks.started_at AS started_at, tasks.attempt AS attempt`,
+      args: fresh.flatMap((c) => [c.taskId, c.epoch, c.workerId, c.now]),
+    });
     const done = new Map(updated.map((r) => [r.id, r]));
     for (const c of fresh) {
       const row = done.get(c.taskId);
@@ -121,21 +121,17 @@ async function publishAll(tx: Tx, cs: readonly Completion[]): Promise<Completion
     }
     const ok = fresh.filter((c) => done.has(c.taskId));
     if (ok.length === 0) continue;
-    await tx.run(sql`
-      INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
-      VALUES ${
-      sql.join(
-        ok.map((c) => sql`(${c.key}, ${c.taskId}, ${c.epoch}, ${c.workerId}, 'run', ${c.now})`),
-        sql`, `,
-      )
-    }`);
-    await tx.run(sql`
-      WITH c(task_id, epoch, now) AS (VALUES ${
-      sql.join(ok.map((c) => sql`(${c.taskId}, ${c.epoch}, ${c.now})`), sql`, `)
-    })
-      UPDATE attempts SET outcome = 'done', ended_at = (SELECT c.now FROM c
-        WHERE c.task_id = attempts.task_id AND c.epoch = attempts.epoch)
-      WHERE (task_id, epoch) IN (SELECT task_id, epoch FROM c)`);
+    await rawRun(tx, {
+      text: `INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
+        VALUES ${rows(ok.length, "(?, ?, ?, ?, 'run', ?)")}`,
+      args: ok.flatMap((c) => [c.key, c.taskId, c.epoch, c.workerId, c.now]),
+    });
+    await rawRun(tx, {
+      text: `WITH c(task_id, epoch, now) AS (VALUES ${placeholders(ok.length, 3)})
+        UPDATE attempts SET outcome = 'done', ended_at = c.now
+        FROM c WHERE attempts.task_id = c.task_id AND attempts.epoch = c.epoch`,
+      args: ok.flatMap((c) => [c.taskId, c.epoch, c.now]),
+    });
   }
   // Stale ones (rare) say why, as a single completion does.
   for (const c of stale) results.set(c.key, await completeTask(tx, c));

@@ -3,12 +3,12 @@
  * policy, resources, batch key, external deadline). Existing ids are left
  * alone: tasks are deduplicated by id.
  */
-import { sql } from "drizzle-orm";
 import { canonicalJson } from "../../../shared/canonical_json.ts";
 import { pinKey, type Selector } from "../../../shared/selector.ts";
 import type { Tx } from "../../db/client.ts";
 import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
+import { rawAll, rows } from "../../db/raw_sql.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
 
 /** A task to insert, ready to expand. */
@@ -45,7 +45,7 @@ export async function insertTasks(
   const inserted: string[] = [];
   for (const part of chunks(tasks, 150)) {
     await yieldNow();
-    const values = part.map((t) => {
+    const args = part.flatMap((t) => {
       const f = families(t.family, t.version) ?? UNKNOWN_FAMILY;
       const external = f.options.external;
       const pin = t.spill
@@ -61,20 +61,37 @@ export async function insertTasks(
         : t.pinOverride !== undefined
         ? canonicalJson({ fixed: true })
         : null;
-      return sql`(${t.id}, ${t.family}, ${t.version}, ${canonicalJson(t.params ?? {})}, 'ready',
-        'expand', ${pin}, ${Math.max(f.priority, t.priority ?? f.priority)}, ${f.maxAttempts},
-        ${f.retryBaseMs}, ${f.retryMaxMs}, ${canonicalJson(f.options.resources)},
-        ${batchKey(t.params, f.options.batch?.param)},
-        ${external ? now + external.deadlineMs : null}, ${spill}, ${now}, ${now}, ${now})`;
+      return [
+        t.id,
+        t.family,
+        t.version,
+        canonicalJson(t.params ?? {}),
+        pin,
+        Math.max(f.priority, t.priority ?? f.priority),
+        f.maxAttempts,
+        f.retryBaseMs,
+        f.retryMaxMs,
+        canonicalJson(f.options.resources),
+        batchKey(t.params, f.options.batch?.param),
+        external ? now + external.deadlineMs : null,
+        spill,
+        now,
+        now,
+        now,
+      ];
     });
-    const rows = await tx.all<{ id: string }>(sql`
-      INSERT INTO tasks (id, family, version, params, state, kind, pin, priority, max_attempts,
-        retry_base_ms, retry_max_ms, resources, batch_key, external_deadline_at, pin_spill,
-        created_at, updated_at, ready_at)
-      VALUES ${sql.join(values, sql`, `)}
+    const inserts = await rawAll<{ id: string }>(tx, {
+      text: `INSERT INTO tasks (id, family, version, params, state, kind, pin, priority,
+        max_attempts, retry_base_ms, retry_max_ms, resources, batch_key, external_deadline_at,
+        pin_spill, created_at, updated_at, ready_at)
+      VALUES ${
+        rows(part.length, "(?, ?, ?, ?, 'ready', 'expand', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      }
       ON CONFLICT (id) DO NOTHING
-      RETURNING id`);
-    for (const r of rows) inserted.push(r.id);
+      RETURNING id`,
+      args,
+    });
+    for (const r of inserts) inserted.push(r.id);
   }
   return inserted;
 }

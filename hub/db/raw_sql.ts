@@ -1,0 +1,49 @@
+/**
+ * Statements of the hot path (a completion batch, a dispatch round, an
+ * expansion's inserts) sent to libSQL as text and positional arguments,
+ * without drizzle's query builder: building a statement of a few hundred
+ * parameters through `sql` templates cost more CPU than SQLite spent
+ * running it (drizzle's chunk walk was 12 % of the hub's samples in a
+ * wide run). Everything else keeps using drizzle.
+ */
+import type { InValue, Row, Transaction } from "@libsql/client";
+import type { Tx } from "./client.ts";
+
+/** A statement's text and its arguments, built side by side. */
+export interface RawStatement {
+  text: string;
+  args: InValue[];
+}
+
+/** The libSQL transaction under a drizzle transaction (or savepoint) handle. */
+function libsqlTx(tx: Tx): Transaction {
+  const session = (tx as unknown as { session?: { tx?: Transaction } }).session;
+  if (!session?.tx) throw new Error("rawAll/rawRun need a libSQL transaction handle");
+  return session.tx;
+}
+
+/** Runs `s` in `tx` and returns its rows (read by column name). */
+export async function rawAll<T>(tx: Tx, s: RawStatement): Promise<T[]> {
+  const result = await libsqlTx(tx).execute({ sql: s.text, args: s.args });
+  return result.rows as Row[] as unknown as T[];
+}
+
+/** Runs `s` in `tx`; resolves to the rows it changed. */
+export async function rawRun(tx: Tx, s: RawStatement): Promise<number> {
+  return (await libsqlTx(tx).execute({ sql: s.text, args: s.args })).rowsAffected;
+}
+
+/** `?, ?, …`: `n` placeholders (an `IN` list). */
+export function marks(n: number): string {
+  return new Array(n).fill("?").join(", ");
+}
+
+/** `row, row, …`: `n` copies of a `VALUES` row such as `(?, ?, 'run', ?)`. */
+export function rows(n: number, row: string): string {
+  return new Array(n).fill(row).join(", ");
+}
+
+/** `(?, ?, …), (?, ?, …)`: `n` rows of `width` placeholders. */
+export function placeholders(n: number, width: number): string {
+  return rows(n, `(${marks(width)})`);
+}
