@@ -117,19 +117,26 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
   const grants: { id: string; req: number }[] = [];
   for (const group of groups.values()) {
     const total = group.reqs.reduce((n, i) => n + reqs[i]!.limit, 0);
-    // Read past the limit so that tasks waiting for a resource do not hide the rest.
-    const window = Math.max(total, Math.min(256, total * 4));
-    const candidates: Candidate[] = [];
-    for (const pin of group.pins) {
-      for (const f of group.families) {
-        const rows = await rawAll<Candidate>(tx, {
-          text: CANDIDATES,
-          args: [pin, f.name, f.version, now, window],
-        });
-        candidates.push(...rows.filter((r) => !taken.has(r.id)));
+    const read = async (window: number) => {
+      const candidates: Candidate[] = [];
+      for (const pin of group.pins) {
+        for (const f of group.families) {
+          const rows = await rawAll<Candidate>(tx, {
+            text: CANDIDATES,
+            args: [pin, f.name, f.version, now, window],
+          });
+          candidates.push(...rows.filter((r) => !taken.has(r.id)));
+        }
       }
+      return candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
+    };
+    // Enough for the group (earlier groups may have taken some of these);
+    // when a candidate needs a resource, read further, so that tasks
+    // waiting for one do not hide the rest.
+    let candidates = await read(total + taken.size);
+    if (candidates.some((c) => c.resources !== "{}")) {
+      candidates = await read(Math.max(total + taken.size, Math.min(256, total * 4)));
     }
-    candidates.sort((a, b) => b.priority - a.priority || a.created_at - b.created_at);
     const chosen = await budget.choose(candidates, total);
     // Each worker of the group takes its share, in claim order.
     let next = 0;

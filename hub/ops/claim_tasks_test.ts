@@ -133,3 +133,14 @@ Deno.test("claimTasksForMany() keeps the round within resource limits across wor
   const got = await db.tx((tx) => claimTasksForMany(tx, { now: 1_000, ttlMs: 500, takers }));
   assert.equal(got.flat().length, 2);
 });
+
+Deno.test("claimTasks() reads past tasks waiting for a resource, so they do not hide the rest", async () => {
+  await using db = await testDatabase();
+  await db.tx(async (tx) => {
+    for (let i = 0; i < 5; i++) await insertTask(tx, { id: `db-${i}`, priority: 5, createdAt: i });
+    await tx.run(sql`UPDATE tasks SET resources = '{"db":1}'`);
+    await insertTask(tx, { id: "free", priority: 0 });
+  });
+  const got = await db.tx((tx) => claimTasks(tx, claim("w", { limit: 2 })));
+  assert.deepEqual(got.map((c) => c.id), ["db-0", "free"]);
+});
