@@ -10,6 +10,7 @@ import type { ExpandNode } from "../../../shared/protocol.ts";
 import type { Tx } from "../../db/client.ts";
 import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
+import { marks, placeholders, rawAll, rawRun } from "../../db/raw_sql.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
 import { insertPublication } from "./insert_publication.ts";
 import { insertTasks } from "./insert_tasks.ts";
@@ -68,9 +69,11 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
     await reopenDoneWrappers(tx, candidates.filter((n) => !n.complete).map((n) => n.id), e.now);
   }
   for (const part of chunks(candidates, 400)) {
-    const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
-    const rows = await tx.all<{ id: string }>(sql`
-      SELECT id FROM tasks WHERE id IN (${list}) AND +state = 'ready' AND kind = 'expand'`);
+    const rows = await rawAll<{ id: string }>(tx, {
+      text: `SELECT id FROM tasks WHERE id IN (${marks(part.length)}) AND +state = 'ready'
+        AND kind = 'expand'`,
+      args: part.map((n) => n.id),
+    });
     for (const r of rows) ours.push(byId.get(r.id)!);
   }
 
@@ -79,12 +82,18 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   const replaced = new Set<string>();
   if (e.mode === "expand") {
     for (const part of chunks(ours, 400)) {
-      const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
-      const rows = await tx.all<{ task_id: string }>(
-        sql`SELECT DISTINCT task_id FROM edges WHERE task_id IN (${list})`,
-      );
+      const ids = part.map((n) => n.id);
+      const rows = await rawAll<{ task_id: string }>(tx, {
+        text: `SELECT DISTINCT task_id FROM edges WHERE task_id IN (${marks(ids.length)})`,
+        args: ids,
+      });
       for (const r of rows) replaced.add(r.task_id);
-      if (rows.length > 0) await tx.run(sql`DELETE FROM edges WHERE task_id IN (${list})`);
+      if (rows.length > 0) {
+        await rawRun(tx, {
+          text: `DELETE FROM edges WHERE task_id IN (${marks(ids.length)})`,
+          args: ids,
+        });
+      }
     }
   }
   const pairs = ours.filter((n) => !n.complete).flatMap((n) =>
@@ -92,8 +101,11 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   );
   for (const part of chunks(pairs, 400)) {
     await yieldNow();
-    const values = sql.join(part.map(([t, d]) => sql`(${t}, ${d})`), sql`, `);
-    await tx.run(sql`INSERT INTO edges (task_id, dep_id) VALUES ${values} ON CONFLICT DO NOTHING`);
+    await rawRun(tx, {
+      text: `INSERT INTO edges (task_id, dep_id) VALUES ${placeholders(part.length, 2)}
+        ON CONFLICT DO NOTHING`,
+      args: part.flat(),
+    });
   }
   // The runs above these tasks gain what they now require, and lose what
   // a replaced expansion no longer reaches.
@@ -129,11 +141,12 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   const open = ours.filter((n) => !n.complete && !n.external);
   const pending = new Map<string, number>();
   for (const part of chunks(open.filter((n) => n.deps.length > 0 || n.id === e.taskId), 400)) {
-    const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
-    const rows = await tx.all<{ task_id: string; n: number }>(sql`
-      SELECT e.task_id, count(*) AS n FROM edges e LEFT JOIN tasks d ON d.id = e.dep_id
-      WHERE e.task_id IN (${list}) AND (d.state IS NULL OR d.state != 'done')
-      GROUP BY e.task_id`);
+    const rows = await rawAll<{ task_id: string; n: number }>(tx, {
+      text: `SELECT e.task_id, count(*) AS n FROM edges e LEFT JOIN tasks d ON d.id = e.dep_id
+        WHERE e.task_id IN (${marks(part.length)}) AND (d.state IS NULL OR d.state != 'done')
+        GROUP BY e.task_id`,
+      args: part.map((n) => n.id),
+    });
     for (const r of rows) pending.set(r.task_id, r.n);
   }
   const wrappersDone: string[] = [];
@@ -143,18 +156,29 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
     const count = pending.get(n.id) ?? 0;
     const state = count > 0 ? "waiting" : hasRun ? "ready" : "done";
     const key = `${state}|${count}|${hasRun ? 1 : 0}`;
-    groups.set(key, [...(groups.get(key) ?? []), n.id]);
+    const group = groups.get(key);
+    if (group) group.push(n.id);
+    else groups.set(key, [n.id]);
   }
   for (const [key, ids] of groups) {
     const [state, count, hasRun] = key.split("|") as [string, string, string];
     for (const part of chunks(ids, 400)) {
-      const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
-      const rows = await tx.all<{ id: string; lease_epoch: number }>(sql`
-        UPDATE tasks SET state = ${state}, kind = 'run', has_run = ${Number(hasRun)},
-          pending_deps = ${Number(count)}, lease_owner = NULL, lease_expires_at = NULL,
-          ready_at = ${state === "ready" ? e.now : null}, next_attempt_at = ${e.now},
-          finished_at = ${state === "done" ? e.now : null}, updated_at = ${e.now}
-        WHERE id IN (${list}) RETURNING id, lease_epoch`);
+      const rows = await rawAll<{ id: string; lease_epoch: number }>(tx, {
+        text: `UPDATE tasks SET state = ?, kind = 'run', has_run = ?, pending_deps = ?,
+          lease_owner = NULL, lease_expires_at = NULL, ready_at = ?, next_attempt_at = ?,
+          finished_at = ?, updated_at = ?
+        WHERE id IN (${marks(part.length)}) RETURNING id, lease_epoch`,
+        args: [
+          state,
+          Number(hasRun),
+          Number(count),
+          state === "ready" ? e.now : null,
+          e.now,
+          state === "done" ? e.now : null,
+          e.now,
+          ...part,
+        ],
+      });
       if (state === "ready") readied += rows.length;
       if (state === "done") {
         for (const r of rows) {
@@ -191,10 +215,13 @@ async function refreshRunsJoiningFailures(
   const open = nodes.filter((n) => !n.complete && n.deps.length > 0);
   const joining: string[] = [];
   for (const part of chunks(open, 400)) {
-    const list = sql.join(part.map((n) => sql`${n.id}`), sql`, `);
-    const rows = await tx.all<{ task_id: string }>(sql`
-      SELECT DISTINCT e.task_id FROM edges e JOIN tasks d ON d.id = e.dep_id
-      WHERE e.task_id IN (${list}) AND d.state IN ('failed', 'cancelled', 'blocked')`);
+    const rows = await rawAll<{ task_id: string }>(tx, {
+      text: `SELECT DISTINCT e.task_id FROM edges e JOIN tasks d ON d.id = e.dep_id
+        WHERE e.task_id IN (${
+        marks(part.length)
+      }) AND d.state IN ('failed', 'cancelled', 'blocked')`,
+      args: part.map((n) => n.id),
+    });
     joining.push(...rows.map((r) => r.task_id));
   }
   await refreshRunStates(tx, joining, now);

@@ -12,15 +12,17 @@
  * `before` says a task was already done when it joined (its outputs found,
  * or finished before the run was created): the run did not do it.
  */
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
+import { placeholders, rawRun } from "../../db/raw_sql.ts";
 import { subgraphOf } from "../../db/subgraph.ts";
 
 /** SQL: whether task `t` counts as already done for run `r`. */
-const BEFORE = sql`coalesce(t.state = 'done' AND (t.finished_at < r.created_at OR EXISTS (
+const BEFORE_TEXT = `coalesce(t.state = 'done' AND (t.finished_at < r.created_at OR EXISTS (
   SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found')), 0)`;
+const BEFORE = sql.raw(BEFORE_TEXT);
 
 /** The run `runId` (just inserted) joins its root `rootId` and everything below it. */
 export async function joinRunGraph(tx: Tx, runId: string, rootId: string): Promise<void> {
@@ -41,15 +43,16 @@ export async function spreadRunMembers(
 ): Promise<void> {
   for (const part of chunks(edges, 400)) {
     await yieldNow();
-    const values: SQL = sql.join(part.map(([t, d]) => sql`(${t}, ${d})`), sql`, `);
-    await tx.run(sql`
-      WITH RECURSIVE v(task_id, dep_id) AS (VALUES ${values}),
+    await rawRun(tx, {
+      text: `WITH RECURSIVE v(task_id, dep_id) AS (VALUES ${placeholders(part.length, 2)}),
         m(run_id, id) AS (
           SELECT rt.run_id, v.dep_id FROM v JOIN run_tasks rt ON rt.task_id = v.task_id
           UNION SELECT m.run_id, e.dep_id FROM m JOIN edges e ON e.task_id = m.id)
       INSERT OR IGNORE INTO run_tasks (run_id, task_id, before)
-      SELECT m.run_id, m.id, ${BEFORE} FROM m JOIN tasks t ON t.id = m.id
-        JOIN runs r ON r.id = m.run_id`);
+      SELECT m.run_id, m.id, ${BEFORE_TEXT} FROM m JOIN tasks t ON t.id = m.id
+        JOIN runs r ON r.id = m.run_id`,
+      args: part.flat(),
+    });
   }
 }
 
