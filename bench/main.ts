@@ -17,7 +17,7 @@
  * completions straight against libSQL, for Drover's fraction of it; 0 skips),
  * `--remote-tasks=3000` (workers behind a delaying proxy, at each of
  * `--remote-rtts=0,50,100,150` ms of round trip, with prefetch off and at
- * `--remote-prefetch=64`: about 1.5 minutes; 0 skips).
+ * `--remote-prefetch=128`: about 1.5 minutes; 0 skips).
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import {
@@ -106,7 +106,7 @@ interface Settings {
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--hub-v8-flags=--optimize-for-size] [--worker-log-level=warn] [--timeout-s=900] " +
   "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k] [--ceiling-tasks=10000] " +
-  "[--remote-tasks=3000] [--remote-rtts=0,50,100,150] [--remote-prefetch=64]";
+  "[--remote-tasks=3000] [--remote-rtts=0,50,100,150] [--remote-prefetch=128]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -125,7 +125,7 @@ function parseSettings(args: string[]): Settings {
     "ceiling-tasks": { type: "string", default: "10000" },
     "remote-tasks": { type: "string", default: "3000" },
     "remote-rtts": { type: "string", default: "0,50,100,150" },
-    "remote-prefetch": { type: "string", default: "64" },
+    "remote-prefetch": { type: "string", default: "128" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
