@@ -5,8 +5,8 @@
  */
 import { summarize, type Summary } from "./stats.ts";
 
-/** Latencies (ms) per route. */
-export type ApiLatencies = Record<string, Summary>;
+/** Latencies (ms) per route, and the route's first answer (cold caches, statements unprepared). */
+export type ApiLatencies = Record<string, Summary & { first: number; maxAtS: number }>;
 
 /** A running sampler. */
 export interface ApiSampler {
@@ -20,6 +20,8 @@ export interface ApiSampler {
 export function sampleApi(url: string, token: string): ApiSampler {
   const headers = { authorization: `Bearer ${token}` };
   const times: Record<string, number[]> = {};
+  const at: Record<string, number[]> = {};
+  const start = performance.now();
   let runId: string | null = null;
   let stopped = false;
   const loop = (async () => {
@@ -36,6 +38,7 @@ export function sampleApi(url: string, token: string): ApiSampler {
         await res.arrayBuffer();
         if (!res.ok) throw new Error(`${route} answered ${res.status}`);
         (times[route] ??= []).push(performance.now() - started);
+        (at[route] ??= []).push((started - start) / 1000);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -48,7 +51,11 @@ export function sampleApi(url: string, token: string): ApiSampler {
       stopped = true;
       await loop;
       return Object.fromEntries(
-        Object.entries(times).map(([route, ms]) => [route, summarize(ms)]),
+        Object.entries(times).map(([route, ms]) => [route, {
+          ...summarize(ms),
+          first: ms[0]!,
+          maxAtS: at[route]![ms.indexOf(Math.max(...ms))]!,
+        }]),
       );
     },
   };

@@ -25,7 +25,8 @@ export function historyReport(results: readonly WorkloadResult[]): string | null
         "(name wide-10k too to compare with an empty database).",
     `Hub peak RSS ${fixed(h.hubPeakRssMb, 0)} MB (goal < 200).`,
     "",
-    "API answers while the run went (ms; goal p99 ≤ 50):",
+    "API answers while the run went (ms; goal p99 ≤ 50; first = each route's first answer;",
+    "max at = when the slowest was asked, seconds after the sampling began, just before submission):",
     formatTable(
       [
         { header: "route" },
@@ -33,6 +34,8 @@ export function historyReport(results: readonly WorkloadResult[]): string | null
         { header: "p50", align: "right" },
         { header: "p99", align: "right" },
         { header: "max", align: "right" },
+        { header: "first", align: "right" },
+        { header: "max at s", align: "right" },
       ],
       Object.entries(api).map(([route, s]) => [
         route,
@@ -40,6 +43,8 @@ export function historyReport(results: readonly WorkloadResult[]): string | null
         fixed(s.p50, 1),
         fixed(s.p99, 1),
         fixed(s.max, 1),
+        fixed(s.first, 1),
+        fixed(s.maxAtS, 1),
       ]),
       { rule: true },
     ),
