@@ -46,6 +46,8 @@ export interface VerifyFindings {
   invariantViolations: Violation[];
   /** Staging files of killed attempts left next to outputs (never committed, never cleaned). */
   stagingLeftovers: number;
+  /** Attempts that ended `failed` (the task threw, or its result was refused), with why: the first 5. */
+  failedAttempts: { taskId: string; workerId: string | null; error: string }[];
 }
 
 /** What a chaos run did and found. */

@@ -47,6 +47,10 @@ export function formatReport(s: ChaosSummary): string {
       "attempts by outcome",
       Object.entries(s.attemptsByOutcome).map(([k, v]) => `${k} ${n(v)}`).join(", "),
     ],
+    ...s.failedAttempts.map((f): [string, string] => [
+      "failed attempt",
+      `${f.taskId} on ${f.workerId ?? "?"}: ${f.error}`,
+    ]),
     ["most attempts of one task", n(s.maxAttempt)],
     ["staging files left by killed attempts", n(s.stagingLeftovers)],
     ["invariant violations", n(s.invariantViolations.length)],

@@ -37,6 +37,7 @@ export async function verify(input: VerifyInput): Promise<VerifyFindings> {
     maxAttempt: found.maxAttempt,
     invariantViolations: found.invariantViolations,
     stagingLeftovers: onDisk.stagingLeftovers,
+    failedAttempts: found.failedAttempts,
   };
 }
 
@@ -84,6 +85,11 @@ async function checkDatabase(query: Query, input: VerifyInput) {
   );
   for (const r of outcomes) attemptsByOutcome[r.outcome ?? "open"] = r.n;
   const maxAttempt = await count("SELECT max(attempt) AS n FROM tasks");
+  const failedAttempts = (await query<
+    { task_id: string; worker_id: string | null; error: string | null }
+  >(
+    "SELECT task_id, worker_id, error FROM attempts WHERE outcome = 'failed' ORDER BY id LIMIT 5",
+  )).map((r) => ({ taskId: r.task_id, workerId: r.worker_id, error: r.error ?? "(no error)" }));
   // Leases of that very process (a restarted worker keeps its id) that expired in a window.
   const expiredOf = (w: { workerId: string; since: number }, from: number, to: number) =>
     count(
@@ -120,7 +126,7 @@ async function checkDatabase(query: Query, input: VerifyInput) {
   if (wrongOutputs > 0) {
     failures.push(`${wrongOutputs} node outputs are missing or not the published attempt's`);
   }
-  return { publications, attemptsByOutcome, maxAttempt, invariantViolations };
+  return { publications, attemptsByOutcome, maxAttempt, invariantViolations, failedAttempts };
 }
 
 /** Executions from `starts.log`, and staging files left next to outputs. */
