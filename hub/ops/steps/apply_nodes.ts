@@ -50,15 +50,22 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   const { byId, root } = e;
   // 1. Insert every task not yet known; those without a pin of their own
   // take the run's, if the run chose one.
+  // A node expanded here with nothing to require and no outputs yet goes
+  // in ready to run: what steps 2–6 would make of it.
   const runPin = runPinOf(e.lease);
+  const runnable = (n: ExpandNode) =>
+    e.mode === "expand" && n.expanded && !n.complete && !n.external && n.deps.length === 0 &&
+    ((e.families(n.family, n.version) ?? UNKNOWN_FAMILY).hasRun ?? true);
   const inserted = await insertTasks(
     tx,
-    [...byId.values()].filter((n) => n.id !== e.taskId).map((n) =>
-      withRunPin(n, runPin, e.families)
-    ),
+    [...byId.values()].filter((n) => n.id !== e.taskId).map((n) => ({
+      ...withRunPin(n, runPin, e.families),
+      runnable: runnable(n),
+    })),
     e.families,
     e.now,
   );
+  const insertedRunnable = inserted.filter((id) => runnable(byId.get(id)!)).length;
 
   // 2. Which expanded nodes are ours to apply: the root, tasks nobody expanded
   // yet, and done wrappers met again (re-expanded, as a wrapper is complete
@@ -126,7 +133,7 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
     }
   }
   await markFoundMembers(tx, found);
-  let readied = 0;
+  let readied = insertedRunnable;
   let done = found.length;
   readied += (await propagateDone(tx, found, e.now)).readied;
 

@@ -8,7 +8,7 @@ import { pinKey, type Selector } from "../../../shared/selector.ts";
 import type { Tx } from "../../db/client.ts";
 import { yieldNow } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
-import { rawAll, rows } from "../../db/raw_sql.ts";
+import { marks, rawAll, rows } from "../../db/raw_sql.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
 
 /** A task to insert, ready to expand. */
@@ -25,6 +25,12 @@ export interface NewTask {
   pinOverride?: Selector;
   /** A run's regional preference, stored as the task's spill-over state. */
   spill?: { label: string; values: string[]; spillAfterMs: number };
+  /**
+   * Already expanded, requiring nothing, its outputs missing: inserted ready
+   * to run rather than ready to expand (what its expansion would make it),
+   * in one write instead of an insert and an update.
+   */
+  runnable?: boolean;
 }
 
 /** The batch key: the params without the batch parameter (siblings share it). */
@@ -75,18 +81,19 @@ export async function insertTasks(
         batchKey(t.params, f.options.batch?.param),
         external ? now + external.deadlineMs : null,
         spill,
+        t.runnable ? "run" : "expand",
+        t.runnable ? 1 : null,
+        t.runnable ? now : 0,
         now,
         now,
         now,
       ];
     });
     const inserts = await rawAll<{ id: string }>(tx, {
-      text: `INSERT INTO tasks (id, family, version, params, state, kind, pin, priority,
+      text: `INSERT INTO tasks (id, family, version, params, state, pin, priority,
         max_attempts, retry_base_ms, retry_max_ms, resources, batch_key, external_deadline_at,
-        pin_spill, created_at, updated_at, ready_at)
-      VALUES ${
-        rows(part.length, "(?, ?, ?, ?, 'ready', 'expand', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      }
+        pin_spill, kind, has_run, next_attempt_at, created_at, updated_at, ready_at)
+      VALUES ${rows(part.length, `(?, ?, ?, ?, 'ready', ${marks(15)})`)}
       ON CONFLICT (id) DO NOTHING
       RETURNING id`,
       args,
