@@ -297,3 +297,33 @@ Deno.test("expandLocally() rejects with the signal's reason when aborted", async
     (e: unknown) => e === reason,
   );
 });
+
+Deno.test("expandLocally() checks the completeness of many tasks at once, boundedly, and keeps breadth-first order", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const Leaf = defineTask({
+    family: "Leaf",
+    params: z.object({ i: z.number().int() }),
+    complete: async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return false;
+    },
+  });
+  const Wide = defineTask({
+    family: "Wide",
+    params: z.object({ n: z.number().int() }),
+    requires: ({ n }) => Array.from({ length: n }, (_, i) => Leaf.of({ i })),
+  });
+  const root = Wide.of({ n: 200 });
+  const nodes = await expandLocally(root, { families: registry(Wide, Leaf), labels: {} });
+  assert.equal(nodes.length, 201);
+  assert.deepEqual(
+    nodes.slice(1).map((n) => n.params),
+    Array.from({ length: 200 }, (_, i) => ({ i })),
+  );
+  assert.ok(most > 1, `checks ran one at a time (${most})`);
+  assert.ok(most <= 64, `${most} checks at once`);
+});
