@@ -5,8 +5,8 @@
  * not from when the benchmark heard of them.
  */
 import type { HubStats } from "../hub/mod.ts";
-import type { ProcessHandle } from "../testing/process_handle.ts";
 import { measureFileCreate } from "./file_create.ts";
+import { tallyWarnings } from "./tally_warnings.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { tapEvents } from "../testing/event_tap.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
@@ -285,18 +285,4 @@ function cpuOf(cluster: Cluster): CpuSnapshot {
       ? null
       : perWorker.reduce<number>((sum, s) => sum + (s ?? 0), 0),
   };
-}
-
-/** Counts warn and error lines per message, over every process of the cluster. */
-function tallyWarnings(processes: readonly ProcessHandle[]): Record<string, number> {
-  const tally: Record<string, number> = {};
-  for (const p of processes) {
-    const kind = p.name.startsWith("bench-w") ? "worker" : "hub";
-    for (const l of p.lines) {
-      if (l.level !== "warn" && l.level !== "error") continue;
-      const key = `${kind}: ${l.level} ${l.msg ?? "?"}`;
-      tally[key] = (tally[key] ?? 0) + 1;
-    }
-  }
-  return tally;
 }
