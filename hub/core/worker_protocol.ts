@@ -70,6 +70,8 @@ export class WorkerProtocol {
   readonly #d: WorkerProtocolDeps;
   /** Completions arriving together are published together. */
   readonly #completions: WriteBatcher<Completion, CompletionResult>;
+  /** The last log write of each task with one in flight. */
+  readonly #logWrites = new Map<string, Promise<void>>();
 
   constructor(deps: WorkerProtocolDeps) {
     this.#d = deps;
@@ -205,6 +207,9 @@ export class WorkerProtocol {
     epoch: number,
     key: string,
   ): Promise<CompletionResult> {
+    // Lines sent before the result are stored before it (a log stream ends
+    // at the final state): a completion may join a batch queued earlier.
+    await this.#logWrites.get(taskId);
     const now = this.#d.now();
     const published = this.#completions.add({ taskId, epoch, key, workerId: link.workerId, now });
     // The next dispatch round's claims are queued behind this completion, so
@@ -281,6 +286,12 @@ export class WorkerProtocol {
   ): Promise<StoredTaskLogs> {
     const maxBytes = this.#d.taskLogMaxBytes ?? 1_048_576;
     const batch = { taskId, epoch, workerId: link.workerId, lines, dropped, maxBytes };
-    return this.#d.queue.write((tx) => storeTaskLogs(tx, { ...batch, now: this.#d.now() }));
+    const stored = this.#d.queue.write((tx) => storeTaskLogs(tx, { ...batch, now: this.#d.now() }));
+    const settled = stored.then(() => {}, () => {});
+    this.#logWrites.set(taskId, settled);
+    settled.then(() => {
+      if (this.#logWrites.get(taskId) === settled) this.#logWrites.delete(taskId);
+    });
+    return stored;
   }
 }
