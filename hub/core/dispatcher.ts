@@ -118,13 +118,12 @@ export class Dispatcher {
   }
 
   /**
-   * Claims, in one write, for the free slots of `asking` (or, `prefetch`,
+   * Claims, in one write, for the free slots of `links` (or, `prefetch`,
    * for their prefetch credit), and sends each its grants.
    */
-  async #grant(asking: WorkerLink[], prefetch: boolean): Promise<void> {
-    if (asking.length === 0) return;
+  async #grant(links: WorkerLink[], prefetch: boolean): Promise<void> {
+    if (links.length === 0) return;
     const { queue, leaseTtlMs } = this.#d;
-    const links = asking;
     const seq = this.#readySeq;
     const now = this.#d.now();
     const takers = links.map((l) => this.#taker(l, prefetch));

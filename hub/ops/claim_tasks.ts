@@ -4,10 +4,10 @@
  * of a disabled or paused family, nothing for a worker in a paused region;
  * a batchable task takes its ready siblings along.
  */
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
 import { chunks } from "../db/chunks.ts";
-import { placeholders, rawAll, rawRun } from "../db/raw_sql.ts";
+import { marks, placeholders, rawAll, rawRun } from "../db/raw_sql.ts";
 import type { LeaseKind } from "../db/schema.ts";
 import { type Candidate, ResourceBudget } from "./steps/resource_budget.ts";
 
@@ -46,8 +46,16 @@ export interface ClaimRequest {
   ttlMs: number;
 }
 
-const RETURNING = sql`RETURNING id, kind, family, version, params, attempt, lease_epoch AS epoch,
-  max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
+/** What a lease sets, the owner being `owner` (an SQL expression); then its TTL end and `now` twice. */
+const leaseSet = (owner: string) =>
+  `state = 'leased', lease_owner = ${owner}, lease_epoch = lease_epoch + 1,
+  lease_expires_at = ?, attempt = attempt + (kind = 'run'), started_at = ?, updated_at = ?,
+  status_message = NULL, progress = NULL`;
+const leaseArgs = ({ now, ttlMs }: { now: number; ttlMs: number }) => [now + ttlMs, now, now];
+
+/** What a claim's update returns (qualified: the round's update joins its VALUES list). */
+const RETURNING = `RETURNING tasks.id AS id, kind, family, version, params, attempt,
+  lease_epoch AS epoch, max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
   batch_key, dynamic_rounds, pin_spill`;
 
 /**
@@ -85,8 +93,8 @@ export interface ClaimRound {
 export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<ClaimedTask[][]> {
   const { now, takers: reqs } = round;
   const out: ClaimedTask[][] = reqs.map(() => []);
-  const asking = reqs.filter((r) => r.limit > 0 && r.pins.length > 0 && r.families.length > 0);
-  if (asking.length === 0) return out;
+  const asks = (r: ClaimTaker) => r.limit > 0 && r.pins.length > 0 && r.families.length > 0;
+  if (!reqs.some(asks)) return out;
   // One read for what holds claims back: disabled families (`name@version`),
   // paused families (every version) and paused regions.
   const held = await tx.all<{ kind: string; value: string }>(sql`
@@ -100,7 +108,7 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
   // Workers asking for the same pins and families share their candidates.
   const groups = new Map<string, { pins: readonly string[]; families: Family[]; reqs: number[] }>();
   reqs.forEach((req, i) => {
-    if (!asking.includes(req) || (req.region !== undefined && pausedRegions.has(req.region))) {
+    if (!asks(req) || (req.region !== undefined && pausedRegions.has(req.region))) {
       return;
     }
     const families = req.families.filter((f) =>
@@ -151,18 +159,13 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
   const ownerOf = new Map(grants.map((g) => [g.id, g.req]));
   const claimed: ClaimedRow[] = [];
   for (const part of chunks(grants, 400)) {
-    const { now, ttlMs } = round;
     claimed.push(
       ...await rawAll<ClaimedRow>(tx, {
         text: `WITH c(id, owner) AS (VALUES ${placeholders(part.length, 2)})
-        UPDATE tasks SET state = 'leased', lease_owner = c.owner,
-          lease_epoch = lease_epoch + 1, lease_expires_at = ?, attempt = attempt + (kind = 'run'),
-          started_at = ?, updated_at = ?, status_message = NULL, progress = NULL
-        FROM c WHERE tasks.id = c.id AND +tasks.state = 'ready'
-        RETURNING tasks.id AS id, kind, family, version, params, attempt, lease_epoch AS epoch,
-          max(coalesce(ready_at, created_at), next_attempt_at) AS queued_at,
-          batch_key, dynamic_rounds, pin_spill`,
-        args: [...part.flatMap((g) => [g.id, reqs[g.req]!.workerId]), now + ttlMs, now, now],
+          UPDATE tasks SET ${leaseSet("c.owner")}
+          FROM c WHERE tasks.id = c.id AND +tasks.state = 'ready'
+          ${RETURNING}`,
+        args: [...part.flatMap((g) => [g.id, reqs[g.req]!.workerId]), ...leaseArgs(round)],
       }),
     );
   }
@@ -211,19 +214,6 @@ type ClaimedRow = Omit<ClaimedTask, "queuedAt"> & {
   pin_spill: string | null;
 };
 
-function leaseSet(owner: SQL, { now, ttlMs }: { now: number; ttlMs: number }): SQL {
-  return sql`
-    state = 'leased',
-    lease_owner = ${owner},
-    lease_epoch = lease_epoch + 1,
-    lease_expires_at = ${now + ttlMs},
-    attempt = attempt + (kind = 'run'),
-    started_at = ${now},
-    updated_at = ${now},
-    status_message = NULL,
-    progress = NULL`;
-}
-
 function strip(
   c: Omit<ClaimedTask, "queuedAt"> & {
     queued_at: number;
@@ -251,14 +241,25 @@ async function claimSiblings(
   leader: { id: string; family: string; version: number; batch_key: string | null },
   max: number,
 ) {
-  const pins = sql.join(req.pins.map((p) => sql`${p}`), sql`, `);
-  return await tx.all<Omit<ClaimedTask, "queuedAt"> & { queued_at: number }>(sql`
-    UPDATE tasks SET ${leaseSet(sql`${req.workerId}`, round)}
-    WHERE id IN (
-      SELECT id FROM tasks INDEXED BY tasks_batch_idx
-      WHERE state = 'ready' AND batch_key IS NOT NULL AND family = ${leader.family}
-        AND version = ${leader.version} AND batch_key = ${leader.batch_key} AND kind = 'run'
-        AND id != ${leader.id} AND pin IN (${pins}) AND next_attempt_at <= ${round.now}
-      ORDER BY priority DESC, created_at LIMIT ${max})
-    ${RETURNING}`);
+  return await rawAll<ClaimedRow>(tx, {
+    text: `UPDATE tasks SET ${leaseSet("?")}
+      WHERE id IN (
+        SELECT id FROM tasks INDEXED BY tasks_batch_idx
+        WHERE state = 'ready' AND batch_key IS NOT NULL AND family = ? AND version = ?
+          AND batch_key = ? AND kind = 'run' AND id != ? AND pin IN (${marks(req.pins.length)})
+          AND next_attempt_at <= ?
+        ORDER BY priority DESC, created_at LIMIT ?)
+      ${RETURNING}`,
+    args: [
+      req.workerId,
+      ...leaseArgs(round),
+      leader.family,
+      leader.version,
+      leader.batch_key,
+      leader.id,
+      ...req.pins,
+      round.now,
+      max,
+    ],
+  });
 }

@@ -53,19 +53,22 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   // A node expanded here with nothing to require and no outputs yet goes
   // in ready to run: what steps 2–6 would make of it.
   const runPin = runPinOf(e.lease);
-  const runnable = (n: ExpandNode) =>
-    e.mode === "expand" && n.expanded && !n.complete && !n.external && n.deps.length === 0 &&
-    ((e.families(n.family, n.version) ?? UNKNOWN_FAMILY).hasRun ?? true);
+  const runnable = new Set(
+    [...byId.values()].filter((n) =>
+      e.mode === "expand" && n.expanded && !n.complete && !n.external && n.deps.length === 0 &&
+      ((e.families(n.family, n.version) ?? UNKNOWN_FAMILY).hasRun ?? true)
+    ).map((n) => n.id),
+  );
   const inserted = await insertTasks(
     tx,
     [...byId.values()].filter((n) => n.id !== e.taskId).map((n) => ({
       ...withRunPin(n, runPin, e.families),
-      runnable: runnable(n),
+      runnable: runnable.has(n.id),
     })),
     e.families,
     e.now,
   );
-  const insertedRunnable = inserted.filter((id) => runnable(byId.get(id)!)).length;
+  const insertedRunnable = inserted.filter((id) => runnable.has(id)).length;
 
   // 2. Which expanded nodes are ours to apply: the root, tasks nobody expanded
   // yet, and done wrappers met again (re-expanded, as a wrapper is complete
