@@ -31,9 +31,9 @@ import { goalsReport } from "./report_goals.ts";
 import { historyReport } from "./report_history.ts";
 import { formatRemote, measureRemote, type RemoteRound, type RemoteSettings } from "./remote.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
+import { chainOutputDir, wideOutputDir } from "./tasks.ts";
 
-/** Where `BenchWide(n)`'s leaves write (`bench/tasks.ts`). */
-const wideDir = (n: number) => (dataDir: string) => `${dataDir}/wide/${n}`;
+const wideDir = (n: number) => (dataDir: string) => wideOutputDir(dataDir, n);
 
 const WORKLOADS: readonly Workload[] = [
   {
@@ -80,7 +80,7 @@ const WORKLOADS: readonly Workload[] = [
     family: "BenchChain",
     params: { step: 499 },
     families: ["BenchChain"],
-    outputDir: (dataDir) => `${dataDir}/chain`,
+    outputDir: chainOutputDir,
     steps: 500,
   },
 ];
