@@ -126,7 +126,9 @@ export class WriteQueue {
   }
 
   async #drain(): Promise<void> {
-    // Let operations that arrive in the same tick join the first batch.
+    // Let the frames and requests already waiting in the event loop (not
+    // only this tick's operations) add theirs to the first group: one
+    // macrotask, far less than a commit.
     await yieldNow();
     try {
       while (this.#pending.length > 0) {
