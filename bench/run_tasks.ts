@@ -29,7 +29,7 @@ export async function fetchRunTasks(
       const { status, body }: { status: number; body: { tasks: ApiTask[]; next?: string | null } } =
         await api.request<{ tasks: ApiTask[]; next?: string | null }>(
           `/api/tasks?run=${encodeURIComponent(runId)}&family=${encodeURIComponent(family)}` +
-            `&limit=10000${after ? `&after=${encodeURIComponent(after)}` : ""}`,
+            `&limit=1000${after ? `&after=${encodeURIComponent(after)}` : ""}`,
         );
       if (status !== 200) {
         throw new Error(

@@ -163,11 +163,17 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
   let history: HistoryFigures | null = null;
   let measured;
   if (loaded) {
+    // Sampled while the run goes: from before its submission to its end
+    // (not while the bench then reads its ten thousand tasks).
     const sampler = sampleApi(cluster.hub.url, cluster.adminToken);
+    let stopped: ReturnType<typeof sampler.stop> | null = null;
     try {
-      measured = await measure(cluster, w, o, (runId) => sampler.watch(runId));
+      measured = await measure(cluster, w, o, {
+        submitted: (runId) => sampler.watch(runId),
+        ended: () => void (stopped = sampler.stop()),
+      });
     } finally {
-      history = { loaded, api: await sampler.stop(), prune: {} };
+      history = { loaded, api: await (stopped ?? sampler.stop()), prune: {} };
     }
     const pruned = await cluster.api.request("/api/db/prune", { body: {} });
     history.prune = pruned.body;
@@ -189,7 +195,7 @@ async function measure(
   cluster: Cluster,
   w: Workload,
   o: WorkloadOptions,
-  onSubmitted: (runId: string) => void = () => {},
+  hooks: { submitted?(runId: string): void; ended?(): void } = {},
 ): Promise<
   Omit<
     WorkloadResult,
@@ -205,7 +211,7 @@ async function measure(
     : await tapEvents(cluster.hub.url, cluster.adminToken, { query: "kind=run.state" });
   const wallStart = performance.now();
   const { runId } = await api.submit(w.family, w.params);
-  onSubmitted(runId);
+  hooks.submitted?.(runId);
   if (tap) {
     await tap.waitFor(
       (e) => e.runId === runId && ["done", "failed", "cancelled"].includes(String(e.data.to)),
@@ -216,6 +222,7 @@ async function measure(
     await waitForRun(api, runId, { timeoutMs: o.timeoutMs, everyMs: 100 });
   }
   const wallSeconds = (performance.now() - wallStart) / 1000;
+  hooks.ended?.();
   const cpuEnd = cpuOf(cluster);
   const used = (a: number | null, b: number | null) => a === null || b === null ? null : b - a;
   const cpuSeconds = {

@@ -16,7 +16,7 @@
  */
 import type { Database, Tx } from "./client.ts";
 import { dbErrorKind } from "./db_error_kind.ts";
-import { yieldNow } from "./yield_now.ts";
+import { startStretch, yieldNow } from "./yield_now.ts";
 
 interface Pending {
   op: (tx: Tx) => Promise<unknown>;
@@ -129,15 +129,18 @@ export class WriteQueue {
     // Let the frames and requests already waiting in the event loop (not
     // only this tick's operations) add theirs to the first group: one
     // macrotask, far less than a commit.
+    startStretch();
     await yieldNow();
     try {
       while (this.#pending.length > 0) {
         const batch = this.#pending.splice(0, this.#maxBatch);
+        startStretch();
         await this.#commit(batch);
         // Statements run synchronously: back-to-back transactions (the parts
         // of a big expansion) would hold every socket and HTTP request until
         // the last one. Between transactions, what arrived goes first (and
-        // may join the next group).
+        // may join the next group); after a long transaction, the rest of
+        // the hub gets a rest's worth of turns (see yield_now.ts).
         if (this.#pending.length > 0) await yieldNow();
       }
     } finally {

@@ -12,6 +12,7 @@ import { chunks } from "../db/chunks.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "./family_defaults.ts";
 import { applyNodes, type NodesToApply } from "./steps/apply_nodes.ts";
 import { failParked, repin } from "./steps/expansion_refusals.ts";
+import { yieldAfterFirst, yieldNow } from "../db/yield_now.ts";
 import { inheritPriority } from "./steps/inherit_priority.ts";
 import { staleReason } from "./steps/stale_reason.ts";
 
@@ -146,8 +147,11 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
 
   const applied = await applyNodes(tx, { ...nodesOf(e, mode, byId, lease), root });
 
-  // 7. What the root needs runs at least as urgently as the root.
+  // 7. What the root needs runs at least as urgently as the root (a walk
+  // of its whole subgraph: after a big part, the event loop goes first).
+  if (byId.size + root.deps.length > 400) await yieldNow();
   await inheritPriority(tx, e.taskId);
+  if (byId.size + root.deps.length > 400) await yieldNow();
 
   await tx.run(sql`
     UPDATE attempts SET ended_at = ${e.now}, outcome = ${mode === "park" ? "parked" : "done"}
@@ -193,7 +197,8 @@ async function unknownRequirements(
   }
   if (outside.size === 0) return null;
   const known = new Set<string>();
-  for (const part of chunks([...outside.keys()], 400)) {
+  for (const [i, part] of chunks([...outside.keys()], 400).entries()) {
+    await yieldAfterFirst(i);
     const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
     const rows = await tx.all<{ id: string }>(sql`SELECT id FROM tasks WHERE id IN (${list})`);
     for (const r of rows) known.add(r.id);

@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { ExpandNode } from "../../../shared/protocol.ts";
 import type { Tx } from "../../db/client.ts";
-import { yieldNow } from "../../db/yield_now.ts";
+import { yieldAfterFirst } from "../../db/yield_now.ts";
 import { chunks } from "../../db/chunks.ts";
 import { marks, placeholders, rawAll, rawRun } from "../../db/raw_sql.ts";
 import { type FamilyLookup, UNKNOWN_FAMILY } from "../family_defaults.ts";
@@ -78,7 +78,8 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   if (e.mode === "expand") {
     await reopenDoneWrappers(tx, candidates.filter((n) => !n.complete).map((n) => n.id), e.now);
   }
-  for (const part of chunks(candidates, 400)) {
+  for (const [i, part] of chunks(candidates, 400).entries()) {
+    await yieldAfterFirst(i);
     const rows = await rawAll<{ id: string }>(tx, {
       text: `SELECT id FROM tasks WHERE id IN (${marks(part.length)}) AND +state = 'ready'
         AND kind = 'expand'`,
@@ -109,8 +110,8 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   const pairs = ours.filter((n) => !n.complete).flatMap((n) =>
     [...new Set(n.deps)].map((d) => [n.id, d] as const)
   );
-  for (const part of chunks(pairs, 400)) {
-    await yieldNow();
+  for (const [i, part] of chunks(pairs, 400).entries()) {
+    await yieldAfterFirst(i);
     await rawRun(tx, {
       text: `INSERT INTO edges (task_id, dep_id) VALUES ${placeholders(part.length, 2)}
         ON CONFLICT DO NOTHING`,
@@ -150,7 +151,11 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   // 6. The rest wait for their requirements, or are ready (wrappers: done) when none is pending.
   const open = ours.filter((n) => !n.complete && !n.external);
   const pending = new Map<string, number>();
-  for (const part of chunks(open.filter((n) => n.deps.length > 0 || n.id === e.taskId), 400)) {
+  for (
+    const [i, part] of chunks(open.filter((n) => n.deps.length > 0 || n.id === e.taskId), 400)
+      .entries()
+  ) {
+    await yieldAfterFirst(i);
     const rows = await rawAll<{ task_id: string; n: number }>(tx, {
       text: `SELECT e.task_id, count(*) AS n FROM edges e LEFT JOIN tasks d ON d.id = e.dep_id
         WHERE e.task_id IN (${marks(part.length)}) AND (d.state IS NULL OR d.state != 'done')
@@ -172,7 +177,8 @@ export async function applyNodes(tx: Tx, e: NodesToApply): Promise<NodesApplied>
   }
   for (const [key, ids] of groups) {
     const [state, count, hasRun] = key.split("|") as [string, string, string];
-    for (const part of chunks(ids, 400)) {
+    for (const [i, part] of chunks(ids, 400).entries()) {
+      await yieldAfterFirst(i);
       const rows = await rawAll<{ id: string; lease_epoch: number }>(tx, {
         text: `UPDATE tasks SET state = ?, kind = 'run', has_run = ?, pending_deps = ?,
           lease_owner = NULL, lease_expires_at = NULL, ready_at = ?, next_attempt_at = ?,
@@ -224,7 +230,8 @@ async function refreshRunsJoiningFailures(
 ): Promise<void> {
   const open = nodes.filter((n) => !n.complete && n.deps.length > 0);
   const joining: string[] = [];
-  for (const part of chunks(open, 400)) {
+  for (const [i, part] of chunks(open, 400).entries()) {
+    await yieldAfterFirst(i);
     const rows = await rawAll<{ task_id: string }>(tx, {
       text: `SELECT DISTINCT e.task_id FROM edges e JOIN tasks d ON d.id = e.dep_id
         WHERE e.task_id IN (${

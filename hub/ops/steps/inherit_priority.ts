@@ -15,7 +15,7 @@ export async function inheritPriority(tx: Tx, rootId: string): Promise<void> {
       FROM edges e JOIN down ON e.task_id = down.id JOIN tasks t ON t.id = e.dep_id
     ),
     best(id, p) AS (SELECT id, max(p) FROM down GROUP BY id)
-    UPDATE tasks SET priority = (SELECT p FROM best WHERE best.id = tasks.id)
-    WHERE id IN (SELECT id FROM best) AND state NOT IN ('done', 'failed', 'cancelled')
-      AND priority < (SELECT p FROM best WHERE best.id = tasks.id)`);
+    UPDATE tasks SET priority = best.p FROM best
+    WHERE best.id = tasks.id AND tasks.priority < best.p
+      AND tasks.state NOT IN ('done', 'failed', 'cancelled')`);
 }
