@@ -6,7 +6,8 @@
  * running it (drizzle's chunk walk was 12 % of the hub's samples in a
  * wide run). Everything else keeps using drizzle.
  */
-import type { InValue, Row, Transaction } from "@libsql/client";
+import type { InValue, Transaction } from "@libsql/client";
+import { nativeRows } from "./statement_cache.ts";
 import type { Tx } from "./client.ts";
 
 /** A statement's text and its arguments, built side by side. */
@@ -22,10 +23,10 @@ function libsqlTx(tx: Tx): Transaction {
   return session.tx;
 }
 
-/** Runs `s` in `tx` and returns its rows (read by column name). */
-export async function rawAll<T>(tx: Tx, s: RawStatement): Promise<T[]> {
-  const result = await libsqlTx(tx).execute({ sql: s.text, args: s.args });
-  return result.rows as Row[] as unknown as T[];
+/** Runs `s` in `tx` and returns its rows: plain objects by column name (see `nativeRows`). */
+export function rawAll<T>(tx: Tx, s: RawStatement): Promise<T[]> {
+  const libsql = libsqlTx(tx);
+  return nativeRows<T>(() => libsql.execute({ sql: s.text, args: s.args }));
 }
 
 /** Runs `s` in `tx`; resolves to the rows it changed. */

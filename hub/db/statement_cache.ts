@@ -24,6 +24,35 @@ type Method = (this: Statement, ...args: unknown[]) => unknown;
 /** What the cache did (for tests and the bench). */
 export const statementCacheStats = { prepared: 0, reused: 0, dropped: 0 };
 
+/** Where {@link nativeRows} wants the rows of the statement being executed. */
+let capture: { rows: unknown[] | null } | null = null;
+
+/**
+ * The rows of the one statement that `execute` runs synchronously (a libSQL
+ * transaction's `execute`), as the driver returns them: plain objects
+ * keyed by column name, integers as numbers. The client would copy each
+ * row into an object of indexed and named properties, one
+ * `Object.defineProperty` per value, and convert every integer from a
+ * BigInt: 7 % of a busy hub's time. The client is handed no rows.
+ */
+export async function nativeRows<T>(execute: () => Promise<unknown>): Promise<T[]> {
+  const box: { rows: unknown[] | null } = { rows: null };
+  let pending: Promise<unknown>;
+  capture = box;
+  try {
+    pending = execute();
+  } finally {
+    capture = null;
+  }
+  await pending;
+  if (!box.rows) {
+    throw new Error(
+      "nativeRows: no rows came back (a statement that returns none, or one not run synchronously)",
+    );
+  }
+  return box.rows as T[];
+}
+
 let installed = false;
 
 /** Patches the driver's `Database.prototype.prepare` (once). */
@@ -53,6 +82,12 @@ export function installStatementCache(): void {
       if (typeof method !== "function") continue;
       stmt[name] = function (this: Statement, ...args: unknown[]) {
         try {
+          if (name === "all" && capture && !capture.rows) {
+            (this.safeIntegers as Method).call(this, false);
+            (this.raw as Method).call(this, false);
+            capture.rows = method.apply(this, args) as unknown[];
+            return [];
+          }
           return method.apply(this, args);
         } catch (error) {
           if (kept.get(sql) === stmt) {
@@ -64,6 +99,11 @@ export function installStatementCache(): void {
       };
     }
     rememberShape(stmt);
+    // The client asks for the columns to name its rows: none are wanted here.
+    const columns = stmt.columns as Method;
+    stmt.columns = function (this: Statement, ...args: unknown[]) {
+      return capture ? [] : columns.apply(this, args);
+    };
     kept.set(sql, stmt);
     if (kept.size > KEEP) kept.delete(kept.keys().next().value!);
     return stmt;

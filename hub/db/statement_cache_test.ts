@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
-import { installStatementCache, statementCacheStats } from "./statement_cache.ts";
+import { installStatementCache, nativeRows, statementCacheStats } from "./statement_cache.ts";
 
 Deno.test("the statement cache reuses statements, and drops one that threw", async () => {
   installStatementCache();
@@ -59,6 +59,42 @@ Deno.test("a statement refused for a busy database is not kept", async () => {
   } finally {
     a.close();
     b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("nativeRows hands back the driver's plain rows, and the client's rows stay as they were", async () => {
+  installStatementCache();
+  const dir = await Deno.makeTempDir({ prefix: "drover-stmt-native-" });
+  const client = createClient({ url: `file:${dir}/c.db`, timeout: 1_000 });
+  try {
+    await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, at INTEGER)");
+    await client.execute("INSERT INTO t (v, at) VALUES ('a', 1733300000000), (NULL, 2)");
+    const query = "SELECT id, v, at FROM t ORDER BY id";
+    const tx = await client.transaction("write");
+    try {
+      const rows = await nativeRows<{ id: number; v: string | null; at: number }>(() =>
+        tx.execute(query)
+      );
+      assert.deepEqual(rows, [{ id: 1, v: "a", at: 1733300000000 }, { id: 2, v: null, at: 2 }]);
+      assert.equal(Object.getPrototypeOf(rows[0]), Object.prototype);
+      // The same statement through the client: its own rows, by index and by name.
+      const viaClient = await tx.execute(query);
+      assert.equal(viaClient.rows.length, 2);
+      assert.equal(viaClient.rows[0]![1], "a");
+      assert.equal(viaClient.rows[0]!.at, 1733300000000);
+      assert.deepEqual(viaClient.columns, ["id", "v", "at"]);
+      // A statement that returns no rows is refused, not answered with none.
+      await assert.rejects(
+        () => nativeRows(() => tx.execute("UPDATE t SET v = 'b' WHERE id = 2")),
+        /no rows came back/,
+      );
+      await tx.commit();
+    } finally {
+      tx.close();
+    }
+  } finally {
+    client.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
