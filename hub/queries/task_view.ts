@@ -3,9 +3,11 @@ import { sql } from "drizzle-orm";
 import type { Task } from "../../shared/api_schemas.ts";
 import type { TaskState } from "../../shared/states.ts";
 
-/** The columns {@link toTask} reads: the task's, and its family's `disabled_until`. */
-export const TASK_COLUMNS = sql.raw(`tasks.*, (SELECT disabled_until FROM families f
-  WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until`);
+/** The columns {@link toTask} reads, as SQL text: the task's, and its family's `disabled_until`. */
+export const TASK_COLUMNS_TEXT = `tasks.*, (SELECT disabled_until FROM families f
+  WHERE f.name = tasks.family AND f.version = tasks.version) AS disabled_until`;
+/** {@link TASK_COLUMNS_TEXT} for drizzle's `sql`. */
+export const TASK_COLUMNS = sql.raw(TASK_COLUMNS_TEXT);
 
 /** A `tasks` row, with its family's `disabled_until`. */
 export interface TaskRow {
