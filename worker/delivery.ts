@@ -35,6 +35,14 @@ export interface DeliveryOptions {
   settled(entry: OutboxEntry): void;
 }
 
+/**
+ * Parts of one expansion sent ahead of their acknowledgements. The rest wait
+ * in the outbox, each sent as an earlier one is acknowledged: a hub handed
+ * all 400 parts of a 100,000-node expansion at once held them all in memory
+ * until it had applied them.
+ */
+export const EXPANSION_PARTS_IN_FLIGHT = 8;
+
 /** The worker's results until the hub acknowledges them. */
 export class Delivery {
   /** Task log lines, which go out before the results of their attempts. */
@@ -57,7 +65,7 @@ export class Delivery {
   queue(entries: readonly OutboxEntry[], log: Logger): void {
     for (const entry of this.#refuseOversize(entries, log)) {
       this.#o.outbox.add(entry);
-      const sent = this.#o.send(entry.frame);
+      const sent = this.#inWindow(entry) && this.#o.send(entry.frame);
       log.info("result queued", { taskId: entry.frame.taskId, type: entry.frame.type, sent });
     }
   }
@@ -104,7 +112,38 @@ export class Delivery {
    */
   replay(): void {
     this.logs.flush();
-    for (const entry of this.#o.outbox.entries()) this.#o.send(entry.frame);
+    for (const entry of this.#o.outbox.entries()) {
+      if (this.#inWindow(entry)) this.#o.send(entry.frame);
+    }
+  }
+
+  /** The earlier parts of `entry`'s expansion still in the outbox (for any other result: 0). */
+  #partsBefore(entry: OutboxEntry): OutboxEntry[] {
+    if (entry.frame.type !== "expand.result") return [];
+    const { taskId, epoch } = entry.frame;
+    const parts: OutboxEntry[] = [];
+    for (const other of this.#o.outbox.entries()) {
+      if (other === entry) break;
+      const f = other.frame;
+      if (f.type === "expand.result" && f.taskId === taskId && f.epoch === epoch) parts.push(other);
+    }
+    return parts;
+  }
+
+  /** Whether `entry` may go now: not a part beyond its expansion's window. */
+  #inWindow(entry: OutboxEntry): boolean {
+    return this.#partsBefore(entry).length < EXPANSION_PARTS_IN_FLIGHT;
+  }
+
+  /** After part `acked` of an expansion left the outbox: the part that entered the window goes. */
+  #sendNextPart(acked: OutboxEntry): void {
+    if (acked.frame.type !== "expand.result" || !acked.frame.more) return;
+    const { taskId, epoch } = acked.frame;
+    const waiting = this.#o.outbox.entries().filter((e) =>
+      e.frame.type === "expand.result" && e.frame.taskId === taskId && e.frame.epoch === epoch
+    );
+    const next = waiting[EXPANSION_PARTS_IN_FLIGHT - 1];
+    if (next) this.#o.send(next.frame);
   }
 
   /** Whether a result of the lease on `taskId` at `epoch` awaits its acknowledgement. */
@@ -137,6 +176,7 @@ export class Delivery {
     if (entry.frame.type === "task.complete") await this.#publish(entry, outcome, message);
     else if (entry.frame.type === "task.fail") this.#o.stats.failuresReported++;
     this.#o.outbox.remove(key);
+    this.#sendNextPart(entry);
     // An earlier part of an expansion: the lease goes on, until the last part's answer.
     if (!(entry.frame.type === "expand.result" && entry.frame.more)) this.#o.settled(entry);
     for (const wake of this.#waiters) wake();
