@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import { pollUntil } from "../testing/poll_until.ts";
 import { startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { EXPANSION_PARTS_IN_FLIGHT } from "../worker/delivery.ts";
+import { PART_NODES } from "../worker/expansion_parts.ts";
 
-Deno.test("a run of 5,000 leaves expands in 11 parts (500 nodes each) over one connection", async () => {
+Deno.test("a run of 5,000 leaves expands in 21 parts (250 nodes each, 8 in flight) over one connection", async () => {
   await using c = await startCluster({
     name: "big-run",
     workerEntry: "tests/fixtures/worker.ts",
@@ -36,8 +38,11 @@ Deno.test("a run of 5,000 leaves expands in 11 parts (500 nodes each) over one c
   assert.equal(root.state, "waiting");
   assert.deepEqual(root.attempts.map((a) => a.outcome), ["done"], "one expand attempt");
   const parts = c.hub.lines.filter((l) => l.msg === "part of an expansion applied").length;
-  // 5,001 nodes: 10 parts of 500 before the last, which holds the last node (the root).
-  assert.equal(parts, 10, "ten parts before the last");
+  // 5,001 nodes: 20 parts of 250 before the last, which holds the last node
+  // (the root); more parts than the worker sends ahead of their answers.
+  assert.equal(PART_NODES, 250);
+  assert.ok(5_000 / PART_NODES > EXPANSION_PARTS_IN_FLIGHT);
+  assert.equal(parts, 5_000 / PART_NODES, "twenty parts before the last");
   const connects = c.hub.lines.filter((l) => l.msg === "worker connected").length;
   assert.equal(connects, 1, "the worker never had to reconnect");
   const cancelled = await c.api.request(`/api/runs/${runId}/cancel`, { method: "POST", body: {} });
