@@ -125,13 +125,17 @@ export class Dispatcher {
     if (links.length === 0) return;
     const { queue, leaseTtlMs } = this.#d;
     const seq = this.#readySeq;
-    const now = this.#d.now();
     const takers = links.map((l) => this.#taker(l, prefetch));
     let claimed: ClaimedTask[][];
+    // The time of the claim is when it runs, after whatever was queued
+    // before it (completions that free resources among them): a lease never
+    // starts, on the record, before the one it replaces ended.
+    let now = this.#d.now();
     try {
-      claimed = await queue.write((tx) =>
-        claimTasksForMany(tx, { now, ttlMs: leaseTtlMs, takers })
-      );
+      claimed = await queue.write((tx) => {
+        now = this.#d.now();
+        return claimTasksForMany(tx, { now, ttlMs: leaseTtlMs, takers });
+      });
     } catch (error) {
       this.#d.log.error("claim failed", { workers: links.map((l) => l.workerId), error });
       return;
