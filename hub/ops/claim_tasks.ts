@@ -97,11 +97,13 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
   if (!reqs.some(asks)) return out;
   // One read for what holds claims back: disabled families (`name@version`),
   // paused families (every version) and paused regions.
-  const held = await tx.all<{ kind: string; value: string }>(sql`
-    SELECT 'disabled' AS kind, name || '@' || version AS value FROM families
-    WHERE disabled_until > ${now}
-    UNION ALL
-    SELECT kind, value FROM pauses WHERE kind = 'family' OR kind = 'region'`);
+  const held = await rawAll<{ kind: string; value: string }>(tx, {
+    text: `SELECT 'disabled' AS kind, name || '@' || version AS value FROM families
+      WHERE disabled_until > ?
+      UNION ALL
+      SELECT kind, value FROM pauses WHERE kind = 'family' OR kind = 'region'`,
+    args: [now],
+  });
   const disabled = new Set(held.filter((h) => h.kind === "disabled").map((h) => h.value));
   const paused = new Set(held.filter((h) => h.kind === "family").map((h) => h.value));
   const pausedRegions = new Set(held.filter((h) => h.kind === "region").map((h) => h.value));

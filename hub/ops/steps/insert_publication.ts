@@ -1,5 +1,5 @@
 /** Publications: the record of how a task became done. */
-import { sql } from "drizzle-orm";
+import { rawRun } from "../../db/raw_sql.ts";
 import type { Tx } from "../../db/client.ts";
 
 /** Records how a task became done (unique per key and per task). */
@@ -12,7 +12,9 @@ export async function insertPublication(
   kind: "run" | "found" | "wrapper" | "manual",
   now: number,
 ): Promise<void> {
-  await tx.run(sql`
-    INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
-    VALUES (${key}, ${taskId}, ${epoch}, ${workerId}, ${kind}, ${now})`);
+  await rawRun(tx, {
+    text: `INSERT INTO publications (key, task_id, epoch, worker_id, kind, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)`,
+    args: [key, taskId, epoch, workerId, kind, now],
+  });
 }

@@ -5,6 +5,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { chunks } from "../../db/chunks.ts";
+import { marks, rawAll, rawRun } from "../../db/raw_sql.ts";
 import { insertPublication } from "./insert_publication.ts";
 import { finishRunsRootedAt } from "./run_states.ts";
 
@@ -35,15 +36,25 @@ export async function propagateDone(
     const next: string[] = [];
     await finishRunsRootedAt(tx, frontier, now);
     for (const part of chunks(frontier, 400)) {
-      const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
-      const dependents = sql`SELECT task_id FROM edges WHERE dep_id IN (${list})`;
-      await tx.run(sql`
-        UPDATE tasks SET
+      // Raw text: the hot path of every completion batch (see raw_sql.ts).
+      const list = marks(part.length);
+      const dependents = `SELECT task_id FROM edges WHERE dep_id IN (${list})`;
+      await rawRun(tx, {
+        text: `UPDATE tasks SET
           pending_deps = pending_deps - (
             SELECT count(*) FROM edges e WHERE e.task_id = tasks.id AND e.dep_id IN (${list})),
-          updated_at = ${now}
-        WHERE +state = 'waiting' AND id IN (${dependents})`);
-      const settled = await settleWaiting(tx, dependents, now);
+          updated_at = ?
+        WHERE +state = 'waiting' AND id IN (${dependents})`,
+        args: [...part, now, ...part],
+      });
+      const settled = await settle(
+        tx,
+        await rawAll<SettledRow>(tx, {
+          text: `${SETTLE} (${dependents}) RETURNING id, state, lease_epoch`,
+          args: [now, now, now, ...part],
+        }),
+        now,
+      );
       result.readied += settled.readied;
       result.wrappersDone.push(...settled.wrappersDone);
       next.push(...settled.wrappersDone);
@@ -53,22 +64,20 @@ export async function propagateDone(
   return result;
 }
 
-/**
- * Waiting tasks among `ids` (a list or a subquery) with nothing pending
- * become ready, or, for wrappers, done and published. The caller propagates
- * the wrappers returned.
- */
-export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Propagation> {
+type SettledRow = { id: string; state: string; lease_epoch: number };
+
+/** Waiting tasks with nothing pending become ready, or (wrappers) done; `id IN` follows. */
+const SETTLE = `UPDATE tasks SET
+    state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
+    kind = 'run',
+    ready_at = ?,
+    finished_at = CASE WHEN has_run = 0 THEN ? ELSE NULL END,
+    updated_at = ?
+  WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN`;
+
+/** Counts what {@link SETTLE} readied, and publishes the wrappers it made done. */
+async function settle(tx: Tx, rows: readonly SettledRow[], now: number): Promise<Propagation> {
   const result: Propagation = { readied: 0, wrappersDone: [] };
-  const rows = await tx.all<{ id: string; state: string; lease_epoch: number }>(sql`
-    UPDATE tasks SET
-      state = CASE WHEN has_run = 0 THEN 'done' ELSE 'ready' END,
-      kind = 'run',
-      ready_at = ${now},
-      finished_at = CASE WHEN has_run = 0 THEN ${now} ELSE NULL END,
-      updated_at = ${now}
-    WHERE +state = 'waiting' AND pending_deps <= 0 AND id IN (${ids})
-    RETURNING id, state, lease_epoch`);
   for (const row of rows) {
     if (row.state === "done") {
       await insertPublication(
@@ -86,4 +95,21 @@ export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Prop
     }
   }
   return result;
+}
+
+/**
+ * Waiting tasks among `ids` (a list or a subquery) with nothing pending
+ * become ready, or, for wrappers, done and published. The caller propagates
+ * the wrappers returned.
+ */
+export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Propagation> {
+  // SETTLE's placeholders are all `now`.
+  const update = sql.join(
+    SETTLE.split("?").flatMap((text, i) =>
+      i === 0 ? [sql.raw(text)] : [sql`${now}`, sql.raw(text)]
+    ),
+    sql``,
+  );
+  const rows = await tx.all<SettledRow>(sql`${update} (${ids}) RETURNING id, state, lease_epoch`);
+  return await settle(tx, rows, now);
 }

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import type { RunState, TaskState } from "../../../shared/states.ts";
 import type { Reader, Tx } from "../../db/client.ts";
 import { chunks } from "../../db/chunks.ts";
+import { marks, rawRun } from "../../db/raw_sql.ts";
 import { subgraphOf } from "../../db/subgraph.ts";
 
 /** What the rule looks at: the root's state and the failed and cancelled tasks of the run. */
@@ -56,9 +57,11 @@ export async function finishRunsRootedAt(
   now: number,
 ): Promise<void> {
   for (const part of chunks(doneIds, 400)) {
-    const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
-    await tx.run(sql`UPDATE runs SET state = 'done', finished_at = ${now}
-      WHERE root_task_id IN (${list}) AND state != 'done'`);
+    await rawRun(tx, {
+      text: `UPDATE runs SET state = 'done', finished_at = ?
+        WHERE root_task_id IN (${marks(part.length)}) AND state != 'done'`,
+      args: [now, ...part],
+    });
   }
 }
 
