@@ -32,6 +32,7 @@ import { historyReport } from "./report_history.ts";
 import { formatRemote, measureRemote, type RemoteRound, type RemoteSettings } from "./remote.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
 import { chainOutputDir, wideOutputDir } from "./tasks.ts";
+import { describeStartProbe, measureFileCreate } from "./file_create.ts";
 
 const wideDir = (n: number) => (dataDir: string) => wideOutputDir(dataDir, n);
 
@@ -183,6 +184,8 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const root = await Deno.makeTempDir({ prefix: "drover-bench-" });
+  const startProbe = describeStartProbe(measureFileCreate(`${root}/probe`));
+  console.error(`bench: ${startProbe.split("\n")[0]}`);
   const started = performance.now();
   const results: WorkloadResult[] = [];
   const failures: string[] = [];
@@ -250,6 +253,7 @@ if (import.meta.main) {
   }
   const totalSeconds = (performance.now() - started) / 1000;
   console.log(report(results, settings, totalSeconds));
+  console.log(startProbe);
   const history = historyReport(results);
   if (history) console.log(`\n${history}`);
   if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
