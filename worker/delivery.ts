@@ -117,32 +117,24 @@ export class Delivery {
     }
   }
 
-  /** The earlier parts of `entry`'s expansion still in the outbox (for any other result: 0). */
-  #partsBefore(entry: OutboxEntry): OutboxEntry[] {
-    if (entry.frame.type !== "expand.result") return [];
-    const { taskId, epoch } = entry.frame;
-    const parts: OutboxEntry[] = [];
-    for (const other of this.#o.outbox.entries()) {
-      if (other === entry) break;
-      const f = other.frame;
-      if (f.type === "expand.result" && f.taskId === taskId && f.epoch === epoch) parts.push(other);
-    }
-    return parts;
+  /** The parts of the expansion of `taskId` at `epoch` still in the outbox, in order. */
+  #parts(taskId: string, epoch: number): OutboxEntry[] {
+    return this.#o.outbox.entries().filter((e) =>
+      e.frame.type === "expand.result" && e.frame.taskId === taskId && e.frame.epoch === epoch
+    );
   }
 
-  /** Whether `entry` may go now: not a part beyond its expansion's window. */
+  /** Whether `entry` may go now: any result but a part beyond its expansion's window. */
   #inWindow(entry: OutboxEntry): boolean {
-    return this.#partsBefore(entry).length < EXPANSION_PARTS_IN_FLIGHT;
+    if (entry.frame.type !== "expand.result") return true;
+    return this.#parts(entry.frame.taskId, entry.frame.epoch).indexOf(entry) <
+      EXPANSION_PARTS_IN_FLIGHT;
   }
 
   /** After part `acked` of an expansion left the outbox: the part that entered the window goes. */
   #sendNextPart(acked: OutboxEntry): void {
     if (acked.frame.type !== "expand.result" || !acked.frame.more) return;
-    const { taskId, epoch } = acked.frame;
-    const waiting = this.#o.outbox.entries().filter((e) =>
-      e.frame.type === "expand.result" && e.frame.taskId === taskId && e.frame.epoch === epoch
-    );
-    const next = waiting[EXPANSION_PARTS_IN_FLIGHT - 1];
+    const next = this.#parts(acked.frame.taskId, acked.frame.epoch)[EXPANSION_PARTS_IN_FLIGHT - 1];
     if (next) this.#o.send(next.frame);
   }
 

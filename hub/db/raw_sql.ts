@@ -16,11 +16,16 @@ export interface RawStatement {
   args: InValue[];
 }
 
+/** The libSQL transaction under a drizzle transaction (or savepoint) handle, if it is one. */
+function libsqlTxOf(db: Reader): Transaction | undefined {
+  return (db as unknown as { session?: { tx?: Transaction } }).session?.tx;
+}
+
 /** The libSQL transaction under a drizzle transaction (or savepoint) handle. */
 function libsqlTx(tx: Tx): Transaction {
-  const session = (tx as unknown as { session?: { tx?: Transaction } }).session;
-  if (!session?.tx) throw new Error("rawAll/rawRun need a libSQL transaction handle");
-  return session.tx;
+  const libsql = libsqlTxOf(tx);
+  if (!libsql) throw new Error("rawAll/rawRun need a libSQL transaction handle");
+  return libsql;
 }
 
 /** Runs `s` in `tx` and returns its rows: plain objects by column name (see `nativeRows`). */
@@ -36,9 +41,7 @@ export function rawAll<T>(tx: Tx, s: RawStatement): Promise<T[]> {
  * read transaction (a snapshot, no lock).
  */
 export async function readRows<T>(db: Reader, s: RawStatement): Promise<T[]> {
-  if ((db as unknown as { session?: { tx?: Transaction } }).session?.tx) {
-    return await rawAll<T>(db as Tx, s);
-  }
+  if (libsqlTxOf(db)) return await rawAll<T>(db as Tx, s);
   const client = (db as unknown as { $client?: Client }).$client;
   if (!client) throw new Error("readRows needs a libSQL database or transaction handle");
   const tx = await client.transaction("read");

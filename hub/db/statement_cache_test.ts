@@ -4,14 +4,24 @@
  * database leaves nothing behind that a later read could see.
  */
 import assert from "node:assert/strict";
-import { createClient } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { installStatementCache, nativeRows, statementCacheStats } from "./statement_cache.ts";
 
-Deno.test("the statement cache reuses statements, and drops one that threw", async () => {
+/** Runs `body` with the cache installed and a client on a new file database, then cleans up. */
+async function withClient(body: (client: Client) => Promise<void>): Promise<void> {
   installStatementCache();
   const dir = await Deno.makeTempDir({ prefix: "drover-stmt-" });
   const client = createClient({ url: `file:${dir}/a.db`, timeout: 1_000 });
   try {
+    await body(client);
+  } finally {
+    client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the statement cache reuses statements, and drops one that threw", async () => {
+  await withClient(async (client) => {
     await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     const before = { ...statementCacheStats };
     for (let i = 0; i < 5; i++) {
@@ -30,10 +40,7 @@ Deno.test("the statement cache reuses statements, and drops one that threw", asy
     await client.execute({ sql: "INSERT INTO t (v) VALUES (?)", args: ["after"] });
     const last = await client.execute("SELECT v FROM t ORDER BY id DESC LIMIT 1");
     assert.equal(last.rows[0]!.v, "after");
-  } finally {
-    client.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a statement refused for a busy database is not kept", async () => {
@@ -64,10 +71,7 @@ Deno.test("a statement refused for a busy database is not kept", async () => {
 });
 
 Deno.test("nativeRows hands back the driver's plain rows, and the client's rows stay as they were", async () => {
-  installStatementCache();
-  const dir = await Deno.makeTempDir({ prefix: "drover-stmt-native-" });
-  const client = createClient({ url: `file:${dir}/c.db`, timeout: 1_000 });
-  try {
+  await withClient(async (client) => {
     await client.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, at INTEGER)");
     await client.execute("INSERT INTO t (v, at) VALUES ('a', 1733300000000), (NULL, 2)");
     const query = "SELECT id, v, at FROM t ORDER BY id";
@@ -93,8 +97,5 @@ Deno.test("nativeRows hands back the driver's plain rows, and the client's rows 
     } finally {
       tx.close();
     }
-  } finally {
-    client.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

@@ -147,11 +147,12 @@ export async function applyExpansion(tx: Tx, e: Expansion): Promise<ExpansionRes
 
   const applied = await applyNodes(tx, { ...nodesOf(e, mode, byId, lease), root });
 
-  // 7. What the root needs runs at least as urgently as the root (a walk
-  // of its whole subgraph: after a big part, the event loop goes first).
-  if (byId.size + root.deps.length > 400) await yieldNow();
+  // 7. What the root needs runs at least as urgently as the root: a walk of
+  // its whole subgraph, so after a big part the event loop goes before and after.
+  const big = byId.size + root.deps.length > 400;
+  if (big) await yieldNow();
   await inheritPriority(tx, e.taskId);
-  if (byId.size + root.deps.length > 400) await yieldNow();
+  if (big) await yieldNow();
 
   await tx.run(sql`
     UPDATE attempts SET ended_at = ${e.now}, outcome = ${mode === "park" ? "parked" : "done"}

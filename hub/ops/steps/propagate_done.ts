@@ -2,7 +2,6 @@
  * Readiness: when tasks become done, their dependents' pending counts drop;
  * a dependent at zero becomes ready (or, for a wrapper, done itself).
  */
-import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { chunks } from "../../db/chunks.ts";
 import { marks, rawAll, rawRun } from "../../db/raw_sql.ts";
@@ -98,18 +97,18 @@ async function settle(tx: Tx, rows: readonly SettledRow[], now: number): Promise
 }
 
 /**
- * Waiting tasks among `ids` (a list or a subquery) with nothing pending
+ * Waiting tasks among `ids` (at most a chunk: 400) with nothing pending
  * become ready, or, for wrappers, done and published. The caller propagates
  * the wrappers returned.
  */
-export async function settleWaiting(tx: Tx, ids: SQL, now: number): Promise<Propagation> {
-  // SETTLE's placeholders are all `now`.
-  const update = sql.join(
-    SETTLE.split("?").flatMap((text, i) =>
-      i === 0 ? [sql.raw(text)] : [sql`${now}`, sql.raw(text)]
-    ),
-    sql``,
-  );
-  const rows = await tx.all<SettledRow>(sql`${update} (${ids}) RETURNING id, state, lease_epoch`);
+export async function settleWaiting(
+  tx: Tx,
+  ids: readonly string[],
+  now: number,
+): Promise<Propagation> {
+  const rows = await rawAll<SettledRow>(tx, {
+    text: `${SETTLE} (${marks(ids.length)}) RETURNING id, state, lease_epoch`,
+    args: [now, now, now, ...ids],
+  });
   return await settle(tx, rows, now);
 }

@@ -100,7 +100,7 @@ export async function settleReopened(
   const reblocked: string[] = [];
   for (const part of chunks(ids, 400)) {
     const list = sql.join(part.map((id) => sql`${id}`), sql`, `);
-    const settled = await settleWaiting(tx, list, now);
+    const settled = await settleWaiting(tx, part, now);
     const more = await propagateDone(tx, settled.wrappersDone, now);
     propagation.readied += settled.readied + more.readied;
     propagation.wrappersDone.push(...settled.wrappersDone, ...more.wrappersDone);
