@@ -7,7 +7,9 @@
  * by self time.
  *
  * Flags: `--tasks=10000`, `--workers=4`, `--slots=8`, `--timeout-s=900`,
- * `--process=hub` (or `worker`: the first worker).
+ * `--process=hub` (or `worker`: the first worker), `--workload=wide` (or
+ * `chain`: `BenchChain` of `--tasks` steps, one task at a time, where a
+ * step's fixed costs show).
  */
 import { freePort } from "../testing/free_port.ts";
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
@@ -16,7 +18,7 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 import { CpuProfiler, heaviest, inclusive } from "./cpu_profile.ts";
 
 const USAGE = "Usage: deno task bench:profile [--tasks=10000] [--workers=4] [--slots=8] " +
-  "[--timeout-s=900] [--process=hub|worker]";
+  "[--timeout-s=900] [--process=hub|worker] [--workload=wide|chain]";
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals, problems } = parseFlags(args, {
@@ -25,6 +27,7 @@ async function main(args: string[]): Promise<void> {
     slots: { type: "string", default: "8" },
     "timeout-s": { type: "string", default: "900" },
     process: { type: "string", default: "hub" },
+    workload: { type: "string", default: "wide" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const n = wholeNumber(problems, "--tasks", values.tasks, 1, 1_000_000);
@@ -34,6 +37,10 @@ async function main(args: string[]): Promise<void> {
   const target = values.process;
   if (target !== "hub" && target !== "worker") {
     problems.push(`--process must be hub or worker, not "${target}"`);
+  }
+  const workload = values.workload;
+  if (workload !== "wide" && workload !== "chain") {
+    problems.push(`--workload must be wide or chain, not "${workload}"`);
   }
   throwIfProblems(problems, USAGE);
 
@@ -55,12 +62,15 @@ async function main(args: string[]): Promise<void> {
   });
   const profiler = await CpuProfiler.start(inspector);
   const started = performance.now();
-  const { runId } = await cluster.api.submit("BenchWide", { n });
+  const [family, params] = workload === "chain"
+    ? ["BenchChain", { step: n - 1 }]
+    : ["BenchWide", { n }];
+  const { runId } = await cluster.api.submit(family, params);
   const run = await waitForRun(cluster.api, runId, { timeoutMs, everyMs: 1_000 });
   const seconds = (performance.now() - started) / 1000;
   const profile = await profiler.stop();
   console.log(
-    `BenchWide(${n}): ${run.state} in ${seconds.toFixed(1)} s, ` +
+    `${family}(${JSON.stringify(params)}): ${run.state} in ${seconds.toFixed(1)} s, ` +
       `${
         (Number(run.total) / seconds).toFixed(0)
       } tasks/s (${workers} workers × ${slots} slots); ` +
