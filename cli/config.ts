@@ -16,11 +16,14 @@ export interface ClientConfig {
   token: string | null;
   /** Where {@link ClientConfig.token} came from, for error messages; null without a token. */
   tokenSource: TokenSource | null;
+  /** A PEM file of CAs trusted for an `https://` hub besides the default roots (`DROVER_HUB_CA_FILE`). */
+  caFile?: string;
 }
 
 const envSchema = z.object({
   DROVER_URL: z.string().optional(),
   DROVER_TOKEN: z.string().optional(),
+  DROVER_HUB_CA_FILE: z.string().optional(),
 });
 
 /** Resolves the config from flags and the environment; a bad URL is a {@link UsageError}. */
@@ -33,10 +36,12 @@ export function loadClientConfig(
   const source = flags.url !== null ? "--url" : fromEnv !== null ? "DROVER_URL" : "default";
   const url = flags.url ?? fromEnv ?? DEFAULT_HUB_URL;
   const envToken = nonEmpty(parsed.DROVER_TOKEN);
+  const caFile = nonEmpty(parsed.DROVER_HUB_CA_FILE);
   return {
     baseUrl: normalizeBaseUrl(url, source),
     token: flags.token ?? envToken,
     tokenSource: flags.token !== null ? "--token" : envToken !== null ? "DROVER_TOKEN" : null,
+    ...(caFile === null ? {} : { caFile }),
   };
 }
 

@@ -37,3 +37,9 @@ Deno.test("loadClientConfig() refuses a URL that is not http(s), naming where it
     /Invalid hub URL "not a url" \(from DROVER_URL\)/,
   );
 });
+
+Deno.test("loadClientConfig() takes the hub's CA file from DROVER_HUB_CA_FILE", () => {
+  const config = loadClientConfig(NO_FLAGS, { DROVER_HUB_CA_FILE: "/etc/drover/hub-ca.pem" });
+  assert.equal(config.caFile, "/etc/drover/hub-ca.pem");
+  assert.equal(loadClientConfig(NO_FLAGS, { DROVER_HUB_CA_FILE: " " }).caFile, undefined);
+});

@@ -19,7 +19,9 @@ export function networkReason(error: unknown, timeoutMs: number): string {
   }
   if (text.includes("connection reset")) return "connection reset";
   if (text.includes("timed out")) return "connection timed out";
-  if (text.includes("certificate")) return "TLS certificate rejected";
+  if (text.includes("certificate")) {
+    return "TLS certificate rejected (set DROVER_HUB_CA_FILE to the CA that signed the hub's)";
+  }
   if (text.includes("corrupt message")) return "TLS handshake failed (does it speak plain HTTP?)";
   const blocked = text.match(/requests to port (\d+) are blocked/);
   if (blocked) return `fetch refuses port ${blocked[1]} (a reserved port); use another port`;

@@ -28,11 +28,24 @@ import { generateTokenCommand, tokenCommand } from "./commands/token.ts";
 import { workerModeCommand } from "./commands/worker_mode.ts";
 import { workersCommand } from "./commands/workers.ts";
 import { loadClientConfig } from "./config.ts";
+import { readCaFile } from "../worker/read_ca_file.ts";
 import { describeAuthError } from "./describe_auth_error.ts";
 import { HubAuthError, HubError, HubUnreachableError, UsageError } from "./errors.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
 import { createHubClock } from "./hub_clock.ts";
 import type { Io } from "./io.ts";
+
+/** A `fetch` that also trusts the CAs in `caFile` (a bad file is a usage error). */
+async function fetchTrusting(caFile: string): Promise<typeof fetch> {
+  let caCerts: string[];
+  try {
+    caCerts = await readCaFile(caFile);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const client = Deno.createHttpClient({ caCerts });
+  return (input, init) => fetch(input, { ...init, client });
+}
 
 /** How often `--wait` polls the run or backfill. */
 const POLL_MS = 200;
@@ -68,8 +81,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<Ex
     const config = loadClientConfig(invocation, deps.env);
     const now = deps.now ?? Date.now;
     const clock = createHubClock(now);
+    const fetch = deps.fetch ?? (config.caFile ? await fetchTrusting(config.caFile) : undefined);
     const ctx: CommandContext = {
-      client: createApiClient({ ...config, fetch: deps.fetch, clock }),
+      client: createApiClient({ ...config, fetch, clock }),
       io: deps.io,
       json: invocation.json,
       now,

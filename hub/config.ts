@@ -65,6 +65,8 @@ export const hubConfigSchema = z.object({
     TOKEN_PATTERN,
     "must be a Drover token (drv_tok_<12 hex>_<43 base64url>): make one with `drover token generate`",
   ).optional(),
+  DROVER_TLS_CERT_FILE: z.string().min(1).optional(),
+  DROVER_TLS_KEY_FILE: z.string().min(1).optional(),
   DROVER_METRICS: z.enum(["on", "off"]).default("on"),
   DROVER_METRICS_LISTEN: z.string().optional().transform((text, ctx) => {
     if (text === undefined) return undefined;
@@ -168,6 +170,8 @@ export interface HubConfig {
   workerAuth: "token" | "none";
   /** An admin token to store at start (`DROVER_ADMIN_TOKEN`); else one is generated once. */
   adminToken?: string;
+  /** Serve HTTPS and WSS with this certificate chain and key (PEM files), else plain HTTP. */
+  tls?: { certFile: string; keyFile: string };
   /** `off`: nothing is measured and `/metrics` answers 404 (`DROVER_METRICS`). */
   metrics: boolean;
   /** A second address serving only `GET /metrics`, without a token (`DROVER_METRICS_LISTEN`). */
@@ -195,6 +199,16 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     Object.entries(env).filter(([k, v]) => k.startsWith("DROVER_") && v !== ""),
   );
   const result = hubConfigSchema.superRefine((c, ctx) => {
+    for (const [set, unset] of [["CERT", "KEY"], ["KEY", "CERT"]] as const) {
+      if (c[`DROVER_TLS_${set}_FILE`] && !c[`DROVER_TLS_${unset}_FILE`]) {
+        ctx.addIssue({
+          code: "custom",
+          path: [`DROVER_TLS_${unset}_FILE`],
+          message: `is not set, but DROVER_TLS_${set}_FILE is: HTTPS needs both the ` +
+            "certificate (chain) and its private key, as PEM files",
+        });
+      }
+    }
     if (c.DROVER_METRICS === "off" && c.DROVER_METRICS_LISTEN) {
       ctx.addIssue({
         code: "custom",
@@ -232,6 +246,9 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     workerAuth: c.DROVER_WORKER_AUTH,
     adminToken: c.DROVER_ADMIN_TOKEN,
     metrics: c.DROVER_METRICS === "on",
+    ...(c.DROVER_TLS_CERT_FILE && c.DROVER_TLS_KEY_FILE
+      ? { tls: { certFile: c.DROVER_TLS_CERT_FILE, keyFile: c.DROVER_TLS_KEY_FILE } }
+      : {}),
     ...(c.DROVER_METRICS_LISTEN ? { metricsListen: c.DROVER_METRICS_LISTEN } : {}),
     eventRetentionMs: c.DROVER_EVENT_RETENTION,
     eventStreams: c.DROVER_EVENT_STREAMS,

@@ -215,3 +215,20 @@ Deno.test("loadHubConfig() reads DROVER_METRICS_LISTEN as host:port, and refuses
     /DROVER_METRICS_LISTEN: is set, but DROVER_METRICS=off/,
   );
 });
+
+Deno.test("loadHubConfig() takes a certificate and key for HTTPS together, or neither", () => {
+  const tls = loadHubConfig({
+    DROVER_TLS_CERT_FILE: "/etc/drover/hub.pem",
+    DROVER_TLS_KEY_FILE: "/etc/drover/hub.key",
+  }).tls;
+  assert.deepEqual(tls, { certFile: "/etc/drover/hub.pem", keyFile: "/etc/drover/hub.key" });
+  assert.equal(loadHubConfig({}).tls, undefined);
+  assert.match(
+    configError({ DROVER_TLS_CERT_FILE: "/etc/drover/hub.pem" }),
+    /DROVER_TLS_KEY_FILE: is not set, but DROVER_TLS_CERT_FILE is: HTTPS needs both/,
+  );
+  assert.match(
+    configError({ DROVER_TLS_KEY_FILE: "/etc/drover/hub.key" }),
+    /DROVER_TLS_CERT_FILE: is not set, but DROVER_TLS_KEY_FILE is/,
+  );
+});

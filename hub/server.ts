@@ -15,6 +15,7 @@ import { ensureAdminToken } from "./ops/ensure_admin_token.ts";
 import { ensureHubSecret } from "./ops/ensure_hub_secret.ts";
 import { UI_CSRF_KEY } from "./ui/csrf.ts";
 import { ListenError, listenError } from "./listen_error.ts";
+import { readTlsFiles, tlsServeError } from "./tls_files.ts";
 import { type MetricsListener, serveMetrics } from "./metrics/serve_metrics.ts";
 
 /** A running hub. */
@@ -55,12 +56,15 @@ export async function startHub(
 ): Promise<RunningHub> {
   const hubId = config.hubId ?? `hub_${crypto.randomUUID().slice(0, 8)}`;
   const log = (options.log ?? createLogger({ level: config.logLevel })).child({ hubId });
+  // Bad certificate files stop the hub before it touches the database.
+  const tls = config.tls ? await readTlsFiles(config.tls) : undefined;
+  const scheme = tls ? "https" : "http";
   const database = await openDatabase(config.dbUrl, {
     busyTimeoutMs: config.busyTimeoutMs,
     authToken: config.dbAuthToken,
   });
   log.info("database ready", { db: redactUrl(config.dbUrl) });
-  let url = `http://${config.host}:${config.port}`;
+  let url = `${scheme}://${config.host}:${config.port}`;
   const core = new HubCore({
     database,
     hubId,
@@ -95,14 +99,16 @@ export async function startHub(
       hostname: config.host,
       port: config.port,
       onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+      ...tls,
     }, app.fetch);
   } catch (error) {
     database.close();
-    throw listenError(error, config.host, config.port);
+    const listen = listenError(error, config.host, config.port);
+    throw tls && !(listen instanceof ListenError) ? tlsServeError(error) : listen;
   }
   const addr = await listening.promise;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-  url = `http://${host}:${addr.port}`;
+  url = `${scheme}://${host}:${addr.port}`;
   let metricsListener: MetricsListener | undefined;
   try {
     if (config.metricsListen) {

@@ -45,7 +45,8 @@ export interface ApiClient {
 }
 
 /**
- * A client of the admin API at `url` that sends `token` (null: none).
+ * A client of the admin API at `url` that sends `token` (null: none), and
+ * trusts `options.caCerts` (PEM) besides the default roots.
  *
  * @example
  * ```ts ignore
@@ -53,10 +54,17 @@ export interface ApiClient {
  * const { runId } = await api.submit("AggregateShards", { totalShards: 2 });
  * ```
  */
-export function createApiClient(url: string, token: string | null): ApiClient {
+export function createApiClient(
+  url: string,
+  token: string | null,
+  options: { caCerts?: string[] } = {},
+): ApiClient {
+  // An https hub with a private certificate: trust its CA too.
+  const client = options.caCerts ? Deno.createHttpClient({ caCerts: options.caCerts }) : undefined;
   const request = async <T>(path: string, init: ApiRequest = {}): Promise<ApiResponse<T>> => {
     const bearer = init.token === undefined ? token : init.token;
     const res = await fetch(`${url}${path}`, {
+      client,
       method: init.method ?? (init.body === undefined ? "GET" : "POST"),
       headers: {
         ...(init.body === undefined ? {} : { "content-type": "application/json" }),

@@ -2,6 +2,7 @@
 import { generateToken } from "../shared/token_format.ts";
 import { type ApiClient, createApiClient } from "./api_client.ts";
 import { ProcessHandle } from "./process_handle.ts";
+import type { TestCertificates } from "./test_certificates.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -30,6 +31,8 @@ export interface SpawnHubOptions {
   echo?: boolean;
   /** Flags for `deno run` itself, e.g. `--inspect=127.0.0.1:9230` to profile it. */
   denoArgs?: string[];
+  /** Serve HTTPS with these (see `test_certificates.ts`); its `api` trusts their CA. */
+  tls?: TestCertificates;
 }
 
 /** A hub process: where it listens, its admin token, and a client of its API as admin. */
@@ -56,6 +59,9 @@ export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
       DROVER_LOG_LEVEL: options.logLevel ?? "info",
       DROVER_ADMIN_TOKEN: adminToken,
       ...(options.hubId ? { DROVER_HUB_ID: options.hubId } : {}),
+      ...(options.tls
+        ? { DROVER_TLS_CERT_FILE: options.tls.certFile, DROVER_TLS_KEY_FILE: options.tls.keyFile }
+        : {}),
       ...options.env,
     },
     stdin: "null",
@@ -67,10 +73,12 @@ export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
   try {
     const line = await handle.waitFor((l) => l.msg === listening, 30_000, `"${listening}"`);
     const url = String(line.url);
-    if (!url.startsWith("http://127.0.0.1:")) {
+    if (!url.startsWith(`${options.tls ? "https" : "http"}://127.0.0.1:`)) {
       throw new Error(`${handle.name} listens on ${url}, not on 127.0.0.1`);
     }
-    return Object.assign(handle, { url, adminToken, api: createApiClient(url, adminToken) });
+    const caCerts = options.tls ? [await Deno.readTextFile(options.tls.caFile)] : undefined;
+    const api = createApiClient(url, adminToken, { caCerts });
+    return Object.assign(handle, { url, adminToken, api });
   } catch (error) {
     await handle.stop(1_000);
     throw error;

@@ -47,6 +47,7 @@ const workerConfigSchema = z.object({
       }
     }
   }),
+  DROVER_HUB_CA_FILE: z.string().min(1).optional(),
   DROVER_WORKER_NAME: z.string().min(1).max(200).optional(),
   DROVER_WORKER_LABELS: z.string().default("").transform((text, ctx) => {
     try {
@@ -80,6 +81,8 @@ const workerConfigSchema = z.object({
  */
 export interface WorkerConfig {
   hubUrl: string;
+  /** A PEM file of CAs trusted for `https://` hubs besides the default roots (`DROVER_HUB_CA_FILE`). */
+  hubCaFile?: string;
   name: string;
   labels: Labels;
   slots: number;
@@ -123,6 +126,7 @@ export function loadWorkerConfig(
   const name = c.DROVER_WORKER_NAME ?? hostname;
   return {
     hubUrl: c.DROVER_HUB_URL,
+    ...(c.DROVER_HUB_CA_FILE ? { hubCaFile: c.DROVER_HUB_CA_FILE } : {}),
     name,
     labels: c.DROVER_WORKER_LABELS,
     slots: c.DROVER_WORKER_SLOTS,

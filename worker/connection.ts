@@ -25,9 +25,17 @@ export interface ConnectionHandlers {
   /**
    * The socket closed (a reconnect follows unless the connection was stopped).
    * `opened` is false when it never opened: the hub could not be reached or
-   * refused the handshake, and there is no close code (`code` is 0).
+   * refused the handshake, and there is no close code (`code` is 0); then
+   * `error` is what the socket reported (e.g. "invalid peer certificate:
+   * UnknownIssuer"). `hubUrl` is the hub this socket was for.
    */
-  onClose(code: number, reason: string, opened: boolean): void;
+  onClose(
+    code: number,
+    reason: string,
+    opened: boolean,
+    error: string | undefined,
+    hubUrl: string,
+  ): void;
 }
 
 /** Options for {@link Connection}. */
@@ -40,6 +48,11 @@ export interface ConnectionOptions {
   log: Logger;
   /** Extra headers for the WebSocket request (tokens). */
   headers?: Record<string, string>;
+  /**
+   * Certificate authorities (PEM) trusted for `https://` hubs besides the
+   * default roots: the CA of a hub with a private certificate.
+   */
+  caCerts?: readonly string[];
   /**
    * A cap on the next reconnect delay, when there is one: a worker holding
    * leases must be back before they expire, however long it has been failing.
@@ -78,6 +91,7 @@ export class Connection {
   #stopped = false;
   readonly #urls: string[];
   #next = 0;
+  readonly #client: Deno.HttpClient | undefined;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
@@ -98,6 +112,9 @@ export class Connection {
     });
     this.#urls = options.hubUrl.split(",").map((u) => u.trim()).filter(Boolean);
     if (this.#urls.length === 0) throw new TypeError("No hub URL given");
+    this.#client = options.caCerts?.length
+      ? Deno.createHttpClient({ caCerts: [...options.caCerts] })
+      : undefined;
   }
 
   /** The hub URL the current (or next) connection uses. */
@@ -146,13 +163,15 @@ export class Connection {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const socket = this.#socket;
-    if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    const closed = new Promise<void>((resolve) =>
-      socket.addEventListener("close", () => resolve())
-    );
-    this.#out.flush();
-    socket.close(CLOSE.normal, "worker stopping");
-    await closed;
+    if (socket && socket.readyState !== WebSocket.CLOSED) {
+      const closed = new Promise<void>((resolve) =>
+        socket.addEventListener("close", () => resolve())
+      );
+      this.#out.flush();
+      socket.close(CLOSE.normal, "worker stopping");
+      await closed;
+    }
+    this.#client?.close();
   }
 
   #connect(): void {
@@ -160,8 +179,8 @@ export class Connection {
     const url = workerSocketUrl(this.hubUrl);
     let socket: WebSocket;
     try {
-      socket = this.#options.headers
-        ? new WebSocket(url, { headers: this.#options.headers } as never)
+      socket = this.#options.headers || this.#client
+        ? new WebSocket(url, { headers: this.#options.headers, client: this.#client })
         : new WebSocket(url);
     } catch (error) {
       this.#options.log.error("cannot open a WebSocket to the hub", { url, error });
@@ -192,7 +211,10 @@ export class Connection {
       if (!frames) this.#options.log.warn("hub sent a batch frame this worker does not understand");
       for (const item of frames ?? []) this.#receive(item);
     };
-    socket.onerror = () => {};
+    let error: string | undefined;
+    socket.onerror = (event) => {
+      error = (event as ErrorEvent).message || undefined;
+    };
     socket.onclose = (event) => {
       if (this.#socket === socket) {
         this.#socket = null;
@@ -204,9 +226,9 @@ export class Connection {
       // Next time, try the next hub (a hub that went away may not come back).
       this.#next = (this.#next + 1) % this.#urls.length;
       if (!opened && !this.#stopped) {
-        this.#options.log.warn("could not connect to the hub", { hubUrl });
+        this.#options.log.warn("could not connect to the hub", { hubUrl, error });
       }
-      this.#handlers.onClose(event.code, event.reason, opened);
+      this.#handlers.onClose(event.code, event.reason, opened, opened ? undefined : error, hubUrl);
       this.#scheduleReconnect();
     };
   }

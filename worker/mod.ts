@@ -85,6 +85,13 @@ export interface WorkerOptions {
   /** The worker token (`drover token create --role worker`), sent as a bearer token. */
   token?: string;
   /**
+   * Certificate authorities (PEM text) trusted for `https://` hubs besides
+   * the default roots: the CA that signed a hub's private certificate. A hub
+   * whose certificate the worker does not trust ends the worker, with a
+   * {@link WorkerRefusedError} of code `untrusted_certificate` as its refusal.
+   */
+  caCerts?: readonly string[];
+  /**
    * Also ship what task code prints with `console.log`, `info`, `debug`,
    * `warn` and `error` while an attempt runs, as lines of that attempt's log
    * (instead of printing it). Default false.
@@ -178,6 +185,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     outbox,
     journal,
     headers: options.token ? { authorization: `Bearer ${options.token}` } : undefined,
+    caCerts: options.caCerts,
     workerId: options.stateDir ? await persistentWorkerId(options.stateDir) : newWorkerId(),
     taskLogs: { ...options.taskLogs, capture },
   });

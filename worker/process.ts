@@ -7,6 +7,7 @@
 import { createLogger } from "../shared/log.ts";
 import { PROTOCOL_VERSION } from "../shared/protocol.ts";
 import { loadWorkerConfig, type WorkerConfig } from "./config.ts";
+import { readCaFile } from "./read_ca_file.ts";
 import { startWorker, type Worker, type WorkerOptions } from "./mod.ts";
 import { WORKER_VERSION } from "./worker_version.ts";
 
@@ -17,7 +18,8 @@ import { WORKER_VERSION } from "./worker_version.ts";
  * on SIGTERM or SIGINT (running tasks get `DROVER_WORKER_GRACE_MS`, then
  * their leases are handed back) or when the hub drains it, exiting 0. When
  * the hub refuses it for good (no token, an unknown or revoked one, labels
- * outside the token's scope), it says why in one line and exits 2.
+ * outside the token's scope), or the hub's TLS certificate is not one it
+ * trusts (`DROVER_HUB_CA_FILE` adds a CA), it says why in one line and exits 2.
  *
  * @example
  * ```ts ignore
@@ -38,8 +40,10 @@ export async function runWorkerProcess(
   }
   let config: WorkerConfig;
   let families;
+  let caCerts: string[] | undefined;
   try {
     config = loadWorkerConfig(env, Deno.hostname());
+    caCerts = config.hubCaFile ? await readCaFile(config.hubCaFile) : undefined;
     families = await tasks(config);
   } catch (error) {
     console.error((error as Error).message);
@@ -55,6 +59,7 @@ export async function runWorkerProcess(
     name: config.name,
     stateDir: config.stateDir,
     token: config.token,
+    caCerts,
     log: createLogger({ level: config.logLevel }),
     captureConsole: config.captureConsole,
     taskLogs: { level: config.logLevel },

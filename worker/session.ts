@@ -16,7 +16,7 @@ import {
   PROTOCOL_VERSION,
 } from "../shared/protocol.ts";
 import { type Clock, settlesWithin, systemClock } from "./clock.ts";
-import { Connection } from "./connection.ts";
+import { Connection, type ConnectionHandlers } from "./connection.ts";
 import { Delivery } from "./delivery.ts";
 import { familyRegistry } from "./family_registry.ts";
 import { FigureSampler } from "./figure_sampler.ts";
@@ -26,7 +26,7 @@ import { Slots } from "./slots.ts";
 import type { SessionOptions } from "./session_options.ts";
 import { newWorkerStats, type WorkerStats } from "./worker_stats.ts";
 import { WORKER_VERSION } from "./worker_version.ts";
-import { PERMANENT_REFUSALS, WorkerRefusedError } from "./worker_refused_error.ts";
+import { PERMANENT_REFUSALS, untrustedHub, WorkerRefusedError } from "./worker_refused_error.ts";
 
 /** The worker runtime (see `startWorker` in `mod.ts`). */
 export class Session {
@@ -67,6 +67,7 @@ export class Session {
         hubUrl: options.hubUrl,
         log: this.#log,
         headers: options.headers,
+        caCerts: options.caCerts,
         coalesceMs: options.coalesceMs,
         // Holding leases, retry often enough to renew them before they expire.
         maxDelayMs: () =>
@@ -77,7 +78,7 @@ export class Session {
       {
         onOpen: () => this.#sendHello(),
         onFrame: (frame) => this.#onFrame(frame),
-        onClose: (code, reason, opened) => this.#onClose(code, reason, opened),
+        onClose: (...closed) => this.#onClose(...closed),
       },
     );
     this.#delivery = new Delivery({
@@ -184,12 +185,13 @@ export class Session {
     return this.#delivery.leaseRefs(this.#leases.refs());
   }
 
-  #onClose(code: number, reason: string, opened: boolean): void {
+  #onClose(...[code, reason, opened, error, hubUrl]: Parameters<ConnectionHandlers["onClose"]>) {
     this.#welcome = false;
     this.#stopRenewals();
+    this.#refusal ??= untrustedHub(error, hubUrl);
     if (this.#refusal && !this.#closing) {
-      // Retrying cannot fix a missing token or a scope the labels break: stop.
-      this.#log.error("refused by the hub: stopping", { code: this.#refusal.code, reason });
+      // Retrying cannot fix a missing token, a scope the labels break or an untrusted hub: stop.
+      this.#log.error("cannot work with this hub: stopping", { code: this.#refusal.code, reason });
       this.#welcomed.reject(this.#refusal);
       void this.close(0);
       return;

@@ -26,6 +26,8 @@ export interface SessionOptions {
   workerId: string;
   /** WebSocket request headers (the worker token). */
   headers?: Record<string, string>;
+  /** Certificate authorities (PEM) trusted for `https://` hubs besides the default roots. */
+  caCerts?: readonly string[];
   /** Time and timers; the real ones by default. */
   clock?: Clock;
   /** Bounds on the task logs shipped to the hub, and the console capture. */

@@ -1,7 +1,8 @@
 /**
  * The hub refused this worker for a reason that retrying cannot fix: no
  * worker token, an unknown or revoked one, labels outside the token's
- * scope, a protocol the hub does not speak. Transient refusals (a hub
+ * scope, a protocol the hub does not speak; or the worker refused the hub,
+ * whose TLS certificate it does not trust. Transient refusals (a hub
  * shutting down, a database out of reach) are retried instead.
  *
  * @module
@@ -45,4 +46,26 @@ export class WorkerRefusedError extends Error {
     this.name = "WorkerRefusedError";
     this.code = code;
   }
+
+  /**
+   * The hub's TLS certificate is not one this worker trusts (signed by an
+   * unknown CA, for another name, expired): `detail` is what TLS said.
+   */
+  static untrustedCertificate(hubUrl: string, detail: string): WorkerRefusedError {
+    const error = new WorkerRefusedError("untrusted_certificate", detail, hubUrl);
+    error.message = `The hub at ${hubUrl} presented a TLS certificate this worker does not ` +
+      `trust (${detail}); set DROVER_HUB_CA_FILE to a PEM file holding the CA that signed ` +
+      "it, or check that the hub URL's host is a name the certificate covers";
+    return error;
+  }
+}
+
+/**
+ * The refusal for a connection that failed on the hub's TLS certificate
+ * (`error` as the socket reported it, e.g. "… invalid peer certificate:
+ * UnknownIssuer"), or null for any other failure.
+ */
+export function untrustedHub(error: string | undefined, hubUrl: string): WorkerRefusedError | null {
+  const m = /invalid peer certificate[^\n]*/i.exec(error ?? "");
+  return m ? WorkerRefusedError.untrustedCertificate(hubUrl, m[0]) : null;
 }
