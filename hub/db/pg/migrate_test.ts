@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { startPostgres } from "../../../testing/postgres.ts";
+import { migratePostgres } from "./migrate.ts";
+
+Deno.test("migratePostgres() builds the schema once when several hubs start together", async () => {
+  await using server = await startPostgres({ name: "migrate" });
+  const clients = Array.from(
+    { length: 3 },
+    () => postgres(server.url, { max: 2, onnotice: () => {} }),
+  );
+  try {
+    await Promise.all(clients.map((sql) => migratePostgres(sql)));
+    const sql = clients[0]!;
+    const applied = await sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
+    assert.equal(applied[0]!.n, 1, "the one migration is recorded once");
+    const tables = await sql`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' ORDER BY table_name`;
+    assert.deepEqual(tables.map((t) => t.table_name), [
+      "attempts",
+      "audit_log",
+      "backfills",
+      "edges",
+      "events",
+      "families",
+      "hub_secrets",
+      "hubs",
+      "pauses",
+      "publications",
+      "resource_limits",
+      "run_counts",
+      "run_tasks",
+      "runs",
+      "task_logs",
+      "tasks",
+      "tokens",
+      "ui_sessions",
+      "workers",
+    ]); // deno-fmt-ignore
+    // A later start finds nothing to do.
+    await migratePostgres(sql);
+    const again = await sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
+    assert.equal(again[0]!.n, 1);
+  } finally {
+    await Promise.all(clients.map((sql) => sql.end()));
+  }
+});
