@@ -51,8 +51,10 @@ function retention(defaultText: string, minMs: number) {
 export const hubConfigSchema = z.object({
   DROVER_HOST: z.string().min(1).default("127.0.0.1"),
   DROVER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  DROVER_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, {
-    message: 'expected a libSQL URL such as "file:.drover/drover.db", "libsql://…" or ":memory:"',
+  DROVER_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:|postgres(ql)?:\/\/|:memory:$)/, {
+    message:
+      'expected a libSQL URL such as "file:.drover/drover.db", "libsql://…" or ":memory:", ' +
+      'or a PostgreSQL URL "postgres://user:password@host:5432/db"',
   }).default("file:.drover/drover.db"),
   DROVER_DB_AUTH_TOKEN: z.string().optional(),
   DROVER_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),

@@ -138,7 +138,7 @@ Deno.test("loadHubConfig() treats empty variables as unset and ignores other var
   assert.equal(config.host, "127.0.0.1");
 });
 
-Deno.test("loadHubConfig() accepts every kind of libSQL URL", () => {
+Deno.test("loadHubConfig() accepts every kind of libSQL URL, and PostgreSQL ones", () => {
   for (
     const url of [
       ":memory:",
@@ -149,14 +149,16 @@ Deno.test("loadHubConfig() accepts every kind of libSQL URL", () => {
       "http://127.0.0.1:8081",
       "ws://127.0.0.1:8081",
       "wss://db.example",
+      "postgres://drover:secret@db.example:5432/drover",
+      "postgresql://db1:5432,db2:5432/drover?target_session_attrs=read-write",
     ]
   ) {
     assert.equal(loadHubConfig({ DROVER_DB_URL: url }).dbUrl, url);
   }
 });
 
-Deno.test("loadHubConfig() rejects a database URL that libSQL cannot open, with a hint", () => {
-  for (const url of ["postgres://db", "/tmp/x.db", ":memory:x", "memory"]) {
+Deno.test("loadHubConfig() rejects a database URL neither libSQL nor PostgreSQL can open, with a hint", () => {
+  for (const url of ["mysql://db", "/tmp/x.db", ":memory:x", "memory", "postgres:db"]) {
     const message = configError({ DROVER_DB_URL: url });
     assert.match(message, /DROVER_DB_URL: expected a libSQL URL/, url);
   }
@@ -165,7 +167,7 @@ Deno.test("loadHubConfig() rejects a database URL that libSQL cannot open, with 
 Deno.test("loadHubConfig() reports every bad variable at once", () => {
   const message = configError({
     DROVER_PORT: "http",
-    DROVER_DB_URL: "postgres://db",
+    DROVER_DB_URL: "mysql://db",
     DROVER_DB_BUSY_TIMEOUT_MS: "1.5",
     DROVER_LEASE_TTL_MS: "100",
     DROVER_LOG_LEVEL: "verbose",

@@ -7,6 +7,8 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
+import { createPostgresClient } from "./pg/libsql_client.ts";
+import { migratePostgres } from "./pg/migrate.ts";
 
 /** The drizzle database type. */
 export type Db = LibSQLDatabase<typeof schema>;
@@ -46,6 +48,7 @@ export function migrationsFolder(base: string | URL = import.meta.url): string {
  * database to WAL, and applies pending migrations before returning.
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  if (isPostgresUrl(url)) return await openPostgres(url);
   installStatementCache();
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length);
@@ -68,6 +71,26 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder: migrationsFolder() });
     return { client, db, singleConnection, close: () => client.close() };
+  } catch (error) {
+    client.close();
+    throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether `url` names a PostgreSQL database (`postgres://…` or `postgresql://…`). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(url);
+}
+
+/** Opens a PostgreSQL database behind the libSQL client interface and migrates it. */
+async function openPostgres(url: string): Promise<Database> {
+  const client = createPostgresClient(url);
+  try {
+    await migratePostgres(client.sql);
+    const db = drizzle(client, { schema });
+    return { client, db, singleConnection: false, close: () => client.close() };
   } catch (error) {
     client.close();
     throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {

@@ -44,7 +44,9 @@ export async function nativeRows<T>(execute: () => Promise<unknown>): Promise<T[
   } finally {
     capture = null;
   }
-  await pending;
+  const result = await pending as { plainRows?: unknown[] } | undefined;
+  // PostgreSQL (pg/libsql_client.ts) hands its rows over as plain objects already.
+  if (!box.rows && result?.plainRows) return result.plainRows as T[];
   if (!box.rows) {
     throw new Error(
       "nativeRows: no rows came back (a statement that returns none, or one not run synchronously)",

@@ -49,7 +49,7 @@ export interface ClaimRequest {
 /** What a lease sets, the owner being `owner` (an SQL expression); then its TTL end and `now` twice. */
 const leaseSet = (owner: string) =>
   `state = 'leased', lease_owner = ${owner}, lease_epoch = lease_epoch + 1,
-  lease_expires_at = ?, attempt = attempt + (kind = 'run'), started_at = ?, updated_at = ?,
+  lease_expires_at = ?, attempt = attempt + CASE WHEN kind = 'run' THEN 1 ELSE 0 END, started_at = ?, updated_at = ?,
   status_message = NULL, progress = NULL`;
 const leaseArgs = ({ now, ttlMs }: { now: number; ttlMs: number }) => [now + ttlMs, now, now];
 

@@ -82,7 +82,7 @@ export async function failTask(
   >(
     sql`
     UPDATE tasks SET
-      expand_failures = expand_failures + (kind = 'expand'),
+      expand_failures = expand_failures + CASE WHEN kind = 'expand' THEN 1 ELSE 0 END,
       state = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT} THEN 'ready' ELSE 'failed' END,
       next_attempt_at = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT}
         THEN ${f.now} + CAST(min(retry_max_ms,

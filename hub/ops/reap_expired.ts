@@ -27,7 +27,7 @@ export interface ReapedLease {
 export async function reapExpired(tx: Tx, now: number): Promise<ReapedLease[]> {
   const reaped = await tx.all<ReapedLease>(sql`
     UPDATE tasks SET
-      expand_failures = expand_failures + (kind = 'expand'),
+      expand_failures = expand_failures + CASE WHEN kind = 'expand' THEN 1 ELSE 0 END,
       state = CASE
         WHEN kind = 'run' AND attempt >= max_attempts THEN 'failed'
         WHEN kind = 'expand' AND expand_failures + 1 >= max_attempts THEN 'failed'

@@ -19,7 +19,7 @@ export async function releaseLease(
       next_attempt_at = ${now}, updated_at = ${now},
       -- The grant counted an attempt; a hand-back is not a failure, so it must
       -- not eat the retry budget (attempts themselves never go down).
-      max_attempts = max_attempts + (kind = 'run')
+      max_attempts = max_attempts + CASE WHEN kind = 'run' THEN 1 ELSE 0 END
     WHERE id = ${taskId} AND state = 'leased' AND lease_epoch = ${epoch} AND lease_owner = ${workerId}
     RETURNING id`);
   if (rows.length === 0) return false;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { startPostgres } from "../../../testing/postgres.ts";
-import { migratePostgres } from "./migrate.ts";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { migratePostgres, postgresMigrationsFolder } from "./migrate.ts";
 
 Deno.test("migratePostgres() builds the schema once when several hubs start together", async () => {
   await using server = await startPostgres({ name: "migrate" });
@@ -13,7 +14,9 @@ Deno.test("migratePostgres() builds the schema once when several hubs start toge
     await Promise.all(clients.map((sql) => migratePostgres(sql)));
     const sql = clients[0]!;
     const applied = await sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
-    assert.equal(applied[0]!.n, 2, "each migration is recorded once");
+    const files = readMigrationFiles({ migrationsFolder: postgresMigrationsFolder() }).length;
+    assert.ok(files >= 3, `${files} migrations`);
+    assert.equal(applied[0]!.n, files, "each migration is recorded once");
     const tables = await sql`
       SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' ORDER BY table_name`;
@@ -41,7 +44,7 @@ Deno.test("migratePostgres() builds the schema once when several hubs start toge
     // A later start finds nothing to do.
     await migratePostgres(sql);
     const again = await sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`;
-    assert.equal(again[0]!.n, 2);
+    assert.equal(again[0]!.n, files);
   } finally {
     await Promise.all(clients.map((sql) => sql.end()));
   }

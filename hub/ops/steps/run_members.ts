@@ -20,17 +20,18 @@ import { placeholders, rawRun } from "../../db/raw_sql.ts";
 import { subgraphOf } from "../../db/subgraph.ts";
 
 /** SQL: whether task `t` counts as already done for run `r`. */
-const BEFORE_TEXT = `coalesce(t.state = 'done' AND (t.finished_at < r.created_at OR EXISTS (
-  SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found')), 0)`;
+const BEFORE_TEXT = `CASE WHEN t.state = 'done' AND (t.finished_at < r.created_at OR EXISTS (
+  SELECT 1 FROM publications p WHERE p.task_id = t.id AND p.kind = 'found')) THEN 1 ELSE 0 END`;
 const BEFORE = sql.raw(BEFORE_TEXT);
 
 /** The run `runId` (just inserted) joins its root `rootId` and everything below it. */
 export async function joinRunGraph(tx: Tx, runId: string, rootId: string): Promise<void> {
   await tx.run(sql`
     ${subgraphOf(rootId)}
-    INSERT OR IGNORE INTO run_tasks (run_id, task_id, before)
+    INSERT INTO run_tasks (run_id, task_id, before)
     SELECT r.id, t.id, ${BEFORE} FROM sub JOIN tasks t ON t.id = sub.id
-      JOIN runs r ON r.id = ${runId}`);
+      JOIN runs r ON r.id = ${runId} WHERE true
+    ON CONFLICT DO NOTHING`);
 }
 
 /**
@@ -48,9 +49,10 @@ export async function spreadRunMembers(
         m(run_id, id) AS (
           SELECT rt.run_id, v.dep_id FROM v JOIN run_tasks rt ON rt.task_id = v.task_id
           UNION SELECT m.run_id, e.dep_id FROM m JOIN edges e ON e.task_id = m.id)
-      INSERT OR IGNORE INTO run_tasks (run_id, task_id, before)
+      INSERT INTO run_tasks (run_id, task_id, before)
       SELECT m.run_id, m.id, ${BEFORE_TEXT} FROM m JOIN tasks t ON t.id = m.id
-        JOIN runs r ON r.id = m.run_id`,
+        JOIN runs r ON r.id = m.run_id WHERE true
+      ON CONFLICT DO NOTHING`,
       args: part.flat(),
     });
   }

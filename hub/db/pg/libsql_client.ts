@@ -1,0 +1,221 @@
+/**
+ * PostgreSQL behind the `@libsql/client` interface, so that the hub's one
+ * database layer (drizzle's libSQL driver, our raw statements, the write
+ * queue) runs on either backend: the dialect differences stay here and in
+ * `translate_sql.ts`, the schema mirror and the PostgreSQL migrations.
+ *
+ * - Statements are translated (see `translate_sql.ts`) and run as prepared
+ *   statements through `postgres` (postgres.js).
+ * - Rows come back as libSQL's do: indexed values (not enumerable) and named
+ *   ones (enumerable); `plainRows` also carries them as plain objects, for
+ *   `nativeRows`. `bigint` and `numeric` values are numbers.
+ * - A write transaction takes a connection of its own and, first, a
+ *   transaction-level advisory lock shared by every hub: writes are applied
+ *   one transaction at a time across hubs, as SQLite applies them, so event
+ *   ids are handed out in commit order (tailers read them by id) and every
+ *   read-then-write the hub does inside a transaction stays valid. A read
+ *   transaction is a REPEATABLE READ, READ ONLY snapshot.
+ * - Arguments: booleans become 1 or 0 and bigints numbers' text, as libSQL
+ *   stores them.
+ */
+import type {
+  Client,
+  InArgs,
+  InStatement,
+  ResultSet,
+  Row,
+  Transaction,
+  TransactionMode,
+} from "@libsql/client";
+import postgres, { type ReservedSql, type Sql } from "postgres";
+import { translateSql } from "./translate_sql.ts";
+
+/** The advisory lock every write transaction takes first ("writes" in ASCII). */
+export const WRITE_LOCK_KEY = "131333279212915";
+
+/** A result set with the rows as plain objects too (what `nativeRows` takes). */
+export type PostgresResultSet = ResultSet & { plainRows: Record<string, unknown>[] };
+
+/** Options for {@link createPostgresClient}. */
+export interface PostgresClientOptions {
+  /** Most pooled connections. Default 10. */
+  max?: number;
+  /** Seconds to wait for a connection to open. Default 10. */
+  connectTimeoutS?: number;
+}
+
+type Runner = Sql | ReservedSql;
+
+/**
+ * The arguments of a statement, typed as PostgreSQL should read them: an
+ * integer as `bigint` and another number as `double precision` (untyped, a
+ * parameter in a `VALUES` list or a `CASE` would be read as text), a boolean
+ * as 1 or 0 and a bigint as its digits, as libSQL stores them.
+ */
+function argsOf(sql: Sql, stmt: InStatement | string, args?: InArgs): unknown[] {
+  const raw = typeof stmt === "string" ? args : stmt.args;
+  const list = Array.isArray(raw) ? raw : raw ? Object.values(raw) : [];
+  return list.map((v) =>
+    typeof v === "number"
+      ? sql.typed(v as never, Number.isInteger(v) ? 20 : 701)
+      : typeof v === "boolean"
+      ? sql.typed((v ? 1 : 0) as never, 20)
+      : typeof v === "bigint"
+      ? sql.typed(v.toString() as never, 20)
+      : v === undefined
+      ? null
+      : v
+  );
+}
+
+async function run(sql: Sql, runner: Runner, stmt: InStatement | string, args?: InArgs) {
+  const text = translateSql(typeof stmt === "string" ? stmt : stmt.sql);
+  const result = await runner.unsafe(text, argsOf(sql, stmt, args) as never[], { prepare: true });
+  return resultSet(result);
+}
+
+function resultSet(result: postgres.RowList<postgres.Row[]>): PostgresResultSet {
+  const columns = (result.columns ?? []).map((c) => c.name);
+  const plainRows = [...result] as Record<string, unknown>[];
+  const rows = plainRows.map((plain) => {
+    const row: Record<string | number, unknown> = {};
+    columns.forEach((name, i) => {
+      Object.defineProperty(row, i, { value: plain[name], enumerable: false });
+    });
+    Object.defineProperty(row, "length", { value: columns.length, enumerable: false });
+    Object.assign(row, plain);
+    return row as unknown as Row;
+  });
+  return {
+    columns,
+    columnTypes: (result.columns ?? []).map((c) => String(c.type)),
+    rows,
+    plainRows,
+    rowsAffected: result.count ?? 0,
+    lastInsertRowid: undefined,
+    toJSON: () => ({ columns, rows: plainRows, rowsAffected: result.count ?? 0 }),
+  };
+}
+
+class PostgresTransaction implements Transaction {
+  readonly #sql: Sql;
+  #conn: ReservedSql | null;
+  constructor(sql: Sql, conn: ReservedSql) {
+    this.#sql = sql;
+    this.#conn = conn;
+  }
+  get closed(): boolean {
+    return this.#conn === null;
+  }
+  #open(): ReservedSql {
+    if (!this.#conn) throw new Error("The transaction is closed");
+    return this.#conn;
+  }
+  execute(stmt: InStatement): Promise<ResultSet> {
+    return run(this.#sql, this.#open(), stmt);
+  }
+  async batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    const out: ResultSet[] = [];
+    for (const s of stmts) out.push(await this.execute(s));
+    return out;
+  }
+  async executeMultiple(sql: string): Promise<void> {
+    await this.#open().unsafe(sql);
+  }
+  async commit(): Promise<void> {
+    await this.#end("COMMIT");
+  }
+  async rollback(): Promise<void> {
+    await this.#end("ROLLBACK");
+  }
+  close(): void {
+    if (this.#conn) void this.#end("ROLLBACK").catch(() => {});
+  }
+  async #end(what: string): Promise<void> {
+    const conn = this.#conn;
+    if (!conn) return;
+    this.#conn = null;
+    try {
+      await conn.unsafe(what);
+    } finally {
+      conn.release();
+    }
+  }
+}
+
+/**
+ * A `@libsql/client` `Client` on the PostgreSQL database at `url`
+ * (`postgres://` or `postgresql://`, multi-host URLs with
+ * `target_session_attrs=read-write` included).
+ */
+export function createPostgresClient(url: string, options: PostgresClientOptions = {}): Client & {
+  readonly sql: Sql;
+} {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: options.connectTimeoutS ?? 10,
+    onnotice: () => {},
+    types: {
+      // bigint (20) and numeric (1700, from sum()) as numbers, as libSQL reads integers.
+      number: { to: 0, from: [20, 1700], serialize: (x: number) => String(x), parse: Number },
+    } as never,
+  });
+  let closed = false;
+  const begin = async (mode: TransactionMode): Promise<PostgresTransaction> => {
+    const conn = await sql.reserve();
+    try {
+      if (mode === "read") await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      else {
+        await conn.unsafe("BEGIN");
+        await conn.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+      }
+    } catch (error) {
+      conn.release();
+      throw error;
+    }
+    return new PostgresTransaction(sql, conn);
+  };
+  const client = {
+    sql,
+    protocol: "postgres",
+    get closed() {
+      return closed;
+    },
+    execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
+      return run(sql, sql, stmt, args);
+    },
+    async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred") {
+      const tx = await begin(mode);
+      try {
+        const out = await tx.batch(
+          stmts.map((s) => Array.isArray(s) ? { sql: s[0], args: s[1] ?? [] } : s),
+        );
+        await tx.commit();
+        return out;
+      } catch (error) {
+        await tx.rollback();
+        throw error;
+      }
+    },
+    migrate(stmts: InStatement[]) {
+      return client.batch(stmts, "write");
+    },
+    transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+      return begin(mode);
+    },
+    async executeMultiple(text: string): Promise<void> {
+      await sql.unsafe(text);
+    },
+    sync(): Promise<never> {
+      return Promise.reject(new Error("sync() is for libSQL embedded replicas, not PostgreSQL"));
+    },
+    close(): void {
+      closed = true;
+      void sql.end({ timeout: 5 });
+    },
+    reconnect(): void {
+      // postgres.js replaces broken connections by itself.
+    },
+  };
+  return client as unknown as Client & { readonly sql: Sql };
+}
