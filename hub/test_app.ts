@@ -12,7 +12,8 @@ import type { TaskFamily } from "../shared/task.ts";
 import { type AppDeps, createHubApp } from "./app.ts";
 import { HubCore } from "./core/hub_core.ts";
 import type { WorkerLink } from "./core/worker_links.ts";
-import { type Database, openDatabase } from "./db/client.ts";
+import type { Database } from "./db/client.ts";
+import { openTestDatabase } from "./db/test_database.ts";
 import type { ApiRouter } from "./http/router.ts";
 
 /** Requests to the app, as an admin unless the request says otherwise. */
@@ -39,7 +40,7 @@ export async function testApp(
   families: readonly TaskFamily<any, any>[],
   options: Pick<AppDeps, "ui" | "peerAddress"> = {},
 ): Promise<TestApp> {
-  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const database = await openTestDatabase();
   const core = new HubCore({
     database,
     hubId: "h",

@@ -81,10 +81,10 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
       walked AS (SELECT m.run_id, m.task_id FROM m JOIN tasks t ON t.id = m.task_id)
       SELECT DISTINCT run_id AS id FROM (
         SELECT * FROM (SELECT run_id, task_id FROM walked
-          EXCEPT SELECT run_id, task_id FROM run_tasks)
+          EXCEPT SELECT run_id, task_id FROM run_tasks) AS missing
         UNION ALL
         SELECT * FROM (SELECT run_id, task_id FROM run_tasks
-          EXCEPT SELECT run_id, task_id FROM walked))`,
+          EXCEPT SELECT run_id, task_id FROM walked) AS extra) AS differ`,
   },
   {
     invariant: "a run's counts are its members counted by state",
@@ -95,10 +95,10 @@ const CHECKS: Array<{ invariant: string; query: ReturnType<typeof sql> }> = [
         SELECT run_id, 'already_done', count(*) FROM run_tasks WHERE before = 1 GROUP BY run_id)
       SELECT DISTINCT run_id AS id FROM (
         SELECT * FROM (SELECT run_id, state, n FROM run_counts WHERE n != 0 EXCEPT
-          SELECT run_id, state, n FROM recount)
+          SELECT run_id, state, n FROM recount) AS stale
         UNION ALL
         SELECT * FROM (SELECT run_id, state, n FROM recount EXCEPT
-          SELECT run_id, state, n FROM run_counts WHERE n != 0))`,
+          SELECT run_id, state, n FROM run_counts WHERE n != 0) AS missed) AS differ`,
   },
   {
     invariant: "a member counted as already done is done",
@@ -135,8 +135,8 @@ async function staleRuns(db: Db | Tx): Promise<string[]> {
       SELECT id, root_task_id FROM runs
       UNION SELECT sub.run_id, e.dep_id FROM edges e JOIN sub ON e.task_id = sub.id)
     SELECT r.id, r.state, (SELECT state FROM tasks WHERE id = r.root_task_id) AS root,
-      coalesce(sum(t.state = 'failed'), 0) AS failed,
-      coalesce(sum(t.state = 'cancelled'), 0) AS cancelled
+      coalesce(sum(CASE WHEN t.state = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+      coalesce(sum(CASE WHEN t.state = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled
     FROM runs r LEFT JOIN sub ON sub.run_id = r.id LEFT JOIN tasks t ON t.id = sub.id
     GROUP BY r.id`);
   return rows.filter((r) =>

@@ -1,5 +1,6 @@
 /** The events the migration's triggers write, and their retention. */
 import assert from "node:assert/strict";
+import { testPostgresServer } from "../db/test_database.ts";
 import { sql } from "drizzle-orm";
 import { EVENT_KINDS, eventDataSchemas, type EventKind } from "../../shared/api_schemas_events.ts";
 import type { Tx } from "../db/client.ts";
@@ -140,7 +141,7 @@ Deno.test("pruneHistory() deletes events as a prefix of ids: never past one stil
   assert.equal(left[0]!.id, 3, "the oldest kept id follows the last pruned one");
 });
 
-Deno.test("event ids have no holes: an operation rolled back in a group commit gives its ids back", async () => {
+Deno.test("event ids follow commit order; on SQLite an operation rolled back in a group commit gives its ids back", async () => {
   await using db = await testDatabase();
   await db.tx((tx) => insertTask(tx, { id: "a" }));
   const results = await Promise.allSettled([
@@ -154,7 +155,11 @@ Deno.test("event ids have no holes: an operation rolled back in a group commit g
   assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
   await db.tx((tx) => insertTask(tx, { id: "d" }));
   const events = await db.tx(eventsOf);
-  assert.deepEqual(events.map((e) => [e.id, e.task_id]), [[1, "a"], [2, "b"], [3, "c"], [4, "d"]]);
+  assert.deepEqual(events.map((e) => e.task_id), ["a", "b", "c", "d"]);
+  const ids = events.map((e) => Number(e.id));
+  assert.deepEqual(ids, [...ids].sort((x, y) => x - y), "ids in commit order");
+  // A PostgreSQL sequence never gives a number back: there, "x" leaves a hole.
+  if (!testPostgresServer()) assert.deepEqual(ids, [1, 2, 3, 4]);
 });
 
 Deno.test("every kind of event the triggers write has the fields shared/api_schemas_events.ts says", async () => {

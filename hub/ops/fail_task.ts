@@ -86,7 +86,7 @@ export async function failTask(
       state = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT} THEN 'ready' ELSE 'failed' END,
       next_attempt_at = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT}
         THEN ${f.now} + CAST(min(retry_max_ms,
-          retry_base_ms * (1 << min(CASE WHEN kind = 'run' THEN attempt ELSE expand_failures + 1 END - 1, 30)))
+          retry_base_ms * (1 << CAST(min(CASE WHEN kind = 'run' THEN attempt ELSE expand_failures + 1 END - 1, 30) AS INTEGER)))
           * ${factor} AS INTEGER)
         ELSE next_attempt_at END,
       finished_at = CASE WHEN ${retryable} = 1 AND ${RETRY_LEFT} THEN NULL ELSE ${f.now} END,

@@ -4,17 +4,18 @@
  */
 import { sql } from "drizzle-orm";
 import { canonicalJson } from "../../shared/canonical_json.ts";
-import { type Database, openDatabase, type Tx } from "../db/client.ts";
+import type { Database, Tx } from "../db/client.ts";
+import { openTestDatabase } from "../db/test_database.ts";
 import { WriteQueue } from "../db/write_queue.ts";
 import { UNKNOWN_FAMILY } from "./family_defaults.ts";
 import { submitRun } from "./submit_run.ts";
 
-/** A fresh, migrated `:memory:` database and its write queue. */
+/** A fresh, migrated test database (`:memory:`, or PostgreSQL: see `test_database.ts`) and its write queue. */
 export async function testDatabase(): Promise<
   & { database: Database; queue: WriteQueue; tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T> }
   & AsyncDisposable
 > {
-  const database = await openDatabase(":memory:", { busyTimeoutMs: 1_000 });
+  const database = await openTestDatabase();
   const queue = new WriteQueue(database);
   return {
     database,

@@ -50,7 +50,8 @@ export async function queueFigures(db: Reader, now: number): Promise<QueueFigure
     FROM tasks WHERE state IN ('ready', 'leased', 'waiting')
     GROUP BY state, pin, family, version, 5`);
   const families = await db.all<{ family: string; disabled: number }>(sql`
-    SELECT name AS family, max(coalesce(disabled_until, 0) > ${now}) AS disabled
+    SELECT name AS family,
+      max(CASE WHEN coalesce(disabled_until, 0) > ${now} THEN 1 ELSE 0 END) AS disabled
     FROM families GROUP BY name`);
   const ready = rows.filter((r) => r.state === "ready");
   const workers = ready.length > 0 ? await connectedWorkers(db) : [];

@@ -36,13 +36,13 @@ export async function runGraphRows(db: Reader, runId: string): Promise<RunGraphR
   // Tasks are shared between runs: membership is the walk down from the root.
   // The first row (id NULL) carries the root and the newest event id.
   const rows = await db.values<
-    [string | null, string | null, string | number | null, string | null]
+    [string | null, string | null, string | null, string | null]
   >(
     sql`WITH RECURSIVE sub(id) AS (
       SELECT root_task_id FROM runs WHERE id = ${runId}
       UNION SELECT e.dep_id FROM edges e JOIN sub ON e.task_id = sub.id)
     SELECT NULL, (SELECT root_task_id FROM runs WHERE id = ${runId}),
-      (SELECT max(id) FROM events), NULL
+      CAST((SELECT max(id) FROM events) AS TEXT), NULL
     UNION ALL
     SELECT t.id, t.family, t.state,
       (SELECT group_concat(e.dep_id, ${SEPARATOR}) FROM edges e WHERE e.task_id = t.id)

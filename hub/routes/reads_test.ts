@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { testPostgresServer } from "../db/test_database.ts";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { defineTask } from "../../shared/task.ts";
@@ -24,7 +25,10 @@ async function submit(t: TestApp, day: string): Promise<{ runId: string; taskId:
 async function snapshot(t: TestApp): Promise<string> {
   return await t.core.read(async (db) => {
     const tables = await db.all<{ name: string }>(
-      sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`,
+      testPostgresServer()
+        ? sql`SELECT table_name AS name FROM information_schema.tables
+            WHERE table_schema = 'public' ORDER BY table_name`
+        : sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`,
     );
     const out: Record<string, unknown> = {};
     for (const { name } of tables) {

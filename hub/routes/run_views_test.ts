@@ -14,7 +14,8 @@ async function seedWideRun(t: TestApp, n: number): Promise<void> {
     await tx.run(sql`INSERT INTO tasks (id, family, version, params, state, kind, created_at,
         updated_at)
       WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ${n - 1})
-      SELECT printf('Leaf_%05d', i), 'Leaf', 1, json_object('i', i),
+      SELECT 'Leaf_' || substr('0000' || i, length('0000' || i) - 4, 5), 'Leaf', 1,
+        '{"i":' || i || '}',
         CASE i % 3 WHEN 0 THEN 'done' ELSE 'ready' END, 'run', 0, 0 FROM k`);
     await tx.run(sql`INSERT INTO edges (task_id, dep_id)
       SELECT 'Wide_1', id FROM tasks WHERE family = 'Leaf'`);
@@ -100,8 +101,10 @@ Deno.test("the timeline lists the run's latest attempts with worker name and reg
       last_seen_at) VALUES ('w_eu', 'eu-1', '{"region":"eu-west"}', 't', 4, 'connected', 0, 0)`);
     await tx.run(sql`INSERT INTO attempts (task_id, kind, epoch, attempt, worker_id, started_at,
         ended_at, outcome)
-      SELECT id, 'run', 1, 1, 'w_eu', 1000 + rowid, CASE WHEN state = 'done' THEN 2000 + rowid END,
-        CASE WHEN state = 'done' THEN 'done' END FROM tasks WHERE family = 'Leaf'`);
+      SELECT id, 'run', 1, 1, 'w_eu', 1000 + n, CASE WHEN state = 'done' THEN 2000 + n END,
+        CASE WHEN state = 'done' THEN 'done' END
+      FROM (SELECT id, state, (SELECT count(*) FROM tasks o WHERE o.family = 'Leaf' AND o.id <= t.id)
+        AS n FROM tasks t WHERE family = 'Leaf') AS leaves`);
   });
   const full = runTimelineSchema.parse((await getJson(t, "/api/runs/run_w/timeline")).body);
   assert.equal(full.attempts.length, 30);

@@ -184,7 +184,9 @@ Deno.test("streamTaskLogs() reports a stream that fails in the hub's log and end
   app.get("/", (c) => streamTaskLogs(c, t.core, { taskId, after: 0, pollMs: 5, log }));
   const res = await app.request("/");
   const seen: Array<Record<string, string>> = [];
-  await t.core.queue.close(); // every later read of the :memory: database fails
+  // Every later read fails: the queue is closed, and so is the database.
+  await t.core.queue.close();
+  t.database.close();
   for await (const event of events(res.body!)) seen.push(event);
   assert.deepEqual(seen.map((e) => e.event), ["error"]);
   assert.deepEqual(warnings.map((w) => [w.msg, w.taskId]), [["task log stream failed", taskId]]);

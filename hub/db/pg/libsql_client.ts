@@ -70,30 +70,42 @@ function argsOf(sql: Sql, stmt: InStatement | string, args?: InArgs): unknown[] 
 
 async function run(sql: Sql, runner: Runner, stmt: InStatement | string, args?: InArgs) {
   const text = translateSql(typeof stmt === "string" ? stmt : stmt.sql);
-  const result = await runner.unsafe(text, argsOf(sql, stmt, args) as never[], { prepare: true });
-  return resultSet(result);
+  // As arrays: columns PostgreSQL names alike (`?column?`) keep their places.
+  const result = await runner.unsafe(text, argsOf(sql, stmt, args) as never[], { prepare: true })
+    .values();
+  return resultSet(result as unknown as ValuesResult);
 }
 
-function resultSet(result: postgres.RowList<postgres.Row[]>): PostgresResultSet {
+/** What `.values()` resolves to: rows as arrays, with the columns and the count. */
+type ValuesResult = unknown[][] & {
+  columns?: Array<{ name: string; type: number }>;
+  count?: number | null;
+};
+
+function resultSet(result: ValuesResult): PostgresResultSet {
   const columns = (result.columns ?? []).map((c) => c.name);
-  const plainRows = [...result] as Record<string, unknown>[];
-  const rows = plainRows.map((plain) => {
+  const plainRows: Record<string, unknown>[] = [];
+  const rows = result.map((values) => {
+    const plain: Record<string, unknown> = {};
     const row: Record<string | number, unknown> = {};
     columns.forEach((name, i) => {
-      Object.defineProperty(row, i, { value: plain[name], enumerable: false });
+      Object.defineProperty(row, i, { value: values[i], enumerable: false });
+      plain[name] = values[i];
     });
     Object.defineProperty(row, "length", { value: columns.length, enumerable: false });
     Object.assign(row, plain);
+    plainRows.push(plain);
     return row as unknown as Row;
   });
+  const rowsAffected = result.count ?? 0;
   return {
     columns,
     columnTypes: (result.columns ?? []).map((c) => String(c.type)),
     rows,
     plainRows,
-    rowsAffected: result.count ?? 0,
+    rowsAffected,
     lastInsertRowid: undefined,
-    toJSON: () => ({ columns, rows: plainRows, rowsAffected: result.count ?? 0 }),
+    toJSON: () => ({ columns, rows: plainRows, rowsAffected }),
   };
 }
 

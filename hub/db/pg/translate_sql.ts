@@ -16,7 +16,11 @@
  * - `rowid` becomes `ctid` (a row's physical id, as good for `WHERE ctid IN
  *   (SELECT ctid … LIMIT n)`), `group_concat(x, sep)` `string_agg(x, sep)`
  *   and `json_object(…)` `json_build_object(…)`; the highest id a table's
- *   AUTOINCREMENT handed out (`sqlite_sequence`) is its sequence's last value.
+ *   AUTOINCREMENT handed out (`sqlite_sequence`) is its sequence's last value;
+ * - `CAST(x AS INTEGER)` truncates to 64 bits, as SQLite's does
+ *   (`CAST(trunc(x) AS BIGINT)`; a shift's count `<< CAST(n AS INTEGER)`
+ *   stays a 32-bit integer), and a camelCase alias (`AS hubId`) is
+ *   quoted, since PostgreSQL folds unquoted names to lower case.
  *
  * `json_each(text)` and `json_array_length(text)` exist on PostgreSQL as
  * SQL functions the migrations add (`0002_sqlite_functions.sql`).
@@ -103,7 +107,40 @@ function translate(text: string): string {
       /\(SELECT seq FROM sqlite_sequence WHERE name = '(\w+)'\)/gi,
       "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM $1_id_seq)",
     );
-  return scalarMinMax(out);
+  return castToInteger(scalarMinMax(out)).replace(
+    /\bAS ([a-z]+[A-Z]\w*)\b/g,
+    (_, name: string) => `AS "${name}"`,
+  );
+}
+
+/**
+ * `CAST(x AS INTEGER)`: SQLite truncates to a 64-bit integer; PostgreSQL's
+ * `integer` is 32 bits and rounds, so it becomes `CAST(trunc(x) AS BIGINT)`.
+ */
+function castToInteger(text: string): string {
+  const re = /\bCAST\s*\(/gi;
+  let out = "";
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < text.length; i++) {
+      if (text[i] === "(") depth++;
+      else if (text[i] === ")" && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) continue;
+    const inner = /^([\s\S]*)\s+AS\s+INTEGER\s*$/i.exec(text.slice(open + 1, close));
+    // A shift's count stays a 32-bit integer: PostgreSQL shifts only by one.
+    if (!inner || /<<\s*$/.test(text.slice(0, m.index))) continue;
+    out += text.slice(last, m.index) + `CAST(trunc(${castToInteger(inner[1]!)}) AS BIGINT)`;
+    last = close + 1;
+    re.lastIndex = close + 1;
+  }
+  return out + text.slice(last);
 }
 
 /** `max(a, b)` → `GREATEST(a, b)`, `min(a, b)` → `LEAST(a, b)`; the one-argument aggregates stay. */

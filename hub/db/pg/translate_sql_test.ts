@@ -32,3 +32,12 @@ Deno.test("translateSql() turns SQLite's scalar max and min into GREATEST and LE
   );
   assert.equal(translateSql("BEGIN IMMEDIATE"), "BEGIN");
 });
+
+Deno.test("translateSql() truncates CAST(… AS INTEGER) to 64 bits and quotes camelCase aliases", () => {
+  assert.equal(
+    translateSql(
+      "SELECT ? + CAST(min(a, b * (1 << CAST(c AS INTEGER))) * 0.5 AS INTEGER) AS nextAt, x AS y",
+    ),
+    'SELECT $1 + CAST(trunc(LEAST(a, b * (1 << CAST(c AS INTEGER))) * 0.5) AS BIGINT) AS "nextAt", x AS y',
+  );
+});

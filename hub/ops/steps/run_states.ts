@@ -37,8 +37,8 @@ export async function runFacts(db: Reader, rootId: string): Promise<RunFacts> {
   const [row] = await db.all<{ root: TaskState | null; failed: number; cancelled: number }>(sql`
     ${subgraphOf(rootId)}
     SELECT (SELECT state FROM tasks WHERE id = ${rootId}) AS root,
-      coalesce(sum(t.state = 'failed'), 0) AS failed,
-      coalesce(sum(t.state = 'cancelled'), 0) AS cancelled
+      coalesce(sum(CASE WHEN t.state = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+      coalesce(sum(CASE WHEN t.state = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled
     FROM tasks t JOIN sub ON t.id = sub.id`);
   return {
     root: row?.root ?? undefined,

@@ -58,7 +58,8 @@ export async function reopenBlocked(tx: Tx, scope: BlockedScope, now: number): P
       UPDATE tasks SET ${reopen}
       WHERE id IN (SELECT id FROM up) AND +state = 'blocked'
       RETURNING id`);
-    return rows.map((r) => r.id);
+    // RETURNING promises no order: sorted, the answer is the same on every backend.
+    return rows.map((r) => r.id).sort();
   }
   const reopened: string[] = [];
   for (const part of chunks(scope.blockedBy, 400)) {
@@ -69,7 +70,7 @@ export async function reopenBlocked(tx: Tx, scope: BlockedScope, now: number): P
       RETURNING id`);
     reopened.push(...rows.map((r) => r.id));
   }
-  return reopened;
+  return reopened.sort();
 }
 
 /**
