@@ -15,6 +15,9 @@ export async function backupDatabase(database: Database, path: string): Promise<
       "backup_unsupported",
       database.singleConnection
         ? "This hub's database is in memory: there is nothing to back up"
+        : database.client.protocol === "postgres"
+        ? "This hub's database is PostgreSQL: back it up with PostgreSQL's own tools " +
+          "(pg_dump, or pg_basebackup and WAL archiving for point-in-time recovery)"
         : "This hub's database is remote: back it up with its server's own tools (for Turso, " +
           "its point-in-time restore or `turso db shell … .dump`)",
     );
