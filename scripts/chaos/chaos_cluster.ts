@@ -58,11 +58,12 @@ export class ChaosCluster {
   /** Stored by every hub, so that a restarted hub accepts it as well. */
   readonly #adminToken = generateToken().token;
 
-  constructor(settings: ChaosSettings, dir: string, tally: LogTally) {
+  /** `dbUrl`: the hubs' database; default a libSQL file in `dir`. */
+  constructor(settings: ChaosSettings, dir: string, tally: LogTally, dbUrl?: string) {
     this.#o = settings;
     this.#dir = dir;
     this.#tally = tally;
-    this.dbUrl = `file:${dir}/hub.db`;
+    this.dbUrl = dbUrl ?? `file:${dir}/hub.db`;
     this.dataDir = `${dir}/data`;
   }
 

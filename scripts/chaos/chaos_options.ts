@@ -13,6 +13,8 @@ export interface ChaosOptions {
   /** Mean pause between hub SIGKILLs (each killed hub comes back on its port); 0: none. */
   hubKillEveryMs: number;
   timeoutS: number;
+  /** The hubs' database: a libSQL file (default), or a throwaway PostgreSQL server. */
+  db?: "libsql" | "postgres";
   /** Most hub kills in the run. Default unlimited. */
   maxHubKills?: number;
   /** Link cuts (each TTL/2 long). Default 1. */
@@ -58,6 +60,7 @@ export function chaosSettings(options: ChaosOptions): ChaosSettings {
     maxTaskMs: 200,
     hubRestartDelayMs: 1_000,
     keepDir: false,
+    db: "libsql",
     ...options,
   };
 }

@@ -39,7 +39,7 @@ const AT_LEAST_ONE = new Set(["tasks", "workers", "hubs", "ttl-ms", "timeout-s"]
 
 const USAGE = `Usage: deno task chaos ${
   Object.entries(FLAGS).map(([name, value]) => `[--${name} ${value}]`).join(" ")
-}`;
+} [--db libsql|postgres]`;
 
 /**
  * Parses `--name value` / `--name=value` flags (whole numbers) over the
@@ -49,7 +49,7 @@ const USAGE = `Usage: deno task chaos ${
  */
 export function parseChaosFlags(args: readonly string[]): ChaosOptions {
   const options = Object.fromEntries(
-    Object.entries(FLAGS).map(([name, value]) => [name, {
+    [...Object.entries(FLAGS), ["db", "libsql"] as const].map(([name, value]) => [name, {
       type: "string" as const,
       default: String(value),
     }]),
@@ -60,8 +60,13 @@ export function parseChaosFlags(args: readonly string[]): ChaosOptions {
   for (const name of Object.keys(FLAGS)) {
     v[name] = wholeNumber(problems, `--${name}`, values[name], AT_LEAST_ONE.has(name) ? 1 : 0);
   }
+  const db = values.db;
+  if (db !== "libsql" && db !== "postgres") {
+    problems.push(`--db must be libsql or postgres, not "${db}"`);
+  }
   throwIfProblems(problems, USAGE);
   return {
+    ...(db === "postgres" ? { db } : {}),
     tasks: v.tasks!,
     workers: v.workers!,
     hubs: v.hubs!,

@@ -22,7 +22,17 @@ Deno.test("parseChaosFlags() names every bad flag and value at once, then every 
       '--tasks needs a whole number, not "many"',
       "--workers must be at least 1, not 0",
       "Usage: deno task chaos [--tasks 5000] [--workers 6] [--hubs 2] [--seed 42] " +
-      "[--ttl-ms 2000] [--worker-kill-every-ms 2000] [--hub-kill-every-ms 10000] [--timeout-s 900]",
+      "[--ttl-ms 2000] [--worker-kill-every-ms 2000] [--hub-kill-every-ms 10000] [--timeout-s 900] " +
+      "[--db libsql|postgres]",
     ].join("\n"),
   });
+});
+
+Deno.test("parseChaosFlags() takes --db postgres, and names a database it does not know", () => {
+  assert.equal(parseChaosFlags(["--db", "postgres"]).db, "postgres");
+  assert.equal(parseChaosFlags([]).db, undefined);
+  assert.throws(
+    () => parseChaosFlags(["--db=mysql"]),
+    /--db must be libsql or postgres, not "mysql"/,
+  );
 });

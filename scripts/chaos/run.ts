@@ -9,9 +9,10 @@
  */
 import { delay } from "../../shared/delay.ts";
 import { PollTimeoutError, pollUntil } from "../../testing/poll_until.ts";
+import { startPostgres } from "../../testing/postgres.ts";
 import { ChaosCluster } from "./chaos_cluster.ts";
 import type { ChaosContext } from "./chaos_context.ts";
-import { type ChaosOptions, chaosSettings } from "./chaos_options.ts";
+import { type ChaosOptions, type ChaosSettings, chaosSettings } from "./chaos_options.ts";
 import type { ChaosSummary } from "./chaos_summary.ts";
 import { LogTally } from "./log_tally.ts";
 import { runSchedule } from "./run_schedule.ts";
@@ -21,13 +22,22 @@ import { verify } from "./verify.ts";
 /** Runs the chaos suite and returns what it saw; `ok` is false when any check failed. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const settings = chaosSettings(options);
+  const pg = settings.db === "postgres" ? await startPostgres({ name: "chaos" }) : undefined;
+  try {
+    return await runOn(settings, pg?.url);
+  } finally {
+    await pg?.[Symbol.asyncDispose]();
+  }
+}
+
+async function runOn(settings: ChaosSettings, dbUrl: string | undefined): Promise<ChaosSummary> {
   const dir = await Deno.makeTempDir({ prefix: "drover-chaos-" });
   const started = performance.now();
   const tally = new LogTally();
   const over = new AbortController();
   const ctx: ChaosContext = {
     settings,
-    cluster: new ChaosCluster(settings, dir, tally),
+    cluster: new ChaosCluster(settings, dir, tally, dbUrl),
     tally,
     signal: over.signal,
     failures: [],
@@ -52,7 +62,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   let chaos: Promise<void> = Promise.resolve();
   try {
     await ctx.cluster.start();
-    ctx.say(`${settings.hubs} hubs and ${settings.workers} workers up in ${dir}`);
+    ctx.say(
+      `${settings.hubs} hubs and ${settings.workers} workers up in ${dir}, on ${
+        dbUrl ? `PostgreSQL (${dbUrl})` : "a libSQL file"
+      }`,
+    );
     const runId = await submit(ctx, outcome);
     chaos = runSchedule(ctx);
     await waitForRun(ctx, runId, outcome);

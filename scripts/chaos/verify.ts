@@ -59,7 +59,7 @@ async function checkDatabase(query: Query, input: VerifyInput) {
     failures.push(`${done} of ${tasks} ChaosNodes are done: ${JSON.stringify(states)}`);
   }
   const notOnce = await count(`SELECT count(*) AS n FROM (SELECT t.id FROM tasks t
-    LEFT JOIN publications p ON p.task_id = t.id GROUP BY t.id HAVING count(p.key) != 1)`);
+    LEFT JOIN publications p ON p.task_id = t.id GROUP BY t.id HAVING count(p.key) != 1) AS t`);
   if (notOnce > 0) failures.push(`${notOnce} tasks do not have exactly one publication`);
   // Fencing, beyond checkInvariants(): no grant follows a publication, so a task
   // is published at its last epoch; and a lease that ended left no attempt open.

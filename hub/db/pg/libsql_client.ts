@@ -134,8 +134,19 @@ class PostgresTransaction implements Transaction {
   async executeMultiple(sql: string): Promise<void> {
     await this.#open().unsafe(sql);
   }
+  /**
+   * Commits; throws when PostgreSQL rolled back instead. After a statement
+   * fails, PostgreSQL aborts the whole transaction (SQLite only that
+   * statement), and a COMMIT then rolls back without an error: what the
+   * caller took for written would be lost, and acknowledged.
+   */
   async commit(): Promise<void> {
-    await this.#end("COMMIT");
+    const tag = await this.#end("COMMIT");
+    if (tag === "ROLLBACK") {
+      throw new Error(
+        "PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed",
+      );
+    }
   }
   async rollback(): Promise<void> {
     await this.#end("ROLLBACK");
@@ -143,12 +154,13 @@ class PostgresTransaction implements Transaction {
   close(): void {
     if (this.#conn) void this.#end("ROLLBACK").catch(() => {});
   }
-  async #end(what: string): Promise<void> {
+  /** Ends the transaction with `what`; resolves to the command PostgreSQL says it ran. */
+  async #end(what: string): Promise<string | undefined> {
     const conn = this.#conn;
-    if (!conn) return;
+    if (!conn) return undefined;
     this.#conn = null;
     try {
-      await conn.unsafe(what);
+      return (await conn.unsafe(what)).command;
     } finally {
       conn.release();
     }

@@ -66,3 +66,21 @@ Deno.test("PostgreSQL behind the libSQL interface: rows, typed arguments, transa
     database.close();
   }
 });
+
+Deno.test("a commit PostgreSQL turns into a rollback (a statement had failed) is an error, not a success", async () => {
+  await using server = await startPostgres({ name: "aborted" });
+  const database = await openDatabase(server.url, { busyTimeoutMs: 1_000 });
+  try {
+    const tx = await database.client.transaction("write");
+    await tx.execute({
+      sql: "INSERT INTO hubs (id, url, started_at, heartbeat_at) VALUES (?, ?, ?, ?)",
+      args: ["h1", "http://x", 1, 1],
+    });
+    await assert.rejects(tx.execute("SELECT no_such_column FROM hubs"));
+    await assert.rejects(tx.commit(), /rolled the transaction back at COMMIT/);
+    const rows = (await database.client.execute("SELECT id FROM hubs")).rows;
+    assert.equal(rows.length, 0, "nothing of it was written");
+  } finally {
+    database.close();
+  }
+});
