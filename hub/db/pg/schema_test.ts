@@ -12,33 +12,33 @@ interface Shape {
   indexes: string[];
 }
 
-function sqliteShapes(): Map<string, Shape> {
-  const shapes = new Map<string, Shape>();
-  for (const table of Object.values(sqliteSchema)) {
-    if (!is(table, SQLiteTable)) continue;
-    const c = sqliteConfig(table);
-    shapes.set(c.name, {
-      columns: c.columns.map((col) =>
-        `${col.name}${col.notNull ? " not null" : ""}${col.hasDefault ? " default" : ""}`
-      ).sort(),
-      primaryKey: [
-        ...c.columns.filter((col) => col.primary).map((col) => col.name),
-        ...c.primaryKeys.flatMap((pk) => pk.columns.map((col) => col.name)),
-      ],
-      indexes: c.indexes.map((i) =>
-        `${i.config.name}${i.config.unique ? " unique" : ""}${i.config.where ? " partial" : ""}`
-      ).sort(),
-    });
-  }
-  return shapes;
+/** The parts of a table's config (either dialect's) that {@link Shape} reads. */
+interface TableConfig {
+  name: string;
+  columns: Array<
+    {
+      name: string;
+      notNull: boolean;
+      hasDefault: boolean;
+      primary: boolean;
+      generatedIdentity?: unknown;
+    }
+  >;
+  primaryKeys: Array<{ columns: Array<{ name: string }> }>;
+  indexes: Array<{ config: { name?: string; unique?: boolean; where?: unknown } }>;
 }
 
-function pgShapes(): Map<string, Shape> {
-  const shapes = new Map<string, Shape>();
-  for (const table of Object.values(pgSchema)) {
-    if (!is(table, PgTable)) continue;
-    const c = pgConfig(table);
-    shapes.set(c.name, {
+/** Every table of `schema` that `config` reads (the others give undefined), by name. */
+function shapes(
+  schema: Record<string, unknown>,
+  config: (table: unknown) => TableConfig | undefined,
+): Map<string, Shape> {
+  const out = new Map<string, Shape>();
+  for (const table of Object.values(schema)) {
+    const c = config(table);
+    if (!c) continue;
+    out.set(c.name, {
+      // A PostgreSQL identity column is SQLite's AUTOINCREMENT: a default either way.
       columns: c.columns.map((col) =>
         `${col.name}${col.notNull ? " not null" : ""}${
           col.hasDefault || col.generatedIdentity ? " default" : ""
@@ -53,8 +53,13 @@ function pgShapes(): Map<string, Shape> {
       ).sort(),
     });
   }
-  return shapes;
+  return out;
 }
+
+const sqliteShapes = () =>
+  shapes(sqliteSchema, (t) => is(t, SQLiteTable) ? sqliteConfig(t) as TableConfig : undefined);
+const pgShapes = () =>
+  shapes(pgSchema, (t) => is(t, PgTable) ? pgConfig(t) as unknown as TableConfig : undefined);
 
 Deno.test("the PostgreSQL schema has the tables, columns, keys and indexes of the SQLite one", () => {
   const sqlite = sqliteShapes();
