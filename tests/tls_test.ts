@@ -5,6 +5,7 @@
  * of reconnecting forever.
  */
 import assert from "node:assert/strict";
+import { runWorkerToExit } from "./fixtures/run_worker_to_exit.ts";
 import { removeTree } from "../testing/remove_tree.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
@@ -12,21 +13,6 @@ import { makeTestCertificates } from "../testing/test_certificates.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { drover } from "./fixtures/drover.ts";
-
-const WORKER = new URL("./fixtures/worker.ts", import.meta.url).pathname;
-
-/** Runs the fixture worker until it exits by itself (or 30 s pass). */
-async function runWorker(env: Record<string, string>): Promise<{ code: number; lines: string[] }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER],
-    env: { DROVER_LOG_LEVEL: "error", NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  return { code: out.code, lines: new TextDecoder().decode(out.stderr).trimEnd().split("\n") };
-}
 
 Deno.test("a hub with a certificate serves HTTPS and WSS to the workers and CLI that trust its CA", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-tls-" });
@@ -70,7 +56,7 @@ Deno.test("a hub with a certificate serves HTTPS and WSS to the workers and CLI 
 
     await t.step("a worker without the CA says so in one line and exits 2", async () => {
       const token = await createWorkerToken(hub.api, { name: "untrusting" });
-      const { code, lines } = await runWorker({
+      const { code, lines } = await runWorkerToExit({
         DROVER_HUB_URL: hub.url,
         DROVER_WORKER_TOKEN: token,
         DROVER_WORKER_STATE_DIR: `${dir}/untrusting`,
@@ -86,7 +72,7 @@ Deno.test("a hub with a certificate serves HTTPS and WSS to the workers and CLI 
     });
 
     await t.step("a worker whose CA file holds no certificate exits 2 naming it", async () => {
-      const { code, lines } = await runWorker({
+      const { code, lines } = await runWorkerToExit({
         DROVER_HUB_URL: hub.url,
         DROVER_HUB_CA_FILE: certs.keyFile,
         DROVER_WORKER_STATE_DIR: `${dir}/bad-ca`,

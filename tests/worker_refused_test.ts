@@ -4,24 +4,10 @@
  * instead of reconnecting forever; the systemd unit does not restart on 2.
  */
 import assert from "node:assert/strict";
+import { runWorkerToExit } from "./fixtures/run_worker_to_exit.ts";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { removeTree } from "../testing/remove_tree.ts";
-
-const WORKER = new URL("../tests/fixtures/worker.ts", import.meta.url).pathname;
-
-async function runWorker(env: Record<string, string>): Promise<{ code: number; lines: string[] }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER],
-    env: { DROVER_LOG_LEVEL: "error", NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    signal: AbortSignal.timeout(30_000),
-  }).output();
-  const lines = new TextDecoder().decode(out.stderr).trimEnd().split("\n");
-  return { code: out.code, lines };
-}
 
 Deno.test("a worker refused for good says why in one line and exits 2", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-refused-" });
@@ -30,7 +16,7 @@ Deno.test("a worker refused for good says why in one line and exits 2", async (t
     const base = { DROVER_HUB_URL: hub.url, DROVER_WORKER_STATE_DIR: `${dir}/w` };
 
     await t.step("without a token", async () => {
-      const { code, lines } = await runWorker(base);
+      const { code, lines } = await runWorkerToExit(base);
       assert.equal(code, 2);
       assert.equal(
         lines.at(-1),
@@ -43,14 +29,14 @@ Deno.test("a worker refused for good says why in one line and exits 2", async (t
 
     await t.step("with a token the hub does not know", async () => {
       const stranger = "drv_tok_000000000000_" + "A".repeat(43);
-      const { code, lines } = await runWorker({ ...base, DROVER_WORKER_TOKEN: stranger });
+      const { code, lines } = await runWorkerToExit({ ...base, DROVER_WORKER_TOKEN: stranger });
       assert.equal(code, 2);
       assert.match(lines.at(-1)!, /refused this worker: the worker token is unknown or revoked; /);
     });
 
     await t.step("with labels outside the token's scope", async () => {
       const token = await createWorkerToken(hub.api, { scope: { region: "eu-west" }, name: "eu" });
-      const { code, lines } = await runWorker({
+      const { code, lines } = await runWorkerToExit({
         ...base,
         DROVER_WORKER_TOKEN: token,
         DROVER_WORKER_LABELS: "region=us-east",
