@@ -2,6 +2,7 @@
  * The hub's certificate and key for HTTPS, read from the PEM files its
  * configuration names, with one clear line for each way they can be wrong.
  */
+import { fileReadReason } from "../shared/file_read_reason.ts";
 import { ListenError } from "./listen_error.ts";
 
 /** A certificate chain and its private key, as PEM text (what `Deno.serve` takes). */
@@ -37,12 +38,9 @@ async function readPem(variable: string, path: string): Promise<string> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    const why = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (error as Error).message;
-    throw new ListenError(`Cannot read ${variable}=${path}: ${why}`, { cause: error });
+    throw new ListenError(`Cannot read ${variable}=${path}: ${fileReadReason(error)}`, {
+      cause: error,
+    });
   }
 }
 

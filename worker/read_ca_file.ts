@@ -5,6 +5,8 @@
  * @module
  */
 
+import { fileReadReason } from "../shared/file_read_reason.ts";
+
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
@@ -22,12 +24,9 @@ export async function readCaFile(path: string): Promise<string[]> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    const why = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (error as Error).message;
-    throw new TypeError(`Cannot read DROVER_HUB_CA_FILE=${path}: ${why}`, { cause: error });
+    throw new TypeError(`Cannot read DROVER_HUB_CA_FILE=${path}: ${fileReadReason(error)}`, {
+      cause: error,
+    });
   }
   const certs = text.match(CERTIFICATE) ?? [];
   if (certs.length === 0) {
