@@ -80,7 +80,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
 }
 
 /** Whether `url` names a PostgreSQL database (`postgres://…` or `postgresql://…`). */
-export function isPostgresUrl(url: string): boolean {
+function isPostgresUrl(url: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(url);
 }
 
