@@ -58,11 +58,13 @@ export interface ClusterOptions {
   checkInvariants?: boolean;
   /** Aborting it during start-up stops what was started and rejects. */
   signal?: AbortSignal;
+  /** The hubs' database (e.g. `postgres://…`, empty); default a libSQL file in the directory. */
+  dbUrl?: string;
 }
 
 /** A running cluster. */
 export interface Cluster extends AsyncDisposable {
-  /** Holds `hub.db`, `data/` and `state/<worker>/`. */
+  /** Holds `hub.db` (unless `dbUrl` was given), `data/` and `state/<worker>/`. */
   readonly dir: string;
   readonly dbUrl: string;
   /** `DROVER_DATA_DIR` of every worker. */
@@ -89,7 +91,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: `drover-${options.name}-` });
   if (!ownDir) await Deno.mkdir(dir, { recursive: true });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = options.dbUrl ?? `file:${dir}/hub.db`;
   const dataDir = `${dir}/data`;
   const adminToken = generateToken().token;
   const hubs: HubProcess[] = [];
