@@ -4,6 +4,15 @@
  * Prints a table and a one-line JSON summary on standard output; progress
  * goes to standard error.
  *
+ * `--db=postgres` (or its alias `--db=both`; default `--db=libsql`) runs each
+ * selected workload on libSQL and then again on a fresh database of a
+ * throwaway PostgreSQL server (`bench_postgres.ts`), and adds a side-by-side
+ * table: each workload's tasks/s (a chain's ms per step) on both, and the
+ * ratio PostgreSQL/libSQL; the JSON summary carries them under `postgres`.
+ * What only makes sense on libSQL runs there alone, as one line of the report
+ * says: `history-1m`, the instrumentation cost, the ceiling, the remote rounds
+ * and the new-file probe at the start.
+ *
  * Flags: `--only=wide-1k,chain-500` (`wide-30k`, `wide-100k` and `history-1m`
  * run only when named: about 2, 6 and 2 minutes; `history-1m` loads a
  * million finished tasks, then runs wide-10k while sampling the API, then a
@@ -17,7 +26,7 @@
  * completions straight against libSQL, for Drover's fraction of it; 0 skips),
  * `--remote-tasks=3000` (workers behind a delaying proxy, at each of
  * `--remote-rtts=0,50,100,150` ms of round trip, with prefetch off and at
- * `--remote-prefetch=128`: about 1.5 minutes; 0 skips).
+ * `--remote-prefetch=128`: about 1.5 minutes; 0 skips), `--db=libsql`.
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../testing/parse_flags.ts";
 import {
@@ -31,62 +40,13 @@ import { goalsReport } from "./report_goals.ts";
 import { historyReport } from "./report_history.ts";
 import { formatRemote, measureRemote, type RemoteRound, type RemoteSettings } from "./remote.ts";
 import { runWorkload, type Workload, type WorkloadResult } from "./run_workload.ts";
-import { chainOutputDir, wideOutputDir } from "./tasks.ts";
+import { type BenchPostgres, startBenchPostgres } from "./bench_postgres.ts";
+import { backendsReport, compareBackends, type PostgresFigures } from "./report_backends.ts";
+import { WORKLOADS } from "./workloads.ts";
 import { describeStartProbe, measureFileCreate } from "./file_create.ts";
 
-const wideDir = (n: number) => (dataDir: string) => wideOutputDir(dataDir, n);
-
-const WORKLOADS: readonly Workload[] = [
-  {
-    name: "wide-1k",
-    family: "BenchWide",
-    params: { n: 1_000 },
-    families: ["BenchWide", "BenchLeaf"],
-    outputDir: wideDir(1_000),
-  },
-  {
-    name: "wide-10k",
-    family: "BenchWide",
-    params: { n: 10_000 },
-    families: ["BenchWide", "BenchLeaf"],
-    outputDir: wideDir(10_000),
-  },
-  {
-    name: "wide-30k",
-    family: "BenchWide",
-    params: { n: 30_000 },
-    families: ["BenchWide", "BenchLeaf"],
-    outputDir: wideDir(30_000),
-    onlyWhenNamed: true,
-  },
-  {
-    name: "wide-100k",
-    family: "BenchWide",
-    params: { n: 100_000 },
-    families: ["BenchWide", "BenchLeaf"],
-    outputDir: wideDir(100_000),
-    onlyWhenNamed: true,
-  },
-  {
-    name: "history-1m",
-    family: "BenchWide",
-    params: { n: 10_000 },
-    families: ["BenchWide", "BenchLeaf"],
-    outputDir: wideDir(10_000),
-    history: 1_000_000,
-    onlyWhenNamed: true,
-  },
-  {
-    name: "chain-500",
-    family: "BenchChain",
-    params: { step: 499 },
-    families: ["BenchChain"],
-    outputDir: chainOutputDir,
-    steps: 500,
-  },
-];
-
 const LOG_LEVELS = ["debug", "info", "warn", "error"];
+const DATABASES = ["libsql", "postgres", "both"];
 
 interface Settings {
   only: readonly Workload[];
@@ -102,12 +62,15 @@ interface Settings {
   costWorkload: Workload;
   ceilingTasks: number;
   remote: RemoteSettings;
+  /** `--db=postgres` or `both`: every workload also on PostgreSQL, side by side. */
+  postgres: boolean;
 }
 
 const USAGE = "Usage: deno task bench [--only=wide-1k,chain-500] [--workers=4] [--slots=8] " +
   "[--hub-log-level=warn] [--hub-v8-flags=--optimize-for-size] [--worker-log-level=warn] [--timeout-s=900] " +
   "[--keep] [--echo] [--cost-rounds=2] [--cost-workload=wide-10k] [--ceiling-tasks=10000] " +
-  "[--remote-tasks=3000] [--remote-rtts=0,50,100,150] [--remote-prefetch=128]";
+  "[--remote-tasks=3000] [--remote-rtts=0,50,100,150] [--remote-prefetch=128] " +
+  "[--db=libsql|postgres|both]";
 
 /** The settings, or a TypeError naming every problem of the command line. */
 function parseSettings(args: string[]): Settings {
@@ -127,6 +90,7 @@ function parseSettings(args: string[]): Settings {
     "remote-tasks": { type: "string", default: "3000" },
     "remote-rtts": { type: "string", default: "0,50,100,150" },
     "remote-prefetch": { type: "string", default: "128" },
+    db: { type: "string", default: "libsql" },
   });
   for (const p of positionals) problems.push(`Unexpected argument "${p}"`);
   const level = (name: string, text: string) => {
@@ -143,6 +107,9 @@ function parseSettings(args: string[]): Settings {
         WORKLOADS.map((w) => w.name).join(", ")
       })`,
     );
+  }
+  if (!DATABASES.includes(values.db)) {
+    problems.push(`--db must be one of ${DATABASES.join(", ")}, not "${values.db}"`);
   }
   const costWorkload = WORKLOADS.find((w) => w.name === values["cost-workload"]);
   if (!costWorkload) {
@@ -170,9 +137,47 @@ function parseSettings(args: string[]): Settings {
       ),
       prefetch: wholeNumber(problems, "--remote-prefetch", values["remote-prefetch"], 0, 10_000),
     },
+    postgres: values.db !== "libsql",
   };
   throwIfProblems(problems, USAGE);
   return settings;
+}
+
+/**
+ * Runs `w` (`run`) and logs its figures under `label`; a failure is logged
+ * and added to `failures`, and gives null.
+ */
+async function runLogged(
+  w: Workload,
+  label: string,
+  failures: string[],
+  run: () => Promise<WorkloadResult>,
+): Promise<WorkloadResult | null> {
+  console.error(`bench: ${label}: ${w.family}(${JSON.stringify(w.params)}) …`);
+  try {
+    const r = await run();
+    console.error(
+      `bench: ${label}: ${r.ran} tasks in ${r.seconds.toFixed(2)} s ` +
+        `(${r.tasksPerSecond.toFixed(1)} tasks/s; expand ${r.expandSeconds.toFixed(2)} s, ` +
+        `run ${r.runSeconds.toFixed(2)} s)`,
+    );
+    return r;
+  } catch (error) {
+    failures.push(`${label}: ${(error as Error).message}`);
+    console.error(`bench: ${label} failed: ${(error as Error).stack}`);
+    return null;
+  }
+}
+
+/** The parts of this bench that run on libSQL only, for the report's line. */
+function libsqlOnlyParts(s: Settings): string[] {
+  return [
+    ...s.only.filter((w) => w.history).map((w) => w.name),
+    ...(s.costRounds > 0 ? ["the instrumentation cost"] : []),
+    ...(s.ceilingTasks > 0 ? ["the raw-libSQL ceiling"] : []),
+    ...(s.remote.tasks > 0 ? ["the remote rounds"] : []),
+    "the new-file probe at the start",
+  ];
 }
 
 if (import.meta.main) {
@@ -192,23 +197,27 @@ if (import.meta.main) {
   let cost: InstrumentationCost | null = null;
   let ceiling: Ceiling | null = null;
   let remote: RemoteRound[] | null = null;
+  let pg: BenchPostgres | null = null;
+  const pgResults: WorkloadResult[] = [];
   try {
+    if (settings.postgres) {
+      console.error("bench: starting a PostgreSQL server …");
+      pg = await startBenchPostgres();
+      console.error(`bench: PostgreSQL ${pg.version}`);
+    }
     for (const w of settings.only) {
-      console.error(`bench: ${w.name}: ${w.family}(${JSON.stringify(w.params)}) …`);
       const dir = `${root}/${w.name}`;
       await Deno.mkdir(dir, { recursive: true });
-      try {
-        const r = await runWorkload(w, { dir, ...settings });
-        results.push(r);
-        console.error(
-          `bench: ${w.name}: ${r.ran} tasks in ${r.seconds.toFixed(2)} s ` +
-            `(${r.tasksPerSecond.toFixed(1)} tasks/s; expand ${r.expandSeconds.toFixed(2)} s, ` +
-            `run ${r.runSeconds.toFixed(2)} s)`,
-        );
-      } catch (error) {
-        failures.push(`${w.name}: ${(error as Error).message}`);
-        console.error(`bench: ${w.name} failed: ${(error as Error).stack}`);
-      }
+      const label = pg ? `${w.name} on libSQL` : w.name;
+      const r = await runLogged(w, label, failures, () => runWorkload(w, { dir, ...settings }));
+      if (r) results.push(r);
+      const server = pg;
+      if (!server || w.history) continue;
+      const p = await runLogged(w, `${w.name} on PostgreSQL`, failures, async () => {
+        await using db = await server.createDatabase(w.name);
+        return await runWorkload(w, { ...settings, dir: `${dir}-pg`, dbUrl: db.url });
+      });
+      if (p) pgResults.push(p);
     }
     if (settings.costRounds > 0) {
       const w = settings.costWorkload;
@@ -248,18 +257,33 @@ if (import.meta.main) {
       }
     }
   } finally {
+    await pg?.[Symbol.asyncDispose]();
     if (settings.keep) console.error(`bench: kept ${root}`);
     else await Deno.remove(root, { recursive: true });
   }
   const totalSeconds = (performance.now() - started) / 1000;
   console.log(report(results, settings, totalSeconds));
   console.log(startProbe);
+  const postgres: PostgresFigures | null = pg
+    ? {
+      version: pg.version,
+      settings: pg.settings,
+      results: pgResults,
+      compared: compareBackends(
+        settings.only.filter((w) => !w.history).map((w) => w.name),
+        results,
+        pgResults,
+      ),
+      libsqlOnly: libsqlOnlyParts(settings),
+    }
+    : null;
+  if (postgres) console.log(`\n${backendsReport(postgres)}`);
   const history = historyReport(results);
   if (history) console.log(`\n${history}`);
   if (cost) console.log(`\n${formatInstrumentationCost(cost)}`);
   if (remote) console.log(`\n${formatRemote(remote, settings.remote)}`);
   console.log(`\n${goalsReport(results, ceiling)}`);
   if (failures.length > 0) console.log(`Failed:\n  ${failures.join("\n  ")}`);
-  console.log(summaryJson(results, settings, totalSeconds, cost, ceiling, remote));
+  console.log(summaryJson(results, settings, totalSeconds, cost, ceiling, remote, postgres));
   if (failures.length > 0) Deno.exit(1);
 }

@@ -4,6 +4,8 @@ import { formatTable } from "../shared/text_table.ts";
 import type { Ceiling } from "./ceiling.ts";
 import type { InstrumentationCost } from "./instrumentation_cost.ts";
 import type { WorkloadResult } from "./run_workload.ts";
+import { round, workloadJson } from "./workload_json.ts";
+import { type PostgresFigures, postgresJson } from "./report_backends.ts";
 
 /** What the report says about how the bench was run. */
 export interface ReportSettings {
@@ -119,9 +121,8 @@ export function summaryJson(
   cost: InstrumentationCost | null,
   ceiling: Ceiling | null = null,
   remote: readonly RemoteRound[] | null = null,
+  postgres: PostgresFigures | null = null,
 ) {
-  const round = (n: number | null, digits = 3) =>
-    n === null || !Number.isFinite(n) ? null : Number(n.toFixed(digits));
   return JSON.stringify({
     bench: "drover",
     db: "file",
@@ -138,47 +139,7 @@ export function summaryJson(
       tasksPerSecond: round(r.tasksPerSecond, 1),
       ratio: round(r.ratio),
     })) ?? null,
-    workloads: results.map((r) => ({
-      name: r.name,
-      tasks: r.ran,
-      seconds: round(r.seconds),
-      wallSeconds: round(r.wallSeconds),
-      tasksPerSecond: round(r.tasksPerSecond, 1),
-      msPerStep: round(r.msPerStep, 2),
-      readyToStartedP50Ms: r.readyToStartedMs.p50,
-      readyToStartedP99Ms: r.readyToStartedMs.p99,
-      readyToStartedMaxMs: r.readyToStartedMs.max,
-      startedToFinishedP50Ms: r.startedToFinishedMs.p50,
-      startedToFinishedP99Ms: r.startedToFinishedMs.p99,
-      startedToFinishedMaxMs: r.startedToFinishedMs.max,
-      expandSeconds: round(r.expandSeconds),
-      runSeconds: round(r.runSeconds),
-      retried: r.retried,
-      statusQueryMs: round(r.statusQueryMs, 1),
-      hubPeakRssMb: round(r.hubPeakRssMb, 0),
-      fileCreateCpuUs: round(r.fileCreateCpuUs, 0),
-      history: r.history
-        ? {
-          tasks: r.history.loaded.tasks,
-          loadSeconds: round(r.history.loaded.seconds, 1),
-          dbBytes: r.history.loaded.bytes,
-          apiP99Ms: Object.fromEntries(
-            Object.entries(r.history.api).map(([route, s]) => [route, round(s.p99, 1)]),
-          ),
-          prune: r.history.prune,
-        }
-        : null,
-      hubCpuSeconds: round(r.cpuSeconds.hub, 2),
-      workersCpuSeconds: round(r.cpuSeconds.workers, 2),
-      groupCommit: r.hub
-        ? {
-          commits: r.hub.writeQueue.transactions,
-          operations: r.hub.writeQueue.operations,
-          opsPerCommit: round(r.hub.writeQueue.operations / r.hub.writeQueue.transactions, 2),
-          largestBatch: r.hub.writeQueue.largestBatch,
-        }
-        : null,
-    })),
+    workloads: results.map(workloadJson),
     ceiling: ceiling
       ? {
         tasksPerSecond: round(ceiling.tasksPerSecond, 1),
@@ -198,5 +159,6 @@ export function summaryJson(
         watchedCost: round(cost.watchedCost, 4),
       }
       : null,
+    postgres: postgres ? postgresJson(postgres) : null,
   });
 }

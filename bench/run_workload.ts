@@ -56,6 +56,8 @@ export interface HistoryFigures {
 export interface WorkloadOptions {
   /** A directory for this workload alone; removed by the caller. */
   dir: string;
+  /** The hub's `DROVER_DB_URL`, over the cluster's `file:<dir>/hub.db` (fresh and empty). */
+  dbUrl?: string;
   workers: number;
   slots: number;
   hubLogLevel: string;
@@ -132,6 +134,7 @@ interface ApiRun {
  * workload, waits for it, gathers the figures, stops the cluster.
  */
 export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<WorkloadResult> {
+  if (w.history && o.dbUrl) throw new Error(`${w.name} loads its history into a libSQL file`);
   let loaded: HistoryLoaded | null = null;
   if (w.history) {
     console.error(`bench: ${w.name}: loading ${w.history} finished tasks …`);
@@ -151,6 +154,7 @@ export async function runWorkload(w: Workload, o: WorkloadOptions): Promise<Work
           ? { DROVER_METRICS: "off", DROVER_BENCH_EVENTS: "off" }
           : {}),
         ...(o.hubV8Flags ? { DENO_V8_FLAGS: o.hubV8Flags } : {}),
+        ...(o.dbUrl ? { DROVER_DB_URL: o.dbUrl } : {}),
       },
     },
     workerEntry: "bench/worker.ts",
