@@ -67,8 +67,10 @@ export const tasks = pgTable("tasks", {
 }, (t) => [
   // Claims read this partial index per (pin, family, version), already in
   // priority-then-age order, so a claim never sorts or scans other families.
+  // NULLS FIRST: what `ORDER BY priority DESC` means in PostgreSQL; with
+  // drizzle's default (NULLS LAST) every claim sorted all ready rows.
   index("tasks_claim_idx")
-    .on(t.pin, t.family, t.version, t.priority.desc(), t.createdAt)
+    .on(t.pin, t.family, t.version, t.priority.desc().nullsFirst(), t.createdAt)
     .where(sql`state = 'ready'`),
   index("tasks_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`state = 'leased'`),
   index("tasks_state_idx").on(t.state),
