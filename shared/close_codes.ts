@@ -21,6 +21,8 @@ export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
  *   result (a result that big is refused as that task's: an `error` frame
  *   naming it, and the connection stays).
  * - `internal` (1011): the hub could not register the worker.
+ * - `tryAgain` (1013): the hub's database stayed away while it handled a
+ *   result: the worker connects again (to any hub) and sends it again.
  * - `replaced` (4000): a newer connection of the same worker took over.
  * - `drained` (4001): the worker was drained: it stops and does not reconnect.
  */
@@ -31,6 +33,7 @@ export const CLOSE = {
   policy: 1008,
   tooBig: 1009,
   internal: 1011,
+  tryAgain: 1013,
   replaced: 4000,
   drained: 4001,
 } as const;

@@ -27,6 +27,8 @@ export interface PostgresOptions {
   fast?: boolean;
   /** More server settings (`-c name=value`). */
   settings?: Record<string, string>;
+  /** A standby's data directory (`pg_basebackup`): no database is created in it. */
+  standby?: boolean;
 }
 
 /** A running cluster. */
@@ -42,6 +44,8 @@ export interface PostgresServer extends AsyncDisposable {
   log(): string;
   /** Stops the server (fast shutdown: open sessions are ended) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Sends `signal` to the server's PID (`SIGKILL`: a crash); `stop` then waits for it. */
+  kill(signal: Deno.Signal): void;
 }
 
 /** Where the server binaries are: `PG_BIN`, `pg_config --bindir`, or Debian's newest. */
@@ -83,7 +87,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The `postgres` user's uid and gid when we are root (PostgreSQL will not run as root). */
-async function runAs(): Promise<{ uid: number; gid: number } | null> {
+export async function runAs(): Promise<{ uid: number; gid: number } | null> {
   if (Deno.uid() !== 0) return null;
   const id = async (flag: string) => {
     const out = await new Deno.Command("id", { args: [flag, "postgres"], stderr: "null" }).output();
@@ -96,7 +100,7 @@ async function runAs(): Promise<{ uid: number; gid: number } | null> {
 }
 
 /** `bin/name args…`, as the postgres user when we are root. */
-function command(
+export function command(
   bin: string,
   name: string,
   args: string[],
@@ -146,7 +150,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   return await launch(bin, as, dir, dataDir, user, options);
 }
 
-async function launch(
+export async function launch(
   bin: string,
   as: { uid: number; gid: number } | null,
   dir: string,
@@ -188,6 +192,7 @@ async function launch(
     dataDir,
     log: () => log,
     stop,
+    kill: (signal) => child.kill(signal),
     [Symbol.asyncDispose]: async () => {
       await stop();
       await removeTree(dir);
@@ -195,6 +200,7 @@ async function launch(
   };
   try {
     await waitUntilReady(bin, as, port, user, child, () => log);
+    if (options.standby) return server;
     const where = ["-h", "127.0.0.1", "-p", String(port), "-U", user];
     const created = await command(bin, "createdb", [...where, user], as).output();
     if (!created.success) {

@@ -111,6 +111,13 @@ export class HubCore {
       onCommit: (ms, size) => metrics.committed(ms, size),
       onError: (error) => metrics.databaseError(error),
       onBusyRetry: () => metrics.busyRetry(),
+      onUnavailable: (error, waitedMs) => {
+        metrics.databaseError(error);
+        log.warn("database unavailable: writes wait for it", {
+          waitedMs: Math.round(waitedMs),
+          error: (error as Error).message,
+        });
+      },
     });
     const registry = this.registry;
     const links = this.links = new WorkerLinks({ queue, log });

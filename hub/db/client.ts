@@ -88,7 +88,7 @@ function isPostgresUrl(url: string): boolean {
 async function openPostgres(url: string): Promise<Database> {
   const client = createPostgresClient(url);
   try {
-    await migratePostgres(client.sql);
+    await migratePostgres(await client.primary());
     const db = drizzle(client, { schema });
     return { client, db, singleConnection: false, close: () => client.close() };
   } catch (error) {

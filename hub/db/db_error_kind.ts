@@ -1,6 +1,6 @@
 /**
- * What kind of database error an error is, from the libSQL code anywhere in
- * its cause chain (drizzle wraps the driver's error): for the write queue's
+ * What kind of database error an error is, from the libSQL code, the
+ * postgres.js code or the PostgreSQL SQLSTATE anywhere in its cause chain (drizzle wraps the driver's error): for the write queue's
  * busy retries and the `drover_db_errors_total` metric.
  */
 
@@ -13,6 +13,13 @@ const BY_CODE: ReadonlyArray<[RegExp, DbErrorKind]> = [
   [/^SQLITE_CONSTRAINT/, "constraint"],
   [/^SQLITE_(IOERR|FULL|CORRUPT|NOTADB|CANTOPEN|READONLY|NOLFS|PROTOCOL)/, "io"],
   [/^(HRANA_|SERVER_ERROR|HTTP_|WEBSOCKET|STREAM_|CLIENT_CLOSED|TRANSACTION_CLOSED)/, "connection"],
+  // PostgreSQL (postgres.js): the connection or the primary lost, none to be found.
+  [
+    /^(CONNECTION_|CONNECT_TIMEOUT|NO_PRIMARY|ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/,
+    "connection",
+  ],
+  [/^(08...|57P0[123]|25006)$/, "connection"],
+  [/^23...$/, "constraint"],
   [/^SQLITE_/, "other"],
 ];
 
@@ -33,3 +40,15 @@ export function dbErrorKind(error: unknown): DbErrorKind | null {
   }
   return null;
 }
+
+/**
+ * Whether the connection was lost while COMMIT was on its way: the
+ * transaction may or may not have been applied, so it is not tried again.
+ */
+export function commitOutcomeUnknown(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === COMMIT_UNKNOWN ||
+    (error instanceof Error && error.cause !== undefined && commitOutcomeUnknown(error.cause));
+}
+
+/** The code of the error {@link commitOutcomeUnknown} recognises. */
+export const COMMIT_UNKNOWN = "COMMIT_UNKNOWN";

@@ -13,9 +13,16 @@
  * again, at most `busyRetries` times: no operation of it has run yet (BEGIN
  * IMMEDIATE takes the write lock before the first one), so nothing is
  * done twice.
+ *
+ * A group that failed because the database went away (a PostgreSQL primary
+ * lost, failing over, or cut off) is tried again, with backoff, for up to
+ * `outageMs`: meanwhile nothing is acknowledged and nothing granted, and the
+ * callers wait. Only a group that is sure not to have been applied is tried
+ * again: one whose connection was lost during COMMIT fails instead
+ * (`commitOutcomeUnknown`), as does, on libSQL, one that had begun.
  */
 import type { Database, Tx } from "./client.ts";
-import { dbErrorKind } from "./db_error_kind.ts";
+import { commitOutcomeUnknown, dbErrorKind } from "./db_error_kind.ts";
 import { startStretch, yieldNow } from "./yield_now.ts";
 
 interface Pending {
@@ -51,6 +58,10 @@ export interface WriteQueueOptions {
   busyRetries?: number;
   /** Called before each such retry. */
   onBusyRetry?: (error: unknown) => void;
+  /** How long (ms) a group waits for a database that went away. Default 30,000. */
+  outageMs?: number;
+  /** Called before each try of a group that waits for the database. */
+  onUnavailable?: (error: unknown, waitedMs: number) => void;
 }
 
 /** The hub's write queue. */
@@ -148,10 +159,20 @@ export class WriteQueue {
     }
   }
 
+  /** Whether a group that failed with `error` went unapplied because the database went away. */
+  #retryAfterOutage(error: unknown, began: boolean): boolean {
+    if (this.#closed || dbErrorKind(error) !== "connection" || commitOutcomeUnknown(error)) {
+      return false;
+    }
+    // Our PostgreSQL client says when a COMMIT's fate is unknown; libSQL's does not.
+    return !began || this.#database.client.protocol === "postgres";
+  }
+
   async #commit(group: Pending[]): Promise<void> {
     let started = performance.now();
     let outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     let batch = group;
+    let outageSince: number | null = null;
     for (let retries = 0;; retries++) {
       let began = false;
       batch = group;
@@ -188,6 +209,15 @@ export class WriteQueue {
           this.#o.onBusyRetry?.(error);
           // The busy wait blocked this thread; let the rest of the hub run first.
           await new Promise((resolve) => setTimeout(resolve, 10 * (retries + 1)));
+          started = performance.now();
+          outcomes = [];
+          continue;
+        }
+        const waited = outageSince === null ? 0 : performance.now() - outageSince;
+        if (this.#retryAfterOutage(error, began) && waited < (this.#o.outageMs ?? 30_000)) {
+          outageSince ??= performance.now();
+          this.#o.onUnavailable?.(error, waited);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** retries)));
           started = performance.now();
           outcomes = [];
           continue;

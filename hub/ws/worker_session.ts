@@ -18,6 +18,7 @@ import {
   PROTOCOL_VERSION,
   workerFrameSchema,
 } from "../../shared/protocol.ts";
+import { dbErrorKind } from "../db/db_error_kind.ts";
 import type { WorkerLink } from "../core/worker_links.ts";
 import type { WorkerProtocol } from "../core/worker_protocol.ts";
 import { frameType } from "../metrics/frame_type.ts";
@@ -188,6 +189,10 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         const taskId = "taskId" in frame ? frame.taskId : undefined;
         log.error("frame handling failed", { type: frame.type, taskId, error });
         send({ type: "error", code: "internal", message: (error as Error).message });
+        // The database stayed away (or a COMMIT's fate is unknown): the worker
+        // connects again, here or to another hub, and sends its results again;
+        // their keys make a result that did commit count once.
+        if (dbErrorKind(error) !== null) close(CLOSE.tryAgain, "database unavailable");
       });
   }
 

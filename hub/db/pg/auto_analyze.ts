@@ -45,8 +45,11 @@ const STALE_TABLES = `SELECT s.relname AS name FROM pg_stat_user_tables s
   WHERE s.schemaname = current_schema()
     AND s.n_mod_since_analyze > $1::float8 + $2::float8 * greatest(c.reltuples, 0)`;
 
-/** Starts keeping `sql`'s database analyzed; see the module's comment. */
-export function startAutoAnalyze(sql: Sql, options: AutoAnalyzeOptions = {}): AutoAnalyze {
+/** Starts keeping the database of `connect`'s pool analyzed; see the module's comment. */
+export function startAutoAnalyze(
+  connect: () => Promise<Sql>,
+  options: AutoAnalyzeOptions = {},
+): AutoAnalyze {
   const everyMs = options.everyMs ?? 1_000;
   const minRows = options.minRows ?? 200;
   const fraction = options.fraction ?? 0.1;
@@ -55,6 +58,7 @@ export function startAutoAnalyze(sql: Sql, options: AutoAnalyzeOptions = {}): Au
   let running: Promise<string[]> | undefined;
   let lastAt = -Infinity;
   const check = async (): Promise<string[]> => {
+    const sql = await connect();
     const rows = await sql.unsafe<{ name: string }[]>(STALE_TABLES, [minRows, fraction]);
     const names = rows.map((r) => r.name).sort();
     if (names.length === 0) return [];

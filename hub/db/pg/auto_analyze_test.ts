@@ -6,7 +6,7 @@ import { startAutoAnalyze } from "./auto_analyze.ts";
 Deno.test("a table that changed by more than the threshold is analyzed, once", async () => {
   await using server = await startPostgres({ name: "analyze" });
   const sql = postgres(server.url, { max: 1, onnotice: () => {} });
-  const keeper = startAutoAnalyze(sql, { everyMs: 60_000 });
+  const keeper = startAutoAnalyze(() => Promise.resolve(sql), { everyMs: 60_000 });
   try {
     await sql.unsafe("CREATE TABLE small (id int PRIMARY KEY)");
     await sql.unsafe("CREATE TABLE big (id int PRIMARY KEY)");

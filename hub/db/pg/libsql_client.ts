@@ -27,7 +27,9 @@ import type {
   Transaction,
   TransactionMode,
 } from "@libsql/client";
-import postgres, { type ReservedSql, type Sql } from "postgres";
+import type { ReservedSql, Sql } from "postgres";
+import { isConnectionLoss, openPrimaryPool } from "./primary_pool.ts";
+import { COMMIT_UNKNOWN } from "../db_error_kind.ts";
 import { startAutoAnalyze } from "./auto_analyze.ts";
 import { translateSql } from "./translate_sql.ts";
 
@@ -114,10 +116,17 @@ class PostgresTransaction implements Transaction {
   readonly #sql: Sql;
   #conn: ReservedSql | null;
   readonly #onCommit: () => void;
-  constructor(sql: Sql, conn: ReservedSql, onCommit: () => void) {
+  readonly #onError: (error: unknown) => void;
+  constructor(
+    sql: Sql,
+    conn: ReservedSql,
+    onCommit: () => void,
+    onError: (error: unknown) => void,
+  ) {
     this.#sql = sql;
     this.#conn = conn;
     this.#onCommit = onCommit;
+    this.#onError = onError;
   }
   get closed(): boolean {
     return this.#conn === null;
@@ -127,7 +136,10 @@ class PostgresTransaction implements Transaction {
     return this.#conn;
   }
   execute(stmt: InStatement): Promise<ResultSet> {
-    return run(this.#sql, this.#open(), stmt);
+    return run(this.#sql, this.#open(), stmt).catch((error) => {
+      this.#onError(error);
+      throw error;
+    });
   }
   async batch(stmts: InStatement[]): Promise<ResultSet[]> {
     const out: ResultSet[] = [];
@@ -144,7 +156,20 @@ class PostgresTransaction implements Transaction {
    * caller took for written would be lost, and acknowledged.
    */
   async commit(): Promise<void> {
-    const tag = await this.#end("COMMIT");
+    let tag: string | undefined;
+    try {
+      tag = await this.#end("COMMIT");
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      throw Object.assign(
+        new Error(
+          "The connection to PostgreSQL was lost during COMMIT: the transaction may or may not " +
+            "have been applied",
+          { cause: error },
+        ),
+        { code: COMMIT_UNKNOWN },
+      );
+    }
     if (tag === "ROLLBACK") {
       throw new Error(
         "PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed",
@@ -165,6 +190,9 @@ class PostgresTransaction implements Transaction {
     this.#conn = null;
     try {
       return (await conn.unsafe(what)).command;
+    } catch (error) {
+      this.#onError(error);
+      throw error;
     } finally {
       conn.release();
     }
@@ -177,9 +205,10 @@ class PostgresTransaction implements Transaction {
  * `target_session_attrs=read-write` included).
  */
 export function createPostgresClient(url: string, options: PostgresClientOptions = {}): Client & {
-  readonly sql: Sql;
+  /** The primary's pool (found first, on a multi-host URL). */
+  primary(): Promise<Sql>;
 } {
-  const sql = postgres(url, {
+  const pool = openPrimaryPool(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutS ?? 10,
     onnotice: () => {},
@@ -191,10 +220,21 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
       number: { to: 0, from: [20, 1700], serialize: (x: number) => String(x), parse: Number },
     } as never,
   });
+  /** Runs `work` on the primary's pool; a lost connection sends the next call looking for it. */
+  const onPrimary = async <T>(work: (sql: Sql) => Promise<T>): Promise<T> => {
+    const sql = await pool.current();
+    try {
+      return await work(sql);
+    } catch (error) {
+      pool.noteError(sql, error);
+      throw error;
+    }
+  };
   let closed = false;
-  const analyze = startAutoAnalyze(sql);
+  const analyze = startAutoAnalyze(() => pool.current());
   const begin = async (mode: TransactionMode): Promise<PostgresTransaction> => {
-    const conn = await sql.reserve();
+    const sql = await pool.current();
+    const conn = await onPrimary(() => sql.reserve());
     try {
       if (mode === "read") await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       else {
@@ -202,19 +242,22 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
         await conn.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
       }
     } catch (error) {
+      pool.noteError(sql, error);
       conn.release();
       throw error;
     }
-    return new PostgresTransaction(sql, conn, mode === "read" ? () => {} : analyze.noteWrite);
+    const onError = (error: unknown) => pool.noteError(sql, error);
+    const onCommit = mode === "read" ? () => {} : analyze.noteWrite;
+    return new PostgresTransaction(sql, conn, onCommit, onError);
   };
   const client = {
-    sql,
+    primary: () => pool.current(),
     protocol: "postgres",
     get closed() {
       return closed;
     },
     execute(stmt: InStatement | string, args?: InArgs): Promise<ResultSet> {
-      return run(sql, sql, stmt, args);
+      return onPrimary((sql) => run(sql, sql, stmt, args));
     },
     async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred") {
       const tx = await begin(mode);
@@ -236,18 +279,18 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
       return begin(mode);
     },
     async executeMultiple(text: string): Promise<void> {
-      await sql.unsafe(text);
+      await onPrimary((sql) => sql.unsafe(text));
     },
     sync(): Promise<never> {
       return Promise.reject(new Error("sync() is for libSQL embedded replicas, not PostgreSQL"));
     },
     close(): void {
       closed = true;
-      void analyze.stop().finally(() => sql.end({ timeout: 5 }));
+      void analyze.stop().finally(() => pool.end({ timeout: 5 }));
     },
     reconnect(): void {
       // postgres.js replaces broken connections by itself.
     },
   };
-  return client as unknown as Client & { readonly sql: Sql };
+  return client as unknown as Client & { primary(): Promise<Sql> };
 }
