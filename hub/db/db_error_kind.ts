@@ -15,7 +15,7 @@ const BY_CODE: ReadonlyArray<[RegExp, DbErrorKind]> = [
   [/^(HRANA_|SERVER_ERROR|HTTP_|WEBSOCKET|STREAM_|CLIENT_CLOSED|TRANSACTION_CLOSED)/, "connection"],
   // PostgreSQL (postgres.js): the connection or the primary lost, none to be found.
   [
-    /^(CONNECTION_|CONNECT_TIMEOUT|NO_PRIMARY|ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/,
+    /^(CONNECTION_CLOSED|CONNECTION_DESTROYED|CONNECT_TIMEOUT|NO_PRIMARY|ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/,
     "connection",
   ],
   [/^(08...|57P0[123]|25006)$/, "connection"],

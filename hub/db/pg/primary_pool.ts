@@ -47,7 +47,6 @@ export function splitHosts(url: string): ParsedUrl {
 const LOST = new Set([
   "CONNECTION_CLOSED",
   "CONNECTION_DESTROYED",
-  "CONNECTION_ENDED",
   "CONNECT_TIMEOUT",
   "ECONNREFUSED",
   "ECONNRESET",
@@ -82,6 +81,7 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
   const { hostUrls, hosts } = splitHosts(url);
   let pool: Sql | null = null;
   let finding: Promise<Sql> | null = null;
+  let ended = false;
   const retired = new Set<Sql>();
   const retire = (sql: Sql) => {
     retired.add(sql);
@@ -110,6 +110,10 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
   };
   return {
     current() {
+      if (ended) {
+        const error = new Error("The database client is closed");
+        return Promise.reject(Object.assign(error, { code: "CONNECTION_ENDED" }));
+      }
       if (pool) return Promise.resolve(pool);
       finding ??= find().then((sql) => pool = sql).finally(() => finding = null);
       return finding;
@@ -120,6 +124,7 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
       retire(sql);
     },
     async end(endOptions) {
+      ended = true;
       const all = [pool, ...retired].filter((s): s is Sql => s !== null);
       pool = null;
       await finding?.then((sql) => all.push(sql), () => {});
