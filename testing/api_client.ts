@@ -57,13 +57,14 @@ export interface ApiClient {
 export function createApiClient(
   url: string,
   token: string | null,
-  options: { caCerts?: string[] } = {},
+  options: { caCerts?: string[]; fetch?: typeof fetch } = {},
 ): ApiClient {
+  const send = options.fetch ?? fetch;
   // An https hub with a private certificate: trust its CA too.
   const client = options.caCerts ? Deno.createHttpClient({ caCerts: options.caCerts }) : undefined;
   const request = async <T>(path: string, init: ApiRequest = {}): Promise<ApiResponse<T>> => {
     const bearer = init.token === undefined ? token : init.token;
-    const res = await fetch(`${url}${path}`, {
+    const res = await send(`${url}${path}`, {
       client,
       method: init.method ?? (init.body === undefined ? "GET" : "POST"),
       headers: {

@@ -29,6 +29,13 @@ export interface PostgresOptions {
   settings?: Record<string, string>;
   /** A standby's data directory (`pg_basebackup`): no database is created in it. */
   standby?: boolean;
+  /**
+   * Run in this network namespace (`ip netns exec`, see `netns.ts`), listening
+   * on every address in it; `url` still names 127.0.0.1, reachable there only.
+   */
+  netns?: string;
+  /** Lines added to `pg_hba.conf`, e.g. `host all all 10.0.0.0/8 trust`. */
+  hba?: string[];
 }
 
 /** A running cluster. */
@@ -106,11 +113,13 @@ export function command(
   args: string[],
   as: { uid: number; gid: number } | null,
   stderr: "piped" | "null" = "piped",
+  netns?: string,
 ): Deno.Command {
   const program = `${bin}/${name}`;
-  const [cmd, argv] = as
+  let [cmd, argv] = as
     ? ["setpriv", [`--reuid=${as.uid}`, `--regid=${as.gid}`, "--clear-groups", program, ...args]]
     : [program, args];
+  if (netns) [cmd, argv] = ["ip", ["netns", "exec", netns, cmd, ...argv]];
   return new Deno.Command(cmd, {
     args: argv,
     stdin: "null",
@@ -160,7 +169,7 @@ export async function launch(
 ): Promise<PostgresServer> {
   const port = freePort();
   const settings: Record<string, string> = {
-    listen_addresses: "127.0.0.1",
+    listen_addresses: options.netns ? "*" : "127.0.0.1",
     unix_socket_directories: dir,
     max_connections: "200",
     ...(options.fast ?? true ? { fsync: "off", synchronous_commit: "off" } : {}),
@@ -168,7 +177,12 @@ export async function launch(
   };
   const args = ["-D", dataDir, "-p", String(port)];
   for (const [k, v] of Object.entries(settings)) args.push("-c", `${k}=${v}`);
-  const child = command(bin, "postgres", args, as).spawn();
+  if (options.hba) {
+    await Deno.writeTextFile(`${dataDir}/pg_hba.conf`, `\n${options.hba.join("\n")}\n`, {
+      append: true,
+    });
+  }
+  const child = command(bin, "postgres", args, as, "piped", options.netns).spawn();
   let log = "";
   const reading = (async () => {
     const decoder = new TextDecoder();
@@ -199,10 +213,11 @@ export async function launch(
     },
   };
   try {
-    await waitUntilReady(bin, as, port, user, child, () => log);
+    await waitUntilReady(bin, as, port, user, child, () => log, options.netns);
     if (options.standby) return server;
     const where = ["-h", "127.0.0.1", "-p", String(port), "-U", user];
-    const created = await command(bin, "createdb", [...where, user], as).output();
+    const created = await command(bin, "createdb", [...where, user], as, "piped", options.netns)
+      .output();
     if (!created.success) {
       throw new Error(`createdb failed: ${new TextDecoder().decode(created.stderr).trim()}`);
     }
@@ -221,27 +236,15 @@ async function waitUntilReady(
   user: string,
   child: Deno.ChildProcess,
   log: () => string,
+  netns?: string,
 ): Promise<void> {
   let exited = false;
   child.status.then(() => exited = true);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`postgres exited at start:\n${log()}`);
-    const ready = await command(
-      bin,
-      "pg_isready",
-      [
-        "-q",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        String(port),
-        "-U",
-        user,
-      ],
-      as,
-      "null",
-    ).output();
+    const where = ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", user];
+    const ready = await command(bin, "pg_isready", where, as, "null", netns).output();
     if (ready.success) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -33,6 +33,12 @@ export interface SpawnHubOptions {
   denoArgs?: string[];
   /** Serve HTTPS with these (see `test_certificates.ts`); its `api` trusts their CA. */
   tls?: TestCertificates;
+  /** Run in this network namespace (`netns.ts`), listening on `host`. */
+  netns?: string;
+  /** `DROVER_HOST`. Default 127.0.0.1. */
+  host?: string;
+  /** How its `api` sends requests (a relay's, for a hub in a namespace). Default `fetch`. */
+  apiFetch?: typeof fetch;
 }
 
 /** A hub process: where it listens, its admin token, and a client of its API as admin. */
@@ -48,13 +54,15 @@ export type HubProcess = ProcessHandle & {
  */
 export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
   const adminToken = options.adminToken ?? generateToken().token;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...options.denoArgs ?? [], `${ROOT}${options.entry ?? "hub/main.ts"}`],
+  const host = options.host ?? "127.0.0.1";
+  const deno = ["run", "-A", ...options.denoArgs ?? [], `${ROOT}${options.entry ?? "hub/main.ts"}`];
+  const child = new Deno.Command(options.netns ? "ip" : Deno.execPath(), {
+    args: options.netns ? ["netns", "exec", options.netns, Deno.execPath(), ...deno] : deno,
     cwd: ROOT,
     env: {
       DROVER_DB_URL: options.dbUrl,
       DROVER_PORT: String(options.port ?? 0),
-      DROVER_HOST: "127.0.0.1",
+      DROVER_HOST: host,
       DROVER_LEASE_TTL_MS: String(options.leaseTtlMs ?? 15_000),
       DROVER_LOG_LEVEL: options.logLevel ?? "info",
       DROVER_ADMIN_TOKEN: adminToken,
@@ -73,11 +81,11 @@ export async function spawnHub(options: SpawnHubOptions): Promise<HubProcess> {
   try {
     const line = await handle.waitFor((l) => l.msg === listening, 30_000, `"${listening}"`);
     const url = String(line.url);
-    if (!url.startsWith(`${options.tls ? "https" : "http"}://127.0.0.1:`)) {
-      throw new Error(`${handle.name} listens on ${url}, not on 127.0.0.1`);
+    if (!url.startsWith(`${options.tls ? "https" : "http"}://${host}:`)) {
+      throw new Error(`${handle.name} listens on ${url}, not on ${host}`);
     }
     const caCerts = options.tls ? [await Deno.readTextFile(options.tls.caFile)] : undefined;
-    const api = createApiClient(url, adminToken, { caCerts });
+    const api = createApiClient(url, adminToken, { caCerts, fetch: options.apiFetch });
     return Object.assign(handle, { url, adminToken, api });
   } catch (error) {
     await handle.stop(1_000);

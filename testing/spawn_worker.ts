@@ -39,6 +39,8 @@ export interface SpawnWorkerOptions {
    * (`waitForWorkers`).
    */
   waitConnected?: boolean;
+  /** Run in this network namespace (`netns.ts`). */
+  netns?: string;
 }
 
 /** Starts a worker; stops it again (by its PID) if it is not welcomed within 30 s. */
@@ -51,13 +53,14 @@ export async function spawnWorker(options: SpawnWorkerOptions): Promise<ProcessH
   if (token === undefined) {
     throw new TypeError(`Worker "${name}" needs a token, or a hub to mint one`);
   }
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...options.denoArgs ?? [],
-      `${ROOT}${options.entry ?? "examples/worker.ts"}`,
-    ],
+  const deno = [
+    "run",
+    "-A",
+    ...options.denoArgs ?? [],
+    `${ROOT}${options.entry ?? "examples/worker.ts"}`,
+  ];
+  const child = new Deno.Command(options.netns ? "ip" : Deno.execPath(), {
+    args: options.netns ? ["netns", "exec", options.netns, Deno.execPath(), ...deno] : deno,
     cwd: ROOT,
     env: {
       DROVER_HUB_URL: hubUrl,

@@ -138,6 +138,8 @@ function brokenRule(e: Edge): string | null {
     return "worker/ uses no npm package but zod";
   }
   if (e.to.kind !== "file") return null;
+  // vendor/ holds patched npm packages (vendor/postgres): the rules of npm packages.
+  if (to === "vendor") return from === "worker" ? "worker/ uses no npm package but zod" : null;
   if (to === "cli" && from !== "cli") return "nothing imports cli/";
   const pgServerForTest = isTest(e.from) && path === PG_SERVER;
   if (from === "hub" && to !== "hub" && to !== "shared" && !pgServerForTest) {

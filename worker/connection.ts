@@ -7,6 +7,7 @@
 import { setImmediate } from "node:timers";
 import { backoffDelay, type BackoffPolicy } from "../shared/backoff.ts";
 import type { Logger } from "../shared/log.ts";
+import { CONNECT_TIMEOUT_MS, startWatchdog } from "./socket_watchdog.ts";
 import { FrameCoalescer, framesOf } from "../shared/frame_coalescer.ts";
 import {
   CLOSE,
@@ -92,6 +93,8 @@ export class Connection {
   readonly #urls: string[];
   #next = 0;
   readonly #client: Deno.HttpClient | undefined;
+  /** Silence (ms) after which the socket is given up; set by {@link healthy}. */
+  #silenceMs: number | null = null;
 
   constructor(options: ConnectionOptions, handlers: ConnectionHandlers) {
     this.#options = options;
@@ -152,9 +155,14 @@ export class Connection {
     this.#out.enabled = on;
   }
 
-  /** Marks the session healthy (resets the backoff). */
-  healthy(): void {
+  /**
+   * Marks the session healthy (resets the backoff). With `silenceMs`, a socket
+   * the hub sends nothing on for that long is given up, and the next hub
+   * tried (see `socket_watchdog.ts`).
+   */
+  healthy(silenceMs?: number): void {
     this.#failures = 0;
+    this.#silenceMs = silenceMs ?? null;
   }
 
   /** Closes the socket and stops reconnecting; resolves once the socket is closed. */
@@ -194,11 +202,34 @@ export class Connection {
     this.#out.enabled = false;
     const hubUrl = this.hubUrl;
     let opened = false;
+    let error: string | undefined;
+    // The close handshake cannot cross a partition: the socket is not waited for.
+    const giveUp = (code: number, reason: string) => {
+      try {
+        if (code === 0) socket.close();
+        else socket.close(CLOSE.goingAway, reason);
+      } catch { /* closing already */ }
+      closed(code, reason);
+    };
+    const watchdog = startWatchdog({
+      opened: () => opened,
+      silenceMs: () => this.#silenceMs,
+      onConnectTimeout: () => {
+        error = `no answer within ${CONNECT_TIMEOUT_MS} ms`;
+        giveUp(0, "");
+      },
+      onSilent: (silentMs) => {
+        this.#options.log.warn("the hub has been silent: connecting again", { hubUrl, silentMs });
+        giveUp(1006, "hub silent");
+      },
+    });
     socket.onopen = () => {
       opened = true;
+      watchdog.heard();
       this.#handlers.onOpen();
     };
     socket.onmessage = (event) => {
+      watchdog.heard();
       if (typeof event.data !== "string") return;
       let json: unknown;
       try {
@@ -211,26 +242,32 @@ export class Connection {
       if (!frames) this.#options.log.warn("hub sent a batch frame this worker does not understand");
       for (const item of frames ?? []) this.#receive(item);
     };
-    let error: string | undefined;
     socket.onerror = (event) => {
       error = (event as ErrorEvent).message || undefined;
     };
-    socket.onclose = (event) => {
+    let ended = false;
+    const closed = (code: number, reason: string) => {
+      if (ended) return;
+      ended = true;
+      watchdog.stop();
+      socket.onmessage = null; // a socket given up on may still speak: not heard
+      this.#silenceMs = null;
       if (this.#socket === socket) {
         this.#socket = null;
         // What waited is sent again after the next welcome (results, from the outbox).
         this.#out.clear();
       }
       // A drained worker must stop, not come back.
-      if (event.code === CLOSE.drained) this.#stopped = true;
+      if (code === CLOSE.drained) this.#stopped = true;
       // Next time, try the next hub (a hub that went away may not come back).
       this.#next = (this.#next + 1) % this.#urls.length;
       if (!opened && !this.#stopped) {
         this.#options.log.warn("could not connect to the hub", { hubUrl, error });
       }
-      this.#handlers.onClose(event.code, event.reason, opened, opened ? undefined : error, hubUrl);
+      this.#handlers.onClose(code, reason, opened, opened ? undefined : error, hubUrl);
       this.#scheduleReconnect();
     };
+    socket.onclose = (event) => closed(event.code, event.reason);
   }
 
   #receive(json: unknown): void {

@@ -251,7 +251,7 @@ export class Session {
     this.#ttlMs = ttlMs;
     this.#agreed = protocol;
     this.#slots.allowPrefetch(protocol >= BATCH_PROTOCOL);
-    this.#connection.healthy();
+    this.#connection.healthy(2 * ttlMs);
     this.#stopRenewals();
     this.#renewTimer = this.#clock.setInterval(
       () => this.#renew(),

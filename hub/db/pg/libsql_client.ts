@@ -212,9 +212,16 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutS ?? 10,
     onnotice: () => {},
-    // Short statements on tables that grow fast: the planner's estimates run
-    // ahead of the rows, and JIT compiling a 10 ms statement cost 400 ms.
-    connection: { jit: "off" },
+    connection: {
+      // Short statements on tables that grow fast: the planner's estimates run
+      // ahead of the rows, and JIT compiling a 10 ms statement cost 400 ms.
+      jit: "off",
+      // A hub cut off mid-transaction would hold the write lock (and its row
+      // locks) until the server noticed, stalling every other hub: the server
+      // ends a session idle in a transaction for 5 s (the hub's transactions
+      // run their statements back to back), and the lock goes with it.
+      idle_in_transaction_session_timeout: 5_000,
+    },
     types: {
       // bigint (20) and numeric (1700, from sum()) as numbers, as libSQL reads integers.
       number: { to: 0, from: [20, 1700], serialize: (x: number) => String(x), parse: Number },

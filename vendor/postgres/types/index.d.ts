@@ -732,4 +732,8 @@ declare namespace postgres {
   }
 }
 
-export = postgres;
+// Drover's change: an ES module's exports (this file is imported as local code, not from npm).
+export default postgres;
+export type Sql<T extends Record<string, unknown> = {}> = postgres.Sql<T>;
+export type ReservedSql<T extends Record<string, unknown> = {}> = postgres.ReservedSql<T>;
+export type Options<T extends Record<string, postgres.PostgresType>> = postgres.Options<T>;
