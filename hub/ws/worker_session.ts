@@ -30,6 +30,9 @@ import { handleFrame } from "./handle_frame.ts";
 import { headOf, readFrame, type Refusal, resultRef } from "./read_frame.ts";
 import { closeReason } from "./utf8.ts";
 
+/** Frames whose acknowledgement the worker waits for, keeping them in its outbox. */
+const RESULTS = new Set(["task.complete", "task.fail", "expand.result", "task.park"]);
+
 /** What a connection authenticated as; `refusal` closes it at once with that reason. */
 export interface SessionAuth {
   required: boolean;
@@ -189,10 +192,12 @@ export function attachWorkerSession(socket: WebSocket, options: WorkerSessionOpt
         const taskId = "taskId" in frame ? frame.taskId : undefined;
         log.error("frame handling failed", { type: frame.type, taskId, error });
         send({ type: "error", code: "internal", message: (error as Error).message });
-        // The database stayed away (or a COMMIT's fate is unknown): the worker
-        // connects again, here or to another hub, and sends its results again;
-        // their keys make a result that did commit count once.
-        if (dbErrorKind(error) !== null) close(CLOSE.tryAgain, "database unavailable");
+        // A result the database stayed away for (or whose COMMIT's fate is
+        // unknown): the worker connects again, here or to another hub, and
+        // sends its results again; their keys make one that did commit count once.
+        if (RESULTS.has(frame.type) && dbErrorKind(error) !== null) {
+          close(CLOSE.tryAgain, "database unavailable");
+        }
       });
   }
 

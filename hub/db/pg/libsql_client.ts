@@ -23,7 +23,6 @@ import type {
   InArgs,
   InStatement,
   ResultSet,
-  Row,
   Transaction,
   TransactionMode,
 } from "@libsql/client";
@@ -31,13 +30,13 @@ import type { ReservedSql, Sql } from "postgres";
 import { isConnectionLoss, openPrimaryPool } from "./primary_pool.ts";
 import { COMMIT_UNKNOWN } from "../db_error_kind.ts";
 import { startAutoAnalyze } from "./auto_analyze.ts";
-import { translateSql } from "./translate_sql.ts";
+import { run } from "./run_statement.ts";
+
+export type { PostgresResultSet } from "./run_statement.ts";
+import { type CommitFate, commitFate } from "./commit_fate.ts";
 
 /** The advisory lock every write transaction takes first ("writes" in ASCII). */
 export const WRITE_LOCK_KEY = "131333279212915";
-
-/** A result set with the rows as plain objects too (what `nativeRows` takes). */
-export type PostgresResultSet = ResultSet & { plainRows: Record<string, unknown>[] };
 
 /** Options for {@link createPostgresClient}. */
 export interface PostgresClientOptions {
@@ -47,86 +46,23 @@ export interface PostgresClientOptions {
   connectTimeoutS?: number;
 }
 
-type Runner = Sql | ReservedSql;
-
-/**
- * The arguments of a statement, typed as PostgreSQL should read them: an
- * integer as `bigint` and another number as `double precision` (untyped, a
- * parameter in a `VALUES` list or a `CASE` would be read as text), a boolean
- * as 1 or 0 and a bigint as its digits, as libSQL stores them.
- */
-function argsOf(sql: Sql, stmt: InStatement | string, args?: InArgs): unknown[] {
-  const raw = typeof stmt === "string" ? args : stmt.args;
-  const list = Array.isArray(raw) ? raw : raw ? Object.values(raw) : [];
-  return list.map((v) =>
-    typeof v === "number"
-      ? sql.typed(v as never, Number.isInteger(v) ? 20 : 701)
-      : typeof v === "boolean"
-      ? sql.typed((v ? 1 : 0) as never, 20)
-      : typeof v === "bigint"
-      ? sql.typed(v.toString() as never, 20)
-      : v === undefined
-      ? null
-      : v
-  );
-}
-
-async function run(sql: Sql, runner: Runner, stmt: InStatement | string, args?: InArgs) {
-  const text = translateSql(typeof stmt === "string" ? stmt : stmt.sql);
-  // As arrays: columns PostgreSQL names alike (`?column?`) keep their places.
-  const result = await runner.unsafe(text, argsOf(sql, stmt, args) as never[], { prepare: true })
-    .values();
-  return resultSet(result as unknown as ValuesResult);
-}
-
-/** What `.values()` resolves to: rows as arrays, with the columns and the count. */
-type ValuesResult = unknown[][] & {
-  columns?: Array<{ name: string; type: number }>;
-  count?: number | null;
-};
-
-function resultSet(result: ValuesResult): PostgresResultSet {
-  const columns = (result.columns ?? []).map((c) => c.name);
-  const plainRows: Record<string, unknown>[] = [];
-  const rows = result.map((values) => {
-    const plain: Record<string, unknown> = {};
-    const row: Record<string | number, unknown> = {};
-    columns.forEach((name, i) => {
-      Object.defineProperty(row, i, { value: values[i], enumerable: false });
-      plain[name] = values[i];
-    });
-    Object.defineProperty(row, "length", { value: columns.length, enumerable: false });
-    Object.assign(row, plain);
-    plainRows.push(plain);
-    return row as unknown as Row;
-  });
-  const rowsAffected = result.count ?? 0;
-  return {
-    columns,
-    columnTypes: (result.columns ?? []).map((c) => String(c.type)),
-    rows,
-    plainRows,
-    rowsAffected,
-    lastInsertRowid: undefined,
-    toJSON: () => ({ columns, rows: plainRows, rowsAffected }),
-  };
+/** What a transaction reports, and how it learns a broken COMMIT's fate. */
+interface TransactionHooks {
+  onCommit(): void;
+  onError(error: unknown): void;
+  /** The transaction's id (write transactions), for {@link commitFate}. */
+  xid?: string;
+  fateOf(xid: string): Promise<CommitFate>;
 }
 
 class PostgresTransaction implements Transaction {
   readonly #sql: Sql;
   #conn: ReservedSql | null;
-  readonly #onCommit: () => void;
-  readonly #onError: (error: unknown) => void;
-  constructor(
-    sql: Sql,
-    conn: ReservedSql,
-    onCommit: () => void,
-    onError: (error: unknown) => void,
-  ) {
+  readonly #hooks: TransactionHooks;
+  constructor(sql: Sql, conn: ReservedSql, hooks: TransactionHooks) {
     this.#sql = sql;
     this.#conn = conn;
-    this.#onCommit = onCommit;
-    this.#onError = onError;
+    this.#hooks = hooks;
   }
   get closed(): boolean {
     return this.#conn === null;
@@ -137,7 +73,7 @@ class PostgresTransaction implements Transaction {
   }
   execute(stmt: InStatement): Promise<ResultSet> {
     return run(this.#sql, this.#open(), stmt).catch((error) => {
-      this.#onError(error);
+      this.#hooks.onError(error);
       throw error;
     });
   }
@@ -161,6 +97,9 @@ class PostgresTransaction implements Transaction {
       tag = await this.#end("COMMIT");
     } catch (error) {
       if (!isConnectionLoss(error)) throw error;
+      const fate = this.#hooks.xid ? await this.#hooks.fateOf(this.#hooks.xid) : "unknown";
+      if (fate === "committed") return this.#hooks.onCommit();
+      if (fate === "aborted") throw error; // not applied: may be tried again
       throw Object.assign(
         new Error(
           "The connection to PostgreSQL was lost during COMMIT: the transaction may or may not " +
@@ -175,7 +114,7 @@ class PostgresTransaction implements Transaction {
         "PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed",
       );
     }
-    this.#onCommit();
+    this.#hooks.onCommit();
   }
   async rollback(): Promise<void> {
     await this.#end("ROLLBACK");
@@ -191,7 +130,7 @@ class PostgresTransaction implements Transaction {
     try {
       return (await conn.unsafe(what)).command;
     } catch (error) {
-      this.#onError(error);
+      this.#hooks.onError(error);
       throw error;
     } finally {
       conn.release();
@@ -242,20 +181,27 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
   const begin = async (mode: TransactionMode): Promise<PostgresTransaction> => {
     const sql = await pool.current();
     const conn = await onPrimary(() => sql.reserve());
+    let xid: string | undefined;
     try {
       if (mode === "read") await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       else {
         await conn.unsafe("BEGIN");
-        await conn.unsafe(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+        const [row] = await conn.unsafe<{ xid: string }[]>(
+          `SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
+        );
+        xid = row?.xid;
       }
     } catch (error) {
       pool.noteError(sql, error);
       conn.release();
       throw error;
     }
-    const onError = (error: unknown) => pool.noteError(sql, error);
-    const onCommit = mode === "read" ? () => {} : analyze.noteWrite;
-    return new PostgresTransaction(sql, conn, onCommit, onError);
+    return new PostgresTransaction(sql, conn, {
+      onCommit: mode === "read" ? () => {} : analyze.noteWrite,
+      onError: (error) => pool.noteError(sql, error),
+      xid,
+      fateOf: (id) => commitFate(() => pool.current(), id),
+    });
   };
   const client = {
     primary: () => pool.current(),
