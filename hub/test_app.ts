@@ -10,7 +10,7 @@ import { familyInfo } from "../shared/family_info.ts";
 import { silentLogger } from "../shared/log.ts";
 import type { TaskFamily } from "../shared/task.ts";
 import { type AppDeps, createHubApp } from "./app.ts";
-import { HubCore } from "./core/hub_core.ts";
+import { HubCore, type HubCoreDeps } from "./core/hub_core.ts";
 import type { WorkerLink } from "./core/worker_links.ts";
 import type { Database } from "./db/client.ts";
 import { openTestDatabase } from "./db/test_database.ts";
@@ -38,12 +38,18 @@ export interface TestApp extends AsyncDisposable {
 export async function testApp(
   // deno-lint-ignore no-explicit-any
   families: readonly TaskFamily<any, any>[],
-  options: Pick<AppDeps, "ui" | "peerAddress"> = {},
+  options: Pick<AppDeps, "ui" | "peerAddress"> & {
+    /** A database of the caller's (closed with the app) instead of a fresh one. */
+    database?: Database;
+    events?: HubCoreDeps["events"];
+    hubId?: string;
+  } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase();
+  const database = options.database ?? await openTestDatabase();
   const core = new HubCore({
     database,
-    hubId: "h",
+    events: options.events,
+    hubId: options.hubId ?? "h",
     hubUrl: () => "http://x",
     leaseTtlMs: 1_000,
     log: silentLogger,
@@ -70,7 +76,12 @@ export async function testApp(
     families: families.map(familyInfo),
     leases: [],
   });
-  const { app, api } = createHubApp({ core, log: silentLogger, ...options });
+  const { app, api } = createHubApp({
+    core,
+    log: silentLogger,
+    ui: options.ui,
+    peerAddress: options.peerAddress,
+  });
   const token = async (role: TokenRole) =>
     (await core.fleet.createToken({ role, scope: {}, name: `test ${role}` })).token;
   const adminToken = await token("admin");

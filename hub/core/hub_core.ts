@@ -92,6 +92,7 @@ export class HubCore {
   readonly #closing = new AbortController();
   #timers: Timers | null = null;
   #stopping = false;
+  #unlisten: (() => void) | null = null;
 
   constructor(deps: HubCoreDeps) {
     this.#d = deps;
@@ -142,6 +143,8 @@ export class HubCore {
     this.fleet = new FleetCommands({ ...shared, dispatcher });
     this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
     queue.addCommitListener(() => this.events.kick());
+    // Other hubs' events: at once where the database says so (PostgreSQL), else by polling.
+    this.#unlisten = deps.database.onEvents?.(() => this.events.kick()) ?? null;
     const settings = Object.fromEntries(
       (["eventRetentionMs", "taskLogRetentionMs", "runRetentionMs", "auditRetentionMs"] as const)
         .filter((k) => deps[k] !== undefined).map((k) => [k, deps[k]]),
@@ -206,6 +209,7 @@ export class HubCore {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.beginClosing();
+    this.#unlisten?.();
     await this.events.close();
     await this.#timers?.stop();
     await this.dispatcher.stop();

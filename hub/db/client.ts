@@ -23,6 +23,11 @@ export interface Database {
   readonly db: Db;
   /** True for `:memory:`: one connection, so reads must queue behind writes. */
   readonly singleConnection: boolean;
+  /**
+   * PostgreSQL only: calls `wake` when any hub commits events (`LISTEN
+   * drover_events`, see migration 0005); returns the unsubscribe.
+   */
+  onEvents?(wake: () => void): () => void;
   close(): void;
 }
 
@@ -90,7 +95,13 @@ async function openPostgres(url: string): Promise<Database> {
   try {
     await migratePostgres(await client.primary());
     const db = drizzle(client, { schema });
-    return { client, db, singleConnection: false, close: () => client.close() };
+    return {
+      client,
+      db,
+      singleConnection: false,
+      onEvents: (wake) => client.listen("drover_events", wake),
+      close: () => client.close(),
+    };
   } catch (error) {
     client.close();
     throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {

@@ -146,6 +146,8 @@ class PostgresTransaction implements Transaction {
 export function createPostgresClient(url: string, options: PostgresClientOptions = {}): Client & {
   /** The primary's pool (found first, on a multi-host URL). */
   primary(): Promise<Sql>;
+  /** Calls `onNotify` on each notification of `channel` (`LISTEN`); returns the unsubscribe. */
+  listen(channel: string, onNotify: () => void): () => void;
 } {
   const pool = openPrimaryPool(url, {
     max: options.max ?? 10,
@@ -205,6 +207,23 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
   };
   const client = {
     primary: () => pool.current(),
+    listen(channel: string, onNotify: () => void): () => void {
+      // On the primary's pool, and again on the next one after a failover
+      // (postgres.js itself reconnects a listener within one pool).
+      let stopped = false;
+      const listeners: Array<{ unlisten(): Promise<void> }> = [];
+      const off = pool.onPool((sql) => {
+        sql.listen(channel, () => onNotify()).then(
+          (l) => stopped ? void l.unlisten().catch(() => {}) : listeners.push(l),
+          () => {}, // the pool went away: the next one listens
+        );
+      });
+      return () => {
+        stopped = true;
+        off();
+        for (const l of listeners) void l.unlisten().catch(() => {});
+      };
+    },
     protocol: "postgres",
     get closed() {
       return closed;
@@ -245,5 +264,8 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
       // postgres.js replaces broken connections by itself.
     },
   };
-  return client as unknown as Client & { primary(): Promise<Sql> };
+  return client as unknown as Client & {
+    primary(): Promise<Sql>;
+    listen(channel: string, onNotify: () => void): () => void;
+  };
 }

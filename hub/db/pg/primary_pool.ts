@@ -72,6 +72,8 @@ export interface PrimaryPool {
   current(): Promise<Sql>;
   /** Reports an error of `sql`'s: a lost connection makes the next `current()` look again. */
   noteError(sql: Sql, error: unknown): void;
+  /** Calls `use` with the primary's pool now (if found) and with each one found after. */
+  onPool(use: (sql: Sql) => void): () => void;
   /** Ends every pool. */
   end(options?: { timeout?: number }): Promise<void>;
 }
@@ -82,6 +84,7 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
   let pool: Sql | null = null;
   let finding: Promise<Sql> | null = null;
   let ended = false;
+  const users = new Set<(sql: Sql) => void>();
   const retired = new Set<Sql>();
   const retire = (sql: Sql) => {
     retired.add(sql);
@@ -115,7 +118,11 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
         return Promise.reject(Object.assign(error, { code: "CONNECTION_ENDED" }));
       }
       if (pool) return Promise.resolve(pool);
-      finding ??= find().then((sql) => pool = sql).finally(() => finding = null);
+      finding ??= find().then((sql) => {
+        pool = sql;
+        for (const use of users) use(sql);
+        return sql;
+      }).finally(() => finding = null);
       return finding;
     },
     noteError(sql, error) {
@@ -123,8 +130,14 @@ export function openPrimaryPool(url: string, options: Options<never>): PrimaryPo
       pool = null;
       retire(sql);
     },
+    onPool(use) {
+      users.add(use);
+      if (pool) use(pool);
+      return () => users.delete(use);
+    },
     async end(endOptions) {
       ended = true;
+      users.clear();
       const all = [pool, ...retired].filter((s): s is Sql => s !== null);
       pool = null;
       await finding?.then((sql) => all.push(sql), () => {});
