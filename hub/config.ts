@@ -58,6 +58,7 @@ export const hubConfigSchema = z.object({
   }).default("file:.drover/drover.db"),
   DROVER_DB_AUTH_TOKEN: z.string().optional(),
   DROVER_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DROVER_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DROVER_LEASE_TTL_MS: z.coerce.number().int().min(200).max(86_400_000).default(15_000),
   DROVER_DATA_DIR: z.string().min(1).default(".drover/data"),
   DROVER_LOG_LEVEL: logLevel.default("info"),
@@ -162,6 +163,8 @@ export interface HubConfig {
   dbUrl: string;
   dbAuthToken?: string;
   busyTimeoutMs: number;
+  /** How long the hub keeps trying to reach a PostgreSQL database at start. */
+  dbConnectTimeoutMs: number;
   leaseTtlMs: number;
   dataDir: string;
   logLevel: z.infer<typeof logLevel>;
@@ -240,6 +243,7 @@ export function loadHubConfig(env: Record<string, string | undefined>): HubConfi
     dbUrl: c.DROVER_DB_URL,
     dbAuthToken: c.DROVER_DB_AUTH_TOKEN,
     busyTimeoutMs: c.DROVER_DB_BUSY_TIMEOUT_MS,
+    dbConnectTimeoutMs: c.DROVER_DB_CONNECT_TIMEOUT_MS,
     leaseTtlMs: c.DROVER_LEASE_TTL_MS,
     dataDir: c.DROVER_DATA_DIR,
     logLevel: c.DROVER_LOG_LEVEL,

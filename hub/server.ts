@@ -62,6 +62,13 @@ export async function startHub(
   const database = await openDatabase(config.dbUrl, {
     busyTimeoutMs: config.busyTimeoutMs,
     authToken: config.dbAuthToken,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    onRetry: (error, waitedMs) =>
+      log.warn("database unreachable: trying again", {
+        db: redactUrl(config.dbUrl),
+        waitedMs,
+        error: (error as Error).message,
+      }),
   });
   log.info("database ready", { db: redactUrl(config.dbUrl) });
   let url = `${scheme}://${config.host}:${config.port}`;

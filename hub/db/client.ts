@@ -8,6 +8,7 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
 import { createPostgresClient } from "./pg/libsql_client.ts";
+import { dbErrorKind } from "./db_error_kind.ts";
 import { migratePostgres } from "./pg/migrate.ts";
 
 /** The drizzle database type. */
@@ -37,6 +38,21 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs: number;
   /** Auth token for sqld / Turso. */
   authToken?: string;
+  /**
+   * PostgreSQL: how long to keep trying (with backoff) while the database
+   * cannot be reached. Default 0: once.
+   */
+  connectTimeoutMs?: number;
+  /** Called before each such try again. */
+  onRetry?: (error: unknown, waitedMs: number) => void;
+}
+
+/** The database could not be opened; the message names it (credentials hidden) and says why. */
+export class DatabaseOpenError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DatabaseOpenError";
+  }
 }
 
 /**
@@ -53,7 +69,7 @@ export function migrationsFolder(base: string | URL = import.meta.url): string {
  * database to WAL, and applies pending migrations before returning.
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
-  if (isPostgresUrl(url)) return await openPostgres(url);
+  if (isPostgresUrl(url)) return await openPostgres(url, options);
   installStatementCache();
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length);
@@ -78,9 +94,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions): P
     return { client, db, singleConnection, close: () => client.close() };
   } catch (error) {
     client.close();
-    throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new DatabaseOpenError(
+      `Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -90,10 +107,23 @@ function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens a PostgreSQL database behind the libSQL client interface and migrates it. */
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
   const client = createPostgresClient(url);
   try {
-    await migratePostgres(await client.primary());
+    const started = Date.now();
+    for (let attempt = 0;; attempt++) {
+      try {
+        await migratePostgres(await client.primary());
+        break;
+      } catch (error) {
+        const waited = Date.now() - started;
+        if (dbErrorKind(error) !== "connection" || waited >= (options.connectTimeoutMs ?? 0)) {
+          throw error;
+        }
+        options.onRetry?.(error, waited);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
     const db = drizzle(client, { schema });
     return {
       client,
@@ -104,9 +134,10 @@ async function openPostgres(url: string): Promise<Database> {
     };
   } catch (error) {
     client.close();
-    throw new Error(`Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new DatabaseOpenError(
+      `Cannot open the database at ${redactUrl(url)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
