@@ -1,13 +1,30 @@
 /**
  * `deno task test:postgres [paths…]`: the test suite on PostgreSQL. Starts a
  * throwaway PostgreSQL server (`testing/postgres.ts`), runs `deno test` on
- * `paths` (default `hub/`) with `DROVER_TEST_POSTGRES` naming it, so every
- * test database is a fresh PostgreSQL database there (`hub/db/test_database.ts`),
- * then stops the server and exits with the tests' code.
+ * `paths` (default below) with `DROVER_TEST_POSTGRES` naming it, so every
+ * test database is a fresh PostgreSQL database there (`hub/db/test_database.ts`,
+ * `testing/start_cluster.ts`), then stops the server and exits with the tests' code.
  */
 import { startPostgres } from "../testing/postgres.ts";
 
-const paths = Deno.args.length > 0 ? Deno.args : ["hub/"];
+/**
+ * By default: the hub's own tests, and the end-to-end tests whose clusters
+ * come from `startCluster` (which gives each a PostgreSQL database when
+ * `DROVER_TEST_POSTGRES` is set). The `tests/postgres_*` tests start their
+ * own servers and run in `deno task test`.
+ */
+const DEFAULT_PATHS = [
+  "hub/",
+  "tests/big_run_test.ts",
+  "tests/code_conflict_test.ts",
+  "tests/db_prune_test.ts",
+  "tests/docs_examples_test.ts",
+  "tests/events_test.ts",
+  "tests/fleet_test.ts",
+  "tests/task_model_test.ts",
+];
+
+const paths = Deno.args.length > 0 ? Deno.args : DEFAULT_PATHS;
 const server = await startPostgres({ name: "suite" });
 let code = 1;
 try {

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import postgres from "postgres";
 import { freePort } from "./free_port.ts";
 import { removeTree } from "./remove_tree.ts";
 
@@ -249,4 +250,22 @@ async function waitUntilReady(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`postgres did not accept connections within 30 s:\n${log()}`);
+}
+
+/**
+ * A new, empty database on the server at `serverUrl` (its URL): what
+ * `deno task test:postgres` gives each cluster when `DROVER_TEST_POSTGRES`
+ * names its server.
+ */
+export async function createTestDatabase(serverUrl: string): Promise<string> {
+  const name = `drover_e_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

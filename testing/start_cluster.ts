@@ -8,6 +8,7 @@
  * @module
  */
 import { checkInvariantsAt } from "../hub/db/check_invariants.ts";
+import { createTestDatabase } from "./postgres.ts";
 import { generateToken } from "../shared/token_format.ts";
 import type { ApiClient } from "./api_client.ts";
 import type { ProcessHandle } from "./process_handle.ts";
@@ -91,7 +92,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: `drover-${options.name}-` });
   if (!ownDir) await Deno.mkdir(dir, { recursive: true });
-  const dbUrl = options.dbUrl ?? `file:${dir}/hub.db`;
+  // Under `deno task test:postgres tests/…`, every cluster gets a PostgreSQL database.
+  const pgServer = Deno.env.get("DROVER_TEST_POSTGRES");
+  const dbUrl = options.dbUrl ??
+    (pgServer ? await createTestDatabase(pgServer) : `file:${dir}/hub.db`);
   const dataDir = `${dir}/data`;
   const adminToken = generateToken().token;
   const hubs: HubProcess[] = [];

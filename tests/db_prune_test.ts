@@ -1,12 +1,13 @@
 /**
- * `drover db prune` against a real hub on a file database: a finished run
+ * `drover db prune` against a real hub: a finished run
  * whose rows were aged past DROVER_RUN_RETENTION is counted by the dry run,
  * deleted by the pass, and a run still going is untouched and finishes.
  * The hub runs in its own process with its own clock, so the test ages the
- * stored rows instead (40 days back), through its own libSQL client.
+ * stored rows instead (40 days back), with plain SQL of its own (on libSQL,
+ * or on PostgreSQL under `deno task test:postgres`).
  */
 import assert from "node:assert/strict";
-import { createClient } from "@libsql/client";
+import { readDatabase } from "../testing/read_database.ts";
 import { startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
@@ -23,22 +24,18 @@ Deno.test("drover db prune --dry-run counts an old finished run's rows; drover d
   assert.equal((await waitForRun(c.api, old.runId, { timeoutMs: 60_000 })).state, "done");
   const live = await c.api.submit("Gate", { id: "prune-live" });
 
-  const db = createClient({ url: c.dbUrl, timeout: 5_000 });
-  try {
-    await db.batch([
-      {
-        sql:
-          "UPDATE runs SET created_at = created_at - ?, finished_at = finished_at - ? WHERE id = ?",
-        args: [AGE, AGE, old.runId],
-      },
-      {
-        sql: "UPDATE tasks SET updated_at = updated_at - ? WHERE family IN ('SleepAll', 'Sleep')",
-        args: [AGE],
-      },
-    ], "write");
-  } finally {
-    db.close();
-  }
+  await readDatabase(c.dbUrl, async (query) => {
+    await query(
+      "UPDATE runs SET created_at = created_at - ?, finished_at = finished_at - ? WHERE id = ?",
+      [AGE, AGE, old.runId],
+    );
+    await query(
+      "UPDATE tasks SET updated_at = updated_at - ? WHERE family IN ('SleepAll', 'Sleep')",
+      [
+        AGE,
+      ],
+    );
+  });
 
   const dry = await drover(c.hub, ["db", "prune", "--dry-run"]);
   assert.equal(dry.code, 0, dry.stderr);
