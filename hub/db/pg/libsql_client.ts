@@ -187,10 +187,13 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     try {
       if (mode === "read") await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       else {
-        await conn.unsafe("BEGIN");
-        const [row] = await conn.unsafe<{ xid: string }[]>(
-          `SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
-        );
+        // Sent together (postgres.js pipelines them on the connection): one round trip.
+        const [, [row]] = await Promise.all([
+          conn.unsafe("BEGIN"),
+          conn.unsafe<{ xid: string }[]>(
+            `SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
+          ),
+        ]);
         xid = row?.xid;
       }
     } catch (error) {
