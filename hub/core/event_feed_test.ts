@@ -250,15 +250,13 @@ Deno.test("EventFeed: a silent stream gets a keep-alive after the interval, and 
     assert.deepEqual(await take(items, 1), [KEEP_ALIVE]);
     assert.ok(performance.now() - started >= 35, "not before the interval");
     await db.tx((tx) => submitRoot(tx, "k"));
-    // The commit may take longer than the interval (PostgreSQL under load):
-    // pings may come before the events, never in their place.
+    // A commit may outlast the interval (PostgreSQL under load): pings may come first.
     const events: string[] = [];
     while (events.length < 2) {
-      const [item] = summary(await take(items, 1));
-      if (item !== "ping") events.push(item!);
+      events.push(...summary(await take(items, 1)).filter((i) => i !== "ping"));
     }
     assert.deepEqual(events, ["task.created k ready", "run.created run_k running"]);
-    assert.deepEqual(summary(await take(items, 1)), ["ping"], "silent again: a keep-alive");
+    assert.deepEqual(summary(await take(items, 1)), ["ping"], "silent again");
   } finally {
     await feed.close();
   }
