@@ -9,7 +9,7 @@
  * commit), so `fsync` and `synchronous_commit` stay on here (`fast: false`).
  */
 import postgres from "postgres";
-import { startPostgres } from "../testing/postgres.ts";
+import { createTestDatabase, startPostgres } from "../testing/postgres.ts";
 
 /** A database made for one run; dropped when disposed. */
 export interface BenchDatabase extends AsyncDisposable {
@@ -51,11 +51,8 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       "a fresh database per run",
     async createDatabase(label) {
       const name = `bench_${++made}_${label.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
-      await admin.unsafe(`CREATE DATABASE ${name}`);
-      const url = new URL(server.url);
-      url.pathname = `/${name}`;
       return {
-        url: url.toString(),
+        url: await createTestDatabase(server.url, name),
         // The hub has stopped by then; FORCE ends any session it left behind.
         [Symbol.asyncDispose]: async () => {
           await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

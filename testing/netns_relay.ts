@@ -7,13 +7,13 @@
  * - `{ id, fetch: { url, method, headers, body } }` → `{ id, status, body }`
  *   (`DROVER_HUB_CA_FILE` is trusted, as a worker trusts it);
  * - `{ id, invariants: dbUrl }` → `{ id, result: Violation[] }`;
- * - `{ id, sql: { dbUrl, text } }` → `{ id, result: rows }`;
+ * - `{ id, sql: { dbUrl, text } }` → `{ id, result: rows }` (`readDatabase`);
  * - any failure → `{ id, error }`.
  *
  * `startRelay` (in `netns_relay_client.ts`) starts it and wraps it.
  */
-import postgres from "postgres";
 import { checkInvariantsAt } from "../hub/db/check_invariants.ts";
+import { readDatabase } from "./read_database.ts";
 
 interface Request {
   id: number;
@@ -40,14 +40,7 @@ async function handle(r: Request): Promise<Record<string, unknown>> {
     return { status: res.status, body: await res.text() };
   }
   if (r.invariants) return { result: await checkInvariantsAt(r.invariants) };
-  if (r.sql) {
-    const sql = postgres(r.sql.dbUrl, { max: 1, onnotice: () => {} });
-    try {
-      return { result: [...await sql.unsafe(r.sql.text)] };
-    } finally {
-      await sql.end();
-    }
-  }
+  if (r.sql) return { result: await readDatabase(r.sql.dbUrl, (query) => query(r.sql!.text)) };
   throw new Error(`Unknown request: ${JSON.stringify(r)}`);
 }
 

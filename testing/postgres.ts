@@ -253,19 +253,19 @@ async function waitUntilReady(
 }
 
 /**
- * A new, empty database on the server at `serverUrl` (its URL): what
- * `deno task test:postgres` gives each cluster when `DROVER_TEST_POSTGRES`
- * names its server.
+ * A new, empty database on the server at `serverUrl` (a random name unless
+ * `name` is given); resolves to its URL. Tests on PostgreSQL (each hub test,
+ * each cluster under `deno task test:postgres`) and each bench run get one.
  */
-export async function createTestDatabase(serverUrl: string): Promise<string> {
-  const name = `drover_e_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+export async function createTestDatabase(serverUrl: string, name?: string): Promise<string> {
+  const dbName = name ?? `drover_t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.unsafe(`CREATE DATABASE ${dbName}`);
   } finally {
     await admin.end();
   }
   const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  url.pathname = `/${dbName}`;
   return url.toString();
 }

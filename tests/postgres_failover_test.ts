@@ -11,29 +11,23 @@
  *   invariant checker is clean (README, "Failover").
  */
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { checkInvariantsAt } from "../hub/db/check_invariants.ts";
 import { generateToken } from "../shared/token_format.ts";
 import { pollUntil } from "../testing/poll_until.ts";
+import { readDatabase } from "../testing/read_database.ts";
 import { type PostgresServer, startPostgres } from "../testing/postgres.ts";
 import { startStandby } from "../testing/postgres_standby.ts";
 import { removeTree } from "../testing/remove_tree.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
-import { spawnWorker } from "../testing/spawn_worker.ts";
+import { spawnCrossedWorkers } from "./fixtures/crossed_workers.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
 const TASKS = 60;
 
 /** One SQL statement's rows on `server`. */
-async function query<T>(server: PostgresServer, text: string): Promise<T[]> {
-  const sql = postgres(server.url, { max: 1, onnotice: () => {} });
-  try {
-    return [...await sql.unsafe(text)] as T[];
-  } finally {
-    await sql.end();
-  }
-}
+const query = <T>(server: PostgresServer, text: string) =>
+  readDatabase(server.url, (q) => q<T>(text));
 
 /** What a failover run shows. */
 interface Outcome {
@@ -87,20 +81,8 @@ async function failover(
           String(l.taskId)
         ),
       );
-    const dataDir = `${dir}/data`;
-    const common = { hub: a, entry: "tests/fixtures/worker.ts", dataDir, slots: 3 };
-    await using w1 = await spawnWorker({
-      ...common,
-      name: "w1",
-      hubUrl: `${a.url},${b.url}`,
-      stateDir: `${dir}/w1`,
-    });
-    await using w2 = await spawnWorker({
-      ...common,
-      name: "w2",
-      hubUrl: `${b.url},${a.url}`,
-      stateDir: `${dir}/w2`,
-    });
+    await using workers = await spawnCrossedWorkers(a, b, dir);
+    const { w1, w2 } = workers;
 
     const { runId } = await a.api.submit("SleepAll", { n: TASKS, ms: 60 });
     await pollUntil("ten acknowledged completions", () => acknowledged().size >= 10 || undefined, {
@@ -110,7 +92,7 @@ async function failover(
     primary.kill("SIGKILL");
     const before = acknowledged();
     await primary.stop();
-    await query(standby, "SELECT pg_promote(true, 30)");
+    await standby.promote();
 
     const run = await waitForRun(a.api, runId, { timeoutMs: 90_000 });
     assert.equal(run.state, "done");
@@ -129,7 +111,7 @@ async function failover(
     );
     assert.equal(rows.length, TASKS + 1);
     const starts = new Map<string, number>();
-    for (const s of await readStarts(dataDir)) {
+    for (const s of await readStarts(`${dir}/data`)) {
       starts.set(s.taskId, (starts.get(s.taskId) ?? 0) + 1);
     }
     assert.equal(starts.size, TASKS);

@@ -9,7 +9,7 @@ import { generateToken } from "../shared/token_format.ts";
 import { startPostgres } from "../testing/postgres.ts";
 import { removeTree } from "../testing/remove_tree.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
-import { spawnWorker } from "../testing/spawn_worker.ts";
+import { spawnCrossedWorkers } from "./fixtures/crossed_workers.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 
@@ -23,20 +23,9 @@ Deno.test("two hubs on one PostgreSQL database: one killed mid-run, the run comp
     // The first migrates; the second finds the schema built.
     const a = await hub("hub-a");
     await using b = await hub("hub-b");
-    const dataDir = `${dir}/data`;
-    const common = { hub: b, entry: "tests/fixtures/worker.ts", dataDir, slots: 3 };
-    await using w1 = await spawnWorker({
-      ...common,
-      name: "w1",
-      hubUrl: `${a.url},${b.url}`,
-      stateDir: `${dir}/w1`,
-    });
-    await using w2 = await spawnWorker({
-      ...common,
-      name: "w2",
-      hubUrl: `${b.url},${a.url}`,
-      stateDir: `${dir}/w2`,
-    });
+    // Tokens minted through b, the hub that stays.
+    await using workers = await spawnCrossedWorkers(a, b, dir, { hub: b });
+    const { w1, w2 } = workers;
 
     const { runId } = await b.api.submit("SleepAll", { n: 40, ms: 40 });
     let published = 0;
@@ -56,7 +45,7 @@ Deno.test("two hubs on one PostgreSQL database: one killed mid-run, the run comp
     assert.deepEqual(await checkInvariantsAt(pg.url), []);
     // Each of the 40 sleeps was started at least once; those of the killed hub's
     // worker may have run again, but every task was published exactly once (above).
-    const starts = await readStarts(dataDir);
+    const starts = await readStarts(`${dir}/data`);
     assert.equal(new Set(starts.map((s) => s.taskId)).size, 40);
   } finally {
     await removeTree(dir);

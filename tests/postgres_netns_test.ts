@@ -15,7 +15,7 @@ import { pollUntil } from "../testing/poll_until.ts";
 import { startPostgres } from "../testing/postgres.ts";
 import { removeTree } from "../testing/remove_tree.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
-import { spawnWorker } from "../testing/spawn_worker.ts";
+import { spawnCrossedWorkers } from "./fixtures/crossed_workers.ts";
 import { makeTestCertificates } from "../testing/test_certificates.ts";
 import { generateToken } from "../shared/token_format.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
@@ -58,26 +58,12 @@ Deno.test({
         });
       const hub1 = await hub("hub1");
       await using hub2 = await hub("hub2");
-      const common = {
-        hub: hub1,
-        entry: "tests/fixtures/worker.ts",
-        dataDir: `${dir}/data`,
+      await using workers = await spawnCrossedWorkers(hub1, hub2, dir, {
         slots: 2,
         netns: net.ns("workers"),
         env: { DROVER_HUB_CA_FILE: tls.caFile },
-      };
-      await using w1 = await spawnWorker({
-        ...common,
-        name: "w1",
-        hubUrl: `${hub1.url},${hub2.url}`,
-        stateDir: `${dir}/w1`,
       });
-      await using w2 = await spawnWorker({
-        ...common,
-        name: "w2",
-        hubUrl: `${hub2.url},${hub1.url}`,
-        stateDir: `${dir}/w2`,
-      });
+      const { w1, w2 } = workers;
       const published = () =>
         [...hub1.lines, ...hub2.lines].filter((l) => l.msg === "task published").length;
 
