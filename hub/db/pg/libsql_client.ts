@@ -32,11 +32,10 @@ import { COMMIT_UNKNOWN } from "../db_error_kind.ts";
 import { startAutoAnalyze } from "./auto_analyze.ts";
 import { run } from "./run_statement.ts";
 
-export type { PostgresResultSet } from "./run_statement.ts";
 import { type CommitFate, commitFate } from "./commit_fate.ts";
 
 /** The advisory lock every write transaction takes first ("writes" in ASCII). */
-export const WRITE_LOCK_KEY = "131333279212915";
+const WRITE_LOCK_KEY = "131333279212915";
 
 /** Options for {@link createPostgresClient}. */
 export interface PostgresClientOptions {
