@@ -135,7 +135,7 @@ export class Dispatcher {
       claimed = await queue.write((tx) => {
         now = this.#d.now();
         return claimTasksForMany(tx, { now, ttlMs: leaseTtlMs, takers });
-      });
+      }, { shared: true });
     } catch (error) {
       this.#d.log.error("claim failed", { workers: links.map((l) => l.workerId), error });
       return;

@@ -26,6 +26,12 @@ export interface EventFeedDeps {
   /** Runs a read model (the core's `read`: on `:memory:`, behind queued writes). */
   read: <T>(fn: (db: Reader) => Promise<T>) => Promise<T>;
   log: Logger;
+  /**
+   * The id up to which every event that will ever commit is visible, where
+   * ids are not handed out in commit order (PostgreSQL, see
+   * `db/pg/event_horizon.ts`). Without it, the newest id is.
+   */
+  horizon?: () => Promise<number>;
   /** How often the newest id is polled while a stream is open. Default 250 ms. */
   pollMs?: number;
   /** Least time (ms) between the polls of this hub's commits. Default 20 ms. */
@@ -79,6 +85,16 @@ export class EventFeed {
     return this.#newest;
   }
 
+  /**
+   * Where ids are not handed out in commit order (PostgreSQL), the id up to
+   * which every event that will commit is visible; null where the newest id
+   * is that (libSQL). Read it before a snapshot whose events a client will
+   * follow: the snapshot holds all events up to it.
+   */
+  async horizon(): Promise<number | null> {
+    return this.#d.horizon ? await this.#d.horizon() : null;
+  }
+
   /** How many streams are open. */
   get streams(): number {
     return this.#streams.size;
@@ -108,8 +124,9 @@ export class EventFeed {
     }
     this.#reserved++;
     try {
-      // Bounds first, then the graph: the graph is at least as new as `last`.
+      // Bounds first, then the graph: the graph is at least as new as `safe`.
       const bounds = await this.#d.read(eventBounds);
+      const safe = this.#d.horizon ? Math.min(bounds.last, await this.#d.horizon()) : bounds.last;
       const members = filter.runId === null
         ? null
         : await this.#d.read((db) => runGraph(db, filter.runId!));
@@ -117,14 +134,14 @@ export class EventFeed {
         throw new RequestError(404, "run_not_found", `Run "${filter.runId}" does not exist`);
       }
       if (this.#closed) throw new RequestError(503, "hub_stopping", "This hub is stopping");
-      const { cursor, gap } = startAfter(after, bounds);
+      const { cursor, gap } = startAfter(after, bounds, safe);
       const subscription = new EventSubscription({
         feed: this,
         read: this.#d.read,
         filter,
         cursor,
         pageSize: this.#d.pageSize ?? EVENT_PAGE,
-        members: members ? { ids: members, asOf: bounds.last } : null,
+        members: members ? { ids: members, asOf: safe } : null,
         onClose: (s) => {
           this.#streams.delete(s);
           this.#reserved--;
@@ -132,7 +149,7 @@ export class EventFeed {
         },
       });
       this.#streams.add(subscription);
-      this.#advance(bounds.last);
+      this.#advance(safe);
       if (this.#streams.size === 1) this.#poll();
       return { subscription, gap };
     } catch (error) {
@@ -215,7 +232,7 @@ export class EventFeed {
     this.#lastPoll = performance.now();
     this.#polling = (async () => {
       try {
-        this.#advance(await this.#d.read(newestEventId));
+        this.#advance(await (this.#d.horizon?.() ?? this.#d.read(newestEventId)));
         if (this.#failing) this.#d.log.info("event feed reads the database again");
         this.#failing = false;
       } catch (error) {

@@ -141,7 +141,13 @@ export class HubCore {
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
-    this.events = new EventFeed({ ...deps.events, read: (fn) => this.read(fn), log });
+    const { database } = deps;
+    this.events = new EventFeed({
+      ...deps.events,
+      read: (fn) => this.read(fn),
+      horizon: database.eventHorizon && (() => database.eventHorizon!()),
+      log,
+    });
     queue.addCommitListener(() => this.events.kick());
     // Other hubs' events: at once where the database says so (PostgreSQL), else by polling.
     this.#unlisten = deps.database.onEvents?.(() => this.events.kick()) ?? null;

@@ -9,19 +9,26 @@
 import type { EventGap } from "../../shared/api_schemas_events.ts";
 import type { EventBounds } from "../queries/event_bounds.ts";
 
-/** The cursor to start from, and the notice to send first, if any. */
+/**
+ * The cursor to start from, and the notice to send first, if any. `safe`:
+ * the id up to which every event that will commit is visible (below
+ * `bounds.last` where ids are not handed out in commit order, as on
+ * PostgreSQL): a stream from now on starts there, not past an event still
+ * being committed.
+ */
 export function startAfter(
   after: number | null,
   bounds: EventBounds,
+  safe = bounds.last,
 ): { cursor: number; gap: EventGap | null } {
-  if (after === null) return { cursor: bounds.last, gap: null };
+  if (after === null) return { cursor: safe, gap: null };
   if (after > bounds.last) {
     return {
-      cursor: bounds.last,
+      cursor: safe,
       gap: {
         reason: "ahead",
         after,
-        resumedAfter: bounds.last,
+        resumedAfter: safe,
         message:
           `Event ${after} is newer than any of this database (the last is ${bounds.last}): ` +
           `going on after ${bounds.last}`,

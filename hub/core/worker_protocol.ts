@@ -155,8 +155,11 @@ export class WorkerProtocol {
   ): Promise<RefusedRenewal[]> {
     const now = this.#d.now();
     if (figures) link.figures = figures;
-    const refused = await this.#d.queue.write((tx) =>
-      renewLeases(tx, link.workerId, leases, now, this.#d.leaseTtlMs)
+    // Conditional updates of leased rows, which claims never touch: a renewal
+    // may run beside other hubs' claims and renewals (see WriteQueue.write).
+    const refused = await this.#d.queue.write(
+      (tx) => renewLeases(tx, link.workerId, leases, now, this.#d.leaseTtlMs),
+      { shared: true },
     );
     this.#d.counters.renewalsRefused += refused.length;
     this.#d.metrics.leasesRenewed(leases.length - refused.length, refused.length);

@@ -10,6 +10,7 @@ import * as schema from "./schema.ts";
 import { createPostgresClient } from "./pg/libsql_client.ts";
 import { dbErrorKind } from "./db_error_kind.ts";
 import { migratePostgres } from "./pg/migrate.ts";
+import { eventHorizon } from "./pg/event_horizon.ts";
 
 /** The drizzle database type. */
 export type Db = LibSQLDatabase<typeof schema>;
@@ -29,6 +30,17 @@ export interface Database {
    * drover_events`, see migration 0005); returns the unsubscribe.
    */
   onEvents?(wake: () => void): () => void;
+  /**
+   * PostgreSQL only: the id up to which every event that will ever commit
+   * is visible (`pg/event_horizon.ts`). Without it, the newest id is.
+   */
+  eventHorizon?(): Promise<number>;
+  /**
+   * PostgreSQL only: write transactions begun inside `start` take the write
+   * lock shared (claims run side by side on every hub); see
+   * `pg/libsql_client.ts`. Without it, every write excludes the others.
+   */
+  sharedWrites?<T>(start: () => T): T;
   close(): void;
 }
 
@@ -130,6 +142,8 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
       db,
       singleConnection: false,
       onEvents: (wake) => client.listen("drover_events", wake),
+      eventHorizon: eventHorizon(() => client.primary()),
+      sharedWrites: (start) => client.sharedWrites(start),
       close: () => client.close(),
     };
   } catch (error) {

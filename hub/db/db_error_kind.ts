@@ -5,7 +5,14 @@
  */
 
 /** A kind of database error. */
-export type DbErrorKind = "busy" | "locked" | "constraint" | "io" | "connection" | "other";
+export type DbErrorKind =
+  | "busy"
+  | "locked"
+  | "constraint"
+  | "io"
+  | "connection"
+  | "conflict"
+  | "other";
 
 const BY_CODE: ReadonlyArray<[RegExp, DbErrorKind]> = [
   [/^SQLITE_BUSY/, "busy"],
@@ -20,6 +27,8 @@ const BY_CODE: ReadonlyArray<[RegExp, DbErrorKind]> = [
   ],
   [/^(08...|57P0[123]|25006)$/, "connection"],
   [/^23...$/, "constraint"],
+  // A deadlock broken, or a serialization failure: rolled back, safe to try again.
+  [/^40(001|P01)$/, "conflict"],
   [/^SQLITE_/, "other"],
 ];
 

@@ -20,13 +20,22 @@
  * callers wait. Only a group that is sure not to have been applied is tried
  * again: one whose connection was lost during COMMIT fails instead
  * (`commitOutcomeUnknown`), as does, on libSQL, one that had begun.
+ *
+ * On PostgreSQL, claims and renewals go in groups of their own, which run
+ * beside other hubs' (the write lock shared); an operation, or a group,
+ * that PostgreSQL rolls back to break a deadlock is tried again.
  */
 import type { Database, Tx } from "./client.ts";
 import { commitOutcomeUnknown, dbErrorKind } from "./db_error_kind.ts";
 import { startStretch, yieldNow } from "./yield_now.ts";
 
+/** Times an operation, or a group, rolled back by PostgreSQL to break a deadlock is tried again. */
+const CONFLICT_RETRIES = 3;
+
 interface Pending {
   op: (tx: Tx) => Promise<unknown>;
+  /** A claim: on PostgreSQL, its group takes the write lock shared (see `write`). */
+  shared?: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** A read queued behind writes (single connection): its commit wrote nothing. */
@@ -93,9 +102,16 @@ export class WriteQueue {
     return this.#pending.length;
   }
 
-  /** Runs `op` in the next group transaction; settles after the commit. */
-  write<T>(op: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#enqueue(op, false);
+  /**
+   * Runs `op` in the next group transaction; settles after the commit.
+   * `shared`: `op` only claims (`claim_tasks.ts`) or renews leases, with
+   * statements that stay right when other hubs' claims and renewals run at
+   * the same time (rows locked or skipped, conditional updates); on
+   * PostgreSQL such operations go in groups of their own, which take the
+   * write lock shared, so that they run side by side on every hub.
+   */
+  write<T>(op: (tx: Tx) => Promise<T>, options: { shared?: boolean } = {}): Promise<T> {
+    return this.#enqueue(op, false, options.shared);
   }
 
   /**
@@ -122,10 +138,12 @@ export class WriteQueue {
       : op(this.#database.db);
   }
 
-  #enqueue<T>(op: (tx: Tx) => Promise<T>, read: boolean): Promise<T> {
+  #enqueue<T>(op: (tx: Tx) => Promise<T>, read: boolean, shared = false): Promise<T> {
     if (this.#closed) return Promise.reject(new Error("The hub's write queue is closed"));
+    // Where every write excludes the others anyway, claims join any group.
+    shared &&= this.#database.sharedWrites !== undefined;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ op, resolve: resolve as (v: unknown) => void, reject, read });
+      this.#pending.push({ op, resolve: resolve as (v: unknown) => void, reject, read, shared });
       this.#draining ??= this.#drain();
     });
   }
@@ -144,7 +162,11 @@ export class WriteQueue {
     await yieldNow();
     try {
       while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, this.#maxBatch);
+        // The operations at the head of the queue of one kind (shared or not).
+        const kind = this.#pending[0]!.shared;
+        let n = 1;
+        while (n < this.#maxBatch && this.#pending[n]?.shared === kind) n++;
+        const batch = this.#pending.splice(0, n);
         startStretch();
         await this.#commit(batch);
         // Statements run synchronously: back-to-back transactions (the parts
@@ -177,30 +199,45 @@ export class WriteQueue {
       let began = false;
       batch = group;
       try {
-        await this.#database.db.transaction(async (tx) => {
-          began = true;
-          for (const [i, item] of group.entries()) {
-            // A group stops growing once it has held the database for long
-            // (the parts of a big expansion): the rest go in the next one.
-            if (i > 0 && performance.now() - started > this.#groupMs) {
-              batch = group.slice(0, i);
-              break;
+        const shared = group[0]!.shared && this.#database.sharedWrites;
+        const start = () =>
+          this.#database.db.transaction(async (tx) => {
+            began = true;
+            for (const [i, item] of group.entries()) {
+              // A group stops growing once it has held the database for long
+              // (the parts of a big expansion): the rest go in the next one.
+              if (i > 0 && performance.now() - started > this.#groupMs) {
+                batch = group.slice(0, i);
+                break;
+              }
+              for (let conflicts = 0;; conflicts++) {
+                try {
+                  const value = batch.length === 1
+                    ? await item.op(tx)
+                    : await tx.transaction((sp) => item.op(sp));
+                  outcomes.push({ ok: true, value });
+                } catch (error) {
+                  if (batch.length === 1) throw error;
+                  // A deadlock between claims was undone to the savepoint: again.
+                  if (dbErrorKind(error) === "conflict" && conflicts < CONFLICT_RETRIES) continue;
+                  this.#o.onError?.(error);
+                  outcomes.push({ ok: false, error });
+                }
+                break;
+              }
             }
-            try {
-              const value = batch.length === 1
-                ? await item.op(tx)
-                : await tx.transaction((sp) => item.op(sp));
-              outcomes.push({ ok: true, value });
-            } catch (error) {
-              if (batch.length === 1) throw error;
-              this.#o.onError?.(error);
-              outcomes.push({ ok: false, error });
-            }
-          }
-        }, { behavior: "immediate" });
+          }, { behavior: "immediate" });
+        await (shared ? shared(start) : start());
         break;
       } catch (error) {
         const busy = !began && dbErrorKind(error) === "busy";
+        // PostgreSQL broke a deadlock (between claims) by rolling this group back: again.
+        if (dbErrorKind(error) === "conflict" && retries < CONFLICT_RETRIES && !this.#closed) {
+          this.#o.onError?.(error);
+          started = performance.now();
+          outcomes = [];
+          continue;
+        }
         // libSQL leaves the BEGIN that failed in progress on its connection, and
         // that connection then refuses every later COMMIT ("SQL statements in
         // progress"): open fresh connections.

@@ -203,11 +203,17 @@ export async function claimTasksForMany(tx: Tx, round: ClaimRound): Promise<Clai
 
 type Family = { name: string; version: number };
 
-/** Ready candidates of one pin and family version, in claim order, through the claim index. */
+/**
+ * Ready candidates of one pin and family version, in claim order, through the
+ * claim index. On PostgreSQL, claims of several hubs run at once (they take
+ * the write lock shared, see `pg/libsql_client.ts`): each locks the
+ * candidates it reads and passes over those another claim holds, so two
+ * hubs never wait for each other here, nor lease a task twice.
+ */
 const CANDIDATES = `SELECT id, priority, created_at, resources, kind
   FROM tasks INDEXED BY tasks_claim_idx
   WHERE state = 'ready' AND pin = ? AND family = ? AND version = ? AND next_attempt_at <= ?
-  ORDER BY priority DESC, created_at LIMIT ?`;
+  ORDER BY priority DESC, created_at LIMIT ? /*+ postgres: FOR UPDATE SKIP LOCKED */`;
 
 type ClaimedRow = Omit<ClaimedTask, "queuedAt"> & {
   queued_at: number;
@@ -250,7 +256,7 @@ async function claimSiblings(
         WHERE state = 'ready' AND batch_key IS NOT NULL AND family = ? AND version = ?
           AND batch_key = ? AND kind = 'run' AND id != ? AND pin IN (${marks(req.pins.length)})
           AND next_attempt_at <= ?
-        ORDER BY priority DESC, created_at LIMIT ?)
+        ORDER BY priority DESC, created_at LIMIT ? /*+ postgres: FOR UPDATE SKIP LOCKED */)
       ${RETURNING}`,
     args: [
       req.workerId,

@@ -6,10 +6,9 @@
  * that sees id N sees every id below it, and the newest id is a cursor that
  * skips nothing. AUTOINCREMENT never reuses an id and a rolled-back insert
  * gives its id back, so ids have no holes, and retention deletes a prefix of
- * them (`prune_history.ts`). PostgreSQL (a later issue) hands out sequence
- * values at insert time, not commit time: a reader there may see id N+1
- * committed before N, so it must hold its cursor back (e.g. behind the oldest
- * transaction still open, `pg_snapshot_xmin`) and cannot treat holes as pruned.
+ * them (`prune_history.ts`). PostgreSQL hands out sequence values at insert
+ * time, not commit time: a reader there may see id N+1 committed before N,
+ * so it holds its cursor back to the horizon of `db/pg/event_horizon.ts`.
  */
 import { sql } from "drizzle-orm";
 import type { Reader } from "../db/client.ts";

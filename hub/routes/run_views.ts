@@ -40,16 +40,20 @@ export function runViewRoutes(api: ApiRouter): void {
     description: "The run's tasks and edges, laid out left to right (requirements on the left). " +
       "The tasks of one family at one depth become one group node with counts per state once " +
       "there are more than 12 of them, or while more than 300 nodes would show; `expand` draws " +
-      "a group's first 50 members and one `more` node for the rest. `version` is the newest " +
-      "event id the graph includes: follow `/api/events?run=…&after=<version>` to stay current.",
+      "a group's first 50 members and one `more` node for the rest. The graph includes every " +
+      "event up to `version`: follow `/api/events?run=…&after=<version>` to stay current.",
     allow: READ,
     params: idParams,
     query: graphQuery,
     response: { status: 200, description: "The laid-out graph", schema: runGraphSchema },
     errors: [404],
   }, async (c, { params, query }) => {
+    const safe = await core.events.horizon();
     const rows = await core.read((db) => runGraphRows(db, params.id));
     if (!rows) throw notFound(params.id);
+    // An event below the newest may still be committing (PostgreSQL): the
+    // client follows from where the graph holds every event.
+    if (safe !== null) rows.version = Math.min(rows.version, safe);
     const graph = await buildRunGraph(
       rows,
       { expand: new Set(query.expand) },

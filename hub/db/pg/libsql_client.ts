@@ -10,11 +10,15 @@
  *   ones (enumerable); `plainRows` also carries them as plain objects, for
  *   `nativeRows`. `bigint` and `numeric` values are numbers.
  * - A write transaction takes a connection of its own and, first, a
- *   transaction-level advisory lock shared by every hub: writes are applied
- *   one transaction at a time across hubs, as SQLite applies them, so event
- *   ids are handed out in commit order (tailers read them by id) and every
- *   read-then-write the hub does inside a transaction stays valid. A read
- *   transaction is a REPEATABLE READ, READ ONLY snapshot.
+ *   transaction-level advisory lock (the write lock) that every hub takes:
+ *   exclusive for most writes, which are then applied one transaction at a
+ *   time across hubs, as SQLite applies them, so every read-then-write the
+ *   hub does inside a transaction stays valid; shared for claims
+ *   ({@link PostgresClient.sharedWrites}), which run side by side on every
+ *   hub, each taking ready rows with `FOR UPDATE SKIP LOCKED`, and exclude
+ *   only the other writes. Event ids are therefore not handed out in commit
+ *   order: tailers read up to `event_horizon.ts`. A read transaction is a
+ *   REPEATABLE READ, READ ONLY snapshot.
  * - Arguments: booleans become 1 or 0 and bigints numbers' text, as libSQL
  *   stores them.
  */
@@ -34,7 +38,7 @@ import { run } from "./run_statement.ts";
 
 import { type CommitFate, commitFate } from "./commit_fate.ts";
 
-/** The advisory lock every write transaction takes first ("writes" in ASCII). */
+/** The advisory lock every write transaction takes first, the write lock ("writes" in ASCII). */
 const WRITE_LOCK_KEY = "131333279212915";
 
 /** Options for {@link createPostgresClient}. */
@@ -137,17 +141,29 @@ class PostgresTransaction implements Transaction {
   }
 }
 
+/** What the PostgreSQL client adds to libSQL's. */
+export interface PostgresClient extends Client {
+  /** The primary's pool (found first, on a multi-host URL). */
+  primary(): Promise<Sql>;
+  /** Calls `onNotify` on each notification of `channel` (`LISTEN`); returns the unsubscribe. */
+  listen(channel: string, onNotify: () => void): () => void;
+  /**
+   * Calls `start`, in which the write transactions begun at once (before
+   * `start` returns: drizzle begins synchronously) take the write lock
+   * shared, not exclusive: claims, which other hubs' claims need not wait for.
+   */
+  sharedWrites<T>(start: () => T): T;
+}
+
 /**
  * A `@libsql/client` `Client` on the PostgreSQL database at `url`
  * (`postgres://` or `postgresql://`, multi-host URLs with
  * `target_session_attrs=read-write` included).
  */
-export function createPostgresClient(url: string, options: PostgresClientOptions = {}): Client & {
-  /** The primary's pool (found first, on a multi-host URL). */
-  primary(): Promise<Sql>;
-  /** Calls `onNotify` on each notification of `channel` (`LISTEN`); returns the unsubscribe. */
-  listen(channel: string, onNotify: () => void): () => void;
-} {
+export function createPostgresClient(
+  url: string,
+  options: PostgresClientOptions = {},
+): PostgresClient {
   const pool = openPrimaryPool(url, {
     max: options.max ?? 10,
     connect_timeout: options.connectTimeoutS ?? 10,
@@ -179,7 +195,9 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
   };
   let closed = false;
   const analyze = startAutoAnalyze(() => pool.current());
+  let shared = false;
   const begin = async (mode: TransactionMode): Promise<PostgresTransaction> => {
+    const lock = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
     const sql = await pool.current();
     const conn = await onPrimary(() => sql.reserve());
     let xid: string | undefined;
@@ -190,7 +208,7 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
         const [, [row]] = await Promise.all([
           conn.unsafe("BEGIN"),
           conn.unsafe<{ xid: string }[]>(
-            `SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
+            `SELECT ${lock}(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
           ),
         ]);
         xid = row?.xid;
@@ -209,6 +227,14 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
   };
   const client = {
     primary: () => pool.current(),
+    sharedWrites<T>(start: () => T): T {
+      shared = true;
+      try {
+        return start();
+      } finally {
+        shared = false;
+      }
+    },
     listen(channel: string, onNotify: () => void): () => void {
       // On the primary's pool, and again on the next one after a failover
       // (postgres.js itself reconnects a listener within one pool).
@@ -266,8 +292,5 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
       // postgres.js replaces broken connections by itself.
     },
   };
-  return client as unknown as Client & {
-    primary(): Promise<Sql>;
-    listen(channel: string, onNotify: () => void): () => void;
-  };
+  return client as unknown as PostgresClient;
 }

@@ -22,6 +22,11 @@
  *   stays a 32-bit integer), and a camelCase alias (`AS hubId`) is
  *   quoted, since PostgreSQL folds unquoted names to lower case.
  *
+ * - a hint, a comment opening with `/*+ postgres:`, becomes the text it holds: what only
+ *   PostgreSQL needs, where SQLite (one writer) needs nothing, such as a
+ *   claim's `FOR UPDATE SKIP LOCKED` or an advisory lock. SQLite reads it
+ *   as a comment. No placeholders inside.
+ *
  * `json_each(text)` and `json_array_length(text)` exist on PostgreSQL as
  * SQL functions the migrations add (`0002_sqlite_functions.sql`).
  *
@@ -97,6 +102,7 @@ function translate(text: string): string {
   }
   out += quoted(text.slice(last));
   out = out
+    .replace(/\/\*\+\s*postgres:\s*([\s\S]*?)\s*\*\//g, " $1 ")
     .replace(/\bINDEXED\s+BY\s+\w+/gi, "")
     .replace(/(\b(?:WHERE|AND|OR|ON|NOT)\s+|\(\s*)\+(?=[A-Za-z_])/gi, "$1")
     .replace(/^\s*BEGIN\s+(?:IMMEDIATE|DEFERRED|EXCLUSIVE)\b/i, "BEGIN")

@@ -41,3 +41,14 @@ Deno.test("translateSql() truncates CAST(… AS INTEGER) to 64 bits and quotes c
     'SELECT $1 + CAST(trunc(LEAST(a, b * (1 << CAST(c AS INTEGER))) * 0.5) AS BIGINT) AS "nextAt", x AS y',
   );
 });
+
+Deno.test("translateSql() splices in what a /*+ postgres: … */ hint holds", () => {
+  assert.equal(
+    translateSql(
+      "SELECT id FROM tasks WHERE pin = ? LIMIT ? /*+ postgres: FOR UPDATE SKIP LOCKED */",
+    ),
+    "SELECT id FROM tasks WHERE pin = $1 LIMIT $2  FOR UPDATE SKIP LOCKED ",
+  );
+  // Any other comment stays a comment.
+  assert.equal(translateSql("SELECT 1 /* postgres: x */"), "SELECT 1 /* postgres: x */");
+});

@@ -1,6 +1,7 @@
 /** What a dispatch round may still lease within the resource limits. */
 import type { LeaseKind } from "../../db/schema.ts";
 import type { Tx } from "../../db/client.ts";
+import { rawAll } from "../../db/raw_sql.ts";
 import { DEFAULT_RESOURCE_LIMIT, resourceLimits, resourcesInUse } from "../../queries/resources.ts";
 
 /** A ready task a claim may take. */
@@ -34,6 +35,7 @@ export class ResourceBudget {
    */
   async choose(candidates: Candidate[], limit: number): Promise<Candidate[]> {
     if (candidates.every((c) => c.resources === "{}")) return candidates.slice(0, limit);
+    if (this.#limits === null) await lockResources(this.#tx);
     const limits = this.#limits ??= await resourceLimits(this.#tx);
     const used = this.#used ??= await resourcesInUse(this.#tx);
     const chosen: Candidate[] = [];
@@ -54,4 +56,17 @@ export class ResourceBudget {
     }
     return chosen;
   }
+}
+
+/**
+ * On PostgreSQL, where claims of several hubs run at once: one claim at a
+ * time reads and spends the resource limits (an advisory lock, "resour"
+ * in ASCII, held to the commit), so two hubs cannot each grant the last
+ * unit. Claims that need no resource never take it. SQLite has one writer.
+ */
+async function lockResources(tx: Tx): Promise<void> {
+  await rawAll(tx, {
+    text: "SELECT 1 AS locked /*+ postgres: FROM pg_advisory_xact_lock(125780053947762) */",
+    args: [],
+  });
 }
