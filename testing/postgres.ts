@@ -269,3 +269,13 @@ export async function createTestDatabase(serverUrl: string, name?: string): Prom
   url.pathname = `/${dbName}`;
   return url.toString();
 }
+
+/**
+ * The database an end-to-end test gives its hubs: the file `name`.db in
+ * `dir`, or, when the suite runs on PostgreSQL (`deno task test:postgres`
+ * sets `DROVER_TEST_POSTGRES`), a new database on that server.
+ */
+export async function testDbUrl(dir: string, name = "hub"): Promise<string> {
+  const server = Deno.env.get("DROVER_TEST_POSTGRES");
+  return server ? await createTestDatabase(server) : `file:${dir}/${name}.db`;
+}

@@ -8,7 +8,7 @@
  * @module
  */
 import { checkInvariantsAt } from "../hub/db/check_invariants.ts";
-import { createTestDatabase } from "./postgres.ts";
+import { testDbUrl } from "./postgres.ts";
 import { generateToken } from "../shared/token_format.ts";
 import type { ApiClient } from "./api_client.ts";
 import type { ProcessHandle } from "./process_handle.ts";
@@ -93,9 +93,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: `drover-${options.name}-` });
   if (!ownDir) await Deno.mkdir(dir, { recursive: true });
   // Under `deno task test:postgres tests/…`, every cluster gets a PostgreSQL database.
-  const pgServer = Deno.env.get("DROVER_TEST_POSTGRES");
-  const dbUrl = options.dbUrl ??
-    (pgServer ? await createTestDatabase(pgServer) : `file:${dir}/hub.db`);
+  const dbUrl = options.dbUrl ?? await testDbUrl(dir);
   const dataDir = `${dir}/data`;
   const adminToken = generateToken().token;
   const hubs: HubProcess[] = [];

@@ -9,6 +9,7 @@ import { chromium } from "playwright-core";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** Debian's chromium, or CHROMIUM_BIN. */
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
@@ -30,7 +31,7 @@ Deno.test("the /api/docs page lists every operation, shows inline code, and send
     args: Deno.uid() === 0 ? ["--no-sandbox"] : [],
   });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     const viewer = await hub.api.request<{ token: string }>("/api/tokens", {
       body: { role: "viewer", name: "auditor" },
     });

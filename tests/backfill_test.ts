@@ -6,6 +6,7 @@ import { waitForBackfill } from "../testing/wait_for_backfill.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 interface BackfillRun {
   runId: string;
@@ -44,7 +45,7 @@ Deno.test("a backfill runs one ExtractRaw per day, skips the complete day and ke
   const dir = await Deno.makeTempDir({ prefix: "drover-backfill-" });
   const dataDir = `${dir}/data`;
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     await using _worker = await spawnWorker({
       hub,
       entry: "tests/fixtures/worker.ts",

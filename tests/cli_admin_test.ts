@@ -10,6 +10,7 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -21,7 +22,7 @@ function oneLine(stderr: string): string {
 Deno.test("drover drives a hub as admin, operator and viewer", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-cli-admin-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     await using _worker = await spawnWorker({
       hub,
       name: "edge-1",

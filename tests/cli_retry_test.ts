@@ -8,6 +8,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { drover } from "./fixtures/drover.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -19,7 +20,7 @@ function oneLine(stderr: string): string {
 Deno.test("drover retry and cancel tell a run from a task whose id starts with run_", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-cli-retry-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     await using _worker = await spawnWorker({
       hub,
       entry: "worker/main.ts",

@@ -4,6 +4,7 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { generateToken } from "../shared/token_format.ts";
 import { drover } from "./fixtures/drover.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** The one line an expected failure prints on stderr. */
 function oneLine(stderr: string): string {
@@ -23,7 +24,7 @@ function closedPort(): number {
 Deno.test("the drover CLI submits, follows and inspects runs on a real hub and worker", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-cli-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     await using _worker = await spawnWorker({
       hub,
       dataDir: `${dir}/data`,

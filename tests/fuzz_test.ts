@@ -14,6 +14,7 @@ import { FuzzTally } from "./fixtures/fuzz_tally.ts";
 import { within } from "./fixtures/fuzz_wait.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** Four lanes of 1,500 frames each; change the seed to explore, keep it to replay. */
 const SEED = 0x5eed_2026;
@@ -40,7 +41,7 @@ async function status(url: string): Promise<number> {
 
 Deno.test("the hub answers thousands of random, mutated and stale frames with an error or a close with a reason, and keeps serving a real worker", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-fuzz-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 1_000 });
   await using worker = await spawnWorker({
     hub,
@@ -153,7 +154,7 @@ async function closedWithin(
 
 Deno.test("a refusal whose message runs past 123 bytes of UTF-8 still closes the connection, with a shortened reason", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-fuzz-reason-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
   const cases = [
     {
       name: "a first frame whose type is 100 × é",
@@ -186,7 +187,7 @@ Deno.test("a refusal whose message runs past 123 bytes of UTF-8 still closes the
 
 Deno.test("a frame over 8 MiB of UTF-8 closes the connection with 1009 even when it has fewer than 8 Mi characters", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-fuzz-size-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
   const families = [familyInfo(createTestTasks(dir).Sleep)];
   // 2.8 Mi three-byte characters: 8.4 MiB on the wire.
   const text = JSON.stringify({

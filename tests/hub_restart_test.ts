@@ -5,10 +5,11 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 import { freePort } from "../testing/free_port.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("the hub killed and restarted mid-run: workers reconnect, the run completes, every task is published once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-restart-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   const port = freePort();
   const dataDir = `${dir}/data`;
   const first = await spawnHub({ dbUrl, port, leaseTtlMs: 5_000, hubId: "hub-1" });

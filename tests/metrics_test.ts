@@ -13,6 +13,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -47,7 +48,7 @@ Deno.test("a hub exports every metric the dashboard and the alerts name, and its
   try {
     // A lease long enough that a loaded machine does not expire one (an
     // expired attempt would be counted as such, not as retried).
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 5_000 });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir), leaseTtlMs: 5_000 });
     await using _worker = await spawnWorker({
       hub,
       entry: "tests/fixtures/worker.ts",
@@ -159,7 +160,7 @@ Deno.test("DROVER_METRICS=off measures nothing; DROVER_METRICS_LISTEN serves /me
   try {
     {
       await using off = await spawnHub({
-        dbUrl: `file:${dir}/off.db`,
+        dbUrl: await testDbUrl(dir, "off"),
         env: { DROVER_METRICS: "off" },
       });
       const res = await off.api.request<{ code: string }>("/metrics");
@@ -168,7 +169,7 @@ Deno.test("DROVER_METRICS=off measures nothing; DROVER_METRICS_LISTEN serves /me
     }
     const port = freePort();
     await using hub = await spawnHub({
-      dbUrl: `file:${dir}/on.db`,
+      dbUrl: await testDbUrl(dir, "on"),
       env: { DROVER_METRICS_LISTEN: `127.0.0.1:${port}` },
     });
     const line = await hub.waitFor((l) => l.msg === "metrics listening");

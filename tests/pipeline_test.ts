@@ -5,10 +5,11 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { readDatabase } from "../testing/read_database.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("AggregateShards(totalShards=10) runs end to end, and a resubmission runs no task", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-pipeline-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl });
   await using worker = await spawnWorker({
@@ -60,7 +61,8 @@ Deno.test("a TransformAll run discovers its table list from the catalog at expan
   const dataDir = `${dir}/data`;
   await Deno.mkdir(`${dataDir}/catalog`, { recursive: true });
   await Deno.writeTextFile(`${dataDir}/catalog/tables.json`, JSON.stringify(["orders", "refunds"]));
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  const dbUrl = await testDbUrl(dir);
+  await using hub = await spawnHub({ dbUrl });
   await using _worker = await spawnWorker({ hub, dataDir, stateDir: `${dir}/w` });
 
   const first = await hub.api.request<{ runId: string }>("/api/runs", {
@@ -99,14 +101,13 @@ Deno.test("a TransformAll run discovers its table list from the catalog at expan
   }, "orders, refunds and the extract were done before; payouts and the wrapper now");
   const payouts = JSON.parse(await readOutput(`${dataDir}/tables/v1/payouts/2026-11-23.json`));
   assert.equal(payouts.table, "payouts");
-  const starts =
-    (await readDatabase(`file:${dir}/hub.db`, (query) =>
-      query<{ family: string; n: number }>(
-        `SELECT t.family, count(*) AS n FROM attempts a JOIN tasks t ON t.id = a.task_id
+  const starts = (await readDatabase(dbUrl, (query) =>
+    query<{ family: string; n: number }>(
+      `SELECT t.family, count(*) AS n FROM attempts a JOIN tasks t ON t.id = a.task_id
        WHERE a.kind = 'run' AND a.outcome = 'done' GROUP BY t.family ORDER BY t.family`,
-      ))).map((r) => [r.family, Number(r.n)]);
+    ))).map((r) => [r.family, Number(r.n)]);
   assert.deepEqual(starts, [["ExtractRaw", 1], ["TransformTable", 3]], "nothing ran twice");
-  assert.deepEqual((await inspectDatabase(`file:${dir}/hub.db`)).violations, []);
+  assert.deepEqual((await inspectDatabase(dbUrl)).violations, []);
   // Stopped first: a hub still running writes its database files while the
   // directory is being removed.
   await _worker.stop();

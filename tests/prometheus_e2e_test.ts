@@ -12,6 +12,7 @@ import { type PrometheusProcess, spawnPrometheus } from "../testing/spawn_promet
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const ALERTS = new URL("../deploy/prometheus/alerts.yml", import.meta.url).pathname;
 
@@ -24,7 +25,7 @@ async function scalar(prometheus: PrometheusProcess, expr: string): Promise<numb
 Deno.test("a real Prometheus scrapes a hub during a run and finds the tasks the run completed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-prometheus-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 3_000 });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir), leaseTtlMs: 3_000 });
     await using _worker = await spawnWorker({
       hub,
       entry: "tests/fixtures/worker.ts",

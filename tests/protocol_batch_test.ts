@@ -11,6 +11,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const isGrant = (f: HubFrame): f is LeaseGrant => f.type === "lease.grant";
 
@@ -28,7 +29,7 @@ const node = (g: LeaseGrant) => ({
 Deno.test("protocol 2: batches both ways, each frame answered alone, prefetch after free slots", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-batch-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     const { Sleep } = createTestTasks(`${dir}/data`);
     const families = [familyInfo(Sleep)];
     const submit = async (id: number) =>

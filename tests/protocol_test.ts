@@ -4,10 +4,11 @@ import { MAX_FRAME_BYTES } from "../shared/protocol.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("the hub's WebSocket refuses bad peers with a reason and keeps serving the others", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-protocol-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
   const families = [familyInfo(createTestTasks(dir).Sleep)];
   const good = await RawWorker.connect(hub);
   assert.equal((await good.hello(families)).type, "welcome");

@@ -11,6 +11,7 @@ import { waitForWorkers } from "../testing/wait_for_workers.ts";
 import { freePort } from "../testing/free_port.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 interface Attempt {
   kind: string;
@@ -28,7 +29,8 @@ async function attemptsOf(api: ApiClient, taskId: string): Promise<Attempt[]> {
 
 Deno.test("SIGTERM on a worker lets a short task finish, then the worker exits 0", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-term-finish-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 30_000 });
+  const dbUrl = await testDbUrl(dir);
+  await using hub = await spawnHub({ dbUrl, leaseTtlMs: 30_000 });
   const worker = await spawnWorker({
     hub,
     entry: "tests/fixtures/worker.ts",
@@ -55,7 +57,8 @@ Deno.test("SIGTERM on a worker lets a short task finish, then the worker exits 0
 Deno.test("SIGTERM on a worker hands back what did not finish within the grace period, re-leased at once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-term-release-" });
   const TTL = 30_000;
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: TTL });
+  const dbUrl = await testDbUrl(dir);
+  await using hub = await spawnHub({ dbUrl, leaseTtlMs: TTL });
   const common = {
     hub,
     entry: "tests/fixtures/worker.ts",
@@ -84,13 +87,13 @@ Deno.test("SIGTERM on a worker hands back what did not finish within the grace p
   );
   await staying.stop();
   await hub.stop();
-  assert.deepEqual((await inspectDatabase(`file:${dir}/hub.db`)).violations, []);
+  assert.deepEqual((await inspectDatabase(dbUrl)).violations, []);
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0; workers move to another hub", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-hub-term-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   // A long TTL keeps the idle worker from renewing while hub A closes: Deno's
   // WebSocket reports code 0 and no reason when a send races the close
   // handshake (measured: 136 of 200 sockets sending every tick; and 1 in 4
@@ -134,7 +137,7 @@ Deno.test("SIGTERM on a hub closes worker connections with a reason and exits 0;
 
 Deno.test("a completion a worker could not deliver is delivered from its outbox after the worker restarts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-outbox-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   const port = freePort();
   const dataDir = `${dir}/data`;
   const first = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
@@ -184,7 +187,7 @@ Deno.test("a completion a worker could not deliver is delivered from its outbox 
 
 Deno.test("two hubs on one database serve workers at once and never lease a task twice", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-two-hubs-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   await using a = await spawnHub({ dbUrl, hubId: "hub-a" });
   await using b = await spawnHub({ dbUrl, hubId: "hub-b" });
   const dataDir = `${dir}/data`;

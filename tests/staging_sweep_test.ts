@@ -3,6 +3,7 @@ import { readOutput } from "../testing/read_output.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 /** Staging files under `dir` (a `LocalTarget` stages next to the final file). */
 async function stagingFiles(dir: string): Promise<string[]> {
@@ -20,7 +21,7 @@ async function stagingFiles(dir: string): Promise<string[]> {
 Deno.test("a worker restarted after SIGKILL sweeps the staging file its killed attempt left", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-sweep-" });
   const dataDir = `${dir}/data`;
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 1_000 });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir), leaseTtlMs: 1_000 });
   const worker = {
     hub,
     entry: "worker/main.ts",

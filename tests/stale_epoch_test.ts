@@ -8,10 +8,11 @@ import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { RawWorker } from "./fixtures/raw_worker.ts";
 import { createTestTasks } from "./fixtures/tasks.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("a completion carrying a stale epoch is refused and publishes nothing", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-stale-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 400 });
   const { Sleep } = createTestTasks(`${dir}/data`);
   const families = [familyInfo(Sleep)];
@@ -99,7 +100,7 @@ Deno.test("a completion carrying a stale epoch is refused and publishes nothing"
 
 Deno.test("a worker frozen past its TTL (SIGSTOP) cannot publish when it resumes: its output is discarded", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-zombie-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: 600 });
   const common = { hub, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };

@@ -9,6 +9,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { drover } from "./fixtures/drover.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -18,7 +19,7 @@ const withoutTime = (stdout: string) =>
 
 Deno.test("a task that logs 10 lines and fails twice shows them with attempt numbers after its worker was SIGKILLed", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-logs-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
   const worker = await spawnWorker({
     hub,
     entry: "tests/fixtures/log_worker.ts",
@@ -62,7 +63,7 @@ Deno.test("a task that logs 10 lines and fails twice shows them with attempt num
 
 Deno.test("a worker SIGKILLed mid-attempt leaves the lines that reached the hub; a follower sees them and the end", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-logs-kill-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, leaseTtlMs: 1_000 });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir), leaseTtlMs: 1_000 });
   const worker = await spawnWorker({
     hub,
     entry: "tests/fixtures/log_worker.ts",

@@ -13,12 +13,13 @@ import { makeTestCertificates } from "../testing/test_certificates.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { drover } from "./fixtures/drover.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("a hub with a certificate serves HTTPS and WSS to the workers and CLI that trust its CA", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-tls-" });
   try {
     const certs = await makeTestCertificates(`${dir}/certs`);
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db`, tls: certs });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir), tls: certs });
     assert.match(hub.url, /^https:\/\/127\.0\.0\.1:\d+$/);
 
     await t.step("plain HTTP on its port gets no answer", async () => {

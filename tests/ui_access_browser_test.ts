@@ -20,6 +20,7 @@ import {
 } from "./fixtures/ui_browser.ts";
 import { JS_URL, XSS } from "./fixtures/ui_worker.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const PAGES = [
   ["workers", "/ui/workers"],
@@ -36,7 +37,7 @@ Deno.test("the web UI: sign-in, drain, a read-only viewer, SSO, and no XSS anywh
   const browser = await launchChromium();
   try {
     await using hub = await spawnHub({
-      dbUrl: `file:${dir}/hub.db`,
+      dbUrl: await testDbUrl(dir),
       env: {
         DROVER_UI_TRUSTED_PROXIES: "127.0.0.1",
         DROVER_UI_GROUP_ROLES: "ops=operator,auditors=viewer",

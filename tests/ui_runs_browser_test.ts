@@ -20,6 +20,7 @@ import {
 import { JS_URL, XSS } from "./fixtures/ui_worker.ts";
 import { flagPath } from "./fixtures/ui_runs_worker.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 interface Run {
   runId: string;
@@ -32,7 +33,7 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
   const dir = await Deno.makeTempDir({ prefix: "drover-ui-runs-" });
   const browser = await launchChromium();
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     const dataDir = `${dir}/data`;
     await Deno.mkdir(`${dataDir}/flags`, { recursive: true });
     await using _worker = await spawnWorker({

@@ -5,12 +5,13 @@ import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
 import { readStarts } from "./fixtures/tasks.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 const TTL_MS = 1_000;
 
 Deno.test("a worker killed with SIGKILL mid-task: the task is leased again after the TTL and published once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-kill-" });
-  const dbUrl = `file:${dir}/hub.db`;
+  const dbUrl = await testDbUrl(dir);
   const dataDir = `${dir}/data`;
   await using hub = await spawnHub({ dbUrl, leaseTtlMs: TTL_MS });
   const common = { hub, entry: "tests/fixtures/worker.ts", dataDir, slots: 1 };

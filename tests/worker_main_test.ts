@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("worker/main.ts runs the families of the modules named in DROVER_TASK_MODULES", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-worker-main-" });
-  await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+  await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
   await using _worker = await spawnWorker({
     hub,
     entry: "worker/main.ts",

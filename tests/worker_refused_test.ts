@@ -8,11 +8,12 @@ import { runWorkerToExit } from "./fixtures/run_worker_to_exit.ts";
 import { createWorkerToken } from "../testing/create_worker_token.ts";
 import { spawnHub } from "../testing/spawn_hub.ts";
 import { removeTree } from "../testing/remove_tree.ts";
+import { testDbUrl } from "../testing/postgres.ts";
 
 Deno.test("a worker refused for good says why in one line and exits 2", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-refused-" });
   try {
-    await using hub = await spawnHub({ dbUrl: `file:${dir}/hub.db` });
+    await using hub = await spawnHub({ dbUrl: await testDbUrl(dir) });
     const base = { DROVER_HUB_URL: hub.url, DROVER_WORKER_STATE_DIR: `${dir}/w` };
 
     await t.step("without a token", async () => {

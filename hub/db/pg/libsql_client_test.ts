@@ -56,6 +56,19 @@ Deno.test("PostgreSQL behind the libSQL interface: rows, typed arguments, transa
       assert.deepEqual([rs.rows[0]!.yes, rs.rows[0]!.no], [1, 0]);
     });
 
+    await t.step("U+0000, which PostgreSQL's text cannot hold, is stored as U+FFFD", async () => {
+      const rs = await client.execute({
+        sql:
+          "SELECT ? AS text, ? AS big, (SELECT group_concat(value, '|') FROM json_each(?)) AS json",
+        args: ["a\0b", 1e21, JSON.stringify(["c\0d", "\\u0000"])],
+      });
+      assert.deepEqual({ ...rs.rows[0] }, {
+        text: "a\uFFFDb",
+        big: 1e21,
+        json: "c\uFFFDd|\\u0000",
+      });
+    });
+
     await t.step("a backup is refused with the tools to use instead", async () => {
       await assert.rejects(
         backupDatabase(database, "/tmp/never.db"),

@@ -16,14 +16,19 @@ type Runner = Sql | ReservedSql;
  * The arguments of a statement, typed as PostgreSQL should read them: an
  * integer as `bigint` and another number as `double precision` (untyped, a
  * parameter in a `VALUES` list or a `CASE` would be read as text), a boolean
- * as 1 or 0 and a bigint as its digits, as libSQL stores them.
+ * as 1 or 0 and a bigint as its digits, as libSQL stores them. An integer
+ * past 2^53 goes as a double (its text, `1e+21`, is no bigint). PostgreSQL's
+ * text cannot hold U+0000, which SQLite's can (a worker may log a binary
+ * byte): it is stored as U+FFFD, the replacement character.
  */
 function argsOf(sql: Sql, stmt: InStatement | string, args?: InArgs): unknown[] {
   const raw = typeof stmt === "string" ? args : stmt.args;
   const list = Array.isArray(raw) ? raw : raw ? Object.values(raw) : [];
   return list.map((v) =>
     typeof v === "number"
-      ? sql.typed(v as never, Number.isInteger(v) ? 20 : 701)
+      ? sql.typed(v as never, Number.isSafeInteger(v) ? 20 : 701)
+      : typeof v === "string"
+      ? v.includes("\0") ? v.replaceAll("\0", "\uFFFD") : v
       : typeof v === "boolean"
       ? sql.typed((v ? 1 : 0) as never, 20)
       : typeof v === "bigint"
