@@ -16,6 +16,7 @@ import { NO_METRICS } from "../metrics/no_metrics.ts";
 import { PrometheusMetrics } from "../metrics/prometheus_metrics.ts";
 import { recordTokenUses } from "../ops/record_token_uses.ts";
 import { reapExpired } from "../ops/reap_expired.ts";
+import { foldRunCounts } from "../ops/fold_run_counts.ts";
 import { spillPins } from "../ops/spill_pins.ts";
 import { removeHub, writeHubHeartbeat } from "../ops/write_hub_heartbeat.ts";
 import { type HubCounters, newCounters } from "./counters.ts";
@@ -227,7 +228,11 @@ export class HubCore {
   /** Returns expired leases to the queue; returns how many. */
   async reap(): Promise<number> {
     const now = this.now();
-    const reaped = await this.queue.write((tx) => reapExpired(tx, now));
+    const reaped = await this.queue.write(async (tx) => {
+      const expired = await reapExpired(tx, now);
+      await foldRunCounts(tx);
+      return expired;
+    });
     if (reaped.length === 0) return 0;
     this.counters.leasesExpired += reaped.length;
     this.metrics.leasesExpired(reaped.map((r) => ({ ...r, attempts: r.attempt })));

@@ -27,7 +27,7 @@ async function snapshot(t: TestApp): Promise<string> {
     const tables = await db.all<{ name: string }>(
       testPostgresServer()
         ? sql`SELECT table_name AS name FROM information_schema.tables
-            WHERE table_schema = 'public' ORDER BY table_name`
+            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`
         : sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`,
     );
     const out: Record<string, unknown> = {};

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { startPostgres } from "../../../testing/postgres.ts";
 import { type ClaimedTask, claimTasksForMany } from "../../ops/claim_tasks.ts";
+import { foldRunCounts } from "../../ops/fold_run_counts.ts";
 import { insertTask } from "../../ops/test_db.ts";
 import { claim } from "../../ops/test_ops.ts";
 import { type Database, openDatabase, type Tx } from "../client.ts";
@@ -66,13 +67,24 @@ Deno.test("PostgreSQL: the claims of two hubs run side by side, and exclude othe
   await using server = await startPostgres({ name: "claims" });
   const a = await openDatabase(server.url, { busyTimeoutMs: 1_000 });
   const b = await openDatabase(server.url, { busyTimeoutMs: 1_000 });
+  // The tasks of one run: every claim changes the run's counts of ready and leased tasks.
   const seed = (ids: string[], extra: (tx: Tx) => Promise<unknown> = async () => {}) =>
     a.db.transaction(async (tx) => {
-      await tx.run(sql`DELETE FROM attempts`);
-      await tx.run(sql`DELETE FROM tasks`);
-      for (const [i, id] of ids.entries()) await insertTask(tx, { id, createdAt: i });
+      for (const table of ["run_tasks", "runs", "run_counts", "attempts", "tasks"]) {
+        await tx.run(sql.raw(`DELETE FROM ${table}`));
+      }
+      await tx.run(sql`INSERT INTO runs (id, root_task_id, family, params, state, created_at)
+        VALUES ('run', 'root', 'Root', '{}', 'running', 0)`);
+      for (const [i, id] of ids.entries()) {
+        await insertTask(tx, { id, createdAt: i });
+        await tx.run(sql`INSERT INTO run_tasks (run_id, task_id) VALUES ('run', ${id})`);
+      }
       await extra(tx);
     });
+  const counts = () =>
+    a.db.all<{ state: string; n: number }>(
+      sql`SELECT state, n FROM run_counts WHERE run_id = 'run' AND n > 0 ORDER BY state`,
+    );
   try {
     await t.step("a claim on one hub does not wait for another hub's open claim", async () => {
       await seed(Array.from({ length: 10 }, (_, i) => `t${i}`));
@@ -93,6 +105,42 @@ Deno.test("PostgreSQL: the claims of two hubs run side by side, and exclude othe
       assert.deepEqual(rows, [{ owner: "wa", n: 4, epochs: 1 }, { owner: "wb", n: 4, epochs: 1 }]);
       const [attempts] = await a.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM attempts`);
       assert.equal(attempts!.n, 8);
+      // The claims appended their counts beside the run's; a later write folds them in.
+      const expected = [{ state: "leased", n: 8 }, { state: "ready", n: 2 }];
+      assert.deepEqual(await counts(), expected);
+      const queue = new WriteQueue(a);
+      await queue.write(foldRunCounts);
+      await queue.close();
+      assert.deepEqual(await counts(), expected);
+      const [deltas] = await a.db.all<{ n: number }>(
+        sql`SELECT count(*) AS n FROM run_count_deltas`,
+      );
+      assert.equal(deltas!.n, 0);
+    });
+
+    await t.step("a claim's events wake the other hubs once it committed", async () => {
+      await seed(["n0"]);
+      const woken = Promise.withResolvers<void>();
+      const stop = b.onEvents!(() => woken.resolve());
+      try {
+        // The listener is in place once a notification reaches it.
+        const primary = await (a.client as PostgresClient).primary();
+        let listening = false;
+        void woken.promise.then(() => listening = true);
+        for (let i = 0; i < 200 && !listening; i++) {
+          await primary`SELECT pg_notify('drover_events', '')`;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await within(woken.promise, "the first notification");
+        const again = Promise.withResolvers<void>();
+        const stop2 = b.onEvents!(() => again.resolve());
+        const claimed = await a.sharedWrites!(() => a.db.transaction(claimFor("wa", 1)));
+        assert.equal(claimed.length, 1);
+        await within(again.promise, "the claim's notification");
+        stop2();
+      } finally {
+        stop();
+      }
     });
 
     await t.step("any other write waits until the open claims commit", async () => {

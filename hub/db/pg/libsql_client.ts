@@ -30,13 +30,12 @@ import type {
   Transaction,
   TransactionMode,
 } from "@libsql/client";
-import type { ReservedSql, Sql } from "postgres";
-import { isConnectionLoss, openPrimaryPool } from "./primary_pool.ts";
-import { COMMIT_UNKNOWN } from "../db_error_kind.ts";
+import type { Sql } from "postgres";
+import { openPrimaryPool } from "./primary_pool.ts";
 import { startAutoAnalyze } from "./auto_analyze.ts";
 import { run } from "./run_statement.ts";
-
-import { type CommitFate, commitFate } from "./commit_fate.ts";
+import { commitFate } from "./commit_fate.ts";
+import { PostgresTransaction } from "./transaction.ts";
 
 /** The advisory lock every write transaction takes first, the write lock ("writes" in ASCII). */
 const WRITE_LOCK_KEY = "131333279212915";
@@ -47,98 +46,6 @@ export interface PostgresClientOptions {
   max?: number;
   /** Seconds to wait for a connection to open. Default 10. */
   connectTimeoutS?: number;
-}
-
-/** What a transaction reports, and how it learns a broken COMMIT's fate. */
-interface TransactionHooks {
-  onCommit(): void;
-  onError(error: unknown): void;
-  /** The transaction's id (write transactions), for {@link commitFate}. */
-  xid?: string;
-  fateOf(xid: string): Promise<CommitFate>;
-}
-
-class PostgresTransaction implements Transaction {
-  readonly #sql: Sql;
-  #conn: ReservedSql | null;
-  readonly #hooks: TransactionHooks;
-  constructor(sql: Sql, conn: ReservedSql, hooks: TransactionHooks) {
-    this.#sql = sql;
-    this.#conn = conn;
-    this.#hooks = hooks;
-  }
-  get closed(): boolean {
-    return this.#conn === null;
-  }
-  #open(): ReservedSql {
-    if (!this.#conn) throw new Error("The transaction is closed");
-    return this.#conn;
-  }
-  execute(stmt: InStatement): Promise<ResultSet> {
-    return run(this.#sql, this.#open(), stmt).catch((error) => {
-      this.#hooks.onError(error);
-      throw error;
-    });
-  }
-  async batch(stmts: InStatement[]): Promise<ResultSet[]> {
-    const out: ResultSet[] = [];
-    for (const s of stmts) out.push(await this.execute(s));
-    return out;
-  }
-  async executeMultiple(sql: string): Promise<void> {
-    await this.#open().unsafe(sql);
-  }
-  /**
-   * Commits; throws when PostgreSQL rolled back instead. After a statement
-   * fails, PostgreSQL aborts the whole transaction (SQLite only that
-   * statement), and a COMMIT then rolls back without an error: what the
-   * caller took for written would be lost, and acknowledged.
-   */
-  async commit(): Promise<void> {
-    let tag: string | undefined;
-    try {
-      tag = await this.#end("COMMIT");
-    } catch (error) {
-      if (!isConnectionLoss(error)) throw error;
-      const fate = this.#hooks.xid ? await this.#hooks.fateOf(this.#hooks.xid) : "unknown";
-      if (fate === "committed") return this.#hooks.onCommit();
-      if (fate === "aborted") throw error; // not applied: may be tried again
-      throw Object.assign(
-        new Error(
-          "The connection to PostgreSQL was lost during COMMIT: the transaction may or may not " +
-            "have been applied",
-          { cause: error },
-        ),
-        { code: COMMIT_UNKNOWN },
-      );
-    }
-    if (tag === "ROLLBACK") {
-      throw new Error(
-        "PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed",
-      );
-    }
-    this.#hooks.onCommit();
-  }
-  async rollback(): Promise<void> {
-    await this.#end("ROLLBACK");
-  }
-  close(): void {
-    if (this.#conn) void this.#end("ROLLBACK").catch(() => {});
-  }
-  /** Ends the transaction with `what`; resolves to the command PostgreSQL says it ran. */
-  async #end(what: string): Promise<string | undefined> {
-    const conn = this.#conn;
-    if (!conn) return undefined;
-    this.#conn = null;
-    try {
-      return (await conn.unsafe(what)).command;
-    } catch (error) {
-      this.#hooks.onError(error);
-      throw error;
-    } finally {
-      conn.release();
-    }
-  }
 }
 
 /** What the PostgreSQL client adds to libSQL's. */
@@ -197,7 +104,12 @@ export function createPostgresClient(
   const analyze = startAutoAnalyze(() => pool.current());
   let shared = false;
   const begin = async (mode: TransactionMode): Promise<PostgresTransaction> => {
-    const lock = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+    const claim = shared && mode !== "read";
+    // A claim also tells the triggers so (migration 0008): its run counts go
+    // to the deltas, and its events notify the other hubs after the commit.
+    const lock = claim
+      ? `pg_advisory_xact_lock_shared(${WRITE_LOCK_KEY}), set_config('drover.shared_write', 'on', true)`
+      : `pg_advisory_xact_lock(${WRITE_LOCK_KEY})`;
     const sql = await pool.current();
     const conn = await onPrimary(() => sql.reserve());
     let xid: string | undefined;
@@ -208,7 +120,7 @@ export function createPostgresClient(
         const [, [row]] = await Promise.all([
           conn.unsafe("BEGIN"),
           conn.unsafe<{ xid: string }[]>(
-            `SELECT ${lock}(${WRITE_LOCK_KEY}), txid_current()::text AS xid`,
+            `SELECT ${lock}, txid_current()::text AS xid`,
           ),
         ]);
         xid = row?.xid;
@@ -223,6 +135,9 @@ export function createPostgresClient(
       onError: (error) => pool.noteError(sql, error),
       xid,
       fateOf: (id) => commitFate(() => pool.current(), id),
+      notifyAfterCommit: claim
+        ? () => void onPrimary((s) => s`SELECT pg_notify('drover_events', '')`).catch(() => {})
+        : undefined,
     });
   };
   const client = {
