@@ -94,9 +94,10 @@ Deno.test("the run pages: trigger from the form, watch live, read logs, retry, n
       const { taskId } = (await api.request<Run>("/api/runs", {
         body: { family: "Flaky", params: { file: "slow", waitMs: 3_000 } },
       })).body;
+      // Leased to run (attempt 1), not to expand (attempt 0): the page follows the latest attempt.
       await pollUntil("the slow task to start", async () => {
-        const task = await api.get<{ state: string }>(`/api/tasks/${taskId}`);
-        return task.state === "leased" ? true : undefined;
+        const task = await api.get<{ state: string; next: string }>(`/api/tasks/${taskId}`);
+        return task.state === "leased" && task.next === "run" ? true : undefined;
       });
       await page.goto(`${hub.url}/ui/tasks/${taskId}`);
       await page.locator("#task-log .log-msg", { hasText: "flag file found" })
