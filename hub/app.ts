@@ -13,6 +13,7 @@ import { problemResponse } from "./http/problem.ts";
 import { ApiRouter } from "./http/router.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
+import { scheduleRoutes } from "./routes/schedules.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -64,6 +65,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   runRoutes(api);
   runViewRoutes(api);
   backfillRoutes(api);
+  scheduleRoutes(api);
   taskRoutes(api);
   taskLogRoutes(api);
   familyRoutes(api);

@@ -43,6 +43,8 @@ export async function testApp(
     database?: Database;
     events?: HubCoreDeps["events"];
     hubId?: string;
+    /** The hub's clock (default `Date.now`). */
+    now?: () => number;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? await openTestDatabase();
@@ -50,6 +52,7 @@ export async function testApp(
     database,
     events: options.events,
     hubId: options.hubId ?? "h",
+    now: options.now,
     hubUrl: () => "http://x",
     leaseTtlMs: 1_000,
     log: silentLogger,

@@ -26,6 +26,7 @@ import { FamilyRegistry } from "./family_registry.ts";
 import { FleetCommands } from "./fleet_commands.ts";
 import { Retention } from "./retention.ts";
 import { RunCommands } from "./run_commands.ts";
+import { ScheduleCommands } from "./schedule_commands.ts";
 import { startTimers, type Timers } from "./timers.ts";
 import { TokenUses } from "./token_uses.ts";
 import { WorkerLinks } from "./worker_links.ts";
@@ -83,6 +84,8 @@ export class HubCore {
   readonly runs: RunCommands;
   /** Operator and admin actions on workers, pauses, resources, families and tokens. */
   readonly fleet: FleetCommands;
+  /** Schedules, and the timer that fires them. */
+  readonly schedules: ScheduleCommands;
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
   /** Tails the events table for `GET /api/events`. */
@@ -142,6 +145,7 @@ export class HubCore {
     });
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
+    this.schedules = new ScheduleCommands({ ...shared, dispatcher });
     const { database } = deps;
     this.events = new EventFeed({
       ...deps.events,
@@ -204,6 +208,7 @@ export class HubCore {
         run: () => this.#heartbeat(),
       },
       { what: "backfills", everyMs: dispatchMs, run: () => this.runs.advanceBackfills() },
+      { what: "schedules", everyMs: dispatchMs, run: () => this.schedules.fireDue() },
       {
         what: "retention",
         everyMs: this.#d.pruneIntervalMs ?? 60_000,

@@ -96,6 +96,9 @@ export const runs = sqliteTable("runs", {
   state: text("state").$type<"running" | "done" | "failed" | "cancelled">().notNull(),
   priority: integer("priority").notNull().default(0),
   backfillId: text("backfill_id"),
+  /** The schedule that fired it, and the nominal time it fired for (`schedules`). */
+  scheduleId: text("schedule_id"),
+  nominalAt: integer("nominal_at"),
   /** Who submitted it: the token's name (or id), or the SSO user; null before 0004. */
   submittedBy: text("submitted_by"),
   createdAt: integer("created_at").notNull(),
@@ -104,6 +107,8 @@ export const runs = sqliteTable("runs", {
   index("runs_root_idx").on(t.rootTaskId),
   index("runs_created_idx").on(t.createdAt),
   index("runs_backfill_idx").on(t.backfillId),
+  // A nominal time fires once, whichever hub gets there (NULLs are distinct: other runs).
+  uniqueIndex("runs_schedule_nominal_idx").on(t.scheduleId, t.nominalAt),
   index("runs_finished_idx").on(t.finishedAt).where(sql`finished_at IS NOT NULL`),
 ]);
 
@@ -226,6 +231,47 @@ export const backfills = sqliteTable("backfills", {
   submittedBy: text("submitted_by"),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * Schedules: a family's runs at the nominal times of a cron expression (in
+ * an IANA zone) or a fixed interval (`hub/ops/schedule_times.ts`), fired by
+ * whichever hub gets there first (`hub/ops/fire_schedules.ts`).
+ */
+export const schedules = sqliteTable("schedules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version when it fires. */
+  version: integer("version"),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters set from the nominal time, `{ name: "date" | "datetime" | "epoch_ms" }`. */
+  timeParams: text("time_params").notNull(),
+  cron: text("cron"),
+  intervalMs: integer("interval_ms"),
+  zone: text("zone").notNull(),
+  startAt: integer("start_at"),
+  endAt: integer("end_at"),
+  /** JSON: `{ mode: "none" | "latest" }` or `{ mode: "all", windowMs, max }`. */
+  catchUp: text("catch_up").notNull(),
+  overlap: text("overlap").$type<"allow" | "skip" | "buffer" | "cancel">().notNull(),
+  jitterMs: integer("jitter_ms").notNull().default(0),
+  priority: integer("priority").notNull().default(0),
+  pausedAt: integer("paused_at"),
+  pauseReason: text("pause_reason"),
+  /** Every nominal time up to this one has fired or been passed over. */
+  lastNominalAt: integer("last_nominal_at").notNull(),
+  /** When to look again (the next nominal time, with the jitter); null: no more. */
+  nextAt: integer("next_at"),
+  /** Overlap `buffer`: a nominal time waiting for the schedule's running run to end. */
+  bufferedAt: integer("buffered_at"),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  uniqueIndex("schedules_name_idx").on(t.name),
+  index("schedules_next_idx").on(t.nextAt),
+]);
 
 /** Pauses: while a family or a region is paused, nothing new of it starts (running work finishes). */
 export const pauses = sqliteTable("pauses", {

@@ -24,6 +24,7 @@ async function snapshot(t: TestApp): Promise<string> {
     "resource_limits",
     "backfills",
     "pauses",
+    "schedules",
   ];
   const out: Record<string, unknown> = {};
   await t.core.read(async (db) => {

@@ -61,6 +61,25 @@ const cancelled = async (t: TestApp) => {
   return run;
 };
 
+const NIGHTLY = {
+  name: "nightly",
+  family: "Load",
+  cron: "0 3 * * *",
+  zone: "Europe/Berlin",
+  timeParams: { day: "date" },
+};
+
+/** The path `/api/schedules/nightly<suffix>`, the schedule created first. */
+const schedule = (suffix: string) => async (t: TestApp) => {
+  const res = await t.app.request("/api/schedules", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(NIGHTLY),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return { path: `/api/schedules/nightly${suffix}` };
+};
+
 export const TABLE: Record<string, Case> = {
   "GET /healthz": { allowed: EVERYONE },
   "GET /readyz": { allowed: EVERYONE },
@@ -104,6 +123,17 @@ export const TABLE: Record<string, Case> = {
       return { path: `/api/backfills/${(await res.json()).backfillId}` };
     },
   },
+  "POST /api/schedules": { allowed: OPERATORS, body: NIGHTLY },
+  "GET /api/schedules": { allowed: READERS },
+  "GET /api/schedules/{name}": { allowed: READERS, prepare: schedule("") },
+  "POST /api/schedules/{name}/pause": {
+    allowed: OPERATORS,
+    prepare: schedule("/pause"),
+    body: { reason: "maintenance" },
+  },
+  "POST /api/schedules/{name}/resume": { allowed: OPERATORS, prepare: schedule("/resume") },
+  "POST /api/schedules/{name}/trigger": { allowed: OPERATORS, prepare: schedule("/trigger") },
+  "DELETE /api/schedules/{name}": { allowed: OPERATORS, prepare: schedule("") },
   "GET /api/tasks": { allowed: READERS },
   "GET /api/tasks/{id}": { allowed: READERS, prepare: submittedTask("") },
   "GET /api/tasks/{id}/logs": { allowed: READERS, prepare: submittedTask("/logs") },

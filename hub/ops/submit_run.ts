@@ -30,6 +30,8 @@ export interface Submission {
   /** An ordered regional preference for the root task, with spill-over. */
   prefer?: { label: string; values: string[]; spillAfterMs: number };
   backfillId?: string;
+  /** The schedule that fires it, and for which nominal time (unique together). */
+  schedule?: { id: string; nominalAt: number };
   /** Who submitted it (a token's name, an SSO user); a backfill's runs carry its creator. */
   submittedBy?: string | null;
   now: number;
@@ -78,10 +80,10 @@ export async function submitRun(
   const runState = runStateOf(facts);
   await tx.run(sql`
     INSERT INTO runs (id, root_task_id, family, params, state, priority, backfill_id,
-      submitted_by, created_at, finished_at)
+      schedule_id, nominal_at, submitted_by, created_at, finished_at)
     VALUES (${s.runId}, ${s.taskId}, ${s.family}, ${params}, ${runState}, ${priority},
-      ${s.backfillId ?? null}, ${s.submittedBy ?? null}, ${s.now},
-      ${runState === "running" ? null : s.now})`);
+      ${s.backfillId ?? null}, ${s.schedule?.id ?? null}, ${s.schedule?.nominalAt ?? null},
+      ${s.submittedBy ?? null}, ${s.now}, ${runState === "running" ? null : s.now})`);
   await joinRunGraph(tx, s.runId, s.taskId);
   return { rootState, runState, created: created.length > 0 };
 }

@@ -50,6 +50,19 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
     params: {},
   });
   await t.core.fleet.pause("region", "eu-west", "test", null);
+  await t.core.schedules.create({
+    name: "nightly",
+    family: "Load",
+    params: {},
+    timeParams: { day: "date" },
+    cron: "0 3 * * *",
+    zone: "UTC",
+    catchUp: { mode: "latest" },
+    overlap: "skip",
+    jitterMs: 0,
+    priority: 0,
+    createdBy: null,
+  });
   const viewer = await t.token("viewer");
   await t.core.flushTokenUses();
   const before = await snapshot(t);
@@ -61,6 +74,7 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
     "/api/tasks/{id}/logs": `/api/tasks/${run.taskId}/logs`,
     "/api/backfills/{id}": `/api/backfills/${backfill.backfillId}`,
     "/api/families/{name}": "/api/families/Load",
+    "/api/schedules/{name}": "/api/schedules/nightly",
   };
   const gets = t.api.specs.filter((s) => s.method === "get" && s.path !== "/ws/worker");
   assert.ok(gets.length >= 15, `${gets.length} GET routes`);

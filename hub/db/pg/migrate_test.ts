@@ -37,6 +37,7 @@ Deno.test("migratePostgres() builds the schema once when several hubs start toge
       "run_counts_base",
       "run_tasks",
       "runs",
+      "schedules",
       "task_logs",
       "tasks",
       "tokens",

@@ -99,6 +99,9 @@ export const runs = pgTable("runs", {
   state: text("state").$type<"running" | "done" | "failed" | "cancelled">().notNull(),
   priority: bigint("priority", { mode: "number" }).notNull().default(0),
   backfillId: text("backfill_id"),
+  /** The schedule that fired it, and the nominal time it fired for (`schedules`). */
+  scheduleId: text("schedule_id"),
+  nominalAt: bigint("nominal_at", { mode: "number" }),
   /** Who submitted it: the token's name (or id), or the SSO user; null before 0004. */
   submittedBy: text("submitted_by"),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
@@ -107,6 +110,8 @@ export const runs = pgTable("runs", {
   index("runs_root_idx").on(t.rootTaskId),
   index("runs_created_idx").on(t.createdAt),
   index("runs_backfill_idx").on(t.backfillId),
+  // A nominal time fires once, whichever hub gets there (NULLs are distinct: other runs).
+  uniqueIndex("runs_schedule_nominal_idx").on(t.scheduleId, t.nominalAt),
   index("runs_finished_idx").on(t.finishedAt).where(sql`finished_at IS NOT NULL`),
 ]);
 
@@ -229,6 +234,47 @@ export const backfills = pgTable("backfills", {
   submittedBy: text("submitted_by"),
   createdAt: bigint("created_at", { mode: "number" }).notNull(),
 });
+
+/**
+ * Schedules: a family's runs at the nominal times of a cron expression (in
+ * an IANA zone) or a fixed interval (`hub/ops/schedule_times.ts`), fired by
+ * whichever hub gets there first (`hub/ops/fire_schedules.ts`).
+ */
+export const schedules = pgTable("schedules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version when it fires. */
+  version: bigint("version", { mode: "number" }),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters set from the nominal time, `{ name: "date" | "datetime" | "epoch_ms" }`. */
+  timeParams: text("time_params").notNull(),
+  cron: text("cron"),
+  intervalMs: bigint("interval_ms", { mode: "number" }),
+  zone: text("zone").notNull(),
+  startAt: bigint("start_at", { mode: "number" }),
+  endAt: bigint("end_at", { mode: "number" }),
+  /** JSON: `{ mode: "none" | "latest" }` or `{ mode: "all", windowMs, max }`. */
+  catchUp: text("catch_up").notNull(),
+  overlap: text("overlap").$type<"allow" | "skip" | "buffer" | "cancel">().notNull(),
+  jitterMs: bigint("jitter_ms", { mode: "number" }).notNull().default(0),
+  priority: bigint("priority", { mode: "number" }).notNull().default(0),
+  pausedAt: bigint("paused_at", { mode: "number" }),
+  pauseReason: text("pause_reason"),
+  /** Every nominal time up to this one has fired or been passed over. */
+  lastNominalAt: bigint("last_nominal_at", { mode: "number" }).notNull(),
+  /** When to look again (the next nominal time, with the jitter); null: no more. */
+  nextAt: bigint("next_at", { mode: "number" }),
+  /** Overlap `buffer`: a nominal time waiting for the schedule's running run to end. */
+  bufferedAt: bigint("buffered_at", { mode: "number" }),
+  createdBy: text("created_by"),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+}, (t) => [
+  uniqueIndex("schedules_name_idx").on(t.name),
+  index("schedules_next_idx").on(t.nextAt),
+]);
 
 /** Pauses: while a family or a region is paused, nothing new of it starts (running work finishes). */
 export const pauses = pgTable("pauses", {
