@@ -4,6 +4,7 @@
  * delete; and the tick that fires what is due (`ops/fire_schedules.ts`).
  */
 import type { Logger } from "../../shared/log.ts";
+import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import type { CreateSchedule, Schedule } from "../../shared/api_schemas_schedules.ts";
 import { newId } from "../db/new_id.ts";
 import type { WriteQueue } from "../db/write_queue.ts";
@@ -39,8 +40,7 @@ export interface ScheduleDeps {
   dispatcher: Dispatcher;
   now: () => number;
   log: Logger;
-  /** Told of every fire and skip (metrics). */
-  onOutcome?: (o: FireOutcome, lateMs: number) => void;
+  metrics: HubMetrics;
 }
 
 /** Schedules: the API's commands and the firing tick. */
@@ -235,8 +235,10 @@ export class ScheduleCommands {
     }
     let fired = 0;
     for (const o of round.outcomes) {
-      this.#d.onOutcome?.(o, Math.max(0, now - o.nominalAt));
-      if (o.outcome === "fired") fired++;
+      if (o.outcome === "fired") {
+        fired++;
+        this.#d.metrics.scheduleFired(o.name, now - o.nominalAt);
+      } else this.#d.metrics.scheduleSkipped(o.name, o.reason ?? "other", o.count ?? 1);
       const at = new Date(o.nominalAt).toISOString();
       if (o.outcome === "fired") {
         log.info("schedule fired", { name: o.name, nominalAt: at, runId: o.runId });

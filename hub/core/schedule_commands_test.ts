@@ -123,6 +123,17 @@ Deno.test("catch-up after the hubs were down: none, the latest, or the newest wi
     const at11 = runs.filter((r) => r.at === "2026-06-01T11:00:00.000Z");
     assert.equal(at11.length, 1, `${name}: ${JSON.stringify(runs)}`);
   }
+  // Fires, skips by reason, and lateness, by schedule.
+  const { body } = await t.core.metrics.scrape();
+  const value = (series: string) =>
+    Number(body.split("\n").find((l) => l.startsWith(`${series} `))?.split(" ")[1]);
+  assert.equal(value('drover_schedule_fires_total{schedule="all"}'), 3);
+  assert.equal(value('drover_schedule_skips_total{schedule="none",reason="missed"}'), 5);
+  assert.equal(value('drover_schedule_skips_total{schedule="latest",reason="missed"}'), 4);
+  assert.equal(value('drover_schedule_lateness_seconds_count{schedule="latest"}'), 2);
+  // 10:00 fired at 10:20 and 11:00 at 11:00:01: one in the 1 s bucket, both by an hour.
+  assert.equal(value('drover_schedule_lateness_seconds_bucket{le="1",schedule="latest"}'), 1);
+  assert.equal(value('drover_schedule_lateness_seconds_bucket{le="3600",schedule="latest"}'), 2);
 });
 
 Deno.test("overlap while the previous run is going: skip, buffer one, allow, or cancel it", async () => {

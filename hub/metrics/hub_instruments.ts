@@ -28,7 +28,7 @@ export function hubInstruments(registry: Registry) {
     }),
     errors: new Counter({
       name: "drover_db_errors_total",
-      help: "Database errors by kind: busy, locked, constraint, io, connection, other",
+      help: "Database errors by kind: busy, locked, constraint, io, connection, conflict, other",
       labelNames: ["kind"],
       registers,
     }),
@@ -71,6 +71,26 @@ export function hubInstruments(registry: Registry) {
       name: "drover_retention_batch_seconds",
       help: "Time one retention batch spent inside its transaction",
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
+    scheduleFires: new Counter({
+      name: "drover_schedule_fires_total",
+      help: "Runs a schedule fired (on any hub: each counts its own)",
+      labelNames: ["schedule"],
+      registers,
+    }),
+    scheduleSkips: new Counter({
+      name: "drover_schedule_skips_total",
+      help: "Nominal times a schedule passed over, by reason: overlap (its previous run was " +
+        "going), missed (the catch-up policy), invalid (its run could not be made)",
+      labelNames: ["schedule", "reason"],
+      registers,
+    }),
+    scheduleLateness: new Histogram({
+      name: "drover_schedule_lateness_seconds",
+      help: "How long after its nominal time a schedule's run was fired",
+      labelNames: ["schedule"],
+      buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     }),
     heartbeat: new Gauge({

@@ -72,6 +72,10 @@ export interface HubMetrics {
   httpRequest(method: string, route: string, status: number): void;
   /** Rows a retention pass deleted, by kind, and each of its batches' times (ms). */
   pruned(deleted: Readonly<Record<string, number>>, batchMs: readonly number[]): void;
+  /** A schedule fired a run, `lateMs` after its nominal time. */
+  scheduleFired(schedule: string, lateMs: number): void;
+  /** A schedule passed over `count` nominal times: `overlap`, `missed` (catch-up) or `invalid`. */
+  scheduleSkipped(schedule: string, reason: string, count: number): void;
   /** This hub's heartbeat row was written at `at` (ms). */
   heartbeat(at: number): void;
   /** Every metric in Prometheus' text format, the figures read at scrape time read now. */

@@ -23,5 +23,7 @@ export const NO_METRICS: HubMetrics = {
   httpRequest: nothing,
   pruned: nothing,
   heartbeat: nothing,
+  scheduleFired: nothing,
+  scheduleSkipped: nothing,
   scrape: () => Promise.reject(new Error("This hub measures nothing (DROVER_METRICS=off)")),
 };

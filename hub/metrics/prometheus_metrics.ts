@@ -36,7 +36,15 @@ export interface MetricSources {
 }
 
 const METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
-const DB_ERROR_KINDS = ["busy", "locked", "constraint", "io", "connection", "other"] as const;
+const DB_ERROR_KINDS = [
+  "busy",
+  "locked",
+  "constraint",
+  "io",
+  "connection",
+  "conflict",
+  "other",
+] as const;
 const PRUNED_KINDS = [
   "runs",
   "tasks",
@@ -131,6 +139,15 @@ export class PrometheusMetrics implements HubMetrics {
 
   tasksCancelled(families: readonly string[]): void {
     for (const family of families) this.#outcome(family, "cancelled");
+  }
+
+  scheduleFired(schedule: string, lateMs: number): void {
+    this.#h.scheduleFires.inc({ schedule });
+    this.#h.scheduleLateness.observe({ schedule }, Math.max(0, lateMs) / 1000);
+  }
+
+  scheduleSkipped(schedule: string, reason: string, count: number): void {
+    this.#h.scheduleSkips.inc({ schedule, reason }, count);
   }
 
   committed(ms: number, operations: number): void {

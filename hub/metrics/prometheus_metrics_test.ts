@@ -104,7 +104,7 @@ Deno.test("PrometheusMetrics exports what the hub reported, by family, region an
     assert.equal(sample(body, line), value, line);
   }
   const errors = body.match(/^drover_db_errors_total\{.*$/gm) ?? [];
-  assert.equal(errors.length, 6, "every kind, from the start");
+  assert.equal(errors.length, 7, "every kind, from the start");
   assert.deepEqual(
     errors.filter((l) => !l.endsWith(" 0")),
     ['drover_db_errors_total{kind="busy"} 1'],
