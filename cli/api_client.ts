@@ -73,6 +73,8 @@ import { createHubRequest, type HubRequestOptions } from "./hub_request.ts";
 import { createEventStreamOpener, type OpenEvents } from "./open_event_stream.ts";
 import { createHubStream } from "./hub_stream.ts";
 import { type TaskLogEvent, taskLogEvents } from "./task_log_events.ts";
+import { query } from "./query_string.ts";
+import { type ScheduleClient, scheduleClient } from "./schedule_client.ts";
 
 export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
@@ -207,6 +209,8 @@ export interface ApiClient {
   prune(): Promise<PruneReportAnswer>;
   /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
   openEvents: OpenEvents;
+  /** `/api/schedules`. */
+  schedules: ScheduleClient;
 }
 
 /** Options for {@link createApiClient}. */
@@ -286,15 +290,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     prunePreview: () => request("GET", "/api/db/prune", prunePreviewSchema),
     prune: () => request("POST", "/api/db/prune", pruneReportSchema, {}),
     openEvents: createEventStreamOpener(options),
+    schedules: scheduleClient(request),
   };
-}
-
-/** `?a=1&b=x` from those of `keys` that are set in `filter`, or `""`. */
-function query<F extends object>(filter: F, keys: readonly (keyof F & string)[]): string {
-  const params = new URLSearchParams();
-  for (const key of keys) {
-    const value = filter[key];
-    if (value !== null && value !== undefined) params.set(key, String(value));
-  }
-  return params.size > 0 ? `?${params}` : "";
 }

@@ -17,6 +17,7 @@ import {
   parseScope,
 } from "./option_values.ts";
 import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
+import { scheduleCommand } from "./schedule_args.ts";
 
 export type { Command, Invocation } from "./command.ts";
 
@@ -180,6 +181,8 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       };
     case "resources":
       return resourcesCommand(args);
+    case "schedule":
+      return scheduleCommand(args, values);
     case "db":
       return dbCommand(args, values);
     default:

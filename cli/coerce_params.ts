@@ -59,6 +59,8 @@ export function coerceParams(
   family: string,
   paramsSchema: unknown,
   pairs: readonly string[],
+  /** Parameters set elsewhere (a schedule's from its times): not missing. */
+  setElsewhere: readonly string[] = [],
 ): Record<string, unknown> {
   const root = readNode(paramsSchema);
   const properties = root.properties ?? null;
@@ -96,7 +98,9 @@ export function coerceParams(
     }
     values.set(name, attempt.value);
   }
-  const missing = (root.required ?? []).filter((name) => !values.has(name));
+  const missing = (root.required ?? []).filter((name) =>
+    !values.has(name) && !setElsewhere.includes(name)
+  );
   if (missing.length > 0) {
     throw new UsageError(
       `Missing parameter${missing.length > 1 ? "s" : ""} for ${family}: ${

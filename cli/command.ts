@@ -33,6 +33,14 @@ export type Command =
     priority: number | null;
     wait: boolean;
   }
+  | {
+    name: "schedule";
+    action: "create" | "list" | "show" | "pause" | "resume" | "trigger" | "delete";
+    scheduleName: string | null;
+    /** `create`: what to create, its parameters still `NAME=VALUE` (converted with the family's schema). */
+    draft: ScheduleDraft | null;
+    reason: string | null;
+  }
   | { name: "status"; runId: string }
   | {
     name: "runs";
@@ -92,4 +100,20 @@ export interface Invocation {
   url: string | null;
   /** `--token`, when given. */
   token: string | null;
+}
+
+/** A schedule to create, from `drover schedule create`'s options. */
+export interface ScheduleDraft {
+  family: string;
+  params: string[];
+  timeParams: Record<string, "date" | "datetime" | "epoch_ms">;
+  cron: string | null;
+  intervalMs: number | null;
+  zone: string | null;
+  catchUp: { mode: "none" | "latest" } | { mode: "all"; windowMs: number; max: number } | null;
+  overlap: "allow" | "skip" | "buffer" | "cancel" | null;
+  jitterMs: number | null;
+  startAt: string | null;
+  endAt: string | null;
+  priority: number | null;
 }

@@ -43,6 +43,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Run a family once per day over a date range, skipping complete days",
   },
   {
+    name: "schedule",
+    args: ["create|list|show|pause|resume|trigger|delete"],
+    optionalArgs: ["NAME", "FAMILY"],
+    options: [
+      "cron",
+      "every",
+      "zone",
+      "param",
+      "time-param",
+      "catch-up",
+      "overlap",
+      "jitter",
+      "start",
+      "end",
+      "priority",
+      "reason",
+    ],
+    synopsis: "create NAME FAMILY (--cron EXPR | --every DURATION) [OPTIONS] | list | " +
+      "show|pause|resume|trigger|delete NAME",
+    summary: "Schedules: runs of a family at cron times in a zone, or every interval, " +
+      "each time fired once",
+  },
+  {
     name: "status",
     args: ["RUN_ID"],
     options: [],

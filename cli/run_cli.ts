@@ -16,6 +16,7 @@ import { launchCommand, type Launchers, PROCESS_LAUNCHERS } from "./commands/lau
 import { logsCommand } from "./commands/logs.ts";
 import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
+import { scheduleCommand } from "./commands/schedule.ts";
 import { resourcesCommand } from "./commands/resources.ts";
 import { dbCommand } from "./commands/db.ts";
 import { retryCommand } from "./commands/retry.ts";
@@ -106,6 +107,8 @@ function dispatch(
       return submitCommand(command, ctx);
     case "backfill":
       return backfillCommand(command, ctx);
+    case "schedule":
+      return scheduleCommand(command, ctx);
     case "status":
       return statusCommand(command, ctx);
     case "runs":

@@ -17,8 +17,8 @@ import {
   timingOf,
 } from "../ops/fire_schedules.ts";
 import {
-  anythingDue,
   deleteSchedule,
+  familiesDue,
   insertSchedule,
   listSchedules,
   pauseSchedule,
@@ -162,7 +162,11 @@ export class ScheduleCommands {
   async fireDue(): Promise<number> {
     const now = this.#d.now();
     // A read first: most ticks have nothing to fire, and need no write.
-    if (!await this.#d.queue.read((db) => anythingDue(db, now))) return 0;
+    const families = await this.#d.queue.read((db) => familiesDue(db, now));
+    if (families.length === 0) return 0;
+    // A family another hub's worker registered since this hub loaded the registry.
+    const { registry, queue } = this.#d;
+    if (families.some((f) => !registry.latest(f))) await registry.reload(queue);
     const round = await this.#d.queue.write((tx) =>
       fireSchedules(tx, this.prepare, this.#d.registry.defaults, now)
     );

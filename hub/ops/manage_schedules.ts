@@ -69,10 +69,10 @@ export async function deleteSchedule(tx: Tx, name: string): Promise<boolean> {
   return (await tx.run(sql`DELETE FROM schedules WHERE name = ${name}`)).rowsAffected > 0;
 }
 
-/** Whether a schedule may have something to fire at `now` (a time due, or a buffered one). */
-export async function anythingDue(db: Reader, now: number): Promise<boolean> {
-  const rows = await db.all<{ id: string }>(sql`
-    SELECT id FROM schedules
-    WHERE paused_at IS NULL AND (next_at <= ${now} OR buffered_at IS NOT NULL) LIMIT 1`);
-  return rows.length > 0;
+/** The families of the schedules that may have something to fire at `now` (a time due, or a buffered one). */
+export async function familiesDue(db: Reader, now: number): Promise<string[]> {
+  const rows = await db.all<{ family: string }>(sql`
+    SELECT DISTINCT family FROM schedules
+    WHERE paused_at IS NULL AND (next_at <= ${now} OR buffered_at IS NOT NULL) LIMIT 100`);
+  return rows.map((r) => r.family);
 }
