@@ -107,7 +107,13 @@ Deno.test("catch-up after the hubs were down: none, the latest, or the newest wi
   await create(t, { ...hourly, name: "all", catchUp: all });
   // Down from 05:30 to 10:20: 06:00 … 10:00 were missed.
   c.set("2026-06-01T10:20:00Z");
+  const behind = async () =>
+    (await t.core.metrics.scrape()).body.match(
+      /^drover_schedule_behind_seconds\{schedule="none"\} (\S+)$/m,
+    )?.[1];
+  assert.equal(await behind(), String(4 * 3600 + 20 * 60));
   await t.core.schedules.fireDue();
+  assert.equal(await behind(), "0");
   assert.deepEqual(await runsOf(t, "none"), []);
   assert.deepEqual((await runsOf(t, "latest")).map((r) => r.at), ["2026-06-01T10:00:00.000Z"]);
   assert.deepEqual((await runsOf(t, "all")).map((r) => r.at), [

@@ -93,6 +93,13 @@ export function hubInstruments(registry: Registry) {
       buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers,
     }),
+    scheduleBehind: new Gauge({
+      name: "drover_schedule_behind_seconds",
+      help: "How long an active schedule's next time has been due and not fired (about 0 " +
+        "while a hub fires it); read from the database at scrape time",
+      labelNames: ["schedule"],
+      registers,
+    }),
     heartbeat: new Gauge({
       name: "drover_hub_heartbeat_timestamp_seconds",
       help: "When this hub last wrote its heartbeat row (Unix seconds)",

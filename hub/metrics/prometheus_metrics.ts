@@ -16,6 +16,8 @@ import { type HubInstruments, hubInstruments } from "./hub_instruments.ts";
 import type { ExpiredMeasure, GrantMeasure, HubMetrics, PublishedMeasure } from "./hub_metrics.ts";
 import { ProcessGauges } from "./process_gauges.ts";
 import { QueueGauges } from "./queue_gauges.ts";
+import { GaugeSnapshot } from "./gauge_snapshot.ts";
+import { schedulesBehind } from "../queries/schedule_figures.ts";
 import {
   type Outcome,
   OUTCOMES,
@@ -67,6 +69,7 @@ export class PrometheusMetrics implements HubMetrics {
   readonly #fleet: FleetGauges;
   readonly #process: ProcessGauges;
   readonly #pending: HubInstruments["writeQueuePending"];
+  readonly #behind: GaugeSnapshot;
   /** Families whose outcome series exist (at 0 until they happen). */
   readonly #families = new Set<string>();
 
@@ -79,6 +82,7 @@ export class PrometheusMetrics implements HubMetrics {
     this.#process = new ProcessGauges(this.#registry);
     this.#h.build.set({ version: VERSION, deno: Deno.version.deno }, 1);
     this.#pending = this.#h.writeQueuePending;
+    this.#behind = new GaugeSnapshot(this.#h.scheduleBehind, { keepSeen: false });
     // Series that exist from the start read 0 rather than nothing, so that
     // rate() and increase() count their first increment.
     for (const kind of DB_ERROR_KINDS) this.#h.errors.inc({ kind }, 0);
@@ -192,6 +196,8 @@ export class PrometheusMetrics implements HubMetrics {
   async scrape(): Promise<{ contentType: string; body: string }> {
     const now = this.#sources.now();
     this.#queue.update(await this.#sources.read((db) => queueFigures(db, now)), now);
+    const behind = await this.#sources.read((db) => schedulesBehind(db, now));
+    this.#behind.update(behind.map(([schedule, s]) => [{ schedule }, s]));
     this.#fleet.update(this.#sources.links());
     this.#process.update();
     this.#pending.set(this.#sources.pendingWrites());
