@@ -14,6 +14,7 @@ import { ApiRouter } from "./http/router.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
+import { hookRoutes } from "./routes/hooks.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -66,6 +67,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   runViewRoutes(api);
   backfillRoutes(api);
   scheduleRoutes(api);
+  hookRoutes(api);
   taskRoutes(api);
   taskLogRoutes(api);
   familyRoutes(api);

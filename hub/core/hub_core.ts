@@ -27,6 +27,7 @@ import { FleetCommands } from "./fleet_commands.ts";
 import { Retention } from "./retention.ts";
 import { RunCommands } from "./run_commands.ts";
 import { ScheduleCommands } from "./schedule_commands.ts";
+import { HookCommands } from "./hook_commands.ts";
 import { startTimers, type Timers } from "./timers.ts";
 import { TokenUses } from "./token_uses.ts";
 import { WorkerLinks } from "./worker_links.ts";
@@ -86,6 +87,8 @@ export class HubCore {
   readonly fleet: FleetCommands;
   /** Schedules, and the timer that fires them. */
   readonly schedules: ScheduleCommands;
+  /** Webhooks. */
+  readonly hooks: HookCommands;
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
   /** Tails the events table for `GET /api/events`. */
@@ -146,6 +149,7 @@ export class HubCore {
     this.runs = new RunCommands({ ...shared, dispatcher });
     this.fleet = new FleetCommands({ ...shared, dispatcher });
     this.schedules = new ScheduleCommands({ ...shared, dispatcher });
+    this.hooks = new HookCommands({ ...shared, dispatcher });
     const { database } = deps;
     this.events = new EventFeed({
       ...deps.events,

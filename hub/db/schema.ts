@@ -273,6 +273,39 @@ export const schedules = sqliteTable("schedules", {
   index("schedules_next_idx").on(t.nextAt),
 ]);
 
+/**
+ * Webhooks: `POST /api/hooks/{name}` starts a run of a family with
+ * parameters taken from the JSON payload, when its HMAC signature checks
+ * out (`hub/core/hook_commands.ts`).
+ */
+export const hooks = sqliteTable("hooks", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version at each delivery. */
+  version: integer("version"),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters taken from the payload, `{ name: "/json/pointer" }`. */
+  mapping: text("mapping").notNull(),
+  /** The HMAC-SHA256 key deliveries are signed with (shown once, at creation). */
+  secret: text("secret").notNull(),
+  /** Where a delivery's idempotency key is: a header's name, or a JSON pointer into the payload. */
+  keyHeader: text("key_header"),
+  keyField: text("key_field"),
+  priority: integer("priority").notNull().default(0),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("hooks_name_idx").on(t.name)]);
+
+/** Each delivery a hook accepted, by its idempotency key: the same key never makes a second run. */
+export const hookDeliveries = sqliteTable("hook_deliveries", {
+  hookId: text("hook_id").notNull(),
+  key: text("key").notNull(),
+  runId: text("run_id").notNull(),
+  receivedAt: integer("received_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.key] })]);
+
 /** Pauses: while a family or a region is paused, nothing new of it starts (running work finishes). */
 export const pauses = sqliteTable("pauses", {
   /** `family` (a task family, every version) or `region` (workers whose `region` label is it). */

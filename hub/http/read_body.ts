@@ -58,3 +58,35 @@ export async function readJsonBody<S extends z.ZodType>(
   }
   return result.data;
 }
+
+/**
+ * The raw bytes of a request's body, at most {@link MAX_BODY_BYTES} (a 413
+ * past that, counted as they arrive): for a body that must be checked as
+ * sent, such as a signed webhook delivery.
+ */
+export async function readRawBody(c: Context): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new RequestError(413, "body_too_large", `Body is over the limit of ${MAX_BODY_BYTES} bytes`);
+  if (Number(c.req.header("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const reader = c.req.raw.body?.getReader();
+  if (!reader) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}

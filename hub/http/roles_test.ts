@@ -25,6 +25,8 @@ async function snapshot(t: TestApp): Promise<string> {
     "backfills",
     "pauses",
     "schedules",
+    "hooks",
+    "hook_deliveries",
   ];
   const out: Record<string, unknown> = {};
   await t.core.read(async (db) => {
@@ -60,7 +62,7 @@ Deno.test("each route allows exactly its roles: the others get 401 or 403 and ch
         )!;
         const prepared = c.prepare ? await c.prepare(t) : {};
         const body = prepared.body ?? c.body;
-        const headers = new Headers();
+        const headers = new Headers(prepared.headers);
         if (body !== undefined) headers.set("content-type", "application/json");
         if (caller === "unknown token") {
           headers.set("authorization", `Bearer drv_tok_0123456789ab_${"x".repeat(43)}`);

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { defineTask } from "../../shared/task.ts";
 import type { TestApp } from "../test_app.ts";
 import type { TokenRole } from "../../shared/api_schemas_admin.ts";
+import { createHmac } from "node:crypto";
 
 export const Load = defineTask({
   family: "Load",
@@ -34,7 +35,7 @@ const AUDITORS = ["admin", "viewer"] as const;
 /** A request that succeeds for an allowed caller, built on a fresh app. */
 export interface Case {
   allowed: readonly Caller[];
-  prepare?: (t: TestApp) => Promise<{ path?: string; body?: unknown }>;
+  prepare?: (t: TestApp) => Promise<{ path?: string; body?: unknown; headers?: HeadersInit }>;
   body?: unknown;
   /** The status an allowed caller gets on the fresh app, when not a success (a backup of `:memory:`). */
   refusedAnyway?: number;
@@ -78,6 +79,24 @@ const schedule = (suffix: string) => async (t: TestApp) => {
   });
   assert.equal(res.status, 201, await res.clone().text());
   return { path: `/api/schedules/nightly${suffix}` };
+};
+
+/** A hook `push` made first, and a delivery to it signed with its secret. */
+const signedDelivery = async (t: TestApp) => {
+  const res = await t.app.request("/api/hooks", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "push", family: "Load", mapping: { day: "/day" } }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { secret } = await res.json();
+  const body = { day: "2026-11-23" };
+  const signature = createHmac("sha256", secret).update(JSON.stringify(body)).digest("hex");
+  return {
+    path: "/api/hooks/push",
+    body,
+    headers: { "x-hub-signature-256": `sha256=${signature}`, "x-github-delivery": "d-1" },
+  };
 };
 
 export const TABLE: Record<string, Case> = {
@@ -134,6 +153,16 @@ export const TABLE: Record<string, Case> = {
   "POST /api/schedules/{name}/resume": { allowed: OPERATORS, prepare: schedule("/resume") },
   "POST /api/schedules/{name}/trigger": { allowed: OPERATORS, prepare: schedule("/trigger") },
   "DELETE /api/schedules/{name}": { allowed: OPERATORS, prepare: schedule("") },
+  "POST /api/hooks": {
+    allowed: OPERATORS,
+    body: { name: "push", family: "Load", mapping: { day: "/day" } },
+  },
+  "GET /api/hooks": { allowed: READERS },
+  "DELETE /api/hooks/{name}": {
+    allowed: OPERATORS,
+    prepare: async (t) => ({ path: (await signedDelivery(t)).path }),
+  },
+  "POST /api/hooks/{name}": { allowed: EVERYONE, prepare: signedDelivery },
   "GET /api/tasks": { allowed: READERS },
   "GET /api/tasks/{id}": { allowed: READERS, prepare: submittedTask("") },
   "GET /api/tasks/{id}/logs": { allowed: READERS, prepare: submittedTask("/logs") },

@@ -27,6 +27,8 @@ Deno.test("migratePostgres() builds the schema once when several hubs start toge
       "edges",
       "events",
       "families",
+      "hook_deliveries",
+      "hooks",
       "hub_secrets",
       "hubs",
       "pauses",
