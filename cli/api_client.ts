@@ -75,6 +75,7 @@ import { createHubStream } from "./hub_stream.ts";
 import { type TaskLogEvent, taskLogEvents } from "./task_log_events.ts";
 import { query } from "./query_string.ts";
 import { type ScheduleClient, scheduleClient } from "./schedule_client.ts";
+import { type HookClient, hookClient } from "./hook_client.ts";
 
 export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
@@ -211,6 +212,8 @@ export interface ApiClient {
   openEvents: OpenEvents;
   /** `/api/schedules`. */
   schedules: ScheduleClient;
+  /** `/api/hooks`. */
+  hooks: HookClient;
 }
 
 /** Options for {@link createApiClient}. */
@@ -291,5 +294,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     prune: () => request("POST", "/api/db/prune", pruneReportSchema, {}),
     openEvents: createEventStreamOpener(options),
     schedules: scheduleClient(request),
+    hooks: hookClient(request),
   };
 }

@@ -18,6 +18,7 @@ import {
 } from "./option_values.ts";
 import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
 import { scheduleCommand } from "./schedule_args.ts";
+import { hookCommand } from "./hook_args.ts";
 
 export type { Command, Invocation } from "./command.ts";
 
@@ -183,6 +184,8 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       return resourcesCommand(args);
     case "schedule":
       return scheduleCommand(args, values);
+    case "hook":
+      return hookCommand(args, values);
     case "db":
       return dbCommand(args, values);
     default:

@@ -41,6 +41,20 @@ export type Command =
     draft: ScheduleDraft | null;
     reason: string | null;
   }
+  | {
+    name: "hook";
+    action: "create" | "list" | "delete";
+    hookName: string | null;
+    /** `create`: the hook, its fixed parameters still `NAME=VALUE`. */
+    draft: {
+      family: string;
+      params: string[];
+      mapping: Record<string, string>;
+      idempotencyKey: { header: string } | { field: string } | null;
+      secret: string | null;
+      priority: number | null;
+    } | null;
+  }
   | { name: "status"; runId: string }
   | {
     name: "runs";

@@ -66,6 +66,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       "each time fired once",
   },
   {
+    name: "hook",
+    args: ["create|list|delete"],
+    optionalArgs: ["NAME", "FAMILY"],
+    options: ["param", "map", "key-header", "key-field", "secret", "priority"],
+    synopsis: "create NAME FAMILY [--map PARAM=/POINTER]… | list | delete NAME",
+    summary: "Webhooks: signed JSON deliveries that start runs of a family, once per event",
+  },
+  {
     name: "status",
     args: ["RUN_ID"],
     options: [],

@@ -213,6 +213,30 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     placeholder: "TIME",
     help: "schedule create: no time after this (ISO 8601 with an offset)",
   },
+  map: {
+    name: "map",
+    kind: "list",
+    placeholder: "PARAM=/POINTER",
+    help: "hook create: a parameter taken from the payload at a JSON pointer",
+  },
+  "key-header": {
+    name: "key-header",
+    kind: "value",
+    placeholder: "HEADER",
+    help: "hook create: the header with each delivery's id (default X-GitHub-Delivery)",
+  },
+  "key-field": {
+    name: "key-field",
+    kind: "value",
+    placeholder: "/POINTER",
+    help: "hook create: or the payload field with each delivery's id",
+  },
+  secret: {
+    name: "secret",
+    kind: "value",
+    placeholder: "SECRET",
+    help: "hook create: the signing secret (default: made by the hub, printed once)",
+  },
   target: {
     name: "target",
     kind: "value",

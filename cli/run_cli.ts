@@ -17,6 +17,7 @@ import { logsCommand } from "./commands/logs.ts";
 import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
+import { hookCommand } from "./commands/hook.ts";
 import { resourcesCommand } from "./commands/resources.ts";
 import { dbCommand } from "./commands/db.ts";
 import { retryCommand } from "./commands/retry.ts";
@@ -109,6 +110,8 @@ function dispatch(
       return backfillCommand(command, ctx);
     case "schedule":
       return scheduleCommand(command, ctx);
+    case "hook":
+      return hookCommand(command, ctx);
     case "status":
       return statusCommand(command, ctx);
     case "runs":

@@ -28,6 +28,7 @@ const DEFAULT_PATHS = [
   "tests/events_test.ts",
   "tests/fleet_test.ts",
   "tests/fuzz_test.ts",
+  "tests/hooks_test.ts",
   "tests/hub_restart_test.ts",
   "tests/metrics_test.ts",
   "tests/pipeline_test.ts",
