@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { Load } from "../http/test_role_table.ts";
+import { pruneRuns } from "../ops/prune_runs.ts";
 import { type TestApp, testApp } from "../test_app.ts";
 
 const json = { "content-type": "application/json" };
@@ -176,4 +177,31 @@ Deno.test("a hook names only the family's parameters, and its name once", async 
   assert.equal((await t.app.request("/api/hooks/x", { method: "DELETE" })).status, 200);
   const gone = await deliver(t, "x", {}, "whatever", { "x-github-delivery": "d" });
   assert.equal(gone.status, 404);
+});
+
+Deno.test("a delivery's key is kept while its run is, and goes with it", async () => {
+  await using t = await testApp([Load]);
+  const { body: hook } = await createHook(t, {
+    name: "push",
+    family: "Load",
+    mapping: { day: "/day" },
+  });
+  const key = { "x-github-delivery": "d-1" };
+  const first = await (await deliver(t, "push", { day: "2026-12-01" }, hook.secret, key)).json();
+  await t.core.runs.cancelRun(first.runId, "test");
+  const prune = (before: number) =>
+    t.core.queue.write(async (tx) => {
+      for (let i = 0; i < 5; i++) await pruneRuns(tx, { runsBefore: before, auditBefore: null });
+    });
+  // Retention that keeps the run keeps the key.
+  await prune(0);
+  assert.equal(
+    (await (await deliver(t, "push", { day: "2026-12-01" }, hook.secret, key)).json()).duplicate,
+    true,
+  );
+  // Once retention removed the run, the key is gone too: the same id is a new event.
+  await prune(Date.now() + 86_400_000);
+  const again = await (await deliver(t, "push", { day: "2026-12-01" }, hook.secret, key)).json();
+  assert.equal(again.duplicate, false);
+  assert.notEqual(again.runId, first.runId);
 });
