@@ -11,6 +11,7 @@ import { assetLoader, assetRoutes } from "./assets.ts";
 import { loginRoutes } from "./login_routes.tsx";
 import { auditPage } from "./pages/audit_page.tsx";
 import { backfillsPage } from "./pages/backfills_page.tsx";
+import { schedulesPage } from "./pages/schedules_page.tsx";
 import { familiesPage } from "./pages/families_page.tsx";
 import { queuePage } from "./pages/queue_page.tsx";
 import { runPage } from "./pages/run_page.tsx";
@@ -60,6 +61,7 @@ export function uiRoutes(
   queuePage(app, ui);
   familiesPage(app, ui);
   backfillsPage(app, ui);
+  schedulesPage(app, ui);
   auditPage(app, ui);
   tokensPage(app, ui);
 }

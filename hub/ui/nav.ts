@@ -17,6 +17,7 @@ export const NAV: readonly NavItem[] = [
   { key: "workers", href: "/ui/workers", label: "Workers", allow: READ },
   { key: "families", href: "/ui/families", label: "Families", allow: READ },
   { key: "backfills", href: "/ui/backfills", label: "Backfills", allow: READ },
+  { key: "schedules", href: "/ui/schedules", label: "Schedules", allow: READ },
   { key: "audit", href: "/ui/audit", label: "Audit", allow: AUDIT },
   { key: "tokens", href: "/ui/tokens", label: "Tokens", allow: READ },
 ];

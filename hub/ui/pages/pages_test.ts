@@ -10,6 +10,7 @@ const PAGES = [
   "/ui/families",
   "/ui/families/Hostile",
   "/ui/backfills",
+  "/ui/schedules",
   "/ui/audit",
   "/ui/tokens",
 ];
@@ -42,6 +43,7 @@ Deno.test("every page escapes user data: no markup, no handler, no javascript: l
   assert.match(await shown("/ui/families/Hostile"), /&lt;script&gt;/);
   assert.match(await shown("/ui/queue"), /&lt;script&gt;/);
   assert.match(await shown("/ui/tokens"), /&lt;script&gt;/);
+  assert.match(await shown("/ui/schedules"), /&lt;script&gt;/);
   assert.match(await shown("/ui/audit"), /&lt;script&gt;/);
 });
 

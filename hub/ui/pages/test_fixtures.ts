@@ -57,4 +57,22 @@ export async function hostileRecords(t: TestApp): Promise<void> {
     body: JSON.stringify({ role: "viewer", name: XSS }),
   });
   if (token.status !== 201) throw new Error(`token: ${token.status}`);
+  const schedule = await t.app.request("/api/schedules", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({
+      name: "nightly",
+      family: "Hostile",
+      cron: "0 3 * * *",
+      zone: "Europe/Berlin",
+      timeParams: { day: "date" },
+    }),
+  });
+  if (schedule.status !== 201) throw new Error(`schedule: ${schedule.status}`);
+  const hook = await t.app.request("/api/hooks", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ name: "push", family: "Hostile", mapping: { day: `/${XSS}` } }),
+  });
+  if (hook.status !== 201) throw new Error(`hook: ${hook.status} ${await hook.text()}`);
 }
