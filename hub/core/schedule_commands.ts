@@ -46,6 +46,7 @@ export interface ScheduleDeps {
 /** Schedules: the API's commands and the firing tick. */
 export class ScheduleCommands {
   readonly #d: ScheduleDeps;
+  #reloadedAt = -Infinity;
 
   constructor(deps: ScheduleDeps) {
     this.#d = deps;
@@ -164,9 +165,13 @@ export class ScheduleCommands {
     // A read first: most ticks have nothing to fire, and need no write.
     const families = await this.#d.queue.read((db) => familiesDue(db, now));
     if (families.length === 0) return 0;
-    // A family another hub's worker registered since this hub loaded the registry.
+    // A family another hub's worker registered since this hub loaded the registry
+    // (looked for again at most every 10 s: a family no worker has is skipped as invalid).
     const { registry, queue } = this.#d;
-    if (families.some((f) => !registry.latest(f))) await registry.reload(queue);
+    if (families.some((f) => !registry.latest(f)) && now - this.#reloadedAt >= 10_000) {
+      this.#reloadedAt = now;
+      await registry.reload(queue);
+    }
     const round = await this.#d.queue.write((tx) =>
       fireSchedules(tx, this.prepare, this.#d.registry.defaults, now)
     );
