@@ -68,7 +68,8 @@ Deno.test("three hubs fire each time of a schedule once while each is SIGKILLed 
     const paused = await drover(hubs[1]!, ["schedule", "pause", "tick", "--reason", "test over"]);
     assert.equal(paused.code, 0, paused.stderr);
     const times = await nominalTimes();
-    assert.ok(times.length >= 7, `${times.length} runs`);
+    // Each round waited for one more fire.
+    assert.ok(times.length >= 6, `${times.length} runs`);
     assert.equal(new Set(times).size, times.length, "a nominal time fired twice");
     const gaps = times.slice(1).map((t, k) => t - times[k]!).filter((d) => d !== 1_000);
     assert.deepEqual(gaps, [], "every second from the first to the last fired once");
