@@ -54,6 +54,8 @@ async function runsOf(t: TestApp, name: string) {
 Deno.test("a schedule fires each nominal time once across two hubs, its day taken in its zone", async () => {
   const c = clock("2026-03-27T12:00:00Z");
   const dir = await Deno.makeTempDir({ prefix: "drover-schedules-" });
+  // Removed last, after both hubs closed, whether the test passes or not.
+  await using _dir = { [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
   const url = testPostgresServer() ? await newTestDatabaseUrl() : `file:${dir}/hub.db`;
   await using a = await testApp([Load], {
     now: c.now,
@@ -93,7 +95,6 @@ Deno.test("a schedule fires each nominal time once across two hubs, its day take
     ) => [s.name, new Date(s.nextTimes[0]!).toISOString()]),
     [["nightly", "2026-03-31T00:30:00.000Z"]],
   );
-  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("catch-up after the hubs were down: none, the latest, or the newest within a window", async () => {
