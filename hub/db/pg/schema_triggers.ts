@@ -1,0 +1,79 @@
+/**
+ * Schedules and webhooks: the tables of what starts runs besides the API
+ * (re-exported by `schema.ts`, which drizzle-kit reads).
+ */
+import { bigint, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/**
+ * Schedules: a family's runs at the nominal times of a cron expression (in
+ * an IANA zone) or a fixed interval (`hub/ops/schedule_times.ts`), fired by
+ * whichever hub gets there first (`hub/ops/fire_schedules.ts`).
+ */
+export const schedules = pgTable("schedules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version when it fires. */
+  version: bigint("version", { mode: "number" }),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters set from the nominal time, `{ name: "date" | "datetime" | "epoch_ms" }`. */
+  timeParams: text("time_params").notNull(),
+  cron: text("cron"),
+  intervalMs: bigint("interval_ms", { mode: "number" }),
+  zone: text("zone").notNull(),
+  startAt: bigint("start_at", { mode: "number" }),
+  endAt: bigint("end_at", { mode: "number" }),
+  /** JSON: `{ mode: "none" | "latest" }` or `{ mode: "all", windowMs, max }`. */
+  catchUp: text("catch_up").notNull(),
+  overlap: text("overlap").$type<"allow" | "skip" | "buffer" | "cancel">().notNull(),
+  jitterMs: bigint("jitter_ms", { mode: "number" }).notNull().default(0),
+  priority: bigint("priority", { mode: "number" }).notNull().default(0),
+  pausedAt: bigint("paused_at", { mode: "number" }),
+  pauseReason: text("pause_reason"),
+  /** Every nominal time up to this one has fired or been passed over. */
+  lastNominalAt: bigint("last_nominal_at", { mode: "number" }).notNull(),
+  /** When to look again (the next nominal time, with the jitter); null: no more. */
+  nextAt: bigint("next_at", { mode: "number" }),
+  /** Overlap `buffer`: a nominal time waiting for the schedule's running run to end. */
+  bufferedAt: bigint("buffered_at", { mode: "number" }),
+  createdBy: text("created_by"),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+}, (t) => [
+  uniqueIndex("schedules_name_idx").on(t.name),
+  index("schedules_next_idx").on(t.nextAt),
+]);
+
+/**
+ * Webhooks: `POST /api/hooks/{name}` starts a run of a family with
+ * parameters taken from the JSON payload, when its HMAC signature checks
+ * out (`hub/core/hook_commands.ts`).
+ */
+export const hooks = pgTable("hooks", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version at each delivery. */
+  version: bigint("version", { mode: "number" }),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters taken from the payload, `{ name: "/json/pointer" }`. */
+  mapping: text("mapping").notNull(),
+  /** The HMAC-SHA256 key deliveries are signed with (shown once, at creation). */
+  secret: text("secret").notNull(),
+  /** Where a delivery's idempotency key is: a header's name, or a JSON pointer into the payload. */
+  keyHeader: text("key_header"),
+  keyField: text("key_field"),
+  priority: bigint("priority", { mode: "number" }).notNull().default(0),
+  createdBy: text("created_by"),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+}, (t) => [uniqueIndex("hooks_name_idx").on(t.name)]);
+
+/** Each delivery a hook accepted, by its idempotency key: the same key never makes a second run. */
+export const hookDeliveries = pgTable("hook_deliveries", {
+  hookId: text("hook_id").notNull(),
+  key: text("key").notNull(),
+  runId: text("run_id").notNull(),
+  receivedAt: bigint("received_at", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.key] })]);
