@@ -1,10 +1,12 @@
 /** `drover hook …`'s arguments and options (see `args.ts`). */
 import type { Command } from "./command.ts";
+import { findCommand } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
 import { parseChoice, parseInteger } from "./option_values.ts";
 
 const ACTIONS = ["create", "list", "delete"] as const;
-const CREATE_ONLY = ["param", "map", "key-header", "key-field", "secret", "priority"] as const;
+/** The options only `hook create` takes: all of the grammar's but `--reason`. */
+const CREATE_ONLY = findCommand("hook")!.options.filter((o) => o !== "reason");
 const POINTER = /^(\/([^~/]|~[01])*)+$/;
 
 /** Parses `hook ACTION [NAME [FAMILY]]` and its options. */

@@ -1,6 +1,7 @@
 /** The admin API's webhook endpoints, for `drover hook` (see `api_client.ts`). */
 import { z } from "zod";
 import { type Hook, hookCreatedSchema, hookListSchema } from "../shared/api_schemas_hooks.ts";
+import { namedDeletedSchema } from "../shared/api_schemas_schedules.ts";
 import type { HubRequest } from "./hub_request.ts";
 
 /** A created hook, with its secret. */
@@ -16,14 +17,12 @@ export interface HookClient {
   delete(name: string): Promise<void>;
 }
 
-const deletedSchema = z.looseObject({ name: z.string(), deleted: z.literal(true) });
-
 /** The hook endpoints, through `request`. */
 export function hookClient(request: HubRequest): HookClient {
   return {
     list: async () => (await request("GET", "/api/hooks", hookListSchema)).hooks,
     create: (body) => request("POST", "/api/hooks", hookCreatedSchema, body),
     delete: async (name) =>
-      void await request("DELETE", `/api/hooks/${encodeURIComponent(name)}`, deletedSchema),
+      void await request("DELETE", `/api/hooks/${encodeURIComponent(name)}`, namedDeletedSchema),
   };
 }

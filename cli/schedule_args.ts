@@ -2,23 +2,13 @@
 import { OVERLAP_POLICIES, TIME_PARAM_FORMATS } from "../shared/api_schemas_schedules.ts";
 import { parseDuration } from "../shared/duration.ts";
 import type { Command, ScheduleDraft } from "./command.ts";
+import { findCommand } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
 import { parseChoice, parseInteger } from "./option_values.ts";
 
 const ACTIONS = ["create", "list", "show", "pause", "resume", "trigger", "delete"] as const;
-const CREATE_ONLY = [
-  "cron",
-  "every",
-  "zone",
-  "param",
-  "time-param",
-  "catch-up",
-  "overlap",
-  "jitter",
-  "start",
-  "end",
-  "priority",
-] as const;
+/** The options only `schedule create` takes: all of the grammar's but `--reason`. */
+const CREATE_ONLY = findCommand("schedule")!.options.filter((o) => o !== "reason");
 
 /** Parses `schedule ACTION [NAME [FAMILY]]` and its options. */
 export function scheduleCommand(args: string[], values: Map<string, string[]>): Command {

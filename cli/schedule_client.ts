@@ -1,6 +1,7 @@
 /** The admin API's schedule endpoints, for `drover schedule` (see `api_client.ts`). */
 import { z } from "zod";
 import {
+  namedDeletedSchema,
   type Schedule,
   scheduleFiredSchema,
   scheduleListSchema,
@@ -29,8 +30,6 @@ export interface ScheduleClient {
   delete(name: string): Promise<void>;
 }
 
-const deletedSchema = z.looseObject({ name: z.string(), deleted: z.literal(true) });
-
 /** The schedule endpoints, through `request`. */
 export function scheduleClient(request: HubRequest): ScheduleClient {
   const path = (name: string, action = "") => `/api/schedules/${encodeURIComponent(name)}${action}`;
@@ -42,6 +41,6 @@ export function scheduleClient(request: HubRequest): ScheduleClient {
       request("POST", path(name, "/pause"), scheduleSchema, reason === null ? {} : { reason }),
     resume: (name) => request("POST", path(name, "/resume"), scheduleSchema, {}),
     trigger: (name) => request("POST", path(name, "/trigger"), scheduleFiredSchema, {}),
-    delete: async (name) => void await request("DELETE", path(name), deletedSchema),
+    delete: async (name) => void await request("DELETE", path(name), namedDeletedSchema),
   };
 }

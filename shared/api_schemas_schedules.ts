@@ -97,3 +97,6 @@ export const scheduleFiredSchema = z.looseObject({
   runId: z.string().optional(),
   reason: z.string().optional(),
 });
+
+/** `DELETE /api/schedules/{name}` and `DELETE /api/hooks/{name}`. */
+export const namedDeletedSchema = z.looseObject({ name: z.string(), deleted: z.literal(true) });

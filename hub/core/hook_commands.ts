@@ -7,11 +7,9 @@
  * first run instead of making a second.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Logger } from "../../shared/log.ts";
 import type { CreateHook, Hook } from "../../shared/api_schemas_hooks.ts";
 import { newId } from "../db/new_id.ts";
 import { randomSecret } from "../db/random_secret.ts";
-import type { WriteQueue } from "../db/write_queue.ts";
 import {
   acceptDelivery,
   deleteHook,
@@ -20,29 +18,19 @@ import {
   insertHook,
   listHooks,
 } from "../ops/hooks.ts";
-import type { Dispatcher } from "./dispatcher.ts";
-import type { FamilyRegistry } from "./family_registry.ts";
+import type { CommandDeps } from "./run_commands.ts";
 import { findFamily } from "./find_family.ts";
 import { resolvePointer } from "./json_pointer.ts";
 import { RequestError } from "./request_error.ts";
-
-/** What the hook commands need. */
-export interface HookDeps {
-  queue: WriteQueue;
-  registry: FamilyRegistry;
-  dispatcher: Dispatcher;
-  now: () => number;
-  log: Logger;
-}
 
 /** The signature header, as GitHub names it. */
 export const SIGNATURE_HEADER = "X-Hub-Signature-256";
 
 /** Webhooks. */
 export class HookCommands {
-  readonly #d: HookDeps;
+  readonly #d: CommandDeps;
 
-  constructor(deps: HookDeps) {
+  constructor(deps: CommandDeps) {
     this.#d = deps;
   }
 

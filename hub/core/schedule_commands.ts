@@ -3,11 +3,8 @@
  * parameters for its first nominal time), list, pause, resume, trigger now,
  * delete; and the tick that fires what is due (`ops/fire_schedules.ts`).
  */
-import type { Logger } from "../../shared/log.ts";
-import type { HubMetrics } from "../metrics/hub_metrics.ts";
 import type { CreateSchedule, Schedule } from "../../shared/api_schemas_schedules.ts";
 import { newId } from "../db/new_id.ts";
-import type { WriteQueue } from "../db/write_queue.ts";
 import {
   fireAt,
   type FireOutcome,
@@ -26,29 +23,16 @@ import {
   scheduleByName,
 } from "../ops/manage_schedules.ts";
 import { nextTimes, nominalParts, timingProblem } from "../ops/schedule_times.ts";
-import type { Dispatcher } from "./dispatcher.ts";
-import type { FamilyRegistry } from "./family_registry.ts";
+import type { CommandDeps } from "./run_commands.ts";
 import { findFamily } from "./find_family.ts";
 import { RequestError } from "./request_error.ts";
-import type { WorkerLinks } from "./worker_links.ts";
-
-/** What the schedule commands need. */
-export interface ScheduleDeps {
-  queue: WriteQueue;
-  registry: FamilyRegistry;
-  links: WorkerLinks;
-  dispatcher: Dispatcher;
-  now: () => number;
-  log: Logger;
-  metrics: HubMetrics;
-}
 
 /** Schedules: the API's commands and the firing tick. */
 export class ScheduleCommands {
-  readonly #d: ScheduleDeps;
+  readonly #d: CommandDeps;
   #reloadedAt = -Infinity;
 
-  constructor(deps: ScheduleDeps) {
+  constructor(deps: CommandDeps) {
     this.#d = deps;
   }
 

@@ -10,6 +10,7 @@ import {
   hookDeliveredSchema,
   hookListSchema,
 } from "../../shared/api_schemas_hooks.ts";
+import { namedDeletedSchema } from "../../shared/api_schemas_schedules.ts";
 import { SIGNATURE_HEADER } from "../core/hook_commands.ts";
 import { readRawBody } from "../http/read_body.ts";
 import { OPERATE, PUBLIC, READ } from "../http/roles.ts";
@@ -61,7 +62,7 @@ export function hookRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "Deleted",
-      schema: z.looseObject({ name: z.string(), deleted: z.literal(true) }),
+      schema: namedDeletedSchema,
     },
     errors: [404],
     audit: "hook.delete",

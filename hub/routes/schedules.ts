@@ -6,6 +6,7 @@
 import { z } from "zod";
 import {
   createScheduleSchema,
+  namedDeletedSchema,
   scheduleFiredSchema,
   scheduleListSchema,
   scheduleSchema,
@@ -140,7 +141,7 @@ export function scheduleRoutes(api: ApiRouter): void {
     response: {
       status: 200,
       description: "Deleted",
-      schema: z.looseObject({ name: z.string(), deleted: z.literal(true) }),
+      schema: namedDeletedSchema,
     },
     errors: [404],
     audit: "schedule.delete",
