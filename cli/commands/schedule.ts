@@ -104,7 +104,7 @@ export function formatSchedules(schedules: readonly Schedule[]): string {
       s.name,
       s.family + (s.version === null ? "" : `@${s.version}`),
       when(s),
-      next(s),
+      s.paused ? "-" : next(s),
       s.paused ? "paused" : "active",
       catchUp(s),
       s.overlap,

@@ -94,6 +94,11 @@ Deno.test("schedule list, show, pause, resume, trigger and delete say what they 
     /^nightly +Report +cron "30 2 \* \* \*" Europe\/Berlin +2026-12-05 01:30:00Z +active +latest +skip$/m,
   );
   const paused = schedule({ paused: { at: 0, reason: "upstream late" } });
+  // A paused schedule's next time will not fire: none is shown.
+  assert.match(
+    formatSchedules([paused]),
+    /^nightly +Report +cron "30 2 \* \* \*" Europe\/Berlin +- +paused +latest +skip$/m,
+  );
   const pause = await runAgainst(["schedule", "pause", "nightly", "--reason", "upstream late"], {
     "POST /api/schedules/nightly/pause": inTurn(paused),
   });
