@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { triggerNameSchema } from "./api_schemas_schedules.ts";
 
 const ms = () => z.int().describe("Milliseconds since the epoch, hub clock");
 
@@ -17,9 +18,7 @@ export const jsonPointerSchema = z.string().max(500).regex(/^(\/([^~/]|~[01])*)+
 
 /** `POST /api/hooks`. */
 export const createHookSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-    message: "letters, digits, '.', '_' and '-' (up to 100), starting with a letter or digit",
-  }),
+  name: triggerNameSchema,
   family: z.string().min(1).max(100),
   version: z.int().min(1).optional().describe(
     "Default: the family's newest version at each delivery",

@@ -14,6 +14,11 @@ const DAY_MS = 86_400_000;
 /** How a parameter is set from a run's nominal time, in the schedule's zone. */
 export const TIME_PARAM_FORMATS = ["date", "datetime", "epoch_ms"] as const;
 
+/** A schedule's or a webhook's name: it appears in URLs and metric labels. */
+export const triggerNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+  message: "letters, digits, '.', '_' and '-' (up to 100), starting with a letter or digit",
+});
+
 /** Which missed times fire after the hubs were down. */
 export const catchUpSchema = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("none") }).describe("Only times at most a minute late"),
@@ -30,9 +35,7 @@ export const OVERLAP_POLICIES = ["allow", "skip", "buffer", "cancel"] as const;
 
 /** `POST /api/schedules`. */
 export const createScheduleSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-    message: "letters, digits, '.', '_' and '-' (up to 100), starting with a letter or digit",
-  }),
+  name: triggerNameSchema,
   family: z.string().min(1).max(100),
   version: z.int().min(1).optional().describe("Default: the family's newest version at each fire"),
   params: z.record(z.string(), z.unknown()).default({}).describe("The fixed parameters"),
