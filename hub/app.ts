@@ -15,6 +15,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { backfillRoutes } from "./routes/backfills.ts";
 import { scheduleRoutes } from "./routes/schedules.ts";
 import { hookRoutes } from "./routes/hooks.ts";
+import { triggerRoutes } from "./routes/triggers.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -68,6 +69,7 @@ export function createHubApp(deps: AppDeps): HubApp {
   backfillRoutes(api);
   scheduleRoutes(api);
   hookRoutes(api);
+  triggerRoutes(api);
   taskRoutes(api);
   taskLogRoutes(api);
   familyRoutes(api);

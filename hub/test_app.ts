@@ -104,6 +104,7 @@ export async function testApp(
     token,
     async [Symbol.asyncDispose]() {
       await core.events.close();
+      await core.triggers.stop();
       await core.dispatcher.stop();
       await core.queue.close();
       database.close();

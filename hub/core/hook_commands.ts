@@ -10,17 +10,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { CreateHook, Hook } from "../../shared/api_schemas_hooks.ts";
 import { newId } from "../db/new_id.ts";
 import { randomSecret } from "../db/random_secret.ts";
-import {
-  acceptDelivery,
-  deleteHook,
-  hookByName,
-  type HookRow,
-  insertHook,
-  listHooks,
-} from "../ops/hooks.ts";
+import { acceptDelivery } from "../ops/deliveries.ts";
+import { deleteHook, hookByName, type HookRow, insertHook, listHooks } from "../ops/hooks.ts";
 import type { CommandDeps } from "./run_commands.ts";
 import { findFamily } from "./find_family.ts";
-import { resolvePointer } from "./json_pointer.ts";
+import { checkParamNames, keyAt, paramsFromPayload, parsePayload } from "./payload_params.ts";
 import { RequestError } from "./request_error.ts";
 
 /** The signature header, as GitHub names it. */
@@ -38,26 +32,7 @@ export class HookCommands {
   async create(r: CreateHook & { createdBy: string | null }): Promise<Hook & { secret: string }> {
     const { registry, queue } = this.#d;
     const family = await findFamily(registry, () => registry.reload(queue), r.family, r.version);
-    const props = family.paramsSchema.properties;
-    const known = props && typeof props === "object" ? Object.keys(props) : null;
-    for (
-      const [where, names] of [["params", Object.keys(r.params)], [
-        "mapping",
-        Object.keys(r.mapping),
-      ]] as const
-    ) {
-      const unknown = names.find((n) => known !== null && !known.includes(n));
-      if (unknown) {
-        throw new RequestError(
-          400,
-          "invalid_params",
-          `Unknown parameter "${unknown}" for ${family.name} (known: ${
-            known!.join(", ") || "none"
-          })`,
-          { field: `${where}.${unknown}` },
-        );
-      }
-    }
+    checkParamNames(family, r.params, r.mapping);
     const row: HookRow = {
       id: newId("hook"),
       name: r.name,
@@ -102,15 +77,10 @@ export class HookCommands {
     const hook = await queue.read((db) => hookByName(db, name));
     if (!hook) throw notFound(name);
     checkSignature(hook.secret, body, headers.get(SIGNATURE_HEADER));
-    let payload: unknown;
-    try {
-      payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-    } catch {
-      throw new RequestError(400, "invalid_json", "The delivery's body is not JSON (UTF-8)");
-    }
+    const payload = parsePayload(body, "The delivery's body");
     const key = hook.key_header !== null
       ? headers.get(hook.key_header)
-      : keyOf(resolvePointer(payload, hook.key_field!));
+      : keyAt(payload, hook.key_field!);
     if (!key || key.length > 200) {
       const where = hook.key_header !== null
         ? `header ${hook.key_header}`
@@ -122,21 +92,7 @@ export class HookCommands {
         { field: hook.key_header ?? hook.key_field! },
       );
     }
-    const params: Record<string, unknown> = JSON.parse(hook.params);
-    for (
-      const [param, pointer] of Object.entries(JSON.parse(hook.mapping) as Record<string, string>)
-    ) {
-      const value = resolvePointer(payload, pointer);
-      if (value === undefined) {
-        throw new RequestError(
-          400,
-          "payload_missing_field",
-          `The payload has nothing at ${pointer} (parameter "${param}" of ${hook.family})`,
-          { field: pointer },
-        );
-      }
-      params[param] = value;
-    }
+    const params = paramsFromPayload(hook, payload);
     const family = await findFamily(
       registry,
       () => registry.reload(queue),
@@ -153,7 +109,7 @@ export class HookCommands {
     const now = this.#d.now();
     const result = await queue.write((tx) =>
       acceptDelivery(tx, {
-        hook,
+        source: { kind: "hook", ...hook },
         key,
         taskId: parsed.id,
         version: family.version,
@@ -187,10 +143,6 @@ function checkSignature(secret: string, body: Uint8Array, header: string | null)
         : `${SIGNATURE_HEADER} does not match the body signed with the hook's secret`,
     );
   }
-}
-
-function keyOf(value: unknown): string | null {
-  return typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
 }
 
 function view(h: HookRow): Hook {

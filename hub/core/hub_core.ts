@@ -28,6 +28,8 @@ import { Retention } from "./retention.ts";
 import { RunCommands } from "./run_commands.ts";
 import { ScheduleCommands } from "./schedule_commands.ts";
 import { HookCommands } from "./hook_commands.ts";
+import { TriggerCommands } from "./trigger_commands.ts";
+import type { TriggerSource } from "../triggers/trigger_source.ts";
 import { startTimers, type Timers } from "./timers.ts";
 import { TokenUses } from "./token_uses.ts";
 import { WorkerLinks } from "./worker_links.ts";
@@ -65,6 +67,8 @@ export interface HubCoreDeps {
   events?: Pick<EventFeedDeps, "maxStreams" | "pollMs" | "keepAliveMs">;
   /** Most bytes of task log lines stored per attempt. Default 1 MiB. */
   taskLogMaxBytes?: number;
+  /** Makes a stream trigger's source; default: by its kind (`hub/triggers/open_source.ts`). */
+  openTriggerSource?: (name: string, stored: string, clientName: string) => TriggerSource;
 }
 
 /** The hub's service layer. */
@@ -89,6 +93,8 @@ export class HubCore {
   readonly schedules: ScheduleCommands;
   /** Webhooks. */
   readonly hooks: HookCommands;
+  /** Stream triggers, and this hub's consumers of them. */
+  readonly triggers: TriggerCommands;
   /** Token uses noted by authentication, written by a timer. */
   readonly tokenUses = new TokenUses();
   /** Tails the events table for `GET /api/events`. */
@@ -112,6 +118,7 @@ export class HubCore {
         read: (fn) => this.read(fn),
         links: () => this.links.all(),
         pendingWrites: () => this.queue.pending,
+        triggers: () => this.triggers.statuses(),
         now: this.now,
       })
       : NO_METRICS;
@@ -150,6 +157,12 @@ export class HubCore {
     this.fleet = new FleetCommands({ ...shared, dispatcher });
     this.schedules = new ScheduleCommands({ ...shared, dispatcher });
     this.hooks = new HookCommands({ ...shared, dispatcher });
+    this.triggers = new TriggerCommands({
+      ...shared,
+      dispatcher,
+      hubId: deps.hubId,
+      openSource: deps.openTriggerSource,
+    });
     const { database } = deps;
     this.events = new EventFeed({
       ...deps.events,
@@ -213,6 +226,7 @@ export class HubCore {
       },
       { what: "backfills", everyMs: dispatchMs, run: () => this.runs.advanceBackfills() },
       { what: "schedules", everyMs: dispatchMs, run: () => this.schedules.fireDue() },
+      { what: "triggers", everyMs: dispatchMs, run: () => this.triggers.sync() },
       {
         what: "retention",
         everyMs: this.#d.pruneIntervalMs ?? 60_000,
@@ -228,6 +242,7 @@ export class HubCore {
     this.#unlisten?.();
     await this.events.close();
     await this.#timers?.stop();
+    await this.triggers.stop();
     await this.dispatcher.stop();
     await this.flushTokenUses().catch(() => {});
     await this.queue.write((tx) => removeHub(tx, this.hubId)).catch(() => {});

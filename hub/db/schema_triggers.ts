@@ -1,5 +1,5 @@
 /**
- * Schedules and webhooks: the tables of what starts runs besides the API
+ * Schedules, webhooks and stream triggers: the tables of what starts runs besides the API
  * (re-exported by `schema.ts`, which drizzle-kit reads).
  */
 import {
@@ -84,3 +84,40 @@ export const hookDeliveries = sqliteTable("hook_deliveries", {
   runId: text("run_id").notNull(),
   receivedAt: integer("received_at").notNull(),
 }, (t) => [primaryKey({ columns: [t.hookId, t.key] })]);
+
+/**
+ * Stream triggers: each message of a broker's subject (NATS JetStream, through
+ * a durable consumer) starts a run of a family, with parameters taken from its
+ * JSON payload (`hub/core/trigger_commands.ts`, `hub/triggers/`).
+ */
+export const triggers = sqliteTable("triggers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** The source: `jetstream`. */
+  kind: text("kind").notNull(),
+  /** JSON: where the source reads (for `jetstream`: servers, stream, subject, durable, ...). */
+  source: text("source").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version at each message. */
+  version: integer("version"),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters taken from the payload, `{ name: "/json/pointer" }`. */
+  mapping: text("mapping").notNull(),
+  /** A JSON pointer to each message's idempotency key; null: the source's message id. */
+  keyField: text("key_field"),
+  priority: integer("priority").notNull().default(0),
+  pausedAt: integer("paused_at"),
+  pauseReason: text("pause_reason"),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [uniqueIndex("triggers_name_idx").on(t.name)]);
+
+/** Each message a trigger accepted, by its key: a redelivery finds its run and makes no second. */
+export const triggerDeliveries = sqliteTable("trigger_deliveries", {
+  triggerId: text("trigger_id").notNull(),
+  key: text("key").notNull(),
+  runId: text("run_id").notNull(),
+  receivedAt: integer("received_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.triggerId, t.key] })]);

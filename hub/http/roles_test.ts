@@ -27,6 +27,8 @@ async function snapshot(t: TestApp): Promise<string> {
     "schedules",
     "hooks",
     "hook_deliveries",
+    "triggers",
+    "trigger_deliveries",
   ];
   const out: Record<string, unknown> = {};
   await t.core.read(async (db) => {

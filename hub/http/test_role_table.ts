@@ -99,6 +99,26 @@ const signedDelivery = async (t: TestApp) => {
   };
 };
 
+/** A trigger `orders`, made paused (no broker in these tests), on a server that refuses. */
+const ORDERS = {
+  name: "orders",
+  source: { kind: "jetstream", servers: ["127.0.0.1:1"], stream: "ORDERS" },
+  family: "Load",
+  mapping: { day: "/day" },
+  paused: true,
+};
+
+/** The path `/api/triggers/orders<suffix>`, the trigger created first. */
+const trigger = (suffix: string) => async (t: TestApp) => {
+  const res = await t.app.request("/api/triggers", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ORDERS),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return { path: `/api/triggers/orders${suffix}` };
+};
+
 export const TABLE: Record<string, Case> = {
   "GET /healthz": { allowed: EVERYONE },
   "GET /readyz": { allowed: EVERYONE },
@@ -163,6 +183,16 @@ export const TABLE: Record<string, Case> = {
     prepare: async (t) => ({ path: (await signedDelivery(t)).path }),
   },
   "POST /api/hooks/{name}": { allowed: EVERYONE, prepare: signedDelivery },
+  "POST /api/triggers": { allowed: OPERATORS, body: ORDERS },
+  "GET /api/triggers": { allowed: READERS },
+  "GET /api/triggers/{name}": { allowed: READERS, prepare: trigger("") },
+  "POST /api/triggers/{name}/pause": {
+    allowed: OPERATORS,
+    prepare: trigger("/pause"),
+    body: { reason: "maintenance" },
+  },
+  "POST /api/triggers/{name}/resume": { allowed: OPERATORS, prepare: trigger("/resume") },
+  "DELETE /api/triggers/{name}": { allowed: OPERATORS, prepare: trigger("") },
   "GET /api/tasks": { allowed: READERS },
   "GET /api/tasks/{id}": { allowed: READERS, prepare: submittedTask("") },
   "GET /api/tasks/{id}/logs": { allowed: READERS, prepare: submittedTask("/logs") },

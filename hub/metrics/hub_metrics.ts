@@ -36,6 +36,9 @@ export interface ExpiredMeasure {
   attempts: number;
 }
 
+/** What became of a trigger's message on this hub. */
+export type TriggerOutcome = "run" | "duplicate" | "rejected" | "retried";
+
 /** The hub's instruments. */
 export interface HubMetrics {
   /** False for {@link NO_METRICS}: `/metrics` answers 404. */
@@ -76,6 +79,11 @@ export interface HubMetrics {
   scheduleFired(schedule: string, lateMs: number): void;
   /** A schedule passed over `count` nominal times: `overlap`, `missed` (catch-up) or `invalid`. */
   scheduleSkipped(schedule: string, reason: string, count: number): void;
+  /**
+   * A trigger's messages this hub handled, by outcome: `run` (a run made),
+   * `duplicate` (a redelivery found its run), `rejected`, `retried`.
+   */
+  triggerMessages(trigger: string, outcome: TriggerOutcome, count: number): void;
   /** This hub's heartbeat row was written at `at` (ms). */
   heartbeat(at: number): void;
   /** Every metric in Prometheus' text format, the figures read at scrape time read now. */

@@ -25,5 +25,6 @@ export const NO_METRICS: HubMetrics = {
   heartbeat: nothing,
   scheduleFired: nothing,
   scheduleSkipped: nothing,
+  triggerMessages: nothing,
   scrape: () => Promise.reject(new Error("This hub measures nothing (DROVER_METRICS=off)")),
 };

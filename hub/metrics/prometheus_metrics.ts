@@ -13,11 +13,18 @@ import type { LeaseKind } from "../db/schema.ts";
 import { queueFigures } from "../queries/queue_figures.ts";
 import { FleetGauges } from "./fleet_gauges.ts";
 import { type HubInstruments, hubInstruments } from "./hub_instruments.ts";
-import type { ExpiredMeasure, GrantMeasure, HubMetrics, PublishedMeasure } from "./hub_metrics.ts";
+import type {
+  ExpiredMeasure,
+  GrantMeasure,
+  HubMetrics,
+  PublishedMeasure,
+  TriggerOutcome,
+} from "./hub_metrics.ts";
 import { ProcessGauges } from "./process_gauges.ts";
 import { QueueGauges } from "./queue_gauges.ts";
 import { GaugeSnapshot } from "./gauge_snapshot.ts";
 import { schedulesBehind } from "../queries/schedule_figures.ts";
+import { type ConsumedTrigger, TriggerGauges } from "./trigger_gauges.ts";
 import {
   type Outcome,
   OUTCOMES,
@@ -34,6 +41,8 @@ export interface MetricSources {
   links(): readonly WorkerLink[];
   /** Operations waiting for the next group commit. */
   pendingWrites(): number;
+  /** The stream triggers this hub consumes, with their state and lag. */
+  triggers(): readonly ConsumedTrigger[];
   now(): number;
 }
 
@@ -70,6 +79,7 @@ export class PrometheusMetrics implements HubMetrics {
   readonly #process: ProcessGauges;
   readonly #pending: HubInstruments["writeQueuePending"];
   readonly #behind: GaugeSnapshot;
+  readonly #triggers: TriggerGauges;
   /** Families whose outcome series exist (at 0 until they happen). */
   readonly #families = new Set<string>();
 
@@ -83,6 +93,7 @@ export class PrometheusMetrics implements HubMetrics {
     this.#h.build.set({ version: VERSION, deno: Deno.version.deno }, 1);
     this.#pending = this.#h.writeQueuePending;
     this.#behind = new GaugeSnapshot(this.#h.scheduleBehind, { keepSeen: false });
+    this.#triggers = new TriggerGauges(this.#registry);
     // Series that exist from the start read 0 rather than nothing, so that
     // rate() and increase() count their first increment.
     for (const kind of DB_ERROR_KINDS) this.#h.errors.inc({ kind }, 0);
@@ -154,6 +165,10 @@ export class PrometheusMetrics implements HubMetrics {
     this.#h.scheduleSkips.inc({ schedule, reason }, count);
   }
 
+  triggerMessages(trigger: string, outcome: TriggerOutcome, count: number): void {
+    this.#triggers.counted(trigger, outcome, count);
+  }
+
   committed(ms: number, operations: number): void {
     this.#h.commits.inc();
     this.#h.commitDuration.observe(ms / 1000);
@@ -199,6 +214,7 @@ export class PrometheusMetrics implements HubMetrics {
     const behind = await this.#sources.read((db) => schedulesBehind(db, now));
     this.#behind.update(behind.map(([schedule, s]) => [{ schedule }, s]));
     this.#fleet.update(this.#sources.links());
+    this.#triggers.update(this.#sources.triggers());
     this.#process.update();
     this.#pending.set(this.#sources.pendingWrites());
     return { contentType: this.#registry.contentType, body: await this.#registry.metrics() };

@@ -1,13 +1,6 @@
-/**
- * Webhooks as stored, and accepting a delivery: the run and the delivery's
- * key in one transaction, so that a key delivered again (a retry, a replay)
- * finds the first run and makes no second.
- */
+/** Webhooks as stored (a delivery is accepted by `deliveries.ts`). */
 import { sql } from "drizzle-orm";
 import type { Reader, Tx } from "../db/client.ts";
-import { newId } from "../db/new_id.ts";
-import type { FamilyLookup } from "./family_defaults.ts";
-import { submitRun } from "./submit_run.ts";
 
 /** A hook as stored. */
 export interface HookRow {
@@ -54,44 +47,4 @@ export async function deleteHook(tx: Tx, name: string): Promise<boolean> {
   await tx.run(sql`DELETE FROM hook_deliveries WHERE hook_id = ${hook.id}`);
   await tx.run(sql`DELETE FROM hooks WHERE id = ${hook.id}`);
   return true;
-}
-
-/** What a delivery submits. */
-export interface Delivery {
-  hook: HookRow;
-  key: string;
-  taskId: string;
-  version: number;
-  params: unknown;
-  families: FamilyLookup;
-  now: number;
-}
-
-/** Starts the delivery's run, unless its key was delivered before: then the first run. */
-export async function acceptDelivery(
-  tx: Tx,
-  d: Delivery,
-): Promise<{ runId: string; duplicate: boolean }> {
-  const runId = newId("run");
-  const inserted = await tx.all<{ run_id: string }>(sql`
-    INSERT INTO hook_deliveries (hook_id, key, run_id, received_at)
-    VALUES (${d.hook.id}, ${d.key}, ${runId}, ${d.now})
-    ON CONFLICT (hook_id, key) DO NOTHING RETURNING run_id`);
-  if (inserted.length === 0) {
-    const [first] = await tx.all<{ run_id: string }>(sql`
-      SELECT run_id FROM hook_deliveries WHERE hook_id = ${d.hook.id} AND key = ${d.key}`);
-    return { runId: first!.run_id, duplicate: true };
-  }
-  await submitRun(tx, {
-    runId,
-    taskId: d.taskId,
-    family: d.hook.family,
-    version: d.version,
-    params: d.params,
-    families: d.families,
-    priority: d.hook.priority,
-    submittedBy: `hook:${d.hook.name}`,
-    now: d.now,
-  });
-  return { runId, duplicate: false };
 }

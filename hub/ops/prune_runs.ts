@@ -63,12 +63,14 @@ export async function pruneRuns(
       await tx.run(sql`DELETE FROM run_counts WHERE run_id IN (${list})
         AND run_id NOT IN (SELECT id FROM runs WHERE id IN (${list}))`);
     }
-    // A webhook delivery's key stays while its run does (a repeat finds the run);
-    // once the run is gone, so is the key. (Not counted in the report.)
-    await tx.run(sql`DELETE FROM hook_deliveries WHERE rowid IN (
-      SELECT d.rowid FROM hook_deliveries d WHERE d.received_at < ${before}
-        AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = d.run_id)
-      LIMIT ${RUN_PRUNE_BATCH})`);
+    // A webhook delivery's or stream message's key stays while its run does (a
+    // repeat finds the run); once the run is gone, so is the key. (Not counted.)
+    for (const table of [sql.raw("hook_deliveries"), sql.raw("trigger_deliveries")]) {
+      await tx.run(sql`DELETE FROM ${table} WHERE rowid IN (
+        SELECT d.rowid FROM ${table} d WHERE d.received_at < ${before}
+          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = d.run_id)
+        LIMIT ${RUN_PRUNE_BATCH})`);
+    }
     // A backfill whose runs are all gone goes too (its runs went first, above).
     out.backfills = (await tx.run(sql`DELETE FROM backfills WHERE id IN (
       SELECT b.id FROM backfills b WHERE ${backfillGone(before)}

@@ -63,6 +63,23 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
     priority: 0,
     createdBy: null,
   });
+  await t.core.triggers.create({
+    name: "orders",
+    source: {
+      kind: "jetstream",
+      servers: ["127.0.0.1:1"],
+      stream: "ORDERS",
+      deliver: "new",
+      ackWaitMs: 30_000,
+      batch: 100,
+    },
+    family: "Load",
+    params: {},
+    mapping: { day: "/day" },
+    priority: 0,
+    paused: true,
+    createdBy: null,
+  });
   const viewer = await t.token("viewer");
   await t.core.flushTokenUses();
   const before = await snapshot(t);
@@ -75,6 +92,7 @@ Deno.test("no GET writes: every GET route answers and the database is byte for b
     "/api/backfills/{id}": `/api/backfills/${backfill.backfillId}`,
     "/api/families/{name}": "/api/families/Load",
     "/api/schedules/{name}": "/api/schedules/nightly",
+    "/api/triggers/{name}": "/api/triggers/orders",
   };
   const gets = t.api.specs.filter((s) => s.method === "get" && s.path !== "/ws/worker");
   assert.ok(gets.length >= 15, `${gets.length} GET routes`);

@@ -43,6 +43,8 @@ Deno.test("migratePostgres() builds the schema once when several hubs start toge
       "task_logs",
       "tasks",
       "tokens",
+      "trigger_deliveries",
+      "triggers",
       "ui_sessions",
       "workers",
     ]); // deno-fmt-ignore

@@ -1,5 +1,5 @@
 /**
- * Schedules and webhooks: the tables of what starts runs besides the API
+ * Schedules, webhooks and stream triggers: the tables of what starts runs besides the API
  * (re-exported by `schema.ts`, which drizzle-kit reads).
  */
 import { bigint, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
@@ -77,3 +77,40 @@ export const hookDeliveries = pgTable("hook_deliveries", {
   runId: text("run_id").notNull(),
   receivedAt: bigint("received_at", { mode: "number" }).notNull(),
 }, (t) => [primaryKey({ columns: [t.hookId, t.key] })]);
+
+/**
+ * Stream triggers: each message of a broker's subject (NATS JetStream, through
+ * a durable consumer) starts a run of a family, with parameters taken from its
+ * JSON payload (`hub/core/trigger_commands.ts`, `hub/triggers/`).
+ */
+export const triggers = pgTable("triggers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** The source: `jetstream`. */
+  kind: text("kind").notNull(),
+  /** JSON: where the source reads (for `jetstream`: servers, stream, subject, durable, ...). */
+  source: text("source").notNull(),
+  family: text("family").notNull(),
+  /** Null: the family's newest version at each message. */
+  version: bigint("version", { mode: "number" }),
+  /** JSON: the fixed parameters. */
+  params: text("params").notNull(),
+  /** JSON: parameters taken from the payload, `{ name: "/json/pointer" }`. */
+  mapping: text("mapping").notNull(),
+  /** A JSON pointer to each message's idempotency key; null: the source's message id. */
+  keyField: text("key_field"),
+  priority: bigint("priority", { mode: "number" }).notNull().default(0),
+  pausedAt: bigint("paused_at", { mode: "number" }),
+  pauseReason: text("pause_reason"),
+  createdBy: text("created_by"),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  updatedAt: bigint("updated_at", { mode: "number" }).notNull(),
+}, (t) => [uniqueIndex("triggers_name_idx").on(t.name)]);
+
+/** Each message a trigger accepted, by its key: a redelivery finds its run and makes no second. */
+export const triggerDeliveries = pgTable("trigger_deliveries", {
+  triggerId: text("trigger_id").notNull(),
+  key: text("key").notNull(),
+  runId: text("run_id").notNull(),
+  receivedAt: bigint("received_at", { mode: "number" }).notNull(),
+}, (t) => [primaryKey({ columns: [t.triggerId, t.key] })]);

@@ -1,0 +1,256 @@
+/**
+ * Stream triggers: the API's commands (create, list, get, pause, resume,
+ * delete), and this hub's consumers of them. Every hub reads every trigger
+ * that is not paused (JetStream hands each message to one of them; a
+ * redelivery to another finds its run by key); `sync`, on a timer, starts
+ * and stops consumers as triggers are made, paused, resumed and deleted.
+ */
+import type { CreateTrigger, Trigger, TriggerStatus } from "../../shared/api_schemas_triggers.ts";
+import { newId } from "../db/new_id.ts";
+import {
+  deleteTrigger,
+  insertTrigger,
+  listTriggers,
+  pauseTrigger,
+  resumeTrigger,
+  triggerByName,
+  type TriggerRow,
+} from "../ops/triggers.ts";
+import { defaultDurable } from "../triggers/jetstream_source.ts";
+import { openSource } from "../triggers/open_source.ts";
+import { TriggerConsumer } from "../triggers/trigger_consumer.ts";
+import type { TriggerSource } from "../triggers/trigger_source.ts";
+import { findFamily } from "./find_family.ts";
+import { checkParamNames } from "./payload_params.ts";
+import { RequestError } from "./request_error.ts";
+import type { CommandDeps } from "./run_commands.ts";
+import { submitBatch } from "./trigger_batch.ts";
+
+/** What the trigger commands need besides the usual. */
+export interface TriggerDeps extends CommandDeps {
+  hubId: string;
+  /** Makes a trigger's source (tests may wrap the real one). Default: `openSource`. */
+  openSource?: (name: string, stored: string, clientName: string) => TriggerSource;
+}
+
+/** How often a hub looks for another hub's worker's family it lacks (a trigger's family). */
+const RELOAD_EVERY_MS = 10_000;
+
+/** Stream triggers: the API's commands and this hub's consumers. */
+export class TriggerCommands {
+  readonly #d: TriggerDeps;
+  readonly #consumers = new Map<string, { row: TriggerRow; consumer: TriggerConsumer }>();
+  /** The last status of each trigger this hub consumed (kept across a pause). */
+  readonly #statuses = new Map<string, TriggerStatus>();
+  #reloadedAt = -Infinity;
+  #stopped = false;
+
+  constructor(deps: TriggerDeps) {
+    this.#d = deps;
+  }
+
+  /** Creates a trigger; 400 for an unknown family or parameters, 409 for a name taken. */
+  async create(r: CreateTrigger & { createdBy: string | null }): Promise<Trigger> {
+    const { registry, queue } = this.#d;
+    const family = await findFamily(registry, () => registry.reload(queue), r.family, r.version);
+    checkParamNames(family, r.params, r.mapping);
+    const now = this.#d.now();
+    const row: TriggerRow = {
+      id: newId("trg"),
+      name: r.name,
+      kind: r.source.kind,
+      source: JSON.stringify(r.source),
+      family: family.name,
+      version: r.version ?? null,
+      params: JSON.stringify(r.params),
+      mapping: JSON.stringify(r.mapping),
+      key_field: r.keyField ?? null,
+      priority: r.priority,
+      paused_at: r.paused ? now : null,
+      pause_reason: r.paused ? "created paused" : null,
+      created_by: r.createdBy,
+      created_at: now,
+      updated_at: now,
+    };
+    if (!await queue.write((tx) => insertTrigger(tx, row))) {
+      throw new RequestError(409, "trigger_exists", `A trigger named "${r.name}" exists already`, {
+        field: "name",
+      });
+    }
+    this.#d.log.info("trigger created", { name: r.name, family: family.name, kind: row.kind });
+    await this.sync();
+    return this.view(row);
+  }
+
+  /** Every trigger, by name. */
+  async list(): Promise<Trigger[]> {
+    return (await this.#d.queue.read(listTriggers)).map((t) => this.view(t));
+  }
+
+  /** One trigger; 404 when there is none. */
+  async get(name: string): Promise<Trigger> {
+    const row = await this.#d.queue.read((db) => triggerByName(db, name));
+    if (!row) throw notFound(name);
+    return this.view(row);
+  }
+
+  /** Pauses it: every hub stops consuming (messages wait on the broker). */
+  async pause(name: string, reason: string | null): Promise<Trigger> {
+    const row = await this.#d.queue.write((tx) => pauseTrigger(tx, name, reason, this.#d.now()));
+    if (!row) throw notFound(name);
+    this.#d.log.info("trigger paused", { name, reason });
+    await this.sync();
+    return this.view(row);
+  }
+
+  /** Resumes it from the first message not yet acknowledged. */
+  async resume(name: string): Promise<Trigger> {
+    const row = await this.#d.queue.write((tx) => resumeTrigger(tx, name, this.#d.now()));
+    if (!row) throw notFound(name);
+    this.#d.log.info("trigger resumed", { name });
+    await this.sync();
+    return this.view(row);
+  }
+
+  /**
+   * Deletes it (its runs stay) and, when the hub named it, its durable
+   * consumer on the broker (best effort: logged when the broker is away).
+   */
+  async delete(name: string): Promise<void> {
+    const row = await this.#d.queue.write((tx) => deleteTrigger(tx, name));
+    if (!row) throw notFound(name);
+    this.#d.log.info("trigger deleted", { name });
+    await this.sync();
+    const settings = JSON.parse(row.source) as { kind: string; durable?: string };
+    if (settings.kind === "jetstream" && settings.durable === undefined) {
+      try {
+        await this.#open(row).remove();
+      } catch (error) {
+        this.#d.log.warn("trigger's consumer not removed", {
+          name,
+          durable: defaultDurable(name),
+          error: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  /** Starts consumers for the triggers not paused, stops the others' (a timer calls it). */
+  async sync(): Promise<void> {
+    if (this.#stopped) return;
+    const rows = await this.#d.queue.read(listTriggers);
+    const live = new Map(rows.filter((t) => t.paused_at === null).map((t) => [t.id, t]));
+    const gone = [...this.#consumers].filter(([id]) => !live.has(id));
+    for (const [id, { consumer }] of gone) this.#consumers.delete(id);
+    await Promise.all(gone.map(([, c]) => c.consumer.stop()));
+    for (const [id, row] of live) {
+      if (!this.#consumers.has(id) && !this.#stopped) this.#start(row);
+    }
+    const known = new Set(rows.map((t) => t.id));
+    for (const id of this.#statuses.keys()) if (!known.has(id)) this.#statuses.delete(id);
+  }
+
+  /** Each trigger this hub consumes, with its state and lag (for the metrics). */
+  statuses(): { name: string; status: TriggerStatus }[] {
+    return [...this.#consumers.values()].map(({ row, consumer }) => ({
+      name: row.name,
+      status: consumer.status,
+    }));
+  }
+
+  /** Stops every consumer (their batches under way finish first). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const all = [...this.#consumers.values()];
+    this.#consumers.clear();
+    await Promise.all(all.map((c) => c.consumer.stop()));
+  }
+
+  #start(row: TriggerRow): void {
+    let source: TriggerSource;
+    try {
+      source = this.#open(row);
+    } catch (error) {
+      this.#statuses.set(row.id, { ...idle("failing"), error: (error as Error).message });
+      return;
+    }
+    const consumer = new TriggerConsumer({
+      name: row.name,
+      source,
+      batch: (JSON.parse(row.source) as { batch?: number }).batch ?? 100,
+      handle: async (messages) => submitBatch(this.#d, row, await this.#family(row), messages),
+      log: this.#d.log,
+      now: this.#d.now,
+      wanted: async () => {
+        const now = await this.#d.queue.read((db) => triggerByName(db, row.name));
+        return now?.id === row.id && now.paused_at === null;
+      },
+    });
+    const previous = this.#statuses.get(row.id);
+    if (previous) {
+      Object.assign(consumer.status, {
+        accepted: previous.accepted,
+        duplicates: previous.duplicates,
+        rejected: previous.rejected,
+        lastMessageAt: previous.lastMessageAt,
+      });
+    }
+    this.#statuses.set(row.id, consumer.status);
+    this.#consumers.set(row.id, { row, consumer });
+  }
+
+  #open(row: TriggerRow): TriggerSource {
+    const open = this.#d.openSource ?? openSource;
+    return open(row.name, row.source, `drover hub ${this.#d.hubId} trigger ${row.name}`);
+  }
+
+  /** The trigger's family, reloading the registry now and then when it is missing. */
+  async #family(t: TriggerRow) {
+    const { registry, queue } = this.#d;
+    const lookup = () =>
+      t.version === null ? registry.latest(t.family) : registry.get(t.family, t.version);
+    if (!lookup() && this.#d.now() - this.#reloadedAt >= RELOAD_EVERY_MS) {
+      this.#reloadedAt = this.#d.now();
+      await registry.reload(queue);
+    }
+    return lookup() ?? null;
+  }
+
+  /** A stored trigger as the API shows it, with this hub's status of its consumer. */
+  view(t: TriggerRow): Trigger {
+    const status = t.paused_at !== null
+      ? { ...(this.#statuses.get(t.id) ?? idle("paused")), state: "paused" as const, error: null }
+      : this.#statuses.get(t.id) ?? idle("starting");
+    return {
+      id: t.id,
+      name: t.name,
+      source: JSON.parse(t.source),
+      family: t.family,
+      version: t.version,
+      params: JSON.parse(t.params),
+      mapping: JSON.parse(t.mapping),
+      keyField: t.key_field,
+      priority: t.priority,
+      paused: t.paused_at === null ? null : { at: t.paused_at, reason: t.pause_reason },
+      status: { ...status },
+      createdBy: t.created_by,
+      createdAt: t.created_at,
+    };
+  }
+}
+
+function idle(state: TriggerStatus["state"]): TriggerStatus {
+  return {
+    state,
+    error: null,
+    pending: null,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    lastMessageAt: null,
+  };
+}
+
+function notFound(name: string): RequestError {
+  return new RequestError(404, "trigger_not_found", `No trigger is named "${name}"`);
+}
