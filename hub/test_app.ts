@@ -45,6 +45,7 @@ export async function testApp(
     hubId?: string;
     /** The hub's clock (default `Date.now`). */
     now?: () => number;
+    openTriggerSource?: HubCoreDeps["openTriggerSource"];
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? await openTestDatabase();
@@ -53,6 +54,7 @@ export async function testApp(
     events: options.events,
     hubId: options.hubId ?? "h",
     now: options.now,
+    openTriggerSource: options.openTriggerSource,
     hubUrl: () => "http://x",
     leaseTtlMs: 1_000,
     log: silentLogger,

@@ -141,7 +141,7 @@ export class TriggerCommands {
     const rows = await this.#d.queue.read(listTriggers);
     const live = new Map(rows.filter((t) => t.paused_at === null).map((t) => [t.id, t]));
     const gone = [...this.#consumers].filter(([id]) => !live.has(id));
-    for (const [id, { consumer }] of gone) this.#consumers.delete(id);
+    for (const [id] of gone) this.#consumers.delete(id);
     await Promise.all(gone.map(([, c]) => c.consumer.stop()));
     for (const [id, row] of live) {
       if (!this.#consumers.has(id) && !this.#stopped) this.#start(row);

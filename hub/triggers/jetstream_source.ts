@@ -89,13 +89,12 @@ export class JetStreamSource implements TriggerSource {
   async fetch(max: number, waitMs: number): Promise<SourceMessage[]> {
     if (this.#buffer.length === 0 && !this.#failure) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        const self = this;
-        function done() {
+        const done = () => {
           clearTimeout(timer);
-          self.#wake = null;
+          this.#wake = null;
           resolve();
-        }
+        };
+        const timer = setTimeout(done, waitMs);
         this.#wake = done;
       });
     }
@@ -146,7 +145,8 @@ export class JetStreamSource implements TriggerSource {
       data: m.data,
       redelivered: m.redelivered,
       ack: () => m.ack(),
-      reject: (reason) => m.term(reason.slice(0, 200)),
+      // No reason on the wire: servers before 2.10 do not take `+TERM <reason>` (the hub logs it).
+      reject: () => m.term(),
       retry: (delayMs) => m.nak(delayMs),
     };
   }
