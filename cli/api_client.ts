@@ -74,8 +74,7 @@ import { createEventStreamOpener, type OpenEvents } from "./open_event_stream.ts
 import { createHubStream } from "./hub_stream.ts";
 import { type TaskLogEvent, taskLogEvents } from "./task_log_events.ts";
 import { query } from "./query_string.ts";
-import { type ScheduleClient, scheduleClient } from "./schedule_client.ts";
-import { type HookClient, hookClient } from "./hook_client.ts";
+import { type AutomationClients, automationClients } from "./automation_clients.ts";
 
 export type { TaskCancelled, TaskMarkedDone, TaskRetried };
 
@@ -143,7 +142,7 @@ export interface TokenRequest {
 }
 
 /** The admin API, one method per endpoint. */
-export interface ApiClient {
+export interface ApiClient extends AutomationClients {
   /** The hub's base URL. */
   readonly baseUrl: string;
   /** `GET /api/families/:name`. */
@@ -210,10 +209,6 @@ export interface ApiClient {
   prune(): Promise<PruneReportAnswer>;
   /** `GET /api/events?run=&kind=` (Server-Sent Events), after `Last-Event-ID`. */
   openEvents: OpenEvents;
-  /** `/api/schedules`. */
-  schedules: ScheduleClient;
-  /** `/api/hooks`. */
-  hooks: HookClient;
 }
 
 /** Options for {@link createApiClient}. */
@@ -293,7 +288,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     prunePreview: () => request("GET", "/api/db/prune", prunePreviewSchema),
     prune: () => request("POST", "/api/db/prune", pruneReportSchema, {}),
     openEvents: createEventStreamOpener(options),
-    schedules: scheduleClient(request),
-    hooks: hookClient(request),
+    ...automationClients(request),
   };
 }

@@ -3,22 +3,17 @@
  * in `command_specs.ts`; global options may come before or after the
  * command. Every mistake is a {@link UsageError} naming the bad value.
  */
-import { PAUSE_KINDS, TOKEN_ROLES } from "../shared/api_schemas_admin.ts";
+import { PAUSE_KINDS } from "../shared/api_schemas_admin.ts";
 import { RUN_STATES, TASK_STATES } from "../shared/states.ts";
 import type { Command, Invocation, Target } from "./command.ts";
 import { COMMANDS, findCommand, GLOBAL_OPTIONS, OPTIONS, usageLine } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
-import {
-  parseChoice,
-  parseDate,
-  parseInteger,
-  parseLimit,
-  parsePins,
-  parseScope,
-} from "./option_values.ts";
+import { parseChoice, parseDate, parseInteger, parseLimit, parsePins } from "./option_values.ts";
 import { collectValues, tokenizeArgs } from "./tokenize_args.ts";
 import { scheduleCommand } from "./schedule_args.ts";
 import { hookCommand } from "./hook_args.ts";
+import { tokenCommand } from "./token_args.ts";
+import { triggerCommand } from "./trigger_args.ts";
 
 export type { Command, Invocation } from "./command.ts";
 
@@ -186,43 +181,13 @@ function buildCommand(name: string, args: string[], values: Map<string, string[]
       return scheduleCommand(args, values);
     case "hook":
       return hookCommand(args, values);
+    case "trigger":
+      return triggerCommand(args, values);
     case "db":
       return dbCommand(args, values);
     default:
       throw new Error(`Command "${name}" is in the grammar but has no parser`);
   }
-}
-
-function tokenCommand(args: string[], values: Map<string, string[]>): Command {
-  const [action, id = null] = args;
-  if (action !== "create" && action !== "list" && action !== "revoke" && action !== "generate") {
-    throw new UsageError(
-      `Unknown token action "${action}"; use create, list, revoke or generate`,
-    );
-  }
-  if (action === "revoke" && id === null) {
-    throw new UsageError('Missing TOKEN_ID for "token revoke"');
-  }
-  if (action !== "revoke" && id !== null) throw unexpected(id, "token");
-  const given = ["role", "scope", "name"].find((o) => values.has(o));
-  if (action !== "create" && given) {
-    throw new UsageError(`Option "--${given}" applies to "token create" only`);
-  }
-  const role = parseChoice('Option "--role"', first(values, "role"), TOKEN_ROLES);
-  const scope = first(values, "scope");
-  if (scope !== null && (role ?? "worker") !== "worker") {
-    throw new UsageError(
-      `Option "--scope" applies to worker tokens only, not to ${role} tokens`,
-    );
-  }
-  return {
-    name: "token",
-    action,
-    id,
-    role,
-    scope: scope === null ? null : parseScope(scope),
-    tokenName: first(values, "name"),
-  };
 }
 
 function resourcesCommand(args: string[]): Command {

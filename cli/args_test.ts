@@ -78,7 +78,8 @@ Deno.test("parseArgs() answers help for no arguments, help COMMAND and --help", 
 Deno.test("parseArgs() refuses unknown commands and options with a usage error", () => {
   assert.throws(() => parseArgs(["sumbit"]), {
     name: "UsageError",
-    message: /Unknown command "sumbit".*commands: submit, backfill, schedule, hook, status/,
+    message:
+      /Unknown command "sumbit".*commands: submit, backfill, schedule, hook, trigger, status/,
   });
   assert.throws(() => parseArgs(["runs", "--verbose"]), /Unknown option "--verbose"/);
   assert.throws(() => parseArgs(["runs", "-x"]), /Unknown option "-x"/);

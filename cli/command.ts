@@ -55,6 +55,22 @@ export type Command =
       priority: number | null;
     } | null;
   }
+  | {
+    name: "trigger";
+    action: "create" | "list" | "show" | "pause" | "resume" | "delete";
+    triggerName: string | null;
+    /** `create`: the trigger, its source as the API takes it, its parameters still `NAME=VALUE`. */
+    draft: {
+      family: string;
+      source: Record<string, unknown>;
+      params: string[];
+      mapping: Record<string, string>;
+      keyField: string | null;
+      priority: number | null;
+      paused: boolean;
+    } | null;
+    reason: string | null;
+  }
   | { name: "status"; runId: string }
   | {
     name: "runs";

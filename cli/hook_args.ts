@@ -2,12 +2,11 @@
 import type { Command } from "./command.ts";
 import { findCommand } from "./command_specs.ts";
 import { UsageError } from "./errors.ts";
-import { parseChoice, parseInteger } from "./option_values.ts";
+import { parseChoice, parseInteger, parseMapping, parsePointer } from "./option_values.ts";
 
 const ACTIONS = ["create", "list", "delete"] as const;
 /** The options only `hook create` takes: all of the grammar's but `--reason`. */
 const CREATE_ONLY = findCommand("hook")!.options.filter((o) => o !== "reason");
-const POINTER = /^(\/([^~/]|~[01])*)+$/;
 
 /** Parses `hook ACTION [NAME [FAMILY]]` and its options. */
 export function hookCommand(args: string[], values: Map<string, string[]>): Command {
@@ -30,25 +29,11 @@ export function hookCommand(args: string[], values: Map<string, string[]>): Comm
     return { name: "hook", action: act, hookName: rest[0] ?? null, draft: null };
   }
   const one = (option: string) => values.get(option)?.[0] ?? null;
-  const mapping: Record<string, string> = {};
-  for (const text of values.get("map") ?? []) {
-    const eq = text.indexOf("=");
-    if (eq < 1 || !POINTER.test(text.slice(eq + 1))) {
-      throw new UsageError(
-        `Option "--map" takes PARAM=/json/pointer, e.g. day=/release/day, not "${text}"`,
-      );
-    }
-    mapping[text.slice(0, eq)] = text.slice(eq + 1);
-  }
+  const mapping = parseMapping(values.get("map") ?? []);
   const header = one("key-header");
-  const field = one("key-field");
+  const field = parsePointer("--key-field", one("key-field"));
   if (header !== null && field !== null) {
     throw new UsageError('Give "--key-header" or "--key-field", not both');
-  }
-  if (field !== null && !POINTER.test(field)) {
-    throw new UsageError(
-      `Option "--key-field" takes a JSON pointer such as /event/id, not "${field}"`,
-    );
   }
   return {
     name: "hook",

@@ -109,3 +109,30 @@ export function parseScope(text: string): Labels {
     });
   }
 }
+
+const POINTER = /^(\/([^~/]|~[01])*)+$/;
+
+/** A JSON pointer (RFC 6901) given to `option`, or null when not given. */
+export function parsePointer(option: string, text: string | null): string | null {
+  if (text !== null && !POINTER.test(text)) {
+    throw new UsageError(
+      `Option "${option}" takes a JSON pointer such as /event/id, not "${text}"`,
+    );
+  }
+  return text;
+}
+
+/** `--map PARAM=/POINTER` values, as `{ PARAM: "/POINTER" }`. */
+export function parseMapping(texts: readonly string[]): Record<string, string> {
+  const mapping: Record<string, string> = {};
+  for (const text of texts) {
+    const eq = text.indexOf("=");
+    if (eq < 1 || !POINTER.test(text.slice(eq + 1))) {
+      throw new UsageError(
+        `Option "--map" takes PARAM=/json/pointer, e.g. day=/release/day, not "${text}"`,
+      );
+    }
+    mapping[text.slice(0, eq)] = text.slice(eq + 1);
+  }
+  return mapping;
+}

@@ -18,6 +18,7 @@ import { markDoneCommand } from "./commands/mark_done.ts";
 import { pausesCommand } from "./commands/pauses.ts";
 import { scheduleCommand } from "./commands/schedule.ts";
 import { hookCommand } from "./commands/hook.ts";
+import { triggerCommand } from "./commands/trigger.ts";
 import { resourcesCommand } from "./commands/resources.ts";
 import { dbCommand } from "./commands/db.ts";
 import { retryCommand } from "./commands/retry.ts";
@@ -112,6 +113,8 @@ function dispatch(
       return scheduleCommand(command, ctx);
     case "hook":
       return hookCommand(command, ctx);
+    case "trigger":
+      return triggerCommand(command, ctx);
     case "status":
       return statusCommand(command, ctx);
     case "runs":
