@@ -43,6 +43,7 @@ const DEFAULT_PATHS = [
   "tests/task_model_test.ts",
   "tests/tls_test.ts",
   "tests/tokens_test.ts",
+  "tests/triggers_test.ts",
   "tests/ui_access_browser_test.ts",
   "tests/ui_graph_browser_test.ts",
   "tests/ui_runs_browser_test.ts",

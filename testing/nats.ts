@@ -80,7 +80,9 @@ export class NatsClient implements AsyncDisposable {
   async consumer(
     stream: string,
     durable: string,
-  ): Promise<{ pending: number; ackPending: number; redelivered: number } | null> {
+  ): Promise<
+    { pending: number; ackPending: number; redelivered: number; deliveries: number } | null
+  > {
     const jsm = await jetstreamManager(this.nc);
     try {
       const info = await jsm.consumers.info(stream, durable);
@@ -88,6 +90,8 @@ export class NatsClient implements AsyncDisposable {
         pending: info.num_pending,
         ackPending: info.num_ack_pending,
         redelivered: info.num_redelivered,
+        // Every delivery so far, redeliveries included.
+        deliveries: info.delivered.consumer_seq,
       };
     } catch {
       return null;
