@@ -125,7 +125,7 @@ export function formatTrigger(t: Trigger): string {
     ["Lag", s.pending === null ? "not measured yet" : `${s.pending} message(s) not yet delivered`],
     [
       "On this hub",
-      `${s.accepted} run(s), ${s.duplicates} redelivery(ies) found their run, ` +
+      `${s.accepted} run(s) made, ${s.duplicates} redelivered message(s) found theirs, ` +
       `${s.rejected} rejected` +
       (s.lastMessageAt === null ? "" : `; last message ${formatTimestamp(s.lastMessageAt)}`),
     ],

@@ -104,7 +104,7 @@ Deno.test("trigger list, show, pause, resume, delete; usage errors exit 2", asyn
   assert.match(shown, /^State +failing: no route$/m);
   assert.match(
     shown,
-    /^On this hub +40 run\(s\), 2 redelivery\(ies\) found their run, 1 rejected/m,
+    /^On this hub +40 run\(s\) made, 2 redelivered message\(s\) found theirs, 1 rejected/m,
   );
   const json = await runAgainst(["trigger", "show", "orders", "--json"], {
     "GET /api/triggers/orders": inTurn(trigger()),

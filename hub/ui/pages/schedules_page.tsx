@@ -1,7 +1,8 @@
 /**
- * `/ui/schedules`: the schedules with their next times and policies, and the
- * webhooks with their mappings. Read-only: they are made and changed with
- * `drover schedule …`, `drover hook …` or the API.
+ * `/ui/schedules`: the schedules with their next times and policies, the
+ * webhooks with their mappings, and the stream triggers with their state and
+ * lag. Read-only: they are made and changed with `drover schedule …`,
+ * `drover hook …`, `drover trigger …` or the API.
  */
 import type { Schedule } from "../../../shared/api_schemas_schedules.ts";
 import { formatDuration } from "../../../shared/duration.ts";
@@ -10,19 +11,21 @@ import { Empty, Time } from "../components.tsx";
 import { PageHead } from "../layout.tsx";
 import { uiPage } from "../page_route.tsx";
 import type { UiApp, UiDeps } from "../ui_deps.ts";
+import { TriggersTable } from "./triggers_table.tsx";
 
 /** Mounts `/ui/schedules`. */
 export function schedulesPage(app: UiApp, deps: UiDeps): void {
   uiPage(app, deps, { path: "/ui/schedules", nav: "schedules", allow: READ }, async (p) => {
     const schedules = await deps.core.schedules.list();
     const hooks = await deps.core.hooks.list();
+    const triggers = await deps.core.triggers.list();
     return {
       title: "Schedules",
       body: (
         <>
           <PageHead
             title="Schedules"
-            sub="Runs at the times of a cron expression or an interval, each time fired once."
+            sub="What starts runs on its own: cron times and intervals, webhook events, stream messages — each once."
           />
           {schedules.length === 0
             ? (
@@ -127,6 +130,8 @@ export function schedulesPage(app: UiApp, deps: UiDeps): void {
                 </tbody>
               </table>
             )}
+          <h2>Stream triggers</h2>
+          <TriggersTable triggers={triggers} now={p.now} />
         </>
       ),
     };

@@ -75,4 +75,22 @@ export async function hostileRecords(t: TestApp): Promise<void> {
     body: JSON.stringify({ name: "push", family: "Hostile", mapping: { day: `/${XSS}` } }),
   });
   if (hook.status !== 201) throw new Error(`hook: ${hook.status} ${await hook.text()}`);
+  const trigger = await t.app.request("/api/triggers", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({
+      name: "orders",
+      source: { kind: "jetstream", servers: ["127.0.0.1:1"], stream: "ORDERS", subject: "x.>" },
+      family: "Hostile",
+      mapping: { day: `/${XSS}` },
+      paused: true,
+    }),
+  });
+  if (trigger.status !== 201) throw new Error(`trigger: ${trigger.status} ${await trigger.text()}`);
+  const paused = await t.app.request("/api/triggers/orders/pause", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ reason: XSS }),
+  });
+  if (paused.status !== 200) throw new Error(`trigger pause: ${paused.status}`);
 }
