@@ -14,8 +14,8 @@
  *   the author's door (`shared/mod.ts`), the worker runtime's
  *   (`worker/mod.ts`, `worker/process.ts`), zod and itself.
  * - `testing/` is imported only by tests, bench and scripts (and the throwaway
- *   PostgreSQL server, `testing/postgres.ts`, by the hub's own tests and their
- *   database helper `hub/db/test_database.ts` too);
+ *   servers, `testing/postgres.ts` and `testing/nats.ts`, by the hub's own
+ *   tests, PostgreSQL by their database helper `hub/db/test_database.ts` too);
  *   `tests/` only by tests.
  */
 import assert from "node:assert/strict";
@@ -56,6 +56,8 @@ const HUB_ENTRY = "hub/mod.ts";
 const INVARIANT_CHECKER = "hub/db/check_invariants.ts";
 /** A real PostgreSQL server: what the hub's database tests may start besides `:memory:`. */
 const PG_SERVER = "testing/postgres.ts";
+/** A real NATS server: what the hub's stream trigger tests start. */
+const NATS_SERVER = "testing/nats.ts";
 /** The hub's tests' database helper, which makes their PostgreSQL databases there. */
 const HUB_TEST_DATABASE = "hub/db/test_database.ts";
 /** Who may import examples/ besides tests/: the demo. */
@@ -144,7 +146,9 @@ function brokenRule(e: Edge): string | null {
   // vendor/ holds patched npm packages (vendor/postgres): the rules of npm packages.
   if (to === "vendor") return from === "worker" ? "worker/ uses no npm package but zod" : null;
   if (to === "cli" && from !== "cli") return "nothing imports cli/";
-  const pgServerForTest = (isTest(e.from) || e.from === HUB_TEST_DATABASE) && path === PG_SERVER;
+  const pgServerForTest =
+    ((isTest(e.from) || e.from === HUB_TEST_DATABASE) && path === PG_SERVER) ||
+    (isTest(e.from) && path === NATS_SERVER);
   if (from === "hub" && to !== "hub" && to !== "shared" && !pgServerForTest) {
     return "hub/ imports only hub/ and shared/";
   }

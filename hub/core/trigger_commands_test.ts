@@ -8,8 +8,7 @@
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { NatsClient, startNats } from "../../testing/nats.ts";
-import { pollUntil } from "../../testing/poll_until.ts";
-import { removeTree } from "../../testing/remove_tree.ts";
+import { delay } from "../../shared/delay.ts";
 import { Load } from "../http/test_role_table.ts";
 import { type TestApp, testApp } from "../test_app.ts";
 import { openSource } from "../triggers/open_source.ts";
@@ -35,6 +34,15 @@ const runs = (t: TestApp) =>
 
 const status = async (t: TestApp, name = "orders") =>
   (await request(t, "GET", `/api/triggers/${name}`)).body.status;
+
+/** Asks `probe` every 50 ms until it gives a value (20 s at most). */
+async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await delay(50)) {
+    const value = await probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
 
 const day = (i: number) => `2026-11-${String(i).padStart(2, "0")}`;
 
@@ -210,6 +218,6 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
     });
   } finally {
     await nats.stop();
-    await removeTree(dir);
+    await Deno.remove(dir, { recursive: true });
   }
 });

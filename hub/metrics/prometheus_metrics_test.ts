@@ -29,6 +29,7 @@ function metricsOf(db: TestDb, now: () => number = () => 0): PrometheusMetrics {
     read: (fn) => db.queue.read(fn),
     links: () => [],
     pendingWrites: () => 0,
+    triggers: () => [],
     now,
   });
 }
@@ -177,6 +178,7 @@ Deno.test("the fleet gauges count this hub's workers by region and state; a work
     read: (fn) => db.queue.read(fn),
     links: () => links,
     pendingWrites: () => 3,
+    triggers: () => [],
     now: () => 0,
   });
   const before = (await metrics.scrape()).body;

@@ -10,6 +10,7 @@ Deno.test("serveMetrics() serves GET /metrics without a token, and nothing else"
     read: (fn) => db.queue.read(fn),
     links: () => [],
     pendingWrites: () => 0,
+    triggers: () => [],
     now: () => 0,
   });
   metrics.heartbeat(5_000);
