@@ -1,7 +1,7 @@
 /** `drover schedule create|list|show|pause|resume|trigger|delete`. */
 import type { Schedule } from "../../shared/api_schemas_schedules.ts";
 import { formatDuration } from "../../shared/duration.ts";
-import { formatTable } from "../../shared/text_table.ts";
+import { formatFields, formatTable } from "../../shared/text_table.ts";
 import type { Command } from "../command.ts";
 import { coerceParams } from "../coerce_params.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
@@ -132,8 +132,7 @@ export function formatSchedule(s: Schedule): string {
     ["Fired through", formatTimestamp(s.lastNominalAt)],
   ];
   if (s.bufferedAt !== null) rows.push(["Waiting", formatTimestamp(s.bufferedAt)]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+  return formatFields(rows);
 }
 
 function when(s: Schedule): string {

@@ -1,6 +1,6 @@
 /** `drover trigger create|list|show|pause|resume|delete`. */
 import type { Trigger } from "../../shared/api_schemas_triggers.ts";
-import { formatTable } from "../../shared/text_table.ts";
+import { formatFields, formatTable } from "../../shared/text_table.ts";
 import type { Command } from "../command.ts";
 import { coerceParams } from "../coerce_params.ts";
 import { type CommandContext, printJson } from "../command_context.ts";
@@ -130,8 +130,7 @@ export function formatTrigger(t: Trigger): string {
       (s.lastMessageAt === null ? "" : `; last message ${formatTimestamp(s.lastMessageAt)}`),
     ],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+  return formatFields(rows);
 }
 
 function where(t: Trigger): string {
