@@ -48,7 +48,7 @@ const day = (i: number) => `2026-11-${String(i).padStart(2, "0")}`;
 
 Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pause, resume, delete", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "drover-trigger-" });
-  await using nats = await startNats({ dir });
+  let nats = await startNats({ dir });
   await using client = await NatsClient.connect(nats.server);
   await client.addStream("ORDERS", ["orders.>"]);
   // Acknowledgements the test holds back, to force redeliveries.
@@ -209,11 +209,33 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
       assert.equal((await request(app, "DELETE", "/api/triggers/nowhere")).status, 200);
     });
 
+    await t.step(
+      "the broker killed and back: the trigger fails, then goes on by itself",
+      async () => {
+        nats.kill("SIGKILL");
+        await nats.stop();
+        await pollUntil(
+          "the failing state",
+          async () => (await status(app)).state === "failing" || undefined,
+        );
+        nats = await startNats({ dir, port: nats.port });
+        // The test's own client reconnects, and JetStream has its stream back.
+        await pollUntil(
+          "the stream back",
+          async () =>
+            await client.consumer("ORDERS", "drover-orders").catch(() => null) ?? undefined,
+        );
+        await client.publish("orders.eu", { day: day(15) });
+        await pollUntil("15 runs", async () => (await runs(app)).length === 15 || undefined);
+        assert.equal((await status(app)).state, "consuming");
+      },
+    );
+
     await t.step("deleted, its consumer goes from the broker; its runs stay", async () => {
       const deleted = await request(app, "DELETE", "/api/triggers/orders");
       assert.deepEqual(deleted.body, { name: "orders", deleted: true });
       assert.equal(await client.consumer("ORDERS", "drover-orders"), null);
-      assert.equal((await runs(app)).length, 14);
+      assert.equal((await runs(app)).length, 15);
       assert.equal((await request(app, "GET", "/api/triggers/orders")).status, 404);
     });
   } finally {
