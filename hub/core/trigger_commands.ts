@@ -44,6 +44,7 @@ export class TriggerCommands {
   readonly #statuses = new Map<string, TriggerStatus>();
   #reloadedAt = -Infinity;
   #stopped = false;
+  #syncing: Promise<void> = Promise.resolve();
 
   constructor(deps: TriggerDeps) {
     this.#d = deps;
@@ -135,8 +136,18 @@ export class TriggerCommands {
     }
   }
 
-  /** Starts consumers for the triggers not paused, stops the others' (a timer calls it). */
-  async sync(): Promise<void> {
+  /**
+   * Starts consumers for the triggers not paused, stops the others' (a timer
+   * calls it, and the commands that change a trigger). One at a time: a sync
+   * that read the table before a pause must not start what the pause stopped.
+   */
+  sync(): Promise<void> {
+    const next = this.#syncing.then(() => this.#sync());
+    this.#syncing = next.catch(() => {});
+    return next;
+  }
+
+  async #sync(): Promise<void> {
     if (this.#stopped) return;
     const rows = await this.#d.queue.read(listTriggers);
     const live = new Map(rows.filter((t) => t.paused_at === null).map((t) => [t.id, t]));
@@ -161,6 +172,7 @@ export class TriggerCommands {
   /** Stops every consumer (their batches under way finish first). */
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.#syncing;
     const all = [...this.#consumers.values()];
     this.#consumers.clear();
     await Promise.all(all.map((c) => c.consumer.stop()));
