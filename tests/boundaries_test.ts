@@ -6,6 +6,9 @@
  * - `hub → shared ← worker`; nothing imports `cli/`, which sits above them.
  * - `shared/` imports only `shared/`, zod, and the `node:` built-ins listed here.
  * - `worker/` uses no npm package but zod (no hono, drizzle or libSQL).
+ * - `targets/` (targets for other stores: S3) imports only itself, `shared/`
+ *   and npm packages, and is imported by task code (`examples/`), tests,
+ *   bench and scripts: never by the worker runtime or the hub.
  * - Outside `hub/`, the hub is reached only through its public entry
  *   (`hub/mod.ts`), and by tests, bench and scripts also through the
  *   invariant checker (`hub/db/check_invariants.ts`): never its database
@@ -62,8 +65,10 @@ const NATS_SERVER = "testing/nats.ts";
 const HUB_TEST_DATABASE = "hub/db/test_database.ts";
 /** Who may import examples/ besides tests/: the demo. */
 const EXAMPLE_USERS = ["scripts/demo.ts", "scripts/demo_worker.ts"];
-/** What examples/ may import besides itself, zod and node: built-ins. */
+/** What examples/ may import besides itself, zod, node: built-ins and targets/. */
 const EXAMPLE_DOORS = ["shared/mod.ts", "worker/mod.ts", "worker/process.ts"];
+/** A throwaway S3-protocol server: what the targets' own tests start. */
+const S3_SERVER = "testing/s3.ts";
 
 function npmName(specifier: string): string {
   const rest = specifier.replace(/^npm:\/?/, "");
@@ -169,12 +174,21 @@ function brokenRule(e: Edge): string | null {
   ) {
     return "examples/ is imported by tests and the demo only";
   }
-  if (from === "examples" && to !== "examples" && !EXAMPLE_DOORS.includes(path)) {
+  if (from === "targets" && !isTest(e.from) && to !== null && to !== "targets" && to !== "shared") {
+    return "targets/ imports only targets/, shared/ and npm packages";
+  }
+  if (to === "targets" && !["targets", "examples", "tests", "bench", "scripts"].includes(from)) {
+    return "targets/ is imported by task code (examples/), tests, bench and scripts only";
+  }
+  if (
+    from === "examples" && to !== "examples" && to !== "targets" && !EXAMPLE_DOORS.includes(path)
+  ) {
     return `examples/ import only ${EXAMPLE_DOORS.join(", ")} (the doors users have)`;
   }
   if (
     to === "testing" && !["tests", "bench", "scripts", "testing"].includes(from) &&
-    !(from === "hub" && pgServerForTest)
+    !(from === "hub" && pgServerForTest) &&
+    !(from === "targets" && isTest(e.from) && path === S3_SERVER)
   ) {
     return "testing/ is imported only by tests, bench and scripts";
   }
@@ -198,6 +212,7 @@ async function repositoryModules(): Promise<string[]> {
     "shared",
     "cli",
     "examples",
+    "targets",
     "scripts",
     "bench",
     "testing",
@@ -276,11 +291,19 @@ Deno.test("the boundary check reports each kind of crossing in a made-up graph",
     edge("examples/tasks.ts", file("worker/session.ts")),
     edge("worker/mod.ts", file("testing/poll_until.ts")),
     edge("testing/start_cluster.ts", file("tests/fixtures/tasks.ts")),
+    edge("worker/attempt.ts", file("targets/s3_target.ts")),
+    edge("hub/app.ts", file("targets/s3_target.ts")),
+    edge("targets/s3_target.ts", file("worker/mod.ts")),
+    edge("targets/s3_target.ts", file("testing/s3.ts")),
   ];
   const found = violations(bad);
   assert.equal(found.length, bad.length, found.join("\n"));
   assert.ok(found[0]!.startsWith('worker/session.ts → hub/app.ts (import "hub/app.ts")'));
   const good: Edge[] = [
+    edge("examples/tasks.ts", file("targets/s3_target.ts")),
+    edge("targets/s3_target.ts", npm("@aws-sdk/client-s3")),
+    edge("targets/s3_target.ts", file("shared/targets/target.ts")),
+    edge("targets/s3_target_test.ts", file("testing/s3.ts")),
     edge("worker/x.ts", npm("zod")),
     edge("worker/x.ts", file("shared/task.ts")),
     edge("worker/x.ts", node("fs")),

@@ -27,7 +27,12 @@ const journalLineSchema = z.discriminatedUnion("op", [
   z.object({
     op: z.literal("open"),
     id: z.string(),
-    staged: z.array(z.object({ kind: z.string(), final: z.string(), staging: z.string() })),
+    staged: z.array(z.object({
+      kind: z.string(),
+      final: z.string(),
+      staging: z.string(),
+      options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    })),
   }),
   z.object({ op: z.literal("done"), id: z.string() }),
 ]);

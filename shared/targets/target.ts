@@ -70,4 +70,10 @@ export interface StagedDescription {
   final: string;
   /** Where the staged output is. */
   staging: string;
+  /**
+   * What else the kind needs to reach them again (an endpoint, a region),
+   * JSON values only, never a secret: credentials come from the restarted
+   * worker's own environment.
+   */
+  options?: Record<string, string | number | boolean>;
 }
