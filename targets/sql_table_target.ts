@@ -1,0 +1,368 @@
+/**
+ * Rows in a table of a SQL database (PostgreSQL, or SQLite/libSQL), loaded
+ * exactly once — the seed's `LoadToBigQuery`, done right:
+ *
+ * - **Stage.** `write(jsonLines)` checks every row against the target's row
+ *   schema (a data contract: a bad row fails the task for good, naming its
+ *   line) and keeps the rows in a staging file on the worker. Nothing
+ *   reaches the database.
+ * - **Commit** (after the hub accepted the publication; safe to repeat): one
+ *   transaction in the destination that inserts a marker row keyed by the
+ *   target (`table/key`) into `drover_sql_markers`, and, only when that
+ *   marker is new, the rows. A replay, or any other attempt, finds the
+ *   marker and inserts nothing. Then the staging file goes.
+ * - **Exists** when its marker does (`complete()` is one lookup).
+ *
+ * The table is yours (made beforehand, its columns the rows' fields); the
+ * marker table is made when missing. The database URL is given as `url`,
+ * or as `urlEnv`, the name of a variable holding it: a staged output's
+ * description (kept in the worker's state directory) holds what was given,
+ * so a URL with a password belongs in a variable.
+ *
+ * Register the kind on workers that use it:
+ * `stagedKinds = { [SQL_KIND]: restoreSqlStaged }`.
+ *
+ * @module
+ */
+import { type Client as LibsqlClient, createClient } from "@libsql/client";
+import postgres from "postgres";
+import { z } from "zod";
+import { validateJsonLines } from "../shared/contract.ts";
+import type { StagedDescription, StagedOutput, Target } from "../shared/targets/target.ts";
+
+/** The staged outputs' kind, for `stagedKinds`. */
+export const SQL_KIND = "sql";
+/** The table of markers, one per committed target. */
+export const MARKERS = "drover_sql_markers";
+/** Rows inserted by one statement. */
+const INSERT_BATCH = 500;
+
+/** Where the rows go. */
+export interface SqlTableOptions {
+  /** `postgres://…`, `file:…` (SQLite), `libsql://…`; or give `urlEnv`. */
+  url?: string;
+  /** The name of the variable holding the URL (`WAREHOUSE_URL`). */
+  urlEnv?: string;
+  /** The table (`name` or `schema.name`), made beforehand; its columns are the rows' fields. */
+  table: string;
+  /** What this output is, among the table's loads (`2026-12-01`): with the table, the marker's key. */
+  key: string;
+  /** The rows' contract: each row is checked before it is staged (without it, any object). */
+  rows?: z.ZodType<Record<string, unknown>>;
+  /** Where rows wait on the worker. Default `$DROVER_DATA_DIR/.drover-staging/sql` (or `./…`). */
+  stagingDir?: string;
+}
+
+/** A row without a contract: any JSON object. */
+const ANY_ROW = z.record(z.string(), z.unknown());
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
+
+/** A load of rows into a table. */
+export class SqlTableTarget implements Target {
+  readonly table: string;
+  readonly key: string;
+  readonly #o: SqlTableOptions;
+
+  constructor(options: SqlTableOptions) {
+    if ((options.url === undefined) === (options.urlEnv === undefined)) {
+      throw new TypeError("SqlTableTarget needs url or urlEnv (one of them)");
+    }
+    if (!IDENTIFIER.test(options.table)) {
+      throw new TypeError(`Not a table name (letters, digits, _; schema.name): "${options.table}"`);
+    }
+    if (!options.key || options.key.length > 200) {
+      throw new TypeError("SqlTableTarget needs a key of 1 to 200 characters");
+    }
+    this.#o = options;
+    this.table = options.table;
+    this.key = options.key;
+  }
+
+  /** `sql://<table>/<key>` (the database is not part of it: its URL may hold a password). */
+  get uri(): string {
+    return `sql://${this.table}/${encodeURIComponent(this.key)}`;
+  }
+
+  /** The marker's key. */
+  get markerKey(): string {
+    return `${this.table}/${this.key}`;
+  }
+
+  /** The rows of `text` (JSON lines), each checked against the contract. */
+  rowsOf(text: string): Record<string, unknown>[] {
+    if (this.#o.rows) return validateJsonLines(text, this.#o.rows, this.uri);
+    return validateJsonLines(text, ANY_ROW, this.uri);
+  }
+
+  /** Whether this load was committed (its marker exists). */
+  async exists(): Promise<boolean> {
+    return await databaseFor(this.#url()).markerOf(this.markerKey) !== null;
+  }
+
+  /** The rows this load inserted. */
+  async count(): Promise<number> {
+    return (await databaseFor(this.#url()).markerOf(this.markerKey))?.rows ?? 0;
+  }
+
+  stage(stageKey: string): StagedOutput {
+    const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const dir = this.#o.stagingDir ??
+      `${Deno.env.get("DROVER_DATA_DIR") ?? "."}/.drover-staging/sql`;
+    const file = `${dir}/${encodeURIComponent(this.markerKey).replaceAll("%", "_")}.${safe}.jsonl`;
+    return new SqlStagedOutput(this, file, safe);
+  }
+
+  /** The database URL. */
+  #url(): string {
+    if (this.#o.url !== undefined) return this.#o.url;
+    const url = Deno.env.get(this.#o.urlEnv!);
+    if (!url) throw new Error(`${this.#o.urlEnv} is not set (SqlTableTarget ${this.uri})`);
+    return url;
+  }
+
+  /** @internal How a staged output reaches its database. */
+  connection(): SqlDatabase {
+    return databaseFor(this.#url());
+  }
+
+  /** @internal What a description keeps of the options. */
+  get where(): { url?: string; urlEnv?: string } {
+    return this.#o.url !== undefined ? { url: this.#o.url } : { urlEnv: this.#o.urlEnv! };
+  }
+}
+
+/** Turns an outbox description of kind `sql` back into its staged output. */
+export function restoreSqlStaged(d: StagedDescription): StagedOutput {
+  const o = d.options ?? {};
+  const table = String(o.table ?? "");
+  const key = String(o.key ?? "");
+  const target = new SqlTableTarget({
+    ...(typeof o.url === "string" ? { url: o.url } : { urlEnv: String(o.urlEnv) }),
+    table,
+    key,
+  });
+  return new SqlStagedOutput(target, d.staging, String(o.attempt ?? ""));
+}
+
+class SqlStagedOutput implements StagedOutput {
+  readonly target: SqlTableTarget;
+  readonly #file: string;
+  readonly #attempt: string;
+  #written = false;
+
+  constructor(target: SqlTableTarget, file: string, attempt: string) {
+    this.target = target;
+    this.#file = file;
+    this.#attempt = attempt;
+  }
+
+  /** Checks every row of `data` (JSON lines) against the contract, then stages them. */
+  async write(data: string | Uint8Array): Promise<void> {
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    const rows = this.target.rowsOf(text);
+    await Deno.mkdir(this.#file.slice(0, this.#file.lastIndexOf("/")), { recursive: true });
+    const tmp = `${this.#file}.tmp`;
+    await Deno.writeTextFile(tmp, rows.map((r) => JSON.stringify(r)).join("\n"));
+    await Deno.rename(tmp, this.#file);
+    this.#written = true;
+  }
+
+  async written(): Promise<boolean> {
+    return this.#written || await Deno.stat(this.#file).then(() => true, () => false);
+  }
+
+  async commit(): Promise<void> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.#file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // Nothing staged: a repeat after a commit that got as far as the clean-up.
+      if (await this.target.exists()) return;
+      throw new Error(`Nothing staged at ${this.#file} to commit to ${this.target.uri}`);
+    }
+    const rows = parseLines(text);
+    await this.target.connection().load(
+      this.target.table,
+      this.target.markerKey,
+      this.#attempt,
+      rows,
+    );
+    await Deno.remove(this.#file).catch(() => {});
+    this.#written = false;
+  }
+
+  async discard(): Promise<void> {
+    this.#written = false;
+    await Deno.remove(this.#file).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+
+  describe(): StagedDescription {
+    return {
+      kind: SQL_KIND,
+      final: this.target.uri,
+      staging: this.#file,
+      options: {
+        ...this.target.where,
+        table: this.target.table,
+        key: this.target.key,
+        attempt: this.#attempt,
+      },
+    };
+  }
+}
+
+function parseLines(text: string): Record<string, unknown>[] {
+  return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** A destination database: markers and loads. */
+export interface SqlDatabase {
+  markerOf(key: string): Promise<{ attempt: string; rows: number } | null>;
+  /** In one transaction: the marker, and the rows when the marker is new. Returns whether it was. */
+  load(
+    table: string,
+    key: string,
+    attempt: string,
+    rows: Record<string, unknown>[],
+  ): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const databases = new Map<string, SqlDatabase>();
+
+function databaseFor(url: string): SqlDatabase {
+  let db = databases.get(url);
+  if (!db) {
+    db = /^postgres(ql)?:\/\//.test(url) ? postgresDatabase(url) : libsqlDatabase(url);
+    databases.set(url, db);
+  }
+  return db;
+}
+
+/** Closes every connection this process opened (tests; a worker keeps them). */
+export async function closeSqlDatabases(): Promise<void> {
+  const all = [...databases.values()];
+  databases.clear();
+  await Promise.all(all.map((d) => d.close()));
+}
+
+function columnsOf(rows: Record<string, unknown>[]): string[] {
+  const columns = Object.keys(rows[0] ?? {});
+  for (const c of columns) {
+    if (!IDENTIFIER.test(c) || c.includes(".")) throw new TypeError(`Not a column name: "${c}"`);
+  }
+  return columns;
+}
+
+function value(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  return JSON.stringify(v);
+}
+
+function postgresDatabase(url: string): SqlDatabase {
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  let ready: Promise<unknown> | null = null;
+  const init = () =>
+    ready ??= sql.unsafe(`CREATE TABLE IF NOT EXISTS ${MARKERS} (
+      target text PRIMARY KEY, attempt text NOT NULL, rows integer NOT NULL,
+      committed_at timestamptz NOT NULL DEFAULT now())`).catch((error) => {
+      ready = null;
+      throw error;
+    });
+  return {
+    async markerOf(key) {
+      await init();
+      const [row] = await sql<{ attempt: string; rows: number }[]>`
+        SELECT attempt, rows FROM ${sql(MARKERS)} WHERE target = ${key}`;
+      return row ?? null;
+    },
+    async load(table, key, attempt, rows) {
+      await init();
+      const columns = columnsOf(rows);
+      return await sql.begin(async (tx) => {
+        const inserted = await tx`
+          INSERT INTO ${
+          tx(MARKERS)
+        } (target, attempt, rows) VALUES (${key}, ${attempt}, ${rows.length})
+          ON CONFLICT (target) DO NOTHING RETURNING target`;
+        if (inserted.length === 0) return false;
+        for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+          const batch = rows.slice(i, i + INSERT_BATCH).map((r) =>
+            Object.fromEntries(columns.map((c) => [c, value(r[c])]))
+          );
+          await tx`INSERT INTO ${tx(table)} ${tx(batch, columns)}`;
+        }
+        return true;
+      }) as boolean;
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+function libsqlDatabase(url: string): SqlDatabase {
+  // The busy timeout through the client option: it reaches every pooled connection.
+  const client: LibsqlClient = createClient({ url, timeout: 10_000 });
+  let ready: Promise<unknown> | null = null;
+  const init = () =>
+    ready ??= client.execute(`CREATE TABLE IF NOT EXISTS ${MARKERS} (
+      target TEXT PRIMARY KEY, attempt TEXT NOT NULL, rows INTEGER NOT NULL,
+      committed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))`).catch(
+      (error) => {
+        ready = null;
+        throw error;
+      },
+    );
+  const quoted = (name: string) => name.split(".").map((p) => `"${p}"`).join(".");
+  return {
+    async markerOf(key) {
+      await init();
+      const out = await client.execute({
+        sql: `SELECT attempt, rows FROM ${MARKERS} WHERE target = ?`,
+        args: [key],
+      });
+      const row = out.rows[0];
+      return row ? { attempt: String(row.attempt), rows: Number(row.rows) } : null;
+    },
+    async load(table, key, attempt, rows) {
+      await init();
+      const columns = columnsOf(rows);
+      const tx = await client.transaction("write");
+      try {
+        const inserted = await tx.execute({
+          sql: `INSERT INTO ${MARKERS} (target, attempt, rows) VALUES (?, ?, ?)
+            ON CONFLICT (target) DO NOTHING RETURNING target`,
+          args: [key, attempt, rows.length],
+        });
+        if (inserted.rows.length === 0) {
+          await tx.rollback();
+          return false;
+        }
+        const width = Math.max(1, columns.length);
+        const per = Math.max(1, Math.min(INSERT_BATCH, Math.floor(30_000 / width)));
+        for (let i = 0; i < rows.length; i += per) {
+          const batch = rows.slice(i, i + per);
+          const tuple = `(${columns.map(() => "?").join(", ")})`;
+          await tx.execute({
+            sql: `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${
+              batch.map(() => tuple).join(", ")
+            }`,
+            args: batch.flatMap((r) => columns.map((c) => value(r[c]))),
+          });
+        }
+        await tx.commit();
+        return true;
+      } catch (error) {
+        await tx.rollback().catch(() => {});
+        throw error;
+      } finally {
+        tx.close();
+      }
+    },
+    close: async () => client.close(),
+  };
+}
