@@ -363,6 +363,6 @@ function libsqlDatabase(url: string): SqlDatabase {
         tx.close();
       }
     },
-    close: async () => client.close(),
+    close: () => Promise.resolve(client.close()),
   };
 }

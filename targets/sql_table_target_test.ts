@@ -38,7 +38,7 @@ async function contract(t: Deno.TestContext, url: string, query: Query, dir: str
     Object.entries(counts).map(([kind, n]) => JSON.stringify({ day, kind, n })).join("\n");
   const staged = async () => {
     try {
-      return [...Deno.readDirSync(`${dir}/staging`)].length;
+      return (await Array.fromAsync(Deno.readDir(`${dir}/staging`))).length;
     } catch {
       return 0;
     }
