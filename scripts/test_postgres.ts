@@ -36,7 +36,7 @@ const DEFAULT_PATHS = [
   "tests/protocol_test.ts",
   "tests/protocol_batch_test.ts",
   "tests/reliability_test.ts",
-  "tests/s3_outputs_test.ts",
+  "tests/store_outputs_test.ts",
   "tests/schedules_test.ts",
   "tests/staging_sweep_test.ts",
   "tests/stale_epoch_test.ts",

@@ -46,7 +46,7 @@ export interface SqlTableOptions {
   key: string;
   /** The rows' contract: each row is checked before it is staged (without it, any object). */
   rows?: z.ZodType<Record<string, unknown>>;
-  /** Where rows wait on the worker. Default `$DROVER_DATA_DIR/.drover-staging/sql` (or `./…`). */
+  /** Where rows wait on the worker. Default `$DROVER_DATA_DIR/.drover-staging/sql` (the worker's data directory). */
   stagingDir?: string;
 }
 
@@ -103,7 +103,7 @@ export class SqlTableTarget implements Target {
   stage(stageKey: string): StagedOutput {
     const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
     const dir = this.#o.stagingDir ??
-      `${Deno.env.get("DROVER_DATA_DIR") ?? "."}/.drover-staging/sql`;
+      `${Deno.env.get("DROVER_DATA_DIR") ?? ".drover/data"}/.drover-staging/sql`;
     const file = `${dir}/${encodeURIComponent(this.markerKey).replaceAll("%", "_")}.${safe}.jsonl`;
     return new SqlStagedOutput(this, file, safe);
   }
