@@ -105,6 +105,15 @@ function postgresDatabase(url: string): SqlDatabase {
 function libsqlDatabase(url: string): SqlDatabase {
   // The busy timeout through the client option: it reaches every pooled connection.
   const client: LibsqlClient = createClient({ url, timeout: 10_000 });
+  // SQLite waits for a lock synchronously, stopping this process's event loop: two
+  // attempts of one worker must never wait on each other (the one holding the lock
+  // could not go on), so this process uses the database one operation at a time.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = turn.then(fn);
+    turn = next.catch(() => {});
+    return next;
+  };
   let ready: Promise<unknown> | null = null;
   const init = () =>
     ready ??= client.execute(`CREATE TABLE IF NOT EXISTS ${MARKERS} (
@@ -117,50 +126,52 @@ function libsqlDatabase(url: string): SqlDatabase {
     );
   const quoted = (name: string) => name.split(".").map((p) => `"${p}"`).join(".");
   return {
-    async markerOf(key) {
-      await init();
-      const out = await client.execute({
-        sql: `SELECT attempt, rows FROM ${MARKERS} WHERE target = ?`,
-        args: [key],
-      });
-      const row = out.rows[0];
-      return row ? { attempt: String(row.attempt), rows: Number(row.rows) } : null;
-    },
-    async load(table, key, attempt, rows) {
-      await init();
-      const columns = columnsOf(rows);
-      const tx = await client.transaction("write");
-      try {
-        const inserted = await tx.execute({
-          sql: `INSERT INTO ${MARKERS} (target, attempt, rows) VALUES (?, ?, ?)
-            ON CONFLICT (target) DO NOTHING RETURNING target`,
-          args: [key, attempt, rows.length],
+    markerOf: (key) =>
+      inTurn(async () => {
+        await init();
+        const out = await client.execute({
+          sql: `SELECT attempt, rows FROM ${MARKERS} WHERE target = ?`,
+          args: [key],
         });
-        if (inserted.rows.length === 0) {
-          await tx.rollback();
-          return false;
-        }
-        const width = Math.max(1, columns.length);
-        const per = Math.max(1, Math.min(INSERT_BATCH, Math.floor(30_000 / width)));
-        for (let i = 0; i < rows.length; i += per) {
-          const batch = rows.slice(i, i + per);
-          const tuple = `(${columns.map(() => "?").join(", ")})`;
-          await tx.execute({
-            sql: `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${
-              batch.map(() => tuple).join(", ")
-            }`,
-            args: batch.flatMap((r) => columns.map((c) => value(r[c]))),
+        const row = out.rows[0];
+        return row ? { attempt: String(row.attempt), rows: Number(row.rows) } : null;
+      }),
+    load: (table, key, attempt, rows) =>
+      inTurn(async () => {
+        await init();
+        const columns = columnsOf(rows);
+        const tx = await client.transaction("write");
+        try {
+          const inserted = await tx.execute({
+            sql: `INSERT INTO ${MARKERS} (target, attempt, rows) VALUES (?, ?, ?)
+            ON CONFLICT (target) DO NOTHING RETURNING target`,
+            args: [key, attempt, rows.length],
           });
+          if (inserted.rows.length === 0) {
+            await tx.rollback();
+            return false;
+          }
+          const width = Math.max(1, columns.length);
+          const per = Math.max(1, Math.min(INSERT_BATCH, Math.floor(30_000 / width)));
+          for (let i = 0; i < rows.length; i += per) {
+            const batch = rows.slice(i, i + per);
+            const tuple = `(${columns.map(() => "?").join(", ")})`;
+            await tx.execute({
+              sql: `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES ${
+                batch.map(() => tuple).join(", ")
+              }`,
+              args: batch.flatMap((r) => columns.map((c) => value(r[c]))),
+            });
+          }
+          await tx.commit();
+          return true;
+        } catch (error) {
+          await tx.rollback().catch(() => {});
+          throw error;
+        } finally {
+          tx.close();
         }
-        await tx.commit();
-        return true;
-      } catch (error) {
-        await tx.rollback().catch(() => {});
-        throw error;
-      } finally {
-        tx.close();
-      }
-    },
+      }),
     close: () => Promise.resolve(client.close()),
   };
 }

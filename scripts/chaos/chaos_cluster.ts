@@ -58,9 +58,21 @@ export class ChaosCluster {
   /** Stored by every hub, so that a restarted hub accepts it as well. */
   readonly #adminToken = generateToken().token;
 
-  /** `dbUrl`: the hubs' database; default a libSQL file in `dir`. */
-  constructor(settings: ChaosSettings, dir: string, tally: LogTally, dbUrl?: string) {
+  readonly #workerEnv: Record<string, string>;
+
+  /**
+   * `dbUrl`: the hubs' database; default a libSQL file in `dir`. `workerEnv`:
+   * what every worker's environment adds (how to reach the run's stores).
+   */
+  constructor(
+    settings: ChaosSettings,
+    dir: string,
+    tally: LogTally,
+    dbUrl?: string,
+    workerEnv: Record<string, string> = {},
+  ) {
     this.#o = settings;
+    this.#workerEnv = workerEnv;
     this.#dir = dir;
     this.#tally = tally;
     this.dbUrl = dbUrl ?? `file:${dir}/hub.db`;
@@ -133,6 +145,7 @@ export class ChaosCluster {
           dataDir: this.dataDir,
           logLevel: "info",
           env: {
+            ...this.#workerEnv,
             DROVER_WORKER_GRACE_MS: "200",
             // Even-numbered workers also hold prefetched leases (protocol 2).
             DROVER_WORKER_PREFETCH: String(prefetchOf(slot.name, this.#o.slots)),

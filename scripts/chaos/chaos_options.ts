@@ -1,4 +1,5 @@
 /** What a chaos run is asked to do, and the defaults of what the caller may leave out. */
+import type { ChaosTarget } from "./chaos_tasks.ts";
 
 /** Options for `runChaos()`. */
 export interface ChaosOptions {
@@ -15,6 +16,8 @@ export interface ChaosOptions {
   timeoutS: number;
   /** The hubs' database: a libSQL file (default), or a throwaway PostgreSQL server. */
   db?: "libsql" | "postgres";
+  /** Stores nodes write to besides their file: objects (`s3`), table rows (`sql`). Default none. */
+  targets?: ChaosTarget[];
   /** Most hub kills in the run. Default unlimited. */
   maxHubKills?: number;
   /** Link cuts (each TTL/2 long). Default 1. */
@@ -61,6 +64,7 @@ export function chaosSettings(options: ChaosOptions): ChaosSettings {
     hubRestartDelayMs: 1_000,
     keepDir: false,
     db: "libsql",
+    targets: [],
     ...options,
   };
 }

@@ -1,5 +1,6 @@
 /** What a chaos run did and found: the summary `runChaos()` returns and its parts. */
 import type { Violation } from "../../hub/db/check_invariants.ts";
+import type { TargetFindings } from "./chaos_targets.ts";
 
 /** One link cut as it happened. */
 export interface CutReport {
@@ -46,6 +47,8 @@ export interface VerifyFindings {
   invariantViolations: Violation[];
   /** Staging files of killed attempts left next to outputs (never committed, never cleaned). */
   stagingLeftovers: number;
+  /** With `--targets`: each store's objects or rows, those not the published attempt's, leftovers. */
+  targets?: TargetFindings;
   /** Attempts that ended `failed` (the task threw, or its result was refused), with why: the first 5. */
   failedAttempts: { taskId: string; workerId: string | null; error: string }[];
 }

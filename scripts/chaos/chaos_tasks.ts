@@ -5,10 +5,31 @@
  * graph. Each run start is appended to `<dataDir>/starts.log` as
  * "<taskId> <attempt> <pid>", so executions (at least once) can be counted
  * against publications (exactly once).
+ *
+ * With `--targets`, each node also writes an object (`s3://chaos/nodes/<id>.json`)
+ * and `ROWS_PER_NODE` rows of the table `chaos_rows` (`sql`), besides its file.
  */
 import { z } from "zod";
-import { defineTask, delay, LocalTarget } from "../../shared/mod.ts";
+import { defineTask, delay, LocalTarget, type Target } from "../../shared/mod.ts";
 import type { AnyTaskInstance } from "../../shared/task.ts";
+import { S3Target } from "../../targets/s3_target.ts";
+import { SqlTableTarget } from "../../targets/sql_table_target.ts";
+
+/** The stores a chaos run can write to besides the worker's disk. */
+export const CHAOS_TARGETS = ["s3", "sql"] as const;
+/** A store of {@link CHAOS_TARGETS}. */
+export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
+/** The bucket nodes write objects to. */
+export const CHAOS_BUCKET = "chaos";
+/** Rows each node loads into `chaos_rows`. */
+export const ROWS_PER_NODE = 3;
+
+const ChaosRow = z.strictObject({
+  node: z.int(),
+  k: z.int(),
+  attempt: z.int(),
+  pid: z.int(),
+});
 
 /**
  * A deterministic PRNG (mulberry32) seeded from a list of integers.
@@ -60,8 +81,11 @@ const nodeParams = z.object({
   maxMs: z.int().min(0).max(60_000).default(200),
 });
 
-/** Creates the chaos families, writing under `dataDir`. */
-export function createChaosTasks(dataDir: string) {
+/**
+ * Creates the chaos families, writing under `dataDir` (and to `targets`: the
+ * S3 store at `AWS_ENDPOINT_URL_S3`, the database at `CHAOS_WAREHOUSE_URL`).
+ */
+export function createChaosTasks(dataDir: string, targets: readonly ChaosTarget[] = []) {
   const recordStart = async (taskId: string, attempt: number) => {
     await Deno.mkdir(dataDir, { recursive: true });
     await Deno.writeTextFile(`${dataDir}/starts.log`, `${taskId} ${attempt} ${Deno.pid}\n`, {
@@ -78,14 +102,36 @@ export function createChaosTasks(dataDir: string) {
     retry: { maxAttempts: 25, baseDelayMs: 50, maxDelayMs: 1_000 },
     requires: (p): AnyTaskInstance[] =>
       nodePlan(p.seed, p.id, p.minMs, p.maxMs).deps.map((id) => ChaosNode.of({ ...p, id })),
-    output: (p) =>
-      new LocalTarget(
-        `${dataDir}/chaos/s${p.seed}-n${p.n}-${p.minMs}-${p.maxMs}/${p.id}.json`,
-      ),
+    output: (p): Record<string, Target> => {
+      const group = `s${p.seed}-n${p.n}-${p.minMs}-${p.maxMs}`;
+      const outputs: Record<string, Target> = {
+        file: new LocalTarget(`${dataDir}/chaos/${group}/${p.id}.json`),
+      };
+      if (targets.includes("s3")) {
+        outputs.object = new S3Target(`s3://${CHAOS_BUCKET}/nodes/${group}/${p.id}.json`);
+      }
+      if (targets.includes("sql")) {
+        outputs.rows = new SqlTableTarget({
+          urlEnv: "CHAOS_WAREHOUSE_URL",
+          table: "chaos_rows",
+          key: `${group}/${p.id}`,
+          rows: ChaosRow,
+        });
+      }
+      return outputs;
+    },
     run: async (ctx, p) => {
       await recordStart(ctx.taskId, ctx.attempt);
       await delay(nodePlan(p.seed, p.id, p.minMs, p.maxMs).ms, ctx.signal);
-      await ctx.outputs.write(JSON.stringify({ id: p.id, attempt: ctx.attempt, pid: Deno.pid }));
+      const who = JSON.stringify({ id: p.id, attempt: ctx.attempt, pid: Deno.pid });
+      for (const [name, out] of Object.entries(ctx.outputs)) {
+        await out.write(
+          name !== "rows"
+            ? who
+            : Array.from({ length: ROWS_PER_NODE }, (_, k) =>
+              JSON.stringify({ node: p.id, k, attempt: ctx.attempt, pid: Deno.pid })).join("\n"),
+        );
+      }
     },
   });
 

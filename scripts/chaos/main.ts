@@ -20,6 +20,7 @@
  */
 import { parseFlags, throwIfProblems, wholeNumber } from "../../testing/parse_flags.ts";
 import type { ChaosOptions } from "./chaos_options.ts";
+import { CHAOS_TARGETS, type ChaosTarget } from "./chaos_tasks.ts";
 import { formatReport } from "./report.ts";
 import { runChaos } from "./run.ts";
 
@@ -39,7 +40,7 @@ const AT_LEAST_ONE = new Set(["tasks", "workers", "hubs", "ttl-ms", "timeout-s"]
 
 const USAGE = `Usage: deno task chaos ${
   Object.entries(FLAGS).map(([name, value]) => `[--${name} ${value}]`).join(" ")
-} [--db libsql|postgres]`;
+} [--db libsql|postgres] [--targets s3,sql]`;
 
 /**
  * Parses `--name value` / `--name=value` flags (whole numbers) over the
@@ -49,7 +50,9 @@ const USAGE = `Usage: deno task chaos ${
  */
 export function parseChaosFlags(args: readonly string[]): ChaosOptions {
   const options = Object.fromEntries(
-    [...Object.entries(FLAGS), ["db", "libsql"] as const].map(([name, value]) => [name, {
+    [...Object.entries(FLAGS), ["db", "libsql"] as const, ["targets", ""] as const].map((
+      [name, value],
+    ) => [name, {
       type: "string" as const,
       default: String(value),
     }]),
@@ -64,9 +67,15 @@ export function parseChaosFlags(args: readonly string[]): ChaosOptions {
   if (db !== "libsql" && db !== "postgres") {
     problems.push(`--db must be libsql or postgres, not "${db}"`);
   }
+  const targets = values.targets ? values.targets.split(",") : [];
+  const unknown = targets.filter((t) => !(CHAOS_TARGETS as readonly string[]).includes(t));
+  if (unknown.length > 0) {
+    problems.push(`--targets takes ${CHAOS_TARGETS.join(" and ")}, not "${unknown.join(",")}"`);
+  }
   throwIfProblems(problems, USAGE);
   return {
     ...(db === "postgres" ? { db } : {}),
+    ...(targets.length > 0 ? { targets: targets as ChaosTarget[] } : {}),
     tasks: v.tasks!,
     workers: v.workers!,
     hubs: v.hubs!,

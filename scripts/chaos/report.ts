@@ -53,6 +53,19 @@ export function formatReport(s: ChaosSummary): string {
     ]),
     ["most attempts of one task", n(s.maxAttempt)],
     ["staging files left by killed attempts", n(s.stagingLeftovers)],
+    ...(s.targets?.s3
+      ? [[
+        "s3: objects, not the published attempt's, staging left",
+        `${n(s.targets.s3.objects)}, ${n(s.targets.s3.wrong)}, ${n(s.targets.s3.leftovers)}`,
+      ] as [string, string]]
+      : []),
+    ...(s.targets?.sql
+      ? [[
+        "sql: rows, load markers, nodes not loaded once, staged files left",
+        `${n(s.targets.sql.rows)}, ${n(s.targets.sql.markers)}, ${n(s.targets.sql.wrong)}, ` +
+        n(s.targets.sql.leftovers),
+      ] as [string, string]]
+      : []),
     ["invariant violations", n(s.invariantViolations.length)],
     ["warnings", s.warnings.join("; ") || "none"],
     ["result", s.ok ? "PASS" : `FAIL: ${s.failures.join("; ")}`],

@@ -18,26 +18,36 @@ import { LogTally } from "./log_tally.ts";
 import { runSchedule } from "./run_schedule.ts";
 import { type RunOutcome, summarise } from "./summarise.ts";
 import { verify } from "./verify.ts";
+import { type ChaosStores, startChaosStores } from "./chaos_targets.ts";
 
 /** Runs the chaos suite and returns what it saw; `ok` is false when any check failed. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const settings = chaosSettings(options);
   const pg = settings.db === "postgres" ? await startPostgres({ name: "chaos" }) : undefined;
+  const dir = await Deno.makeTempDir({ prefix: "drover-chaos-" });
+  const stores = settings.targets.length > 0
+    ? await startChaosStores(settings.targets, dir, pg?.url)
+    : undefined;
   try {
-    return await runOn(settings, pg?.url);
+    return await runOn(settings, dir, pg?.url, stores);
   } finally {
+    await stores?.close();
     await pg?.[Symbol.asyncDispose]();
   }
 }
 
-async function runOn(settings: ChaosSettings, dbUrl: string | undefined): Promise<ChaosSummary> {
-  const dir = await Deno.makeTempDir({ prefix: "drover-chaos-" });
+async function runOn(
+  settings: ChaosSettings,
+  dir: string,
+  dbUrl: string | undefined,
+  stores: ChaosStores | undefined,
+): Promise<ChaosSummary> {
   const started = performance.now();
   const tally = new LogTally();
   const over = new AbortController();
   const ctx: ChaosContext = {
     settings,
-    cluster: new ChaosCluster(settings, dir, tally, dbUrl),
+    cluster: new ChaosCluster(settings, dir, tally, dbUrl, stores?.env),
     tally,
     signal: over.signal,
     failures: [],
@@ -92,6 +102,7 @@ async function runOn(settings: ChaosSettings, dbUrl: string | undefined): Promis
     cuts: ctx.cuts,
     ttlMs: settings.ttlMs,
     failures: ctx.failures,
+    stores,
   });
   const summary = summarise(ctx, found, outcome, dir);
   if (summary.ok && !settings.keepDir) await Deno.remove(dir, { recursive: true });

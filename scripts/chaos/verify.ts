@@ -6,10 +6,12 @@
  * attempt's. The database is read with plain SQL, from outside the hub.
  */
 import { checkInvariantsAt } from "../../hub/db/check_invariants.ts";
+import type { LocalTarget } from "../../shared/mod.ts";
 import { type Query, readDatabase } from "../../testing/read_database.ts";
 import { createChaosTasks } from "./chaos_tasks.ts";
 import type { CutReport, VerifyFindings, ZombieReport } from "./chaos_summary.ts";
 import { readLines } from "./read_lines.ts";
+import type { ChaosStores } from "./chaos_targets.ts";
 
 /** What {@link verify} checks against. */
 export interface VerifyInput {
@@ -23,13 +25,22 @@ export interface VerifyInput {
   ttlMs: number;
   /** Every failed check is added here, in words. */
   failures: string[];
+  /** The stores nodes also wrote to (`--targets`), checked against the published attempts. */
+  stores?: ChaosStores;
 }
 
 /** Runs the end checks; fills in the reports' expired leases and adds failures. */
 export async function verify(input: VerifyInput): Promise<VerifyFindings> {
   const found = await readDatabase(input.dbUrl, (query) => checkDatabase(query, input));
   const onDisk = await checkDataDir(input);
+  const targets = await input.stores?.verify({
+    published: found.published,
+    tasks: input.tasks,
+    dataDir: input.dataDir,
+    failures: input.failures,
+  });
   return {
+    ...(targets ? { targets } : {}),
     executions: onDisk.executions,
     tasksRunMoreThanOnce: onDisk.tasksRunMoreThanOnce,
     publications: found.publications,
@@ -114,8 +125,11 @@ async function checkDatabase(query: Query, input: VerifyInput) {
     SELECT t.params, a.attempt FROM tasks t JOIN publications p ON p.task_id = t.id
     JOIN attempts a ON a.task_id = t.id AND a.epoch = p.epoch WHERE t.family = 'ChaosNode'`);
   let wrongOutputs = tasks - published.length;
+  const publishedAttempts = new Map<number, number>();
   for (const row of published) {
-    const target = ChaosNode.definition.output!(JSON.parse(row.params));
+    const params = JSON.parse(row.params);
+    publishedAttempts.set(params.id, Number(row.attempt));
+    const target = ChaosNode.definition.output!(params).file as LocalTarget;
     try {
       const output = JSON.parse(await Deno.readTextFile(target.path));
       if (output.attempt !== row.attempt) wrongOutputs++;
@@ -126,7 +140,14 @@ async function checkDatabase(query: Query, input: VerifyInput) {
   if (wrongOutputs > 0) {
     failures.push(`${wrongOutputs} node outputs are missing or not the published attempt's`);
   }
-  return { publications, attemptsByOutcome, maxAttempt, invariantViolations, failedAttempts };
+  return {
+    publications,
+    attemptsByOutcome,
+    maxAttempt,
+    invariantViolations,
+    failedAttempts,
+    published: publishedAttempts,
+  };
 }
 
 /** Executions from `starts.log`, and staging files left next to outputs. */
