@@ -104,6 +104,14 @@ async function contract(t: Deno.TestContext, url: string, query: Query, dir: str
     assert.equal(await staged(), 0);
   });
 
+  await t.step("eight loads of one process commit at once", async () => {
+    const days = Array.from({ length: 8 }, (_, i) => `2026-11-${String(i + 10).padStart(2, "0")}`);
+    const outs = days.map((day) => target(day).stage(`LoadCounts_${day}@e1`));
+    await Promise.all(outs.map((s, i) => s.write(lines(days[i]!, { view: i }))));
+    await Promise.all(outs.map((s) => s.commit()));
+    for (const [i, day] of days.entries()) assert.deepEqual(await rowsOf(day), [`view=${i}`]);
+  });
+
   await t.step("a row that breaks the contract is refused before staging", async () => {
     const s = target("2026-12-05").stage("LoadCounts_5@e1");
     await assert.rejects(
