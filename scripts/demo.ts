@@ -4,7 +4,10 @@
  * `region=us-east` and `region=on-prem` (`scripts/demo_worker.ts`), runs
  * `RegionalReport` (`examples/regional.ts`: one extract pinned to each
  * region, a report that may run anywhere), then prints where each task ran
- * and checks that every pinned task ran where it was pinned.
+ * and checks that every pinned task ran where it was pinned. Then, against
+ * an S3-protocol server and a warehouse database it starts (s3rver on
+ * loopback, a libSQL file), `LoadToWarehouse` (`examples/warehouse.ts`): a
+ * raw extract written to `s3://raw-data/…`, loaded into `event_counts`.
  *
  *     deno task demo [runDate]     # runDate defaults to today (UTC)
  *
@@ -26,6 +29,9 @@ import { parseFlags, throwIfProblems } from "../testing/parse_flags.ts";
 import type { ProcessHandle } from "../testing/process_handle.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
+import { readDatabase } from "../testing/read_database.ts";
+import { type S3Server, startS3 } from "../testing/s3.ts";
+import { EVENT_COUNTS_DDL } from "../examples/warehouse.ts";
 
 /** One attempt of a task, as `GET /api/tasks/:id` shows it (the fields read here). */
 interface AttemptView {
@@ -119,14 +125,14 @@ function placementProblems(tasks: readonly TaskView[], dataDir: string): string[
 }
 
 /** Starts the hub and the three regional workers; `signal` aborts the start-up. */
-function startFleet(signal: AbortSignal): Promise<Cluster> {
+function startFleet(signal: AbortSignal, env: Record<string, string>): Promise<Cluster> {
   return startCluster({
     name: "demo",
     // The hub logs at info (its lines are kept in memory, not printed); the
     // workers at warn, so they are waited for through the hub's worker list.
     workerEntry: "scripts/demo_worker.ts",
     workers: REGIONS.map((region) => ({ name: `worker-${region}`, labels: `region=${region}` })),
-    worker: { slots: 2, logLevel: "warn", env: { DROVER_WORKER_GRACE_MS: "2000" } },
+    worker: { slots: 2, logLevel: "warn", env: { ...env, DROVER_WORKER_GRACE_MS: "2000" } },
     signal,
   });
 }
@@ -162,6 +168,54 @@ async function runDemo(runDate: string, cluster: Cluster, started: number): Prom
   return 0;
 }
 
+/** The object store and the warehouse of the demo, and how workers reach them. */
+interface Stores {
+  s3: S3Server;
+  warehouseUrl: string;
+  env: Record<string, string>;
+}
+
+/** Starts s3rver (bucket `raw-data`) and makes the warehouse file with `event_counts`. */
+async function startStores(dir: string): Promise<Stores> {
+  const s3 = await startS3({ dir: `${dir}/s3`, buckets: ["raw-data"] });
+  const warehouseUrl = `file:${dir}/warehouse.db`;
+  await readDatabase(warehouseUrl, (query) => query(EVENT_COUNTS_DDL));
+  return { s3, warehouseUrl, env: { ...s3.env, DROVER_WAREHOUSE_URL: warehouseUrl } };
+}
+
+/** Runs `LoadToWarehouse`, prints the object and the rows; resolves with the exit code. */
+async function runWarehouse(runDate: string, cluster: Cluster, stores: Stores): Promise<number> {
+  console.error(`Submitting LoadToWarehouse(runDate=${runDate})…`);
+  const { runId } = await cluster.api.submit("LoadToWarehouse", { runDate });
+  const run = await waitForRun(cluster.api, runId, { timeoutMs: RUN_TIMEOUT_MS, everyMs: 50 });
+  const rows = await readDatabase(
+    stores.warehouseUrl,
+    (query) =>
+      query<{ table_name: string; records: number; amount: number }>(
+        "SELECT table_name, records, amount FROM event_counts WHERE run_date = ? ORDER BY table_name",
+        [runDate],
+      ),
+  );
+  const key = `events/v1/${runDate}.jsonl`;
+  const head = await fetch(`${stores.s3.endpoint}/raw-data/${key}`, { method: "HEAD" });
+  console.log(`\nRun ${runId} (LoadToWarehouse) is ${run.state}`);
+  console.log(
+    `s3://raw-data/${key}: ${head.ok ? `${head.headers.get("content-length")} bytes` : "missing"}`,
+  );
+  console.log(`event_counts for ${runDate}:\n`);
+  console.log(formatTable(
+    ["TABLE", "RECORDS", "AMOUNT"],
+    rows.map((r) => [r.table_name, String(r.records), String(r.amount)]),
+  ));
+  console.log("");
+  if (run.state !== "done" || !head.ok || rows.length !== 3) {
+    console.log("warehouse: FAILED");
+    return 1;
+  }
+  console.log("warehouse: the extract is in the object store, its counts loaded once");
+  return 0;
+}
+
 /** The hub's last warn and error lines, for a failure message. */
 function hubTail(hub: ProcessHandle | undefined): string[] {
   const lines = (hub?.lines ?? []).filter((l) => l.level === "warn" || l.level === "error");
@@ -179,10 +233,14 @@ if (import.meta.main) {
   const started = Date.now();
   const interrupt = new AbortController();
   let cluster: Cluster | undefined;
+  let stores: Stores | undefined;
+  let storeDir: string | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     cleaning ??= (async () => {
       await cluster?.[Symbol.asyncDispose]();
+      await stores?.s3.close();
+      if (storeDir) await Deno.remove(storeDir, { recursive: true }).catch(() => {});
     })();
   const onSignal = () => {
     if (interrupt.signal.aborted) return;
@@ -197,8 +255,11 @@ if (import.meta.main) {
   let code = 1;
   try {
     console.error(`Starting a hub and three workers (${REGIONS.join(", ")})…`);
-    cluster = await startFleet(interrupt.signal);
+    storeDir = await Deno.makeTempDir({ prefix: "drover-demo-stores-" });
+    stores = await startStores(storeDir);
+    cluster = await startFleet(interrupt.signal, stores.env);
     code = await runDemo(runDate, cluster, started);
+    if (code === 0) code = await runWarehouse(runDate, cluster, stores);
   } catch (error) {
     // After Ctrl-C, what the stopped processes made fail is not news.
     if (!interrupt.signal.aborted) {
