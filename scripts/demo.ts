@@ -30,6 +30,7 @@ import type { ProcessHandle } from "../testing/process_handle.ts";
 import { type Cluster, startCluster } from "../testing/start_cluster.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { readDatabase } from "../testing/read_database.ts";
+import { pollUntil } from "../testing/poll_until.ts";
 import { type S3Server, startS3 } from "../testing/s3.ts";
 import { EVENT_COUNTS_DDL } from "../examples/warehouse.ts";
 
@@ -188,14 +189,22 @@ async function runWarehouse(runDate: string, cluster: Cluster, stores: Stores): 
   console.error(`Submitting LoadToWarehouse(runDate=${runDate})…`);
   const { runId } = await cluster.api.submit("LoadToWarehouse", { runDate });
   const run = await waitForRun(cluster.api, runId, { timeoutMs: RUN_TIMEOUT_MS, everyMs: 50 });
-  const rows = await readDatabase(
-    stores.warehouseUrl,
-    (query) =>
-      query<{ table_name: string; records: number; amount: number }>(
-        "SELECT table_name, records, amount FROM event_counts WHERE run_date = ? ORDER BY table_name",
-        [runDate],
-      ),
-  );
+  const read = () =>
+    readDatabase(
+      stores.warehouseUrl,
+      (query) =>
+        query<{ table_name: string; records: number; amount: number }>(
+          "SELECT table_name, records, amount FROM event_counts WHERE run_date = ? " +
+            "ORDER BY table_name",
+          [runDate],
+        ),
+    );
+  // The run is done once the hub accepted the publication; the worker commits the
+  // rows just after (its acknowledgement comes first), so they may take a moment.
+  const rows = await pollUntil("the loaded rows", async () => {
+    const found = await read();
+    return found.length > 0 ? found : undefined;
+  }, { timeoutMs: 10_000 }).catch(() => []);
   const key = `events/v1/${runDate}.jsonl`;
   const head = await fetch(`${stores.s3.endpoint}/raw-data/${key}`, { method: "HEAD" });
   console.log(`\nRun ${runId} (LoadToWarehouse) is ${run.state}`);

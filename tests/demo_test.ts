@@ -24,7 +24,7 @@ function parseTable(lines: readonly string[], header: string): Record<string, st
   return rows;
 }
 
-Deno.test("deno task demo runs each ExtractRegion on a worker of its pinned region and prints where", async () => {
+Deno.test("deno task demo runs each ExtractRegion on a worker of its pinned region, prints where, and loads the warehouse", async () => {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "scripts/demo.ts", "2026-11-23"],
     cwd: ROOT,
@@ -59,6 +59,13 @@ Deno.test("deno task demo runs each ExtractRegion on a worker of its pinned regi
   assert.equal(reports[0]!.STATE, "done");
   assert.ok(
     out.includes("placement: every pinned task ran where it was pinned"),
+    context,
+  );
+  // The warehouse pipeline, against the S3-protocol server and the database the demo started.
+  assert.match(out, /^s3:\/\/raw-data\/events\/v1\/2026-11-23\.jsonl: \d+ bytes$/m, context);
+  assert.match(out, /^TABLE +RECORDS +AMOUNT\ncustomers +5 +15\nevents +5 +20\norders +5 +10$/m);
+  assert.ok(
+    out.includes("warehouse: the extract is in the object store, its counts loaded once"),
     context,
   );
 });

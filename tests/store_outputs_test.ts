@@ -58,10 +58,12 @@ Deno.test("objects and rows publish once, and a restarted worker commits what it
     const first = await spawnHub({ dbUrl, port, leaseTtlMs: 20_000 });
     const before = await spawnWorker({ ...common, hub: first });
     // A run that reads one object and writes another.
-    const counted = (await first.api.request<{ runId: string }>("/api/runs", {
+    const counted = (await first.api.request<{ runId: string; taskId: string }>("/api/runs", {
       body: { family: "CountS3", params: { id: 1 } },
     })).body;
     assert.equal((await waitForRun(first.api, counted.runId)).state, "done");
+    // Done on the hub once accepted; visible once the worker has committed, just after.
+    await before.waitFor((l) => l.msg === "task published" && l.taskId === counted.taskId);
     assert.deepEqual(await objects(), ["count/1.json", "sleep/1.json"]);
     assert.equal(
       (await read("count/1.json")).bytes,
