@@ -49,6 +49,8 @@ export class Delivery {
   readonly logs: LogShipper;
   readonly #o: DeliveryOptions;
   readonly #waiters = new Set<() => void>();
+  /** Acknowledgements being settled, by result key. */
+  readonly #acknowledging = new Map<string, Promise<void>>();
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
@@ -162,7 +164,20 @@ export class Delivery {
    * the worker, before this returns, so a grant for the same task that
    * follows the acknowledgement finds the slot and the task free.
    */
-  async acknowledge(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
+  acknowledge(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
+    // The same answer again (a result sent again after a reconnect) while the first
+    // is still committing waits for it: two commits of one output at once could
+    // race (two server-side copies of an object, one deleting its source).
+    const running = this.#acknowledging.get(key);
+    if (running) return running;
+    const done = this.#settle(key, outcome, message).finally(() => {
+      this.#acknowledging.delete(key);
+    });
+    this.#acknowledging.set(key, done);
+    return done;
+  }
+
+  async #settle(key: string, outcome: "accepted" | "stale", message: string): Promise<void> {
     const entry = this.#o.outbox.get(key);
     if (!entry) return;
     if (entry.frame.type === "task.complete") await this.#publish(entry, outcome, message);

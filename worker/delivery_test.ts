@@ -10,6 +10,7 @@ import { systemClock } from "./clock.ts";
 import { Delivery, EXPANSION_PARTS_IN_FLIGHT } from "./delivery.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { newWorkerStats } from "./worker_stats.ts";
+import { registerStagedKind } from "./restore_staged.ts";
 
 function part(i: number, last: boolean): OutboxEntry {
   return {
@@ -77,4 +78,51 @@ Deno.test("a big expansion's parts go a window at a time, each acknowledgement l
   assert.equal(delivery.size, 0);
   assert.deepEqual([...new Set(sent)].sort(), [...sent].sort(), "no part sent twice");
   assert.deepEqual(settled, [`x-${total - 1}`], "the last part settles the lease");
+});
+
+Deno.test("the same acknowledgement twice at once commits a completion's outputs once", async () => {
+  const commits: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  registerStagedKind("counted", (d) => ({
+    target: { uri: d.final, exists: () => Promise.resolve(true), stage: () => ({}) as never },
+    write: () => Promise.resolve(),
+    written: () => Promise.resolve(true),
+    commit: async () => {
+      commits.push(d.staging);
+      await gate;
+    },
+    discard: () => Promise.resolve(),
+    describe: () => d,
+  }));
+  const settled: string[] = [];
+  const delivery = new Delivery({
+    outbox: await Outbox.open(),
+    send: () => true,
+    connected: () => true,
+    backlog: () => 0,
+    log: silentLogger,
+    stats: newWorkerStats(),
+    clock: systemClock,
+    settled: (entry) => settled.push(entry.key),
+  });
+  delivery.queue([{
+    key: "c-1",
+    staged: [{ kind: "counted", final: "x", staging: "x.staging-1" }],
+    frame: {
+      type: "task.complete",
+      taskId: "T()",
+      epoch: 1,
+      key: "c-1",
+      durationMs: 1,
+    } as unknown as OutboxEntry["frame"],
+  }], silentLogger);
+  const first = delivery.acknowledge("c-1", "accepted", "published");
+  const again = delivery.acknowledge("c-1", "accepted", "already published");
+  release();
+  await Promise.all([first, again]);
+  assert.deepEqual(commits, ["x.staging-1"]);
+  assert.deepEqual(settled, ["c-1"]);
+  await delivery.acknowledge("c-1", "accepted", "already published");
+  assert.deepEqual(commits, ["x.staging-1"], "a later repeat finds nothing to do");
 });
