@@ -29,8 +29,8 @@ export interface ChaosStores {
 
 /** What the checks compare against. */
 export interface StoreCheck {
-  /** The published attempt of each node (by its id). */
-  published: Map<number, number>;
+  /** The published attempt of each node (by its id), and its object's key. */
+  published: Map<number, { attempt: number; key: string }>;
   tasks: number;
   dataDir: string;
   failures: string[];
@@ -113,19 +113,30 @@ async function checkObjects(s3: S3Server, check: StoreCheck) {
     } while (marker);
     const finals = keys.filter((k) => k.startsWith("nodes/"));
     const leftovers = keys.length - finals.length;
-    let wrong = check.tasks - finals.length;
-    // Each object holds the attempt that wrote it: it must be the published one.
-    for (let i = 0; i < finals.length; i += 16) {
+    // Each node's object, read by its key, holds the attempt that wrote it: the published one.
+    const bad: string[] = [];
+    let wrong = check.tasks - check.published.size;
+    const nodes = [...check.published.entries()];
+    for (let i = 0; i < nodes.length; i += 16) {
       await Promise.all(
-        finals.slice(i, i + 16).map(async (key) => {
-          const out = await client.send(new GetObjectCommand({ Bucket: CHAOS_BUCKET, Key: key }));
-          const { id, attempt } = JSON.parse(await out.Body!.transformToString());
-          if (check.published.get(id) !== attempt) wrong++;
+        nodes.slice(i, i + 16).map(async ([id, { attempt, key }]) => {
+          try {
+            const out = await client.send(new GetObjectCommand({ Bucket: CHAOS_BUCKET, Key: key }));
+            const found = JSON.parse(await out.Body!.transformToString());
+            if (found.id === id && found.attempt === attempt) return;
+            bad.push(`${key}: attempt ${found.attempt}, published ${attempt}`);
+          } catch (error) {
+            bad.push(`${key}: ${(error as Error).name}`);
+          }
+          wrong++;
         }),
       );
     }
     if (wrong > 0) {
-      check.failures.push(`${wrong} node objects are missing or not the published attempt's`);
+      check.failures.push(
+        `${wrong} node objects are missing or not the published attempt's ` +
+          `(${bad.slice(0, 3).join("; ")})`,
+      );
     }
     if (leftovers > 0) check.failures.push(`${leftovers} staging objects were left in the bucket`);
     return { objects: finals.length, wrong, leftovers };
@@ -142,7 +153,7 @@ async function checkRows(query: Query, check: StoreCheck) {
   let rows = 0;
   for (const r of perNode) {
     rows += Number(r.n);
-    const published = check.published.get(Number(r.node));
+    const published = check.published.get(Number(r.node))?.attempt;
     if (Number(r.n) !== ROWS_PER_NODE || Number(r.lo) !== published || Number(r.hi) !== published) {
       wrong++;
     }

@@ -125,11 +125,14 @@ async function checkDatabase(query: Query, input: VerifyInput) {
     SELECT t.params, a.attempt FROM tasks t JOIN publications p ON p.task_id = t.id
     JOIN attempts a ON a.task_id = t.id AND a.epoch = p.epoch WHERE t.family = 'ChaosNode'`);
   let wrongOutputs = tasks - published.length;
-  const publishedAttempts = new Map<number, number>();
+  const publishedAttempts = new Map<number, { attempt: number; key: string }>();
   for (const row of published) {
     const params = JSON.parse(row.params);
-    publishedAttempts.set(params.id, Number(row.attempt));
-    const target = ChaosNode.definition.output!(params).file as LocalTarget;
+    const outputs = ChaosNode.definition.output!(params);
+    const target = outputs.file as LocalTarget;
+    // Where its object is, when nodes write objects too (`nodes/<group>/<id>.json`).
+    const key = `nodes/${target.path.split("/").slice(-2).join("/")}`;
+    publishedAttempts.set(params.id, { attempt: Number(row.attempt), key });
     try {
       const output = JSON.parse(await Deno.readTextFile(target.path));
       if (output.attempt !== row.attempt) wrongOutputs++;
