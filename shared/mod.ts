@@ -39,7 +39,7 @@ export type {
   TaskInstance,
 } from "./task.ts";
 export { atomicWrite, LocalTarget } from "./targets/local_target.ts";
-export type { StagedDescription, StagedOutput, Target } from "./targets/target.ts";
+export type { OutputData, StagedDescription, StagedOutput, Target } from "./targets/target.ts";
 export {
   LeaseLostError,
   PermanentError,

@@ -32,14 +32,21 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import type { StagedDescription, StagedOutput, Target } from "../shared/targets/target.ts";
+import { clientFor, head, parseS3Uri, resolved, type S3Options } from "./s3_client.ts";
+import type {
+  OutputData,
+  StagedDescription,
+  StagedOutput,
+  Target,
+} from "../shared/targets/target.ts";
+
+export { parseS3Uri, type S3Options } from "./s3_client.ts";
 
 /** The staged outputs' kind, for `registerStagedKind`. */
 export const S3_KIND = "s3";
@@ -49,50 +56,6 @@ export const STAGING_PREFIX = ".drover-staging/";
 export const PART_BYTES = 8 * 1024 * 1024;
 /** The metadata key (`x-amz-meta-…`) naming the attempt that wrote an object. */
 const MARK = "drover-attempt";
-
-/** How to reach the store (credentials: the SDK's chain, never here). */
-export interface S3Options {
-  /** An S3-compatible endpoint; default `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, or AWS. */
-  endpoint?: string;
-  /** Default `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-east-1`. */
-  region?: string;
-  /** Path-style URLs (`endpoint/bucket/key`); default true when an endpoint is set. */
-  forcePathStyle?: boolean;
-}
-
-const clients = new Map<string, S3Client>();
-
-/** One client per endpoint, region and style, shared by every target in the process. */
-function clientFor(o: Required<S3Options>): S3Client {
-  const id = `${o.endpoint}|${o.region}|${o.forcePathStyle}`;
-  let client = clients.get(id);
-  if (!client) {
-    client = new S3Client({
-      region: o.region,
-      forcePathStyle: o.forcePathStyle,
-      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    });
-    clients.set(id, client);
-  }
-  return client;
-}
-
-function resolved(options: S3Options): Required<S3Options> {
-  const env = (name: string) => Deno.env.get(name) || undefined;
-  const endpoint = options.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL") ?? "";
-  return {
-    endpoint,
-    region: options.region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? "us-east-1",
-    forcePathStyle: options.forcePathStyle ?? endpoint !== "",
-  };
-}
-
-/** Splits `s3://bucket/key`; a clear error for anything else. */
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(uri);
-  if (!m) throw new TypeError(`Not an S3 URI (s3://bucket/key): "${uri}"`);
-  return { bucket: m[1]!, key: m[2]! };
-}
 
 /**
  * An object output.
@@ -175,42 +138,68 @@ class S3StagedOutput implements StagedOutput {
     this.#mark = mark;
   }
 
-  async write(data: string | Uint8Array): Promise<void> {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  /**
+   * Up to 8 MiB: one PUT. More, or a stream: a multipart upload, each 8 MiB
+   * part sent as soon as it is filled (a stream is never held whole).
+   */
+  async write(data: OutputData): Promise<void> {
+    const chunks = data instanceof ReadableStream
+      ? data
+      : [typeof data === "string" ? new TextEncoder().encode(data) : data];
     const { client, bucket } = this.target;
     const common = { Bucket: bucket, Key: this.#key, Metadata: { [MARK]: this.#mark } };
-    if (bytes.length <= PART_BYTES) {
-      await client.send(new PutObjectCommand({ ...common, Body: bytes }));
-    } else {
-      const { UploadId } = await client.send(new CreateMultipartUploadCommand(common));
-      try {
-        const parts = [];
-        for (let i = 0; i * PART_BYTES < bytes.length; i++) {
-          const { ETag } = await client.send(
-            new UploadPartCommand({
-              Bucket: bucket,
-              Key: this.#key,
-              UploadId,
-              PartNumber: i + 1,
-              Body: bytes.subarray(i * PART_BYTES, (i + 1) * PART_BYTES),
-            }),
-          );
-          parts.push({ ETag, PartNumber: i + 1 });
+    let upload: string | undefined;
+    const parts: { ETag?: string; PartNumber: number }[] = [];
+    const send = async (body: Uint8Array) => {
+      upload ??= (await client.send(new CreateMultipartUploadCommand(common))).UploadId!;
+      const PartNumber = parts.length + 1;
+      const { ETag } = await client.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: this.#key,
+          UploadId: upload,
+          PartNumber,
+          Body: body,
+        }),
+      );
+      parts.push({ ETag, PartNumber });
+    };
+    try {
+      let buffer = new Uint8Array(PART_BYTES);
+      let filled = 0;
+      for await (const chunk of chunks) {
+        for (let offset = 0; offset < chunk.length;) {
+          const n = Math.min(chunk.length - offset, PART_BYTES - filled);
+          buffer.set(chunk.subarray(offset, offset + n), filled);
+          filled += n;
+          offset += n;
+          if (filled === PART_BYTES) {
+            await send(buffer);
+            buffer = new Uint8Array(PART_BYTES);
+            filled = 0;
+          }
         }
+      }
+      if (upload === undefined) {
+        await client.send(new PutObjectCommand({ ...common, Body: buffer.subarray(0, filled) }));
+      } else {
+        if (filled > 0) await send(buffer.subarray(0, filled));
         await client.send(
           new CompleteMultipartUploadCommand({
             Bucket: bucket,
             Key: this.#key,
-            UploadId,
+            UploadId: upload,
             MultipartUpload: { Parts: parts },
           }),
         );
-      } catch (error) {
-        await client.send(
-          new AbortMultipartUploadCommand({ Bucket: bucket, Key: this.#key, UploadId }),
-        ).catch(() => {});
-        throw error;
       }
+    } catch (error) {
+      if (upload !== undefined) {
+        await client.send(
+          new AbortMultipartUploadCommand({ Bucket: bucket, Key: this.#key, UploadId: upload }),
+        ).catch(() => {});
+      }
+      throw error;
     }
     this.#written = true;
   }
@@ -283,15 +272,5 @@ class S3StagedOutput implements StagedOutput {
   async #finalIsOurs(): Promise<boolean> {
     const final = await head(this.target.client, this.target.bucket, this.target.key);
     return final?.Metadata?.[MARK] === this.#mark;
-  }
-}
-
-/** A HEAD: the object's metadata, or null when there is no such object. */
-async function head(client: S3Client, bucket: string, key: string) {
-  try {
-    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-  } catch (error) {
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
-    throw error;
   }
 }

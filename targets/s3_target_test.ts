@@ -91,6 +91,34 @@ Deno.test("S3Target keeps the target contract on a real S3-protocol server", asy
       assert.equal(head.ContentLength, bytes.length);
     });
 
+    await t.step(
+      "a stream goes up part by part as it comes, and a short one in one PUT",
+      async () => {
+        const CHUNK = 64 * 1024;
+        const chunks = 20 * 16 + 3; // 20 MiB and a bit: three parts
+        let pulled = 0;
+        const stream = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (pulled === chunks) return controller.close();
+            controller.enqueue(new Uint8Array(CHUNK).fill(pulled++ % 256));
+          },
+        });
+        const out = target("big/stream.bin");
+        const staged = out.stage("task-7@e1");
+        await staged.write(stream);
+        await staged.commit();
+        const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
+        const head = await out.client.send(
+          new HeadObjectCommand({ Bucket: "raw-data", Key: "big/stream.bin" }),
+        );
+        assert.equal(head.ContentLength, chunks * CHUNK);
+        const short = target("events/short.jsonl").stage("task-8@e1");
+        await short.write(new Blob(['{"n":1}\n', '{"n":2}\n']).stream());
+        await short.commit();
+        assert.equal(await target("events/short.jsonl").readText(), '{"n":1}\n{"n":2}\n');
+      },
+    );
+
     await t.step("an object another writer put at the final key", async () => {
       const out = target("events/2026-12-05.jsonl");
       await out.client.send(

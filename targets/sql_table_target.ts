@@ -26,7 +26,12 @@
  */
 import { z } from "zod";
 import { validateJsonLines } from "../shared/contract.ts";
-import type { StagedDescription, StagedOutput, Target } from "../shared/targets/target.ts";
+import type {
+  OutputData,
+  StagedDescription,
+  StagedOutput,
+  Target,
+} from "../shared/targets/target.ts";
 import { databaseFor, IDENTIFIER, type SqlDatabase } from "./sql_databases.ts";
 
 export { closeSqlDatabases, MARKERS } from "./sql_databases.ts";
@@ -153,8 +158,10 @@ class SqlStagedOutput implements StagedOutput {
   }
 
   /** Checks every row of `data` (JSON lines) against the contract, then stages them. */
-  async write(data: string | Uint8Array): Promise<void> {
-    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+  async write(data: OutputData): Promise<void> {
+    const text = typeof data === "string" ? data : new TextDecoder().decode(
+      data instanceof ReadableStream ? await new Response(data).bytes() : data,
+    );
     const rows = this.target.rowsOf(text);
     await Deno.mkdir(this.#file.slice(0, this.#file.lastIndexOf("/")), { recursive: true });
     const tmp = `${this.#file}.tmp`;

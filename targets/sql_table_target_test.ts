@@ -112,6 +112,14 @@ async function contract(t: Deno.TestContext, url: string, query: Query, dir: str
     for (const [i, day] of days.entries()) assert.deepEqual(await rowsOf(day), [`view=${i}`]);
   });
 
+  await t.step("rows may come as a stream", async () => {
+    const out = target("2026-12-06");
+    const s = out.stage("LoadCounts_6@e1");
+    await s.write(new Blob([lines("2026-12-06", { view: 6 })]).stream());
+    await s.commit();
+    assert.deepEqual(await rowsOf("2026-12-06"), ["view=6"]);
+  });
+
   await t.step("a row that breaks the contract is refused before staging", async () => {
     const s = target("2026-12-05").stage("LoadCounts_5@e1");
     await assert.rejects(

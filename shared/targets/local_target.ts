@@ -4,7 +4,7 @@
  * @module
  */
 import { syncDir } from "./dir_sync.ts";
-import type { StagedDescription, StagedOutput, Target } from "./target.ts";
+import type { OutputData, StagedDescription, StagedOutput, Target } from "./target.ts";
 
 /**
  * A file output. Final writes are atomic: the bytes go to a temporary file in
@@ -91,9 +91,22 @@ class LocalStagedOutput implements StagedOutput {
    * runtime's thread pool); the flushes to disk are asynchronous, so the
    * attempts of one worker wait for the disk together, not in turn.
    */
-  async write(data: string | Uint8Array): Promise<void> {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  async write(data: OutputData): Promise<void> {
     const file = createFile(this.#staging);
+    if (data instanceof ReadableStream) {
+      // A stream goes to the file as it comes (the file is closed by the pipe).
+      await data.pipeTo(file.writable);
+      const synced = await Deno.open(this.#staging, { read: true });
+      try {
+        await synced.syncData();
+      } finally {
+        synced.close();
+      }
+      await syncDir(dirname(this.#staging));
+      this.#written = true;
+      return;
+    }
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     try {
       if (bytes.length <= SYNC_WRITE_BYTES) {
         let offset = 0;

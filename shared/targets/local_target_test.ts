@@ -198,3 +198,17 @@ Deno.test("a staged write in place makes its directory again when it was removed
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a staged write takes a stream, and commits it whole", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const target = new LocalTarget(`${dir}/out/stream.jsonl`);
+    const staged = target.stage("attempt-1");
+    await staged.write(new Blob(['{"n":1}\n', '{"n":2}\n']).stream());
+    assert.equal(await target.exists(), false);
+    await staged.commit();
+    assert.equal(await target.readText(), '{"n":1}\n{"n":2}\n');
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -26,6 +26,9 @@ export interface Target {
   stage(stageKey: string): StagedOutput;
 }
 
+/** What an output is written from: text, bytes, or a stream of bytes. */
+export type OutputData = string | Uint8Array | ReadableStream<Uint8Array>;
+
 /**
  * A staged output of one attempt: written during `run`, made visible by
  * `commit` after the hub accepted the publication, or thrown away by `discard`.
@@ -41,8 +44,12 @@ export interface Target {
 export interface StagedOutput {
   /** The final target. */
   readonly target: Target;
-  /** Writes the whole output (replacing earlier writes of this attempt). */
-  write(data: string | Uint8Array): Promise<void>;
+  /**
+   * Writes the whole output (replacing earlier writes of this attempt). A
+   * stream is written as it comes, never held whole in memory by targets
+   * that can avoid it (files, objects).
+   */
+  write(data: OutputData): Promise<void>;
   /** Whether this attempt wrote anything. */
   written(): Promise<boolean>;
   /** Makes the staged output the final one, atomically; safe to repeat. */
