@@ -1,13 +1,14 @@
 /**
  * Staged outputs survive in the outbox as descriptions; this turns a
- * description back into a staged output, by target kind. Local files are
- * built in; a custom target (an object store, a table) registers its kind.
+ * description back into a staged output, by target kind, the same way for
+ * every kind: `LocalTarget`'s is registered from the start, the others (an
+ * object store, a table: `targets/`) by the task modules that use them.
  */
-import { LocalTarget } from "../shared/targets/local_target.ts";
+import { LOCAL_KIND, LocalTarget } from "../shared/targets/local_target.ts";
 import type { StagedDescription, StagedOutput } from "../shared/targets/target.ts";
 
 const kinds = new Map<string, (description: StagedDescription) => StagedOutput>([
-  ["local", (d) => LocalTarget.fromDescription(d)],
+  [LOCAL_KIND, (d) => LocalTarget.fromDescription(d)],
 ]);
 
 /**

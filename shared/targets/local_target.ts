@@ -6,6 +6,9 @@
 import { syncDir } from "./dir_sync.ts";
 import type { OutputData, StagedDescription, StagedOutput, Target } from "./target.ts";
 
+/** The staged outputs' kind of `LocalTarget`. */
+export const LOCAL_KIND = "local";
+
 /**
  * A file output. Final writes are atomic: the bytes go to a temporary file in
  * the same directory, are fsynced, then renamed over the final name, so a
@@ -155,7 +158,7 @@ class LocalStagedOutput implements StagedOutput {
   }
 
   describe(): StagedDescription {
-    return { kind: "local", final: this.target.path, staging: this.#staging };
+    return { kind: LOCAL_KIND, final: this.target.path, staging: this.#staging };
   }
 }
 
