@@ -26,6 +26,7 @@
  */
 import { z } from "zod";
 import { validateJsonLines } from "../shared/contract.ts";
+import { atomicWrite } from "../shared/targets/local_target.ts";
 import type {
   OutputData,
   StagedDescription,
@@ -163,10 +164,8 @@ class SqlStagedOutput implements StagedOutput {
       data instanceof ReadableStream ? await new Response(data).bytes() : data,
     );
     const rows = this.target.rowsOf(text);
-    await Deno.mkdir(this.#file.slice(0, this.#file.lastIndexOf("/")), { recursive: true });
-    const tmp = `${this.#file}.tmp`;
-    await Deno.writeTextFile(tmp, rows.map((r) => JSON.stringify(r)).join("\n"));
-    await Deno.rename(tmp, this.#file);
+    // Durable before the hub is told (fsync, rename, fsync of the directory), like a file's.
+    await atomicWrite(this.#file, rows.map((r) => JSON.stringify(r)).join("\n"));
     this.#written = true;
   }
 
