@@ -196,9 +196,18 @@ class SqlStagedOutput implements StagedOutput {
 
   async discard(): Promise<void> {
     this.#written = false;
-    await Deno.remove(this.#file).catch((error) => {
+    await removeIfThere(this.#file);
+    // A process killed inside write() left its temporary file beside it: that goes too.
+    const slash = this.#file.lastIndexOf("/");
+    const dir = slash < 0 ? "." : this.#file.slice(0, slash);
+    const partial = `${this.#file.slice(slash + 1)}.tmp-`;
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.name.startsWith(partial)) await removeIfThere(`${dir}/${entry.name}`);
+      }
+    } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-    });
+    }
   }
 
   describe(): StagedDescription {
@@ -218,4 +227,10 @@ class SqlStagedOutput implements StagedOutput {
 
 function parseLines(text: string): Record<string, unknown>[] {
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+async function removeIfThere(path: string): Promise<void> {
+  await Deno.remove(path).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
 }

@@ -59,10 +59,13 @@ async function contract(t: Deno.TestContext, url: string, query: Query, dir: str
     assert.equal(await staged(), 0);
   });
 
-  await t.step("stage, discard: nothing", async () => {
+  await t.step("stage, discard: nothing, not even a write a kill cut short", async () => {
     const out = target("2026-12-02");
     const s = out.stage("LoadCounts_2@e1");
     await s.write(lines("2026-12-02", { view: 1 }));
+    // What a process killed inside write() leaves: the temporary file beside the staged one.
+    const file = s.describe().staging;
+    await Deno.writeTextFile(`${file}.tmp-1a2b3c4d`, "half a row");
     await s.discard();
     await s.discard();
     assert.equal(await out.exists(), false);
