@@ -85,6 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "deliver",
       "ack-wait",
       "batch",
+      "nats-auth",
       "param",
       "map",
       "key-field",

@@ -279,6 +279,13 @@ export const OPTIONS: Readonly<Record<string, OptionSpec>> = {
     placeholder: "N",
     help: "trigger create: most messages submitted in one transaction (default 100)",
   },
+  "nats-auth": {
+    name: "nats-auth",
+    kind: "value",
+    placeholder: "AUTH",
+    help:
+      "trigger create: token:ENV, user:NAME:ENV (the password in ENV) or creds:FILE, on the hubs",
+  },
   paused: {
     name: "paused",
     kind: "flag",

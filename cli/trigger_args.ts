@@ -54,6 +54,7 @@ export function triggerCommand(args: string[], values: Map<string, string[]>): C
   const source = {
     kind: "jetstream",
     servers,
+    auth: natsAuth(one("nats-auth")),
     stream,
     subject: one("subject"),
     durable: one("durable"),
@@ -76,4 +77,20 @@ export function triggerCommand(args: string[], values: Map<string, string[]>): C
       paused: values.has("paused"),
     },
   };
+}
+
+/** `--nats-auth token:ENV | user:NAME:ENV | creds:FILE`, as the API takes it. */
+function natsAuth(text: string | null): Record<string, string> | null {
+  if (text === null) return null;
+  const [kind, ...rest] = text.split(":");
+  if (kind === "token" && rest.length === 1 && rest[0]) return { kind, env: rest[0] };
+  if (kind === "user" && rest.length === 2 && rest[0] && rest[1]) {
+    return { kind, user: rest[0], passwordEnv: rest[1] };
+  }
+  if (kind === "creds" && rest.length >= 1 && rest.join(":")) {
+    return { kind, file: rest.join(":") };
+  }
+  throw new UsageError(
+    `Option "--nats-auth" takes token:ENV, user:NAME:ENV or creds:FILE, not "${text}"`,
+  );
 }

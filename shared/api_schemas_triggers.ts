@@ -23,10 +23,35 @@ const natsServerSchema = z.string().max(300).regex(/^(nats:\/\/|tls:\/\/)?[^\s/@
   message: "host:port, nats://host:port or tls://host:port (credentials are not taken here)",
 });
 
+/** The name of an environment variable of the hubs (which hold the secret, not the database). */
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, {
+  message: "an environment variable's name (letters, digits, _)",
+});
+
+/**
+ * How hubs authenticate to NATS. Secrets stay in each hub's environment or
+ * files; the trigger names where they are.
+ */
+export const natsAuthSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("token"), env: envNameSchema })
+    .describe("A token, from the variable `env`"),
+  z.strictObject({
+    kind: z.literal("user"),
+    user: z.string().min(1).max(200),
+    passwordEnv: envNameSchema,
+  }).describe("A user, with the password from the variable `passwordEnv`"),
+  z.strictObject({ kind: z.literal("creds"), file: z.string().min(1).max(1000) })
+    .describe("A `.creds` file (JWT and NKey seed) at this path on every hub"),
+]);
+
+/** How hubs authenticate to NATS. */
+export type NatsAuth = z.output<typeof natsAuthSchema>;
+
 /** Where a JetStream trigger reads. */
 export const jetStreamSourceSchema = z.strictObject({
   kind: z.literal("jetstream"),
   servers: z.array(natsServerSchema).min(1).max(10).describe("The NATS servers to connect to"),
+  auth: natsAuthSchema.optional().describe("How to authenticate; default: no credentials"),
   stream: natsNameSchema.describe("The stream (it must exist)"),
   subject: z.string().min(1).max(300).regex(/^[^\s]+$/, { message: "a subject without spaces" })
     .optional().describe(

@@ -24,12 +24,21 @@ export type NatsServer = ProcessHandle & {
  * reuses a port (a server started again on the same store after a crash).
  */
 export async function startNats(
-  options: { dir: string; port?: number; echo?: boolean },
+  options: { dir: string; port?: number; echo?: boolean; token?: string },
 ): Promise<NatsServer> {
   const binary = requireBinary("nats-server", INSTALL_NATS);
   const port = options.port ?? freePort();
   const child = new Deno.Command(binary, {
-    args: ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", options.dir, "--http_port", "0"],
+    args: [
+      "-js",
+      "-a",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-sd",
+      options.dir,
+      ...(options.token ? ["--auth", options.token] : []),
+    ],
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -55,8 +64,10 @@ export class NatsClient implements AsyncDisposable {
     this.nc = nc;
   }
 
-  static async connect(server: string): Promise<NatsClient> {
-    return new NatsClient(await connect({ servers: [server], name: "drover test" }));
+  static async connect(server: string, token?: string): Promise<NatsClient> {
+    return new NatsClient(
+      await connect({ servers: [server], name: "drover test", ...(token ? { token } : {}) }),
+    );
   }
 
   /** Makes a stream of `subjects` (file storage). */

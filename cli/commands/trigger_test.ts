@@ -55,6 +55,8 @@ Deno.test("trigger create sends the JetStream source, the mapping and converted 
       "orders.>",
       "--ack-wait",
       "1m",
+      "--nats-auth",
+      "user:drover:NATS_PASSWORD",
       "-p",
       "region=eu",
       "--map",
@@ -74,6 +76,7 @@ Deno.test("trigger create sends the JetStream source, the mapping and converted 
       servers: ["nats1:4222", "nats2:4222"],
       stream: "ORDERS",
       subject: "orders.>",
+      auth: { kind: "user", user: "drover", passwordEnv: "NATS_PASSWORD" },
       ackWaitMs: 60_000,
     },
     family: "Report",
@@ -148,6 +151,10 @@ Deno.test("trigger list, show, pause, resume, delete; usage errors exit 2", asyn
       /"--batch" needs an integer from 1 to 1000/,
     ],
     [["trigger", "delete", "x", "--paused"], /"--paused" applies to "trigger create" only/],
+    [
+      ["trigger", "create", "x", "F", "--jetstream", "S", "--server", "n", "--nats-auth", "pw"],
+      /"--nats-auth" takes token:ENV, user:NAME:ENV or creds:FILE, not "pw"/,
+    ],
     [["trigger", "resume", "x", "--reason", "r"], /"--reason" applies to "trigger pause" only/],
     [["trigger", "fire", "x"], /Trigger action got "fire"/],
   ];

@@ -243,3 +243,55 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a trigger on a NATS server that wants a token reads it from the hub's environment", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "drover-trigger-auth-" });
+  const nats = await startNats({ dir, token: "s3cret-token" });
+  await using client = await NatsClient.connect(nats.server, "s3cret-token");
+  await client.addStream("ORDERS", ["orders.>"]);
+  await using app = await testApp([Load]);
+  Deno.env.delete("DROVER_TEST_NATS_TOKEN");
+  try {
+    const created = await request(app, "POST", "/api/triggers", {
+      name: "orders",
+      source: {
+        kind: "jetstream",
+        servers: [nats.server],
+        stream: "ORDERS",
+        auth: { kind: "token", env: "DROVER_TEST_NATS_TOKEN" },
+      },
+      family: "Load",
+      mapping: { day: "/day" },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const failing = await pollUntil("the failing state", async () => {
+      const s = await status(app);
+      return s.state === "failing" ? s : undefined;
+    });
+    assert.match(failing.error, /DROVER_TEST_NATS_TOKEN is not set on this hub/);
+    Deno.env.set("DROVER_TEST_NATS_TOKEN", "s3cret-token");
+    await pollUntil(
+      "consuming",
+      async () => (await status(app)).state === "consuming" || undefined,
+    );
+    await client.publish("orders.eu", { day: day(1) });
+    await pollUntil("the run", async () => (await runs(app)).length === 1 || undefined);
+    const bad = await request(app, "POST", "/api/triggers", {
+      name: "bad",
+      source: {
+        kind: "jetstream",
+        servers: [nats.server],
+        stream: "ORDERS",
+        auth: { kind: "token", env: "not a name" },
+      },
+      family: "Load",
+    });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /environment variable/);
+  } finally {
+    Deno.env.delete("DROVER_TEST_NATS_TOKEN");
+    await app.core.triggers.stop();
+    await nats.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

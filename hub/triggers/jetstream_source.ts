@@ -15,8 +15,13 @@ import {
   jetstreamManager,
   type JsMsg,
 } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import type { TriggerSourceSettings } from "../../shared/api_schemas_triggers.ts";
+import {
+  connect,
+  type ConnectionOptions,
+  credsAuthenticator,
+  type NatsConnection,
+} from "@nats-io/transport-node";
+import type { NatsAuth, TriggerSourceSettings } from "../../shared/api_schemas_triggers.ts";
 import type { SourceMessage, TriggerSource } from "./trigger_source.ts";
 
 type Settings = Extract<TriggerSourceSettings, { kind: "jetstream" }>;
@@ -129,13 +134,14 @@ export class JetStreamSource implements TriggerSource {
     }
   }
 
-  #connect(): Promise<NatsConnection> {
-    return connect({
+  async #connect(): Promise<NatsConnection> {
+    return await connect({
       servers: this.#s.servers,
       name: this.#clientName,
       timeout: 5_000,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
+      ...await natsCredentials(this.#s.auth),
     });
   }
 
@@ -155,6 +161,36 @@ export class JetStreamSource implements TriggerSource {
     if (this.#nc === null) return; // closing
     this.#failure = error instanceof Error ? error : new Error(String(error));
     this.#wake?.();
+  }
+}
+
+/** The connection options for `auth`, its secrets read from this hub's environment or disk. */
+export async function natsCredentials(
+  auth: NatsAuth | undefined,
+): Promise<Partial<ConnectionOptions>> {
+  const variable = (name: string) => {
+    const value = Deno.env.get(name);
+    if (!value) throw new Error(`${name} is not set on this hub (the trigger's NATS credentials)`);
+    return value;
+  };
+  switch (auth?.kind) {
+    case undefined:
+      return {};
+    case "token":
+      return { token: variable(auth.env) };
+    case "user":
+      return { user: auth.user, pass: variable(auth.passwordEnv) };
+    case "creds": {
+      let creds: Uint8Array;
+      try {
+        creds = await Deno.readFile(auth.file);
+      } catch (error) {
+        throw new Error(
+          `Cannot read the NATS creds file ${auth.file}: ${(error as Error).message}`,
+        );
+      }
+      return { authenticator: credsAuthenticator(creds) };
+    }
   }
 }
 
