@@ -194,8 +194,8 @@ export class TriggerCommands {
       log: this.#d.log,
       now: this.#d.now,
       wanted: async () => {
-        const now = await this.#d.queue.read((db) => triggerByName(db, row.name));
-        return now?.id === row.id && now.paused_at === null;
+        const current = await this.#d.queue.read((db) => triggerByName(db, row.name));
+        return current?.id === row.id && current.paused_at === null;
       },
     });
     const previous = this.#statuses.get(row.id);
