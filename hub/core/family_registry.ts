@@ -28,9 +28,13 @@ export class InvalidParamsError extends TypeError {
   }
 }
 
+/** How often a hub looks again for a family it lacks, for work done every tick. */
+const MISS_RELOAD_MS = 10_000;
+
 /** The registry's cache. */
 export class FamilyRegistry {
   #byKey = new Map<string, RegisteredFamily>();
+  #missReloadAt = -Infinity;
   #validators = new Map<string, z.ZodType>();
 
   /** Replaces the cache with every family the database holds. */
@@ -47,6 +51,17 @@ export class FamilyRegistry {
   /** Replaces the cache with what the database holds now (another hub may have registered more). */
   async reload(queue: WriteQueue): Promise<void> {
     this.replace(await queue.read((db) => loadFamilies(db)));
+  }
+
+  /**
+   * Reloads for a family this hub lacks (another hub's worker may have
+   * registered it), at most once every 10 s: what works on every tick
+   * (schedules, stream triggers) asks each time it misses one.
+   */
+  async reloadForMiss(queue: WriteQueue, now: number): Promise<void> {
+    if (now - this.#missReloadAt < MISS_RELOAD_MS) return;
+    this.#missReloadAt = now;
+    await this.reload(queue);
   }
 
   /** Caches what a worker advertised, once its registration has committed. */

@@ -30,7 +30,6 @@ import { RequestError } from "./request_error.ts";
 /** Schedules: the API's commands and the firing tick. */
 export class ScheduleCommands {
   readonly #d: CommandDeps;
-  #reloadedAt = -Infinity;
 
   constructor(deps: CommandDeps) {
     this.#d = deps;
@@ -152,10 +151,7 @@ export class ScheduleCommands {
     // A family another hub's worker registered since this hub loaded the registry
     // (looked for again at most every 10 s: a family no worker has is skipped as invalid).
     const { registry, queue } = this.#d;
-    if (families.some((f) => !registry.latest(f)) && now - this.#reloadedAt >= 10_000) {
-      this.#reloadedAt = now;
-      await registry.reload(queue);
-    }
+    if (families.some((f) => !registry.latest(f))) await registry.reloadForMiss(queue, now);
     const round = await this.#d.queue.write((tx) =>
       fireSchedules(tx, this.prepare, this.#d.registry.defaults, now)
     );

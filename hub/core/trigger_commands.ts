@@ -33,16 +33,12 @@ export interface TriggerDeps extends CommandDeps {
   openSource?: (name: string, stored: string, clientName: string) => TriggerSource;
 }
 
-/** How often a hub looks for another hub's worker's family it lacks (a trigger's family). */
-const RELOAD_EVERY_MS = 10_000;
-
 /** Stream triggers: the API's commands and this hub's consumers. */
 export class TriggerCommands {
   readonly #d: TriggerDeps;
   readonly #consumers = new Map<string, { row: TriggerRow; consumer: TriggerConsumer }>();
   /** The last status of each trigger this hub consumed (kept across a pause). */
   readonly #statuses = new Map<string, TriggerStatus>();
-  #reloadedAt = -Infinity;
   #stopped = false;
   #syncing: Promise<void> = Promise.resolve();
 
@@ -221,10 +217,7 @@ export class TriggerCommands {
     const { registry, queue } = this.#d;
     const lookup = () =>
       t.version === null ? registry.latest(t.family) : registry.get(t.family, t.version);
-    if (!lookup() && this.#d.now() - this.#reloadedAt >= RELOAD_EVERY_MS) {
-      this.#reloadedAt = this.#d.now();
-      await registry.reload(queue);
-    }
+    if (!lookup()) await registry.reloadForMiss(queue, this.#d.now());
     return lookup() ?? null;
   }
 
