@@ -10,6 +10,7 @@ import { waitForRun } from "../testing/wait_for_run.ts";
 import { waitForWorkers } from "../testing/wait_for_workers.ts";
 import { freePort } from "../testing/free_port.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
+import { strandCompletion } from "./fixtures/strand_completion.ts";
 import { readStarts } from "./fixtures/tasks.ts";
 import { testDbUrl } from "../testing/postgres.ts";
 
@@ -153,17 +154,8 @@ Deno.test("a completion a worker could not deliver is delivered from its outbox 
     (await first.api.request<{ runId: string; taskId: string }>("/api/runs", {
       body: { family: "Sleep", params: { id: 4, ms: 1_000 } },
     })).body;
-  await before.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
-  // The hub dies while the task runs: the completion has nowhere to go…
-  first.kill("SIGKILL");
-  await first.stop();
-  await before.waitFor(
-    (l) => l.msg === "result queued" && l.taskId === taskId && l.type === "task.complete",
-    10_000,
-  );
-  // …and then the worker dies too, with the result only in its outbox journal.
-  before.kill("SIGKILL");
-  await before.stop();
+  // The hub dies while the task runs, then the worker: the result only in its outbox journal.
+  await strandCompletion(first, before, taskId);
   assert.ok(
     !(await Deno.stat(`${dataDir}/sleep/g/4.json`).then(() => true, () => false)),
     "not yet published",

@@ -16,6 +16,7 @@ import { spawnHub } from "../testing/spawn_hub.ts";
 import { spawnWorker } from "../testing/spawn_worker.ts";
 import { waitForRun } from "../testing/wait_for_run.ts";
 import { inspectDatabase } from "./fixtures/inspect_database.ts";
+import { strandCompletion } from "./fixtures/strand_completion.ts";
 
 Deno.test("objects and rows publish once, and a restarted worker commits what its predecessor staged", async () => {
   const dir = await Deno.makeTempDir({ prefix: "drover-s3-outputs-" });
@@ -74,17 +75,9 @@ Deno.test("objects and rows publish once, and a restarted worker commits what it
       "/api/runs",
       { body: { family: "SleepToStores", params: { id: 2, ms: 1_000 } } },
     )).body;
-    await before.waitFor((l) => l.msg === "task started" && l.taskId === taskId);
-    // The hub dies while the task runs: the completion has nowhere to go…
-    first.kill("SIGKILL");
-    await first.stop();
-    await before.waitFor(
-      (l) => l.msg === "result queued" && l.taskId === taskId && l.type === "task.complete",
-      10_000,
-    );
-    // …and the worker dies too, its object staged and the result only in its outbox.
-    before.kill("SIGKILL");
-    await before.stop();
+    // The hub dies while the task runs, then the worker: its object and row staged,
+    // the result only in its outbox.
+    await strandCompletion(first, before, taskId);
     const staged = await objects();
     assert.ok(!staged.includes("sleep/2.json"), "not yet published");
     assert.ok(staged.some((k) => k.startsWith(".drover-staging/sleep/2.json.")), "staged");
