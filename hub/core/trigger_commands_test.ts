@@ -44,6 +44,13 @@ async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>): 
   throw new Error(`Timed out waiting for ${what}`);
 }
 
+/** The trigger's status, once its consumer on this hub is in `state`. */
+const inState = (t: TestApp, state: string, name = "orders") =>
+  pollUntil(`the ${state} state of ${name}`, async () => {
+    const s = await status(t, name);
+    return s.state === state ? s : undefined;
+  });
+
 const day = (i: number) => `2026-11-${String(i).padStart(2, "0")}`;
 
 Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pause, resume, delete", async (t) => {
@@ -198,13 +205,7 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
         mapping: { day: "/day" },
       });
       assert.equal(created.status, 201);
-      const failing = await pollUntil(
-        "the failing state",
-        async () => {
-          const s = await status(app, "nowhere");
-          return s.state === "failing" ? s : undefined;
-        },
-      );
+      const failing = await inState(app, "failing", "nowhere");
       assert.match(failing.error, /JetStream has no stream "NOWHERE"/);
       assert.equal((await request(app, "DELETE", "/api/triggers/nowhere")).status, 200);
     });
@@ -214,10 +215,7 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
       async () => {
         nats.kill("SIGKILL");
         await nats.stop();
-        await pollUntil(
-          "the failing state",
-          async () => (await status(app)).state === "failing" || undefined,
-        );
+        await inState(app, "failing");
         nats = await startNats({ dir, port: nats.port });
         // The test's own client reconnects, and JetStream has its stream back.
         await pollUntil(
@@ -264,16 +262,10 @@ Deno.test("a trigger on a NATS server that wants a token reads it from the hub's
       mapping: { day: "/day" },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const failing = await pollUntil("the failing state", async () => {
-      const s = await status(app);
-      return s.state === "failing" ? s : undefined;
-    });
+    const failing = await inState(app, "failing");
     assert.match(failing.error, /DROVER_TEST_NATS_TOKEN is not set on this hub/);
     Deno.env.set("DROVER_TEST_NATS_TOKEN", "s3cret-token");
-    await pollUntil(
-      "consuming",
-      async () => (await status(app)).state === "consuming" || undefined,
-    );
+    await inState(app, "consuming");
     await client.publish("orders.eu", { day: day(1) });
     await pollUntil("the run", async () => (await runs(app)).length === 1 || undefined);
     const bad = await request(app, "POST", "/api/triggers", {
