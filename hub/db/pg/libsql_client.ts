@@ -36,6 +36,7 @@ import { startAutoAnalyze } from "./auto_analyze.ts";
 import { run } from "./run_statement.ts";
 import { commitFate } from "./commit_fate.ts";
 import { PostgresTransaction } from "./transaction.ts";
+import { ConnectionCloses, reserveConnection } from "./reserve.ts";
 
 /** The advisory lock every write transaction takes first, the write lock ("writes" in ASCII). */
 const WRITE_LOCK_KEY = "131333279212915";
@@ -71,8 +72,10 @@ export function createPostgresClient(
   url: string,
   options: PostgresClientOptions = {},
 ): PostgresClient {
+  const closes = new ConnectionCloses();
   const pool = openPrimaryPool(url, {
     max: options.max ?? 10,
+    onclose: closes.onClose,
     connect_timeout: options.connectTimeoutS ?? 10,
     onnotice: () => {},
     connection: {
@@ -111,7 +114,7 @@ export function createPostgresClient(
       ? `pg_advisory_xact_lock_shared(${WRITE_LOCK_KEY}), set_config('drover.shared_write', 'on', true)`
       : `pg_advisory_xact_lock(${WRITE_LOCK_KEY})`;
     const sql = await pool.current();
-    const conn = await onPrimary(() => sql.reserve());
+    const conn = await onPrimary(() => reserveConnection(sql, closes));
     let xid: string | undefined;
     try {
       if (mode === "read") await conn.unsafe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

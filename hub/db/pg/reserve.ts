@@ -1,0 +1,96 @@
+/**
+ * `sql.reserve()` that a lost connection cannot strand.
+ *
+ * postgres.js 3.4 loses a reserve that waits for a connection when a pooled
+ * connection closes (porsager/postgres#1195): the pool hands the waiting
+ * reserve to the closed connection's reconnect, which drops it once it is
+ * open, and the promise never settles. A hub whose database went away for a
+ * moment then waited for ever on its next transaction, and every write with
+ * it.
+ *
+ * Here a reserve that saw a connection close while it waited is checked: a
+ * small query is sent, and if the pool answers it while the reserve still
+ * waits, the reserve is taken for lost and asked again (the first one, should
+ * it come after all, is released at once). A reserve that waits only for a
+ * busy pool is never touched unless a connection closed meanwhile, and then
+ * at worst goes to the back of the queue.
+ */
+import type { ReservedSql, Sql } from "postgres";
+
+/** Counts the pool's closed connections: pass {@link onClose} as postgres.js's `onclose`. */
+export class ConnectionCloses {
+  #waiters: Array<() => void> = [];
+
+  /** Tells those waiting that a pooled connection closed. */
+  readonly onClose = (): void => {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  };
+
+  /** Resolves at the next close. */
+  next(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+/** Pause between checks while the database does not answer. */
+const RECHECK_MS = 100;
+
+/**
+ * A reserved connection of `sql`'s, as `sql.reserve()` gives, asked again
+ * when postgres.js lost the first request (see the module's comment).
+ */
+export async function reserveConnection(sql: Sql, closes: ConnectionCloses): Promise<ReservedSql> {
+  for (;;) {
+    const reserving = new Pending(sql.reserve());
+    const first = await Promise.race([reserving.settled, closes.next().then(() => null)]);
+    if (first) return unwrap(first);
+    if (!await lostWhileAnswering(sql, reserving)) return unwrap(await reserving.settled);
+    // Lost (or, if it was only waiting its turn, it joins the back of the queue).
+    void reserving.settled.then((s) => s.ok && s.value.release());
+  }
+}
+
+type Settled = { ok: true; value: ReservedSql } | { ok: false; error: unknown };
+
+/** A reserve request, and whether it has settled yet. */
+class Pending {
+  done = false;
+  readonly settled: Promise<Settled>;
+  constructor(request: Promise<ReservedSql>) {
+    this.settled = request.then(
+      (value) => ({ ok: true, value }) as const,
+      (error) => ({ ok: false, error }) as const,
+    ).finally(() => this.done = true);
+  }
+}
+
+function unwrap(s: Settled): ReservedSql {
+  if (s.ok) return s.value;
+  throw s.error;
+}
+
+/** Whether the pool answers a query while `reserving` still waits (then it was lost). */
+async function lostWhileAnswering(sql: Sql, reserving: Pending): Promise<boolean> {
+  const reserved = reserving.settled.then(() => "reserved" as const);
+  for (;;) {
+    const probe = sql`SELECT 1`.then(() => "answered" as const, () => "failed" as const);
+    const outcome = await Promise.race([reserved, probe]);
+    if (outcome === "reserved") return false;
+    if (outcome === "answered") {
+      // A reserve handed a connection is resolved before that connection
+      // serves a query queued after it; one turn for its continuation.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return !reserving.done;
+    }
+    // The database is still away: look again in a moment.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pause = new Promise<"again">((resolve) =>
+      timer = setTimeout(resolve, RECHECK_MS, "again")
+    );
+    const next = await Promise.race([reserved, pause]);
+    clearTimeout(timer);
+    if (next === "reserved") return false;
+  }
+}
