@@ -26,7 +26,7 @@
  */
 import { z } from "zod";
 import { validateJsonLines } from "../shared/contract.ts";
-import { atomicWrite } from "../shared/targets/local_target.ts";
+import { atomicWrite, removeWithPartials } from "../shared/targets/local_target.ts";
 import type {
   OutputData,
   StagedDescription,
@@ -196,18 +196,8 @@ class SqlStagedOutput implements StagedOutput {
 
   async discard(): Promise<void> {
     this.#written = false;
-    await removeIfThere(this.#file);
     // A process killed inside write() left its temporary file beside it: that goes too.
-    const slash = this.#file.lastIndexOf("/");
-    const dir = slash < 0 ? "." : this.#file.slice(0, slash);
-    const partial = `${this.#file.slice(slash + 1)}.tmp-`;
-    try {
-      for await (const entry of Deno.readDir(dir)) {
-        if (entry.name.startsWith(partial)) await removeIfThere(`${dir}/${entry.name}`);
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    await removeWithPartials(this.#file);
   }
 
   describe(): StagedDescription {
@@ -227,10 +217,4 @@ class SqlStagedOutput implements StagedOutput {
 
 function parseLines(text: string): Record<string, unknown>[] {
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
-}
-
-async function removeIfThere(path: string): Promise<void> {
-  await Deno.remove(path).catch((error) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
 }

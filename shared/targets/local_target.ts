@@ -142,19 +142,10 @@ class LocalStagedOutput implements StagedOutput {
 
   async discard(): Promise<void> {
     this.#written = false;
-    await removeIfThere(this.#staging);
-    // A process killed inside write() leaves a partial staging file (gone
-    // above); one of an older version, killed inside atomicWrite(), left a
-    // temporary file beside it under its name: those go too.
-    const dir = dirname(this.#staging);
-    const partial = `${this.#staging.slice(this.#staging.lastIndexOf("/") + 1)}.tmp-`;
-    try {
-      for await (const entry of Deno.readDir(dir)) {
-        if (entry.name.startsWith(partial)) await removeIfThere(`${dir}/${entry.name}`);
-      }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    // A process killed inside write() leaves a partial staging file; one of
+    // an older version, killed inside atomicWrite(), left a temporary file
+    // beside it under its name: both go.
+    await removeWithPartials(this.#staging);
   }
 
   describe(): StagedDescription {
@@ -192,6 +183,23 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
     throw error;
   }
   await syncDir(dir);
+}
+
+/**
+ * Removes `path`, if there, and the temporary files {@link atomicWrite} left
+ * beside it when its process was killed inside it.
+ */
+export async function removeWithPartials(path: string): Promise<void> {
+  await removeIfThere(path);
+  const dir = dirname(path);
+  const partial = `${path.slice(path.lastIndexOf("/") + 1)}.tmp-`;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.name.startsWith(partial)) await removeIfThere(`${dir}/${entry.name}`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 async function writeAll(file: Deno.FsFile, data: string | Uint8Array): Promise<void> {
