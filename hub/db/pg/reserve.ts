@@ -17,20 +17,28 @@
  */
 import type { ReservedSql, Sql } from "postgres";
 
-/** Counts the pool's closed connections: pass {@link onClose} as postgres.js's `onclose`. */
+/** Tells who waits that a pooled connection closed: pass {@link onClose} as postgres.js's `onclose`. */
 export class ConnectionCloses {
-  #waiters: Array<() => void> = [];
+  readonly #waiters = new Set<() => void>();
 
   /** Tells those waiting that a pooled connection closed. */
   readonly onClose = (): void => {
-    const waiters = this.#waiters;
-    this.#waiters = [];
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
     for (const wake of waiters) wake();
   };
 
-  /** Resolves at the next close. */
-  next(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  /** `closed` resolves at the next close; `cancel` stops waiting (and holds nothing). */
+  watch(): { closed: Promise<void>; cancel: () => void } {
+    let wake = () => {};
+    const closed = new Promise<void>((resolve) => wake = resolve);
+    this.#waiters.add(wake);
+    return { closed, cancel: () => this.#waiters.delete(wake) };
+  }
+
+  /** How many wait (for the tests: none once every reserve settled). */
+  get waiting(): number {
+    return this.#waiters.size;
   }
 }
 
@@ -44,7 +52,9 @@ const RECHECK_MS = 100;
 export async function reserveConnection(sql: Sql, closes: ConnectionCloses): Promise<ReservedSql> {
   for (;;) {
     const reserving = new Pending(sql.reserve());
-    const first = await Promise.race([reserving.settled, closes.next().then(() => null)]);
+    const close = closes.watch();
+    const first = await Promise.race([reserving.settled, close.closed.then(() => null)]);
+    close.cancel();
     if (first) return unwrap(first);
     if (!await lostWhileAnswering(sql, reserving)) return unwrap(await reserving.settled);
     // Lost (or, if it was only waiting its turn, it joins the back of the queue).

@@ -14,9 +14,10 @@ Deno.test("a reserve waiting when its pool's connection is killed still gets a c
     const pid = row!.pid;
     // The pool's one connection is reserved: this one waits in postgres.js's queue.
     const waiting = reserveConnection(pool, closes);
-    const closed = closes.next();
+    const close = closes.watch();
     await admin`SELECT pg_terminate_backend(${pid})`;
-    await closed;
+    await close.closed;
+    close.cancel();
     await assert.rejects(first`SELECT 1`);
     first.release();
     // postgres.js handed the waiting reserve to the reconnect and dropped it
@@ -32,6 +33,8 @@ Deno.test("a reserve waiting when its pool's connection is killed still gets a c
     third.release();
     (await within(fourth, "the reserve after it")).release();
     assert.deepEqual([...await pool`SELECT 2 AS two`], [{ two: 2 }]);
+    // Settled reserves leave nothing waiting on the pool's closes.
+    assert.equal(closes.waiting, 0);
   } finally {
     await pool.end({ timeout: 1 });
     await admin.end({ timeout: 1 });
