@@ -45,9 +45,14 @@ export class ConnectionCloses {
 /** Pause between checks while the database does not answer. */
 const RECHECK_MS = 100;
 
+/** How long checks may fail before the database's error is given instead. */
+const GIVE_UP_MS = 10_000;
+
 /**
  * A reserved connection of `sql`'s, as `sql.reserve()` gives, asked again
- * when postgres.js lost the first request (see the module's comment).
+ * when postgres.js lost the first request (see the module's comment). While
+ * the database does not answer, it rejects as `sql.reserve()` would, with
+ * the connection error, after at most 10 s.
  */
 export async function reserveConnection(sql: Sql, closes: ConnectionCloses): Promise<ReservedSql> {
   for (;;) {
@@ -56,9 +61,12 @@ export async function reserveConnection(sql: Sql, closes: ConnectionCloses): Pro
     const first = await Promise.race([reserving.settled, close.closed.then(() => null)]);
     close.cancel();
     if (first) return unwrap(first);
-    if (!await lostWhileAnswering(sql, reserving)) return unwrap(await reserving.settled);
-    // Lost (or, if it was only waiting its turn, it joins the back of the queue).
+    const check = await checkReserve(sql, reserving);
+    if (check === "settled") return unwrap(await reserving.settled);
+    // Lost (or, if it was only waiting its turn, it joins the back of the
+    // queue); should it come after all, it goes back to the pool.
     void reserving.settled.then((s) => s.ok && s.value.release());
+    if (check !== "lost") throw check.error;
   }
 }
 
@@ -81,26 +89,34 @@ function unwrap(s: Settled): ReservedSql {
   throw s.error;
 }
 
-/** Whether the pool answers a query while `reserving` still waits (then it was lost). */
-async function lostWhileAnswering(sql: Sql, reserving: Pending): Promise<boolean> {
-  const reserved = reserving.settled.then(() => "reserved" as const);
+/**
+ * Whether `reserving` settles ("settled"), or the pool answers a query while
+ * it still waits ("lost"), or the database stays away ({ error }).
+ */
+async function checkReserve(
+  sql: Sql,
+  reserving: Pending,
+): Promise<"settled" | "lost" | { error: unknown }> {
+  const settled = reserving.settled.then(() => "settled" as const);
+  const began = performance.now();
   for (;;) {
-    const probe = sql`SELECT 1`.then(() => "answered" as const, () => "failed" as const);
-    const outcome = await Promise.race([reserved, probe]);
-    if (outcome === "reserved") return false;
-    if (outcome === "answered") {
+    const probe = sql`SELECT 1`.then(() => ({ answered: true }), (error) => ({ error }));
+    const outcome = await Promise.race([settled, probe]);
+    if (outcome === "settled") return outcome;
+    if ("answered" in outcome) {
       // A reserve handed a connection is resolved before that connection
       // serves a query queued after it; one turn for its continuation.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      return !reserving.done;
+      return reserving.done ? "settled" : "lost";
     }
+    if (performance.now() - began > GIVE_UP_MS) return outcome;
     // The database is still away: look again in a moment.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const pause = new Promise<"again">((resolve) =>
       timer = setTimeout(resolve, RECHECK_MS, "again")
     );
-    const next = await Promise.race([reserved, pause]);
+    const next = await Promise.race([settled, pause]);
     clearTimeout(timer);
-    if (next === "reserved") return false;
+    if (next === "settled") return next;
   }
 }
