@@ -1,7 +1,7 @@
 /**
- * The import rules `boundaries_test.ts` checks the repository's module graph
- * against (the boundaries of DESIGN.md and STYLE.md), and the reading of
- * `deno info --json` into import edges:
+ * The import rules that `boundaries_test.ts` holds the repository's module
+ * graph to (the boundaries of DESIGN.md and STYLE.md), and the reading of
+ * `deno info --json` into import edges. The rules:
  *
  * - `hub → shared ← worker`; nothing imports `cli/`, which sits above them.
  * - `shared/` imports only `shared/`, zod, and the `node:` built-ins listed here.
