@@ -42,6 +42,7 @@ const DEFAULT_PATHS = [
   "tests/stale_epoch_test.ts",
   "tests/task_logs_test.ts",
   "tests/task_model_test.ts",
+  "tests/task_model_ops_test.ts",
   "tests/tls_test.ts",
   "tests/tokens_test.ts",
   "tests/triggers_test.ts",
