@@ -18,7 +18,7 @@ import {
 } from "../ops/triggers.ts";
 import { defaultDurable } from "../triggers/jetstream_source.ts";
 import { openSource } from "../triggers/open_source.ts";
-import { TriggerConsumer } from "../triggers/trigger_consumer.ts";
+import { freshStatus, TriggerConsumer } from "../triggers/trigger_consumer.ts";
 import type { TriggerSource } from "../triggers/trigger_source.ts";
 import { findFamily } from "./find_family.ts";
 import { checkParamNames } from "./payload_params.ts";
@@ -179,7 +179,7 @@ export class TriggerCommands {
     try {
       source = this.#open(row);
     } catch (error) {
-      this.#statuses.set(row.id, { ...idle("failing"), error: (error as Error).message });
+      this.#statuses.set(row.id, { ...freshStatus("failing"), error: (error as Error).message });
       return;
     }
     const consumer = new TriggerConsumer({
@@ -224,8 +224,12 @@ export class TriggerCommands {
   /** A stored trigger as the API shows it, with this hub's status of its consumer. */
   view(t: TriggerRow): Trigger {
     const status = t.paused_at !== null
-      ? { ...(this.#statuses.get(t.id) ?? idle("paused")), state: "paused" as const, error: null }
-      : this.#statuses.get(t.id) ?? idle("starting");
+      ? {
+        ...(this.#statuses.get(t.id) ?? freshStatus("paused")),
+        state: "paused" as const,
+        error: null,
+      }
+      : this.#statuses.get(t.id) ?? freshStatus("starting");
     return {
       id: t.id,
       name: t.name,
@@ -242,18 +246,6 @@ export class TriggerCommands {
       createdAt: t.created_at,
     };
   }
-}
-
-function idle(state: TriggerStatus["state"]): TriggerStatus {
-  return {
-    state,
-    error: null,
-    pending: null,
-    accepted: 0,
-    duplicates: 0,
-    rejected: 0,
-    lastMessageAt: null,
-  };
 }
 
 function notFound(name: string): RequestError {

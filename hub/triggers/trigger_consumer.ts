@@ -42,10 +42,10 @@ export interface TriggerConsumerDeps {
   lagEveryMs?: number;
 }
 
-/** A trigger's consumer on this hub. */
-export class TriggerConsumer {
-  readonly status: TriggerStatus = {
-    state: "starting",
+/** A trigger's status before any message: `state`, no error, no lag known, counts at 0. */
+export function freshStatus(state: TriggerStatus["state"]): TriggerStatus {
+  return {
+    state,
     error: null,
     pending: null,
     accepted: 0,
@@ -53,6 +53,11 @@ export class TriggerConsumer {
     rejected: 0,
     lastMessageAt: null,
   };
+}
+
+/** A trigger's consumer on this hub. */
+export class TriggerConsumer {
+  readonly status: TriggerStatus = freshStatus("starting");
   readonly #d: TriggerConsumerDeps;
   readonly #stop = new AbortController();
   readonly #done: Promise<void>;
