@@ -205,6 +205,11 @@ export class TriggerCommands {
     }
     this.#statuses.set(row.id, consumer.status);
     this.#consumers.set(row.id, { row, consumer });
+    // One that ended of itself (not wanted when it last looked) goes, so the
+    // next sync starts a new one should its trigger be wanted again by then.
+    void consumer.ended.then(() => {
+      if (this.#consumers.get(row.id)?.consumer === consumer) this.#consumers.delete(row.id);
+    });
   }
 
   #open(row: TriggerRow): TriggerSource {

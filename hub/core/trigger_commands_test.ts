@@ -11,6 +11,7 @@ import { NatsClient, startNats } from "../../testing/nats.ts";
 import { delay } from "../../shared/delay.ts";
 import { Load } from "../http/test_role_table.ts";
 import { type TestApp, testApp } from "../test_app.ts";
+import { pauseTrigger, resumeTrigger } from "../ops/triggers.ts";
 import { openSource } from "../triggers/open_source.ts";
 import type { TriggerSource } from "../triggers/trigger_source.ts";
 
@@ -207,6 +208,20 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
       assert.equal(created.status, 201);
       const failing = await inState(app, "failing", "nowhere");
       assert.match(failing.error, /JetStream has no stream "NOWHERE"/);
+
+      // Another hub pauses it: this hub's consumer, looking after its next
+      // failure, finds it not wanted and ends of itself (no sync here saw it).
+      const consuming = () => app.core.triggers.statuses().some((s) => s.name === "nowhere");
+      await app.core.queue.write((tx) => pauseTrigger(tx, "nowhere", "elsewhere", Date.now()));
+      await pollUntil(
+        "the consumer to end of itself",
+        () => Promise.resolve(consuming() ? undefined : true),
+      );
+      // Resumed there before this hub's next sync: that sync starts it again.
+      await app.core.queue.write((tx) => resumeTrigger(tx, "nowhere", Date.now()));
+      await app.core.triggers.sync();
+      assert.ok(consuming(), "a consumer again");
+      assert.match((await inState(app, "failing", "nowhere")).error, /no stream "NOWHERE"/);
       assert.equal((await request(app, "DELETE", "/api/triggers/nowhere")).status, 200);
     });
 

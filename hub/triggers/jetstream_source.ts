@@ -119,7 +119,7 @@ export class JetStreamSource implements TriggerSource {
     await this.#messages?.close().catch(() => {});
     // What was received and not handed out goes back at once, not after ack_wait.
     for (const m of this.#buffer.splice(0)) m.nak();
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    if (nc && !nc.isClosed()) await drainOrClose(nc);
   }
 
   async remove(): Promise<void> {
@@ -197,4 +197,21 @@ export async function natsCredentials(
 /** Whether a JetStream API error says the stream or consumer is not there. */
 function missing(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.status === 404;
+}
+
+/** How long a closing connection may take to drain before it is closed outright. */
+const DRAIN_MS = 5_000;
+
+/**
+ * Drains `nc` (what it sent is flushed), or closes it when that fails or
+ * takes past {@link DRAIN_MS}: a broker that is away must not hold up a
+ * pause, a delete or the hub's stop.
+ */
+async function drainOrClose(nc: NatsConnection): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => timer = setTimeout(resolve, DRAIN_MS, "late"));
+  const drained = nc.drain().then(() => "drained" as const, () => "failed" as const);
+  const outcome = await Promise.race([drained, late]);
+  clearTimeout(timer);
+  if (outcome !== "drained") await nc.close().catch(() => {});
 }

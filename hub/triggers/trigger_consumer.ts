@@ -60,17 +60,21 @@ export class TriggerConsumer {
   readonly status: TriggerStatus = freshStatus("starting");
   readonly #d: TriggerConsumerDeps;
   readonly #stop = new AbortController();
-  readonly #done: Promise<void>;
+  /**
+   * Resolves when the consumer has ended: stopped, or of itself when,
+   * after a failure, its trigger was no longer wanted (paused or deleted).
+   */
+  readonly ended: Promise<void>;
 
   constructor(deps: TriggerConsumerDeps) {
     this.#d = deps;
-    this.#done = this.#loop();
+    this.ended = this.#loop();
   }
 
   /** Finishes the batch under way, closes the source; resolves once it is closed. */
   async stop(): Promise<void> {
     this.#stop.abort(new Error("stopped"));
-    await this.#done;
+    await this.ended;
     this.status.state = "stopped";
   }
 
@@ -125,6 +129,8 @@ export class TriggerConsumer {
       }
       if (now() - lagAt >= lagEveryMs) {
         lagAt = now();
+        // Also the liveness check: a broker that does not answer fails the
+        // source, which is then opened again (and the state says "failing").
         this.status.pending = await source.lag();
       }
     }
