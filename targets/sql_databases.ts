@@ -48,12 +48,20 @@ export async function closeSqlDatabases(): Promise<void> {
   await Promise.all(all.map((d) => d.close()));
 }
 
+/** Every row's fields, in the order first seen (a field a row lacks goes in as NULL). */
 function columnsOf(rows: Record<string, unknown>[]): string[] {
-  const columns = Object.keys(rows[0] ?? {});
+  const seen = new Set<string>();
+  for (const row of rows) for (const c of Object.keys(row)) seen.add(c);
+  const columns = [...seen];
   for (const c of columns) {
     if (!IDENTIFIER.test(c) || c.includes(".")) throw new TypeError(`Not a column name: "${c}"`);
   }
   return columns;
+}
+
+/** Rows in one INSERT: at most 500, and 30,000 values (PostgreSQL takes 65,535, SQLite 32,766). */
+function rowsPerInsert(columns: readonly string[]): number {
+  return Math.max(1, Math.min(INSERT_BATCH, Math.floor(30_000 / Math.max(1, columns.length))));
 }
 
 function value(v: unknown): string | number | boolean | null {
@@ -89,8 +97,9 @@ function postgresDatabase(url: string): SqlDatabase {
         } (target, attempt, rows) VALUES (${key}, ${attempt}, ${rows.length})
           ON CONFLICT (target) DO NOTHING RETURNING target`;
         if (inserted.length === 0) return false;
-        for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-          const batch = rows.slice(i, i + INSERT_BATCH).map((r) =>
+        const per = rowsPerInsert(columns);
+        for (let i = 0; i < rows.length; i += per) {
+          const batch = rows.slice(i, i + per).map((r) =>
             Object.fromEntries(columns.map((c) => [c, value(r[c])]))
           );
           await tx`INSERT INTO ${tx(table)} ${tx(batch, columns)}`;
@@ -151,8 +160,7 @@ function libsqlDatabase(url: string): SqlDatabase {
             await tx.rollback();
             return false;
           }
-          const width = Math.max(1, columns.length);
-          const per = Math.max(1, Math.min(INSERT_BATCH, Math.floor(30_000 / width)));
+          const per = rowsPerInsert(columns);
           for (let i = 0; i < rows.length; i += per) {
             const batch = rows.slice(i, i + per);
             const tuple = `(${columns.map(() => "?").join(", ")})`;

@@ -123,6 +123,22 @@ async function contract(t: Deno.TestContext, url: string, query: Query, dir: str
     assert.deepEqual(await rowsOf("2026-12-06"), ["view=6"]);
   });
 
+  await t.step("rows of different shapes: every field any row has goes in", async () => {
+    const out = new SqlTableTarget({
+      url,
+      table: "event_counts",
+      key: "2026-12-09",
+      stagingDir: `${dir}/staging`,
+    });
+    const s = out.stage("LoadCounts_9@e1");
+    const day = "2026-12-09";
+    await s.write(
+      [{ day, kind: "a" }, { day, kind: "b", n: 5 }].map((r) => JSON.stringify(r)).join("\n"),
+    );
+    await s.commit();
+    assert.deepEqual(await rowsOf(day), ["a=null", "b=5"]);
+  });
+
   await t.step("a row that breaks the contract is refused before staging", async () => {
     const s = target("2026-12-05").stage("LoadCounts_5@e1");
     await assert.rejects(
