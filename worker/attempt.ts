@@ -17,7 +17,7 @@ import { expandLocally } from "./expand.ts";
 import type { HeldLease } from "./lease_table.ts";
 import type { OutboxEntry } from "./outbox.ts";
 import { parkNodes } from "./park_nodes.ts";
-import { restoreStaged } from "./restore_staged.ts";
+import { discardStaged } from "./restore_staged.ts";
 import type { WorkerStats } from "./worker_stats.ts";
 
 /** One task of a grant (the granted task, then the other members of a batch). */
@@ -74,7 +74,7 @@ export async function runAttempt(
   }
   if (lost()) {
     await Promise.all(
-      entries.flatMap((e) => e.staged.map((d) => restoreStaged(d).discard().catch(() => {}))),
+      entries.flatMap((e) => e.staged.map((d) => discardStaged(d).catch(() => {}))),
     );
     deps.log.warn("result discarded: lease lost");
     return null;

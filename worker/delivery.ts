@@ -14,7 +14,7 @@ import { LogShipper } from "./log_shipper.ts";
 import type { TaskLogOptions } from "./task_log_limits.ts";
 import type { Outbox, OutboxEntry } from "./outbox.ts";
 import { failureForRefused, oversize } from "./refused_result.ts";
-import { restoreStaged } from "./restore_staged.ts";
+import { discardStaged, restoreStaged } from "./restore_staged.ts";
 import type { WorkerStats } from "./worker_stats.ts";
 
 /** What {@link Delivery} works with. */
@@ -218,7 +218,7 @@ export class Delivery {
 
   /** Throws away what a result that will never be published staged. */
   #discard(entry: OutboxEntry): void {
-    for (const s of entry.staged) void restoreStaged(s).discard().catch(() => {});
+    for (const s of entry.staged) void discardStaged(s).catch(() => {});
   }
 
   /** Waits, at most `ms`, for every result to be acknowledged while a connection is open. */

@@ -40,3 +40,12 @@ export function restoreStaged(description: StagedDescription): StagedOutput {
   }
   return restore(description);
 }
+
+/**
+ * Discards the staged output `description` names. Rejects, never throws: a
+ * kind not registered, or a description its kind refuses, fails this one
+ * discard and not the others beside it.
+ */
+export function discardStaged(description: StagedDescription): Promise<void> {
+  return Promise.resolve().then(() => restoreStaged(description).discard());
+}
