@@ -8,11 +8,13 @@
  *   parts (multipart upload).
  * - **Commit** (after the hub accepted the publication; safe to repeat): a
  *   server-side copy to the final key, conditional (`If-None-Match: *`) so
- *   that an object someone else put there is never overwritten; then a HEAD
- *   that verifies the final object carries this attempt's mark (the check
- *   that stands in for the condition on stores that ignore it); then the
- *   staging object is deleted. A repeat finds the final object marked as
- *   its own and only finishes the clean-up.
+ *   that, where the store honours the condition, an object someone else
+ *   put there is never overwritten; then a HEAD that verifies the final
+ *   object carries this attempt's mark; then the staging object is
+ *   deleted. A repeat finds the final object marked as its own and only
+ *   finishes the clean-up. A store that ignores the condition overwrites
+ *   the key: harmless within Drover (only the accepted attempt commits),
+ *   not for an object something else put there.
  * - **Discard** deletes the staging object and aborts any unfinished
  *   multipart upload under its key.
  *
