@@ -11,6 +11,7 @@ import type { AnyTaskInstance, Outputs, Requirements, TaskContext } from "../sha
 import { isComplete } from "./completeness.ts";
 import { isTarget } from "./output_list.ts";
 import { mapRequirements, requirementList } from "./requirements.ts";
+import { assertRestorable } from "./restore_staged.ts";
 
 /**
  * Thrown by `ctx.requires` when some dynamic requirements are not complete:
@@ -54,6 +55,7 @@ function stageOutputs(instance: AnyTaskInstance, stageKey: string): StagedSet {
   if (outputs === undefined) return { list, shape: undefined };
   if (isTarget(outputs)) {
     const s = outputs.stage(stageKey);
+    assertRestorable(s.describe().kind);
     return { list: [["output", s]], shape: s };
   }
   const shape: Record<string, StagedOutput> = {};
@@ -61,6 +63,7 @@ function stageOutputs(instance: AnyTaskInstance, stageKey: string): StagedSet {
     shape[name] = target.stage(stageKey);
     list.push([name, shape[name]!]);
   }
+  for (const [, s] of list) assertRestorable(s.describe().kind);
   return { list, shape };
 }
 

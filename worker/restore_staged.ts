@@ -4,6 +4,7 @@
  * every kind: `LocalTarget`'s is registered from the start, the others (an
  * object store, a table: `targets/`) by the task modules that use them.
  */
+import { PermanentError } from "../shared/errors.ts";
 import { LOCAL_KIND, LocalTarget } from "../shared/targets/local_target.ts";
 import type { StagedDescription, StagedOutput } from "../shared/targets/target.ts";
 
@@ -28,6 +29,21 @@ export function registerStagedKind(
   restore: (description: StagedDescription) => StagedOutput,
 ): void {
   kinds.set(kind, restore);
+}
+
+/**
+ * Throws a {@link PermanentError} when a staged output of `kind` could not
+ * be restored by a later process: checked as an attempt stages its outputs,
+ * so a worker missing a task module's `stagedKinds` fails the task at once,
+ * naming the kind, rather than after the hub accepted its publication.
+ */
+export function assertRestorable(kind: string): void {
+  if (!kinds.has(kind)) {
+    throw new PermanentError(
+      `Outputs of kind "${kind}" cannot be restored by a restarted worker: export ` +
+        `"stagedKinds" from the task module (or call registerStagedKind("${kind}", …))`,
+    );
+  }
 }
 
 /** Turns an outbox description back into a staged output, by target kind. */
