@@ -83,7 +83,11 @@ export const hookDeliveries = sqliteTable("hook_deliveries", {
   key: text("key").notNull(),
   runId: text("run_id").notNull(),
   receivedAt: integer("received_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.hookId, t.key] })]);
+}, (t) => [
+  primaryKey({ columns: [t.hookId, t.key] }),
+  // Retention deletes the old ones: by age, not by a scan of them all.
+  index("hook_deliveries_received_idx").on(t.receivedAt),
+]);
 
 /**
  * Stream triggers: each message of a broker's subject (NATS JetStream, through
@@ -120,4 +124,8 @@ export const triggerDeliveries = sqliteTable("trigger_deliveries", {
   key: text("key").notNull(),
   runId: text("run_id").notNull(),
   receivedAt: integer("received_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.triggerId, t.key] })]);
+}, (t) => [
+  primaryKey({ columns: [t.triggerId, t.key] }),
+  // A stream writes one a message: retention finds the old ones by age.
+  index("trigger_deliveries_received_idx").on(t.receivedAt),
+]);
