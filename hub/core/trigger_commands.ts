@@ -16,7 +16,6 @@ import {
   triggerByName,
   type TriggerRow,
 } from "../ops/triggers.ts";
-import { defaultDurable } from "../triggers/jetstream_source.ts";
 import { openSource } from "../triggers/open_source.ts";
 import { freshStatus, TriggerConsumer } from "../triggers/trigger_consumer.ts";
 import type { TriggerSource } from "../triggers/trigger_source.ts";
@@ -118,17 +117,13 @@ export class TriggerCommands {
     if (!row) throw notFound(name);
     this.#d.log.info("trigger deleted", { name });
     await this.sync();
-    const settings = JSON.parse(row.source) as { kind: string; durable?: string };
-    if (settings.kind === "jetstream" && settings.durable === undefined) {
-      try {
-        await this.#open(row).remove();
-      } catch (error) {
-        this.#d.log.warn("trigger's consumer not removed", {
-          name,
-          durable: defaultDurable(name),
-          error: (error as Error).message,
-        });
-      }
+    try {
+      await this.#open(row).remove();
+    } catch (error) {
+      this.#d.log.warn("trigger's consumer not removed", {
+        name,
+        error: (error as Error).message,
+      });
     }
   }
 

@@ -122,7 +122,9 @@ export class JetStreamSource implements TriggerSource {
     if (nc && !nc.isClosed()) await drainOrClose(nc);
   }
 
+  /** Deletes the durable consumer when the hub named it; one the settings named is the user's. */
   async remove(): Promise<void> {
+    if (this.#s.durable !== undefined) return;
     const nc = await this.#connect();
     try {
       const jsm = await jetstreamManager(nc);

@@ -47,6 +47,9 @@ export interface TriggerSource {
   lag(): Promise<number | null>;
   /** Sends what is pending (acknowledgements) and disconnects; a fetch under way ends. */
   close(): Promise<void>;
-  /** Deletes what `open` made for the trigger (its durable consumer), when the trigger is deleted. */
+  /**
+   * When the trigger is deleted: deletes what the hub made for it on the
+   * broker (a durable consumer it named), and nothing the user named.
+   */
   remove(): Promise<void>;
 }
