@@ -32,7 +32,7 @@ const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, {
  * How hubs authenticate to NATS. Secrets stay in each hub's environment or
  * files; the trigger names where they are.
  */
-export const natsAuthSchema = z.discriminatedUnion("kind", [
+const natsAuthSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("token"), env: envNameSchema })
     .describe("A token, from the variable `env`"),
   z.strictObject({
@@ -48,7 +48,7 @@ export const natsAuthSchema = z.discriminatedUnion("kind", [
 export type NatsAuth = z.output<typeof natsAuthSchema>;
 
 /** Where a JetStream trigger reads. */
-export const jetStreamSourceSchema = z.strictObject({
+const jetStreamSourceSchema = z.strictObject({
   kind: z.literal("jetstream"),
   servers: z.array(natsServerSchema).min(1).max(10).describe("The NATS servers to connect to"),
   auth: natsAuthSchema.optional().describe("How to authenticate; default: no credentials"),

@@ -14,9 +14,9 @@ import { keyAt, paramsFromPayload, parsePayload } from "./payload_params.ts";
 import type { CommandDeps } from "./run_commands.ts";
 
 /** How long a message waits before it is delivered again when its family is not registered. */
-export const UNREGISTERED_RETRY_MS = 10_000;
+const UNREGISTERED_RETRY_MS = 10_000;
 /** How long a batch waits before it is delivered again when the database did not take it. */
-export const DATABASE_RETRY_MS = 5_000;
+const DATABASE_RETRY_MS = 5_000;
 
 /** A message ready to submit. */
 interface Ready {

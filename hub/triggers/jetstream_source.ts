@@ -167,7 +167,7 @@ export class JetStreamSource implements TriggerSource {
 }
 
 /** The connection options for `auth`, its secrets read from this hub's environment or disk. */
-export async function natsCredentials(
+async function natsCredentials(
   auth: NatsAuth | undefined,
 ): Promise<Partial<ConnectionOptions>> {
   const variable = (name: string) => {
