@@ -38,6 +38,8 @@ export class TriggerCommands {
   readonly #consumers = new Map<string, { row: TriggerRow; consumer: TriggerConsumer }>();
   /** The last status of each trigger this hub consumed (kept across a pause). */
   readonly #statuses = new Map<string, TriggerStatus>();
+  /** Triggers not paused whose source could not be opened (its settings refused here). */
+  readonly #unopened = new Map<string, { name: string; status: TriggerStatus }>();
   #stopped = false;
   #syncing: Promise<void> = Promise.resolve();
 
@@ -148,16 +150,20 @@ export class TriggerCommands {
     for (const [id, row] of live) {
       if (!this.#consumers.has(id) && !this.#stopped) this.#start(row);
     }
+    for (const id of this.#unopened.keys()) if (!live.has(id)) this.#unopened.delete(id);
     const known = new Set(rows.map((t) => t.id));
     for (const id of this.#statuses.keys()) if (!known.has(id)) this.#statuses.delete(id);
   }
 
-  /** Each trigger this hub consumes, with its state and lag (for the metrics). */
+  /** Each trigger this hub consumes or fails to, with its state and lag (for the metrics). */
   statuses(): { name: string; status: TriggerStatus }[] {
-    return [...this.#consumers.values()].map(({ row, consumer }) => ({
-      name: row.name,
-      status: consumer.status,
-    }));
+    return [
+      ...[...this.#consumers.values()].map(({ row, consumer }) => ({
+        name: row.name,
+        status: consumer.status,
+      })),
+      ...this.#unopened.values(),
+    ];
   }
 
   /** Stops every consumer (their batches under way finish first). */
@@ -174,9 +180,17 @@ export class TriggerCommands {
     try {
       source = this.#open(row);
     } catch (error) {
-      this.#statuses.set(row.id, { ...freshStatus("failing"), error: (error as Error).message });
+      // Tried again at each sync; said once, and again only when it changes.
+      const message = (error as Error).message;
+      if (this.#unopened.get(row.id)?.status.error !== message) {
+        this.#d.log.warn("trigger cannot start", { trigger: row.name, error: message });
+      }
+      const status = { ...freshStatus("failing"), error: message };
+      this.#statuses.set(row.id, status);
+      this.#unopened.set(row.id, { name: row.name, status });
       return;
     }
+    this.#unopened.delete(row.id);
     const consumer = new TriggerConsumer({
       name: row.name,
       source,

@@ -226,6 +226,31 @@ Deno.test("a JetStream trigger: one run a message, acknowledged after commit; pa
     });
 
     await t.step(
+      "settings this hub cannot read: failing, named, and down in /metrics",
+      async () => {
+        const body = {
+          name: "odd",
+          source: { kind: "jetstream", servers: [nats.server], stream: "NOWHERE" },
+          family: "Load",
+          mapping: { day: "/day" },
+          paused: true,
+        };
+        assert.equal((await request(app, "POST", "/api/triggers", body)).status, 201);
+        // As a newer hub might have stored it: a kind this one does not know.
+        await app.core.queue.write((tx) =>
+          tx.run(sql`UPDATE triggers SET source = '{"kind":"kafka"}' WHERE name = 'odd'`)
+        );
+        assert.equal((await request(app, "POST", "/api/triggers/odd/resume")).status, 200);
+        const odd = await inState(app, "failing", "odd");
+        assert.match(odd.error, /Trigger "odd" has settings this hub cannot read/);
+        const metrics = await (await app.app.request("/metrics")).text();
+        assert.match(metrics, /^drover_trigger_up\{trigger="odd"\} 0$/m);
+        assert.equal((await request(app, "DELETE", "/api/triggers/odd")).status, 200);
+        assert.ok(!app.core.triggers.statuses().some((s) => s.name === "odd"));
+      },
+    );
+
+    await t.step(
       "the broker killed and back: the trigger fails, then goes on by itself",
       async () => {
         nats.kill("SIGKILL");
