@@ -145,11 +145,20 @@ class S3StagedOutput implements StagedOutput {
    * part sent as soon as it is filled (a stream is never held whole).
    */
   async write(data: OutputData): Promise<void> {
-    const chunks = data instanceof ReadableStream
-      ? data
-      : [typeof data === "string" ? new TextEncoder().encode(data) : data];
+    const bytes = data instanceof ReadableStream
+      ? null
+      : typeof data === "string"
+      ? new TextEncoder().encode(data)
+      : data;
     const { client, bucket } = this.target;
     const common = { Bucket: bucket, Key: this.#key, Metadata: { [MARK]: this.#mark } };
+    if (bytes !== null && bytes.length <= PART_BYTES) {
+      // The usual output: one request, and no part buffer.
+      await client.send(new PutObjectCommand({ ...common, Body: bytes }));
+      this.#written = true;
+      return;
+    }
+    const chunks = bytes ? [bytes] : data as ReadableStream<Uint8Array>;
     let upload: string | undefined;
     const parts: { ETag?: string; PartNumber: number }[] = [];
     const send = async (body: Uint8Array) => {
