@@ -25,10 +25,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const settings = chaosSettings(options);
   const pg = settings.db === "postgres" ? await startPostgres({ name: "chaos" }) : undefined;
   const dir = await Deno.makeTempDir({ prefix: "drover-chaos-" });
-  const stores = settings.targets.length > 0
-    ? await startChaosStores(settings.targets, dir, pg?.url)
-    : undefined;
+  let stores: ChaosStores | undefined;
   try {
+    // Inside: a store that fails to start still stops the PostgreSQL server.
+    if (settings.targets.length > 0) {
+      stores = await startChaosStores(settings.targets, dir, pg?.url);
+    }
     return await runOn(settings, dir, pg?.url, stores);
   } finally {
     await stores?.close();
