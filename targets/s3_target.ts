@@ -41,11 +41,12 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { clientFor, head, parseS3Uri, resolved, type S3Options } from "./s3_client.ts";
-import type {
-  OutputData,
-  StagedDescription,
-  StagedOutput,
-  Target,
+import {
+  type OutputData,
+  safeStageKey,
+  type StagedDescription,
+  type StagedOutput,
+  type Target,
 } from "../shared/targets/target.ts";
 
 export { parseS3Uri, type S3Options } from "./s3_client.ts";
@@ -105,7 +106,7 @@ export class S3Target implements Target {
   }
 
   stage(stageKey: string): StagedOutput {
-    const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const safe = safeStageKey(stageKey);
     return new S3StagedOutput(this, `${STAGING_PREFIX}${this.key}.${safe}`, safe);
   }
 }

@@ -27,11 +27,12 @@
 import { z } from "zod";
 import { validateJsonLines } from "../shared/contract.ts";
 import { atomicWrite, removeWithPartials } from "../shared/targets/local_target.ts";
-import type {
-  OutputData,
-  StagedDescription,
-  StagedOutput,
-  Target,
+import {
+  type OutputData,
+  safeStageKey,
+  type StagedDescription,
+  type StagedOutput,
+  type Target,
 } from "../shared/targets/target.ts";
 import { databaseFor, IDENTIFIER, type SqlDatabase } from "./sql_databases.ts";
 
@@ -107,7 +108,7 @@ export class SqlTableTarget implements Target {
   }
 
   stage(stageKey: string): StagedOutput {
-    const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const safe = safeStageKey(stageKey);
     const dir = this.#o.stagingDir ??
       `${Deno.env.get("DROVER_DATA_DIR") ?? ".drover/data"}/.drover-staging/sql`;
     const file = `${dir}/${encodeURIComponent(this.markerKey).replaceAll("%", "_")}.${safe}.jsonl`;

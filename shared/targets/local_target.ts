@@ -4,7 +4,13 @@
  * @module
  */
 import { syncDir } from "./dir_sync.ts";
-import type { OutputData, StagedDescription, StagedOutput, Target } from "./target.ts";
+import {
+  type OutputData,
+  safeStageKey,
+  type StagedDescription,
+  type StagedOutput,
+  type Target,
+} from "./target.ts";
 
 /** The staged outputs' kind of `LocalTarget`. */
 export const LOCAL_KIND = "local";
@@ -64,7 +70,7 @@ export class LocalTarget implements Target {
 
   /** Opens a staged write next to the final file. */
   stage(stageKey: string): StagedOutput {
-    const safe = stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+    const safe = safeStageKey(stageKey);
     return new LocalStagedOutput(this, `${this.path}.staging-${safe}`);
   }
 

@@ -84,3 +84,17 @@ export interface StagedDescription {
    */
   options?: Record<string, string | number | boolean>;
 }
+
+/**
+ * `stageKey` as a part of a file or object name: what is not a letter,
+ * digit, `.`, `_` or `-` becomes `-`.
+ *
+ * @example
+ * ```ts
+ * import { safeStageKey } from "./target.ts";
+ * console.assert(safeStageKey("Load_1@e2-ab") === "Load_1-e2-ab");
+ * ```
+ */
+export function safeStageKey(stageKey: string): string {
+  return stageKey.replace(/[^A-Za-z0-9._-]+/g, "-");
+}
